@@ -1,0 +1,257 @@
+package auth
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Claims is a verified token's claim set.
+type Claims struct {
+	// Raw holds every claim verbatim; numbers are json.Number so they round-trip exactly.
+	Raw map[string]any
+	// Token is the raw token (for token-info endpoints); never log it.
+	Token string
+	// Subject is sub.
+	Subject string
+	// Issuer is iss.
+	Issuer string
+	// ClientID is azp, else client_id.
+	ClientID string
+	// Audience is aud as a list.
+	Audience []string
+	// Expiry is exp.
+	Expiry time.Time
+	// IssuedAt is iat (zero when absent).
+	IssuedAt time.Time
+	// NotBefore is nbf (zero when absent).
+	NotBefore time.Time
+	// Roles is the top-level roles claim (a list, or a string split on spaces or commas).
+	Roles []string
+	// Permissions is the top-level permissions claim (a list, or a string split on spaces or commas).
+	Permissions []string
+	// Scopes is the scope string split on spaces, else the scp list.
+	Scopes []string
+	// CurrentTenant is dct, the tenant the session is acting in ("" when absent).
+	CurrentTenant string
+	// Tenants is the tenants claim: tenant ID to that tenant's roles and permissions.
+	Tenants map[string]Tenant
+}
+
+// Tenant is one entry of the Descope tenants claim.
+type Tenant struct {
+	Roles       []string
+	Permissions []string
+}
+
+// HasRole reports whether role is a top-level role or a role in the current tenant (dct).
+func (c *Claims) HasRole(role string) bool {
+	return slices.Contains(c.Roles, role) || slices.Contains(c.currentTenant().Roles, role)
+}
+
+// HasPermission reports whether p is a top-level permission or a permission in the current tenant (dct).
+func (c *Claims) HasPermission(p string) bool {
+	return slices.Contains(c.Permissions, p) || slices.Contains(c.currentTenant().Permissions, p)
+}
+
+// HasScope reports whether s is one of the token's scopes.
+func (c *Claims) HasScope(s string) bool { return slices.Contains(c.Scopes, s) }
+
+// HasTenantRole reports whether role is in the current tenant's (dct) roles.
+func (c *Claims) HasTenantRole(role string) bool {
+	return slices.Contains(c.currentTenant().Roles, role)
+}
+
+// HasTenantPermission reports whether p is in the current tenant's (dct) permissions.
+func (c *Claims) HasTenantPermission(p string) bool {
+	return slices.Contains(c.currentTenant().Permissions, p)
+}
+
+// EffectiveRoles returns the top-level roles followed by the current
+// tenant's, without duplicates, in first-seen order.
+func (c *Claims) EffectiveRoles() []string { return union(c.Roles, c.currentTenant().Roles) }
+
+// EffectivePermissions returns the top-level permissions followed by the
+// current tenant's, without duplicates, in first-seen order.
+func (c *Claims) EffectivePermissions() []string {
+	return union(c.Permissions, c.currentTenant().Permissions)
+}
+
+func (c *Claims) currentTenant() Tenant {
+	if c.CurrentTenant == "" {
+		return Tenant{}
+	}
+	return c.Tenants[c.CurrentTenant]
+}
+
+func union(a, b []string) []string {
+	out := make([]string, 0, len(a)+len(b))
+	for _, s := range slices.Concat(a, b) {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// contextKey is the unexported context key for request auth state.
+type contextKey struct{}
+
+// requestAuth is what the middleware puts in the request context: the claims
+// (nil before validation) and how errors for this request are rendered.
+type requestAuth struct {
+	claims *Claims
+	render renderOptions
+}
+
+// NewContext returns a copy of ctx carrying c.
+func NewContext(ctx context.Context, c *Claims) context.Context {
+	ra := &requestAuth{claims: c, render: defaultRenderOptions}
+	if prev, ok := ctx.Value(contextKey{}).(*requestAuth); ok {
+		ra.render = prev.render
+	}
+	return context.WithValue(ctx, contextKey{}, ra)
+}
+
+// FromContext returns the claims the middleware stored in ctx.
+func FromContext(ctx context.Context) (*Claims, bool) {
+	ra, ok := ctx.Value(contextKey{}).(*requestAuth)
+	if !ok || ra.claims == nil {
+		return nil, false
+	}
+	return ra.claims, true
+}
+
+// parseClaims decodes a verified payload into Claims. Structural problems
+// (not a JSON object, wrong claim types) are ErrMalformed; a missing exp is
+// ErrMissingExp. Semantic checks (iss, aud, exp, nbf) are the caller's.
+func parseClaims(payload []byte) (*Claims, error) {
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	dec.UseNumber()
+	var raw map[string]any
+	if err := dec.Decode(&raw); err != nil || raw == nil || dec.More() {
+		return nil, ErrMalformed
+	}
+	c := &Claims{Raw: raw}
+	var ok bool
+	if c.Subject, ok = optionalString(raw, "sub"); !ok {
+		return nil, ErrMalformed
+	}
+	if c.Issuer, ok = optionalString(raw, "iss"); !ok {
+		return nil, ErrMalformed
+	}
+	azp, ok1 := optionalString(raw, "azp")
+	clientID, ok2 := optionalString(raw, "client_id")
+	if !ok1 || !ok2 {
+		return nil, ErrMalformed
+	}
+	c.ClientID = azp
+	if c.ClientID == "" {
+		c.ClientID = clientID
+	}
+	if c.CurrentTenant, ok = optionalString(raw, "dct"); !ok {
+		return nil, ErrMalformed
+	}
+
+	switch aud := raw["aud"].(type) {
+	case nil:
+	case string:
+		c.Audience = []string{aud}
+	case []any:
+		for _, a := range aud {
+			s, ok := a.(string)
+			if !ok {
+				return nil, ErrMalformed
+			}
+			c.Audience = append(c.Audience, s)
+		}
+	default:
+		return nil, ErrMalformed
+	}
+
+	exp, present, ok := numericDate(raw, "exp")
+	if !ok {
+		return nil, ErrMalformed
+	}
+	if !present {
+		return nil, ErrMissingExp
+	}
+	c.Expiry = exp
+	if c.IssuedAt, _, ok = numericDate(raw, "iat"); !ok {
+		return nil, ErrMalformed
+	}
+	if c.NotBefore, _, ok = numericDate(raw, "nbf"); !ok {
+		return nil, ErrMalformed
+	}
+
+	c.Roles = stringList(raw["roles"])
+	c.Permissions = stringList(raw["permissions"])
+	if scope, ok := raw["scope"].(string); ok {
+		c.Scopes = strings.Fields(scope)
+	} else {
+		c.Scopes = stringList(raw["scp"])
+	}
+	if tenants, ok := raw["tenants"].(map[string]any); ok {
+		c.Tenants = make(map[string]Tenant, len(tenants))
+		for id, t := range tenants {
+			tm, _ := t.(map[string]any)
+			c.Tenants[id] = Tenant{Roles: stringList(tm["roles"]), Permissions: stringList(tm["permissions"])}
+		}
+	}
+	return c, nil
+}
+
+// optionalString returns raw[name] as a string; ok is false when it is present but not a string.
+func optionalString(raw map[string]any, name string) (string, bool) {
+	v, present := raw[name]
+	if !present || v == nil {
+		return "", true
+	}
+	s, ok := v.(string)
+	return s, ok
+}
+
+// numericDate reads a NumericDate claim (seconds since the epoch, possibly
+// fractional). ok is false when the claim is present but not a finite number.
+func numericDate(raw map[string]any, name string) (t time.Time, present, ok bool) {
+	v, present := raw[name]
+	if !present {
+		return time.Time{}, false, true
+	}
+	n, isNumber := v.(json.Number)
+	if !isNumber {
+		return time.Time{}, true, false
+	}
+	if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
+		return time.Unix(i, 0), true, true
+	}
+	f, err := strconv.ParseFloat(string(n), 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) || math.Abs(f) > 1<<62/1e9 {
+		return time.Time{}, true, false
+	}
+	sec, frac := math.Modf(f)
+	return time.Unix(int64(sec), int64(frac*1e9)), true, true
+}
+
+// stringList reads a list of strings, or a string split on spaces or commas.
+// Non-string list elements are ignored.
+func stringList(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, e := range v {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}

@@ -1,0 +1,223 @@
+package auth
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
+)
+
+// Defaults applied by New to zero-valued Config fields.
+const (
+	DefaultLeeway           = 5 * time.Second
+	DefaultCacheTTL         = time.Hour
+	DefaultMinCacheTTL      = 60 * time.Second
+	DefaultMaxCacheTTL      = 24 * time.Hour
+	DefaultRefetchCooldown  = 5 * time.Second
+	DefaultDiscoveryRetries = 4
+	DefaultRetryBackoff     = 200 * time.Millisecond
+	DefaultHTTPTimeout      = 10 * time.Second
+	DefaultRealm            = "api"
+
+	// maxRetryBackoff caps the doubling retry backoff.
+	maxRetryBackoff = 5 * time.Second
+	// maxTokenBytes is the largest token Validate will parse.
+	maxTokenBytes = 16 << 10
+	// maxDocumentBytes bounds discovery and key-set response bodies.
+	maxDocumentBytes = 1 << 20
+	// refreshAheadFraction is the part of the key-set TTL after which the
+	// background refresher fetches a fresh key set.
+	refreshAheadFraction = 0.8
+)
+
+// Config configures a Validator. Zero values are safe defaults; New validates
+// the whole struct once.
+type Config struct {
+	// DiscoveryURL (required) - OIDC discovery document URL; https unless the host is loopback or AllowInsecureHTTP is set.
+	DiscoveryURL string
+	// Audience (required) - a value the token's aud claim (string or list) must contain.
+	Audience string
+	// ExtraIssuers (optional, default none) - issuers accepted besides the discovery document's issuer.
+	ExtraIssuers []string
+	// Algorithms (optional, default ["RS256"]) - signature algorithm allow-list; only RS* and PS* are accepted, "none" and HS* are refused.
+	Algorithms []string
+	// Leeway (optional, default 5s) - accepted clock skew for exp and nbf; a negative value is refused.
+	Leeway time.Duration
+	// NoLeeway (optional, default false) - force a zero leeway (a zero Leeway means "default").
+	NoLeeway bool
+	// CacheTTL (optional, default 1h) - key-set lifetime when the response has no Cache-Control max-age; clamped like max-age.
+	CacheTTL time.Duration
+	// MinCacheTTL (optional, default 60s) - lower clamp for the key-set lifetime.
+	MinCacheTTL time.Duration
+	// MaxCacheTTL (optional, default 24h) - upper clamp for the key-set lifetime.
+	MaxCacheTTL time.Duration
+	// RefetchCooldown (optional, default 5s) - an unknown kid refetches the key set at most once per cooldown.
+	RefetchCooldown time.Duration
+	// DiscoveryRetries (optional, default 4; negative means none) - retries per discovery attempt on transient failures, with exponential backoff.
+	DiscoveryRetries int
+	// RetryBackoff (optional, default 200ms) - first retry backoff, doubling up to 5s.
+	RetryBackoff time.Duration
+	// HTTPClient (optional, default a client with a 10s timeout) - client for discovery and key-set requests.
+	HTTPClient *http.Client
+	// AllowInsecureHTTP (optional, default false) - allow plain http to non-loopback hosts (tests and labs only).
+	AllowInsecureHTTP bool
+	// Now (optional, default time.Now) - clock for exp/nbf checks and cache timing.
+	Now func() time.Time
+	// Logger (optional, default discards) - receives rejection reasons and fetch failures, never tokens.
+	Logger *slog.Logger
+	// ErrorDetail (optional, default false) - put the failure reason in 401 bodies (development and tests only).
+	ErrorDetail bool
+	// Metrics (optional, default none) - counters from NewMetrics.
+	Metrics *Metrics
+	// Realm (optional, default "api") - realm of the WWW-Authenticate challenge.
+	Realm string
+}
+
+// settings is a Config with defaults applied and derived values computed.
+type settings struct {
+	Config
+	discovery  *url.URL
+	algorithms []jose.SignatureAlgorithm
+	allowed    map[string]bool
+}
+
+// withDefaults validates cfg and fills in defaults.
+func (cfg Config) withDefaults() (*settings, error) {
+	var errs []error
+	s := &settings{Config: cfg}
+
+	if cfg.DiscoveryURL == "" {
+		errs = append(errs, errors.New("DiscoveryURL is required"))
+	} else if u, err := checkURL(cfg.DiscoveryURL, cfg.AllowInsecureHTTP); err != nil {
+		errs = append(errs, fmt.Errorf("DiscoveryURL: %w", err))
+	} else {
+		s.discovery = u
+	}
+	if strings.TrimSpace(cfg.Audience) == "" {
+		errs = append(errs, errors.New("Audience is required"))
+	}
+	for _, iss := range cfg.ExtraIssuers {
+		if iss == "" {
+			errs = append(errs, errors.New("ExtraIssuers: empty issuer"))
+		}
+	}
+
+	algs := cfg.Algorithms
+	if len(algs) == 0 {
+		algs = []string{string(jose.RS256)}
+	}
+	s.allowed = make(map[string]bool, len(algs))
+	for _, a := range algs {
+		if !rsaAlgorithms[a] {
+			errs = append(errs, fmt.Errorf("Algorithms: %q is not allowed (use RS256, RS384, RS512, PS256, PS384 or PS512)", a))
+			continue
+		}
+		if !s.allowed[a] {
+			s.allowed[a] = true
+			s.algorithms = append(s.algorithms, jose.SignatureAlgorithm(a))
+		}
+	}
+
+	switch {
+	case cfg.NoLeeway:
+		s.Leeway = 0
+	case cfg.Leeway < 0:
+		errs = append(errs, fmt.Errorf("Leeway: %s is negative", cfg.Leeway))
+	case cfg.Leeway == 0:
+		s.Leeway = DefaultLeeway
+	}
+
+	durations := []struct {
+		name  string
+		value *time.Duration
+		def   time.Duration
+	}{
+		{"CacheTTL", &s.CacheTTL, DefaultCacheTTL},
+		{"MinCacheTTL", &s.MinCacheTTL, DefaultMinCacheTTL},
+		{"MaxCacheTTL", &s.MaxCacheTTL, DefaultMaxCacheTTL},
+		{"RefetchCooldown", &s.RefetchCooldown, DefaultRefetchCooldown},
+		{"RetryBackoff", &s.RetryBackoff, DefaultRetryBackoff},
+	}
+	for _, d := range durations {
+		switch {
+		case *d.value < 0:
+			errs = append(errs, fmt.Errorf("%s: %s is negative", d.name, *d.value))
+		case *d.value == 0:
+			*d.value = d.def
+		}
+	}
+	if s.MinCacheTTL > s.MaxCacheTTL {
+		errs = append(errs, fmt.Errorf("MinCacheTTL %s exceeds MaxCacheTTL %s", s.MinCacheTTL, s.MaxCacheTTL))
+	}
+
+	switch {
+	case cfg.DiscoveryRetries < 0:
+		s.DiscoveryRetries = 0
+	case cfg.DiscoveryRetries == 0:
+		s.DiscoveryRetries = DefaultDiscoveryRetries
+	}
+	if s.HTTPClient == nil {
+		s.HTTPClient = &http.Client{Timeout: DefaultHTTPTimeout}
+	}
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	if s.Logger == nil {
+		s.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if s.Realm == "" {
+		s.Realm = DefaultRealm
+	} else if strings.ContainsAny(s.Realm, "\"\\\r\n") {
+		errs = append(errs, fmt.Errorf("Realm: %q must not contain quotes, backslashes or line breaks", s.Realm))
+	}
+
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("auth: invalid config: %w", err)
+	}
+	return s, nil
+}
+
+// rsaAlgorithms are the algorithms a Config may allow: RSA only, because only
+// RSA keys of at least 2048 bits are taken from the key set.
+var rsaAlgorithms = map[string]bool{
+	string(jose.RS256): true, string(jose.RS384): true, string(jose.RS512): true,
+	string(jose.PS256): true, string(jose.PS384): true, string(jose.PS512): true,
+}
+
+// checkURL parses raw as an absolute http(s) URL; plain http is accepted only
+// for loopback hosts unless allowInsecure is set.
+func checkURL(raw string, allowInsecure bool) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a URL: %w", raw, err)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("%q is not an absolute URL", raw)
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !allowInsecure && !isLoopback(u.Hostname()) {
+			return nil, fmt.Errorf("%q uses plain http to a non-loopback host", raw)
+		}
+	default:
+		return nil, fmt.Errorf("%q: scheme must be https", raw)
+	}
+	return u, nil
+}
+
+// isLoopback reports whether host is localhost, 127.0.0.0/8 or ::1.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

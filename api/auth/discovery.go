@@ -1,0 +1,121 @@
+package auth
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"time"
+)
+
+// discovery is the part of the OIDC discovery document the validator uses,
+// plus the issuers it accepts.
+type discovery struct {
+	Issuer  string `json:"issuer"`
+	JWKSURI string `json:"jwks_uri"`
+
+	issuers map[string]bool
+}
+
+// errTransient marks a failure worth retrying (network error, 5xx, 429).
+var errTransient = errors.New("transient")
+
+// discover fetches and checks the discovery document, retrying transient
+// failures up to retries times with exponential backoff.
+func (v *Validator) discover(ctx context.Context, retries int) (*discovery, error) {
+	backoff := v.cfg.RetryBackoff
+	for attempt := 0; ; attempt++ {
+		d, err := v.fetchDiscovery(ctx)
+		v.cfg.Metrics.discoveryFetch(err)
+		if err == nil {
+			return d, nil
+		}
+		if !errors.Is(err, errTransient) || attempt >= retries {
+			return nil, err
+		}
+		v.cfg.Logger.LogAttrs(ctx, warn, "auth: discovery fetch failed, retrying",
+			errAttr(err), durationAttr("backoff", backoff))
+		if err := sleep(ctx, backoff); err != nil {
+			return nil, fmt.Errorf("fetching discovery document: %w", err)
+		}
+		backoff = nextBackoff(backoff)
+	}
+}
+
+func (v *Validator) fetchDiscovery(ctx context.Context) (*discovery, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, v.cfg.discovery.String(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("fetching discovery document: %w", err)
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := v.cfg.HTTPClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("fetching discovery document: %w: %w", errTransient, err)
+	}
+	defer drainClose(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		err := fmt.Errorf("fetching discovery document: status %d", resp.StatusCode)
+		if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests {
+			err = fmt.Errorf("%w: %w", errTransient, err)
+		}
+		return nil, err
+	}
+	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt != "application/json" {
+		return nil, fmt.Errorf("discovery document: content type %q, want application/json", resp.Header.Get("Content-Type"))
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxDocumentBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading discovery document: %w: %w", errTransient, err)
+	}
+	if len(body) > maxDocumentBytes {
+		return nil, fmt.Errorf("discovery document: larger than %d bytes", maxDocumentBytes)
+	}
+	var d discovery
+	if err := json.Unmarshal(body, &d); err != nil {
+		return nil, fmt.Errorf("decoding discovery document: %w", err)
+	}
+	if d.Issuer == "" {
+		return nil, errors.New("discovery document: issuer is missing")
+	}
+	if d.JWKSURI == "" {
+		return nil, errors.New("discovery document: jwks_uri is missing")
+	}
+	if _, err := checkURL(d.JWKSURI, v.cfg.AllowInsecureHTTP); err != nil {
+		return nil, fmt.Errorf("discovery document: jwks_uri: %w", err)
+	}
+	d.issuers = make(map[string]bool, 1+len(v.cfg.ExtraIssuers))
+	d.issuers[d.Issuer] = true
+	for _, iss := range v.cfg.ExtraIssuers {
+		d.issuers[iss] = true
+	}
+	return &d, nil
+}
+
+// nextBackoff doubles d up to maxRetryBackoff.
+func nextBackoff(d time.Duration) time.Duration {
+	return min(2*d, max(d, maxRetryBackoff))
+}
+
+// sleep waits for d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// drainClose reads a little of body so the connection can be reused, then closes it.
+func drainClose(body io.ReadCloser) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, 4<<10))
+	_ = body.Close()
+}

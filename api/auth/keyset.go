@@ -1,0 +1,227 @@
+package auth
+
+import (
+	"context"
+	"crypto/rsa"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
+)
+
+// minRSABits is the smallest RSA modulus accepted from the key set.
+const minRSABits = 2048
+
+// keySet is an immutable snapshot of usable verification keys. The validator
+// swaps whole snapshots through an atomic pointer, so verification never
+// waits on a fetch.
+type keySet struct {
+	keys      map[string]verificationKey // by kid
+	fetchedAt time.Time                  // when the snapshot was fetched or last confirmed (304)
+	ttl       time.Duration
+	etag      string
+}
+
+// verificationKey is one usable key and the algorithm it is pinned to.
+type verificationKey struct {
+	key *rsa.PublicKey
+	alg string
+}
+
+// refreshAt is when the background refresher fetches ahead of expiry.
+func (ks *keySet) refreshAt() time.Time {
+	return ks.fetchedAt.Add(time.Duration(float64(ks.ttl) * refreshAheadFraction))
+}
+
+// errThrottled means the key-set endpoint asked us (429 Retry-After) to wait.
+var errThrottled = errors.New("key-set endpoint throttled")
+
+// errNoUsableKeys means the key set had no RSA >= 2048 signing key with a kid.
+var errNoUsableKeys = errors.New("key set has no usable keys")
+
+// fetchKeys fetches the key set and installs it. On any failure the current
+// snapshot stays in place (keep last good).
+func (v *Validator) fetchKeys(ctx context.Context, d *discovery) error {
+	now := v.cfg.Now()
+	v.mu.Lock()
+	notBefore := v.throttledUntil
+	v.mu.Unlock()
+	if now.Before(notBefore) {
+		v.cfg.Metrics.jwksFetch("throttled")
+		return fmt.Errorf("%w until %s", errThrottled, notBefore.Format(time.RFC3339))
+	}
+
+	current := v.keys.Load()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, d.JWKSURI, nil)
+	if err != nil {
+		return fmt.Errorf("fetching key set: %w", err)
+	}
+	req.Header.Set("Accept", "application/json")
+	if current != nil && current.etag != "" {
+		req.Header.Set("If-None-Match", current.etag)
+	}
+	resp, err := v.cfg.HTTPClient.Do(req)
+	if err != nil {
+		v.cfg.Metrics.jwksFetch("error")
+		return fmt.Errorf("fetching key set: %w", err)
+	}
+	defer drainClose(resp.Body)
+	now = v.cfg.Now()
+
+	switch {
+	case resp.StatusCode == http.StatusNotModified && current != nil:
+		renewed := *current
+		renewed.fetchedAt = now
+		renewed.ttl = v.cacheTTL(resp.Header)
+		v.keys.Store(&renewed)
+		v.cfg.Metrics.jwksFetch("not_modified")
+		return nil
+	case resp.StatusCode == http.StatusTooManyRequests:
+		wait := retryAfter(resp.Header.Get("Retry-After"), now)
+		v.mu.Lock()
+		v.throttledUntil = now.Add(wait)
+		v.mu.Unlock()
+		v.cfg.Metrics.jwksFetch("throttled")
+		return fmt.Errorf("fetching key set: %w for %s", errThrottled, wait)
+	case resp.StatusCode != http.StatusOK:
+		v.cfg.Metrics.jwksFetch("error")
+		return fmt.Errorf("fetching key set: status %d", resp.StatusCode)
+	}
+
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxDocumentBytes+1))
+	if err != nil {
+		v.cfg.Metrics.jwksFetch("error")
+		return fmt.Errorf("reading key set: %w", err)
+	}
+	if len(body) > maxDocumentBytes {
+		v.cfg.Metrics.jwksFetch("error")
+		return fmt.Errorf("key set: larger than %d bytes", maxDocumentBytes)
+	}
+	keys, skipped, err := v.parseKeySet(body)
+	if err != nil {
+		v.cfg.Metrics.jwksFetch("error")
+		return err
+	}
+	for _, reason := range skipped {
+		v.cfg.Logger.LogAttrs(ctx, debug, "auth: key ignored", stringAttr("reason", reason))
+	}
+	if len(keys) == 0 {
+		v.cfg.Metrics.jwksFetch("empty")
+		return errNoUsableKeys
+	}
+	v.keys.Store(&keySet{
+		keys:      keys,
+		fetchedAt: now,
+		ttl:       v.cacheTTL(resp.Header),
+		etag:      resp.Header.Get("ETag"),
+	})
+	v.cfg.Metrics.jwksFetch("success")
+	return nil
+}
+
+// parseKeySet decodes a JWKS, keeping RSA public signing keys of at least
+// 2048 bits that have a kid and an allowed (or absent) alg. A key without alg
+// is pinned to RS256. Each key is decoded on its own so one unsupported key
+// does not discard the rest; skipped describes the ignored ones.
+func (v *Validator) parseKeySet(body []byte) (map[string]verificationKey, []string, error) {
+	var doc struct {
+		Keys []json.RawMessage `json:"keys"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return nil, nil, fmt.Errorf("decoding key set: %w", err)
+	}
+	keys := make(map[string]verificationKey, len(doc.Keys))
+	var skipped []string
+	for i, raw := range doc.Keys {
+		var jwk jose.JSONWebKey
+		if err := jwk.UnmarshalJSON(raw); err != nil {
+			skipped = append(skipped, fmt.Sprintf("key %d: %v", i, err))
+			continue
+		}
+		pub, ok := jwk.Key.(*rsa.PublicKey)
+		switch {
+		case !ok:
+			skipped = append(skipped, fmt.Sprintf("key %q: not an RSA public key", jwk.KeyID))
+			continue
+		case pub.N.BitLen() < minRSABits:
+			skipped = append(skipped, fmt.Sprintf("key %q: %d-bit RSA key", jwk.KeyID, pub.N.BitLen()))
+			continue
+		case jwk.KeyID == "":
+			skipped = append(skipped, fmt.Sprintf("key %d: no kid", i))
+			continue
+		case jwk.Use != "" && jwk.Use != "sig":
+			skipped = append(skipped, fmt.Sprintf("key %q: use %q", jwk.KeyID, jwk.Use))
+			continue
+		}
+		alg := jwk.Algorithm
+		if alg == "" {
+			alg = string(jose.RS256)
+		}
+		if !v.cfg.allowed[alg] {
+			skipped = append(skipped, fmt.Sprintf("key %q: alg %q not allowed", jwk.KeyID, alg))
+			continue
+		}
+		if _, dup := keys[jwk.KeyID]; dup {
+			skipped = append(skipped, fmt.Sprintf("key %q: duplicate kid", jwk.KeyID))
+			continue
+		}
+		keys[jwk.KeyID] = verificationKey{key: pub, alg: alg}
+	}
+	return keys, skipped, nil
+}
+
+// cacheTTL is the Cache-Control max-age (else CacheTTL) clamped to
+// [MinCacheTTL, MaxCacheTTL].
+func (v *Validator) cacheTTL(h http.Header) time.Duration {
+	ttl := v.cfg.CacheTTL
+	if maxAge, ok := maxAge(h.Values("Cache-Control")); ok {
+		ttl = maxAge
+	}
+	return min(max(ttl, v.cfg.MinCacheTTL), v.cfg.MaxCacheTTL)
+}
+
+// maxAge finds the max-age directive in Cache-Control header values.
+func maxAge(values []string) (time.Duration, bool) {
+	for _, value := range values {
+		for directive := range strings.SplitSeq(value, ",") {
+			name, arg, found := strings.Cut(strings.TrimSpace(directive), "=")
+			if !found || !strings.EqualFold(name, "max-age") {
+				continue
+			}
+			secs, err := strconv.ParseInt(strings.Trim(arg, `"`), 10, 64)
+			if err != nil || secs < 0 {
+				return 0, false
+			}
+			if secs > int64(1<<62/time.Second) {
+				secs = int64(1 << 62 / time.Second)
+			}
+			return time.Duration(secs) * time.Second, true
+		}
+	}
+	return 0, false
+}
+
+// retryAfter parses a Retry-After value (seconds or an HTTP date); a missing
+// or bad value means one second.
+func retryAfter(value string, now time.Time) time.Duration {
+	const fallback = time.Second
+	value = strings.TrimSpace(value)
+	if secs, err := strconv.ParseInt(value, 10, 64); err == nil {
+		if secs <= 0 {
+			return fallback
+		}
+		return time.Duration(min(secs, 24*3600)) * time.Second
+	}
+	if t, err := http.ParseTime(value); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return min(d, 24*time.Hour)
+		}
+	}
+	return fallback
+}

@@ -1,0 +1,70 @@
+package auth
+
+import (
+	"context"
+	"net/http"
+	"strings"
+)
+
+// Middleware authenticates every request: it reads the bearer token,
+// validates it, and calls next with the claims in the request context
+// (FromContext). Failures are rendered by WriteError and never reach next.
+//
+// Header rules: surrounding whitespace is ignored; the scheme "Bearer" is
+// case-insensitive and separated from the token by one or more spaces or
+// tabs (RFC 6750's 1*SP, read leniently). No header, or one that is empty or
+// only whitespace, is ErrMissingHeader. More than one Authorization header,
+// another scheme, no token, or anything after the token is ErrInvalidHeader:
+// with several headers there is no safe way to pick one.
+func (v *Validator) Middleware(next http.Handler) http.Handler {
+	render := renderOptions{realm: v.cfg.Realm, errorDetail: v.cfg.ErrorDetail, retryAfter: v.retryAfterValue}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ra := &requestAuth{render: render}
+		ctx := context.WithValue(r.Context(), contextKey{}, ra)
+		r = r.WithContext(ctx)
+
+		token, err := bearerToken(r.Header)
+		if err != nil {
+			v.cfg.Metrics.authFailure(err)
+			v.cfg.Logger.LogAttrs(ctx, info, "auth: request rejected",
+				stringAttr("reason", Reason(err)), stringAttr("method", r.Method), stringAttr("path", r.URL.Path))
+			WriteError(w, r, err)
+			return
+		}
+		claims, err := v.Validate(ctx, token)
+		if err != nil {
+			WriteError(w, r, err)
+			return
+		}
+		ra.claims = claims
+		next.ServeHTTP(w, r)
+	})
+}
+
+// bearerToken extracts the token from the Authorization header (see Middleware for the rules).
+func bearerToken(h http.Header) (string, error) {
+	values := h.Values("Authorization")
+	switch len(values) {
+	case 0:
+		return "", ErrMissingHeader
+	case 1:
+	default:
+		return "", ErrInvalidHeader
+	}
+	value := strings.TrimSpace(values[0])
+	if value == "" {
+		return "", ErrMissingHeader
+	}
+	scheme, token, found := strings.Cut(value, " ")
+	if !found {
+		scheme, token, found = strings.Cut(value, "\t")
+	}
+	if !found || !strings.EqualFold(scheme, "Bearer") {
+		return "", ErrInvalidHeader
+	}
+	token = strings.TrimLeft(token, " \t")
+	if token == "" || strings.ContainsAny(token, " \t") {
+		return "", ErrInvalidHeader
+	}
+	return token, nil
+}

@@ -1,0 +1,121 @@
+package auth
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+)
+
+// renderOptions are the per-validator settings WriteError needs; the
+// middleware passes them to later handlers through the request context.
+type renderOptions struct {
+	realm       string
+	errorDetail bool
+	retryAfter  string
+}
+
+var defaultRenderOptions = renderOptions{realm: DefaultRealm, retryAfter: "5"}
+
+// Fixed response bodies, encoded once.
+var (
+	bodyMissingHeader = []byte(`{"detail":"Missing Authorization header"}` + "\n")
+	bodyInvalidHeader = []byte(`{"detail":"Invalid Authorization header format. Expected: Bearer <token>"}` + "\n")
+	bodyInvalidToken  = []byte(`{"detail":"Invalid or unauthorized token"}` + "\n")
+	bodyUnavailable   = []byte(`{"detail":"Authentication temporarily unavailable"}` + "\n")
+	bodyInternal      = []byte(`{"detail":"Internal server error"}` + "\n")
+)
+
+// WriteError renders an auth failure per the API contract:
+//
+//   - ErrMissingHeader: 401, WWW-Authenticate: Bearer realm="api"
+//   - ErrInvalidHeader: 401, error="invalid_request"
+//   - any token failure: 401, error="invalid_token"; the reason is in the body
+//     only in ErrorDetail mode
+//   - ErrUnavailable: 503 with Retry-After and no challenge
+//   - a missing role, permission or scope: 403 {"error":…,"status_code":403};
+//     a missing scope adds error="insufficient_scope"
+//   - anything else: 500 {"detail":"Internal server error"}
+//
+// Every body is JSON with Cache-Control: no-store. The realm, detail mode and
+// Retry-After come from the Validator whose middleware handled r (defaults
+// otherwise).
+func WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	opts := defaultRenderOptions
+	if r != nil {
+		if ra, ok := r.Context().Value(contextKey{}).(*requestAuth); ok {
+			opts = ra.render
+		}
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+
+	var grant *missingGrantError
+	switch {
+	case errors.Is(err, ErrMissingHeader):
+		h.Set("WWW-Authenticate", challenge(opts.realm, ""))
+		write(w, http.StatusUnauthorized, bodyMissingHeader)
+	case errors.Is(err, ErrInvalidHeader):
+		h.Set("WWW-Authenticate", challenge(opts.realm, `error="invalid_request"`))
+		write(w, http.StatusUnauthorized, bodyInvalidHeader)
+	case isTokenError(err):
+		h.Set("WWW-Authenticate", challenge(opts.realm, `error="invalid_token"`))
+		body := bodyInvalidToken
+		if opts.errorDetail {
+			body = jsonBody(map[string]any{"detail": "Token validation failed: " + tokenReason(err)})
+		}
+		write(w, http.StatusUnauthorized, body)
+	case errors.Is(err, ErrUnavailable):
+		h.Set("Retry-After", opts.retryAfter)
+		write(w, http.StatusServiceUnavailable, bodyUnavailable)
+	case errors.As(err, &grant):
+		var msg string
+		switch grant.kind {
+		case "scope":
+			msg = "Required scope '" + grant.name + "' not found"
+			h.Set("WWW-Authenticate", challenge(opts.realm, `error="insufficient_scope", scope=`+quote(grant.name)))
+		default:
+			msg = "Missing required Descope " + grant.kind + ": " + grant.name
+		}
+		write(w, http.StatusForbidden, jsonBody(map[string]any{"error": msg, "status_code": http.StatusForbidden}))
+	default:
+		write(w, http.StatusInternalServerError, bodyInternal)
+	}
+}
+
+// tokenReason is the contract's stable reason string for a token failure.
+func tokenReason(err error) string {
+	for _, e := range tokenErrors {
+		if errors.Is(err, e) {
+			return e.Error()
+		}
+	}
+	return ErrMalformed.Error()
+}
+
+func challenge(realm, params string) string {
+	c := "Bearer realm=" + quote(realm)
+	if params != "" {
+		c += ", " + params
+	}
+	return c
+}
+
+// quote makes s an HTTP quoted-string.
+func quote(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+
+func jsonBody(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return bodyInternal
+	}
+	return append(b, '\n')
+}
+
+func write(w http.ResponseWriter, status int, body []byte) {
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
