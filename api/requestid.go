@@ -1,0 +1,81 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+)
+
+// RequestIDHeader carries the request ID in and out.
+const RequestIDHeader = "X-Request-ID"
+
+// maxRequestIDLength bounds an accepted incoming request ID.
+const maxRequestIDLength = 128
+
+type requestIDKey struct{}
+
+// RequestID returns the ID of the request ctx belongs to, or "".
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+// withRequestID returns ctx carrying id.
+func withRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey{}, id)
+}
+
+// saneRequestID reports whether a caller-supplied ID is safe to log and
+// echo: 1 to 128 characters from [A-Za-z0-9._:-].
+func saneRequestID(id string) bool {
+	if id == "" || len(id) > maxRequestIDLength {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9',
+			c == '-', c == '_', c == '.', c == ':':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// newRequestID returns 16 random bytes in hex.
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	return hex.EncodeToString(b[:])
+}
+
+// LogHandler wraps h so that every record logged with a request's context
+// carries that request's ID as the attribute request_id.
+func LogHandler(h slog.Handler) slog.Handler {
+	return requestIDHandler{Handler: h}
+}
+
+type requestIDHandler struct {
+	slog.Handler
+}
+
+// Handle adds request_id when the context has one.
+func (h requestIDHandler) Handle(ctx context.Context, rec slog.Record) error {
+	if id := RequestID(ctx); id != "" {
+		rec = rec.Clone()
+		rec.AddAttrs(slog.String("request_id", id))
+	}
+	return h.Handler.Handle(ctx, rec)
+}
+
+// WithAttrs keeps the wrapper around the derived handler.
+func (h requestIDHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return requestIDHandler{Handler: h.Handler.WithAttrs(attrs)}
+}
+
+// WithGroup keeps the wrapper around the derived handler.
+func (h requestIDHandler) WithGroup(name string) slog.Handler {
+	return requestIDHandler{Handler: h.Handler.WithGroup(name)}
+}
