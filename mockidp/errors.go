@@ -1,0 +1,100 @@
+package mockidp
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+)
+
+// Error is the failure shape every Descope API returns: a JSON object with a
+// non-empty errorCode. The official SDKs refuse any other error body.
+type Error struct {
+	Status      int    `json:"-"`
+	Code        string `json:"errorCode"`
+	Description string `json:"errorDescription"`
+	Message     string `json:"errorMessage"`
+	// RetryAfter, when positive, is sent as a Retry-After header in seconds.
+	RetryAfter int `json:"-"`
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%d %s: %s", e.Status, e.Code, e.Message)
+}
+
+// Descope error codes used by the mock. Where Descope's exact choice is not
+// known the spec page (descope-surface.md) fixes one.
+const (
+	CodeBadRequest     = "E011001" // malformed request, unsupported grant
+	CodeBadClient      = "E011003" // bad or unknown client, bad access key, invalid token
+	CodeInvalidScope   = "E011004" // scope not allowed for the client
+	CodeNotFound       = "E011404" // unknown project or path (mock's choice)
+	CodeMethod         = "E011405" // wrong method (mock's choice)
+	CodeTooLarge       = "E011413" // body too large (mock's choice)
+	CodeRateLimited    = "E130429"
+	CodeServerError    = "E010009" // observed live on server faults
+	CodeMockBadRequest = "M000400" // control-plane errors
+	CodeMockAuth       = "M000401"
+	CodeMockNotFound   = "M000404"
+)
+
+func badRequest(format string, args ...any) *Error {
+	return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Description: "Request is malformed", Message: fmt.Sprintf(format, args...)}
+}
+
+func badClient(format string, args ...any) *Error {
+	return &Error{Status: http.StatusUnauthorized, Code: CodeBadClient, Description: "Invalid client credentials", Message: fmt.Sprintf(format, args...)}
+}
+
+func notFound(format string, args ...any) *Error {
+	return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Description: "Not found", Message: fmt.Sprintf(format, args...)}
+}
+
+func mockBadRequest(format string, args ...any) *Error {
+	return &Error{Status: http.StatusBadRequest, Code: CodeMockBadRequest, Description: "Invalid control-plane request", Message: fmt.Sprintf(format, args...)}
+}
+
+func mockNotFound(format string, args ...any) *Error {
+	return &Error{Status: http.StatusNotFound, Code: CodeMockNotFound, Description: "Not found", Message: fmt.Sprintf(format, args...)}
+}
+
+func rateLimited(retryAfter int) *Error {
+	return &Error{Status: http.StatusTooManyRequests, Code: CodeRateLimited, Description: "https://docs.descope.com/rate-limit", Message: "API rate limit exceeded.", RetryAfter: retryAfter}
+}
+
+// asError turns any error into the Descope shape; unknown errors become 500s
+// whose detail is not revealed.
+func asError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return &Error{Status: http.StatusInternalServerError, Code: CodeServerError, Description: "Internal error", Message: "internal error"}
+}
+
+// writeError is the one writer of failures.
+func writeError(w http.ResponseWriter, err error) {
+	e := asError(err)
+	h := w.Header()
+	h.Set("Cache-Control", "no-store")
+	if e.RetryAfter > 0 {
+		h.Set("Retry-After", fmt.Sprint(e.RetryAfter))
+	}
+	writeJSON(w, e.Status, e)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		status, body = http.StatusInternalServerError, []byte(`{"errorCode":"E010009","errorDescription":"Internal error","errorMessage":"internal error"}`)
+	}
+	writeBytes(w, status, body)
+}
+
+func writeBytes(w http.ResponseWriter, status int, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", fmt.Sprint(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}

@@ -1,0 +1,112 @@
+package mockidp
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// ExchangeResponse is the access-key exchange's success body (wire type).
+type ExchangeResponse struct {
+	KeyID      string `json:"keyId"`
+	SessionJWT string `json:"sessionJwt"`
+	Expiration int64  `json:"expiration"` // unix seconds
+}
+
+type exchangeRequest struct {
+	LoginOptions *struct {
+		CustomClaims   map[string]any `json:"customClaims"`
+		SelectedTenant string         `json:"selectedTenant"`
+	} `json:"loginOptions"`
+}
+
+// handleExchange serves POST /v1/auth/accesskey/exchange:
+// Authorization: Bearer {pid}:{accessKey}[:{managementKey}].
+func (s *Server) handleExchange(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeError(w, tooLarge(s.cfg.MaxBodyBytes))
+			return
+		}
+		writeError(w, badRequest("reading body: %v", err))
+		return
+	}
+	var req exchangeRequest
+	if len(strings.TrimSpace(string(body))) > 0 {
+		if err := json.Unmarshal(body, &req); err != nil {
+			writeError(w, badRequest("malformed JSON body: %v", err))
+			return
+		}
+	}
+	secret, err := s.bearerAccessKey(r)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	key, ok := s.findAccessKey(secret)
+	if !ok {
+		writeError(w, badClient("invalid access key"))
+		return
+	}
+	var custom map[string]any
+	tenant := ""
+	if req.LoginOptions != nil {
+		custom, tenant = req.LoginOptions.CustomClaims, req.LoginOptions.SelectedTenant
+		if _, ok := key.Tenants[tenant]; tenant != "" && !ok {
+			writeError(w, badRequest("selectedTenant %q is not one of the access key's tenants", truncate(tenant, 64)))
+			return
+		}
+	}
+	claims := s.accessKeyClaims(key, s.issuer(IssuerApps, s.baseURL(r)), s.clock.Now(), custom, tenant)
+	token, err := s.sign(s.keys.Current(), claims)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, ExchangeResponse{KeyID: key.ID, SessionJWT: token, Expiration: claims["exp"].(int64)})
+}
+
+// bearerAccessKey extracts the access key from "Bearer {pid}:{key}[:{mgmt}]".
+func (s *Server) bearerAccessKey(r *http.Request) (string, error) {
+	auth := r.Header.Get("Authorization")
+	scheme, rest, ok := strings.Cut(auth, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", badClient("Authorization must be Bearer {projectId}:{accessKey}")
+	}
+	parts := strings.Split(strings.TrimSpace(rest), ":")
+	if len(parts) < 2 || len(parts) > 3 || parts[1] == "" {
+		return "", badClient("Authorization must be Bearer {projectId}:{accessKey}")
+	}
+	if parts[0] != s.project.ID {
+		return "", badClient("unknown project ID")
+	}
+	return parts[1], nil
+}
+
+// findAccessKey compares against every key's secret in constant time.
+func (s *Server) findAccessKey(secret string) (AccessKey, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var found AccessKey
+	ok := false
+	for _, k := range s.accessKeys {
+		if subtle.ConstantTimeCompare([]byte(secret), []byte(k.Secret)) == 1 {
+			found, ok = k, true
+		}
+	}
+	return found, ok
+}
+
+// handleLicense serves GET /v1/mgmt/license, which SDKs with a management key call at start-up.
+func (s *Server) handleLicense(w http.ResponseWriter, r *http.Request) {
+	writeBytes(w, http.StatusOK, []byte(`{"rateLimitTier":"tier1"}`))
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

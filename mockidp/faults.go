@@ -1,0 +1,169 @@
+package mockidp
+
+import (
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Fault is a misbehaviour injected into one endpoint of the Descope surface.
+type Fault struct {
+	// Endpoint - discovery, jwks (or keys), token, exchange, userinfo or license.
+	Endpoint string `json:"endpoint"`
+	// Status (optional) - answer with this HTTP status and a Descope error body
+	// (429 gets the rate-limit body and Retry-After).
+	Status int `json:"status,omitempty"`
+	// Latency (optional) - wait this long before answering (e.g. "2s").
+	Latency Duration `json:"latency,omitempty"`
+	// EmptyKeys (optional, jwks only) - serve a key set with no keys.
+	EmptyKeys bool `json:"empty_keys,omitempty"`
+	// Malformed (optional) - serve a 200 whose body is not valid JSON.
+	Malformed bool `json:"malformed,omitempty"`
+	// RetryAfter (optional) - Retry-After seconds sent with Status.
+	RetryAfter int `json:"retry_after,omitempty"`
+	// Count (optional) - apply to the next Count requests; 0 until cleared.
+	Count int `json:"count,omitempty"`
+}
+
+// Validate checks a fault and normalises its endpoint name.
+func (f *Fault) Validate() error {
+	if f.Endpoint == "keys" {
+		f.Endpoint = EndpointJWKS
+	}
+	if !contains(Endpoints, f.Endpoint) {
+		return mockBadRequest("endpoint %q is not one of %v (or keys)", truncate(f.Endpoint, 64), Endpoints)
+	}
+	if f.Status != 0 && (f.Status < 100 || f.Status > 599) {
+		return mockBadRequest("status %d is not an HTTP status", f.Status)
+	}
+	if f.Latency < 0 || time.Duration(f.Latency) > 5*time.Minute {
+		return mockBadRequest("latency must be between 0 and 5m")
+	}
+	if f.EmptyKeys && f.Endpoint != EndpointJWKS {
+		return mockBadRequest("empty_keys applies to the jwks endpoint only")
+	}
+	if f.RetryAfter < 0 || f.Count < 0 {
+		return mockBadRequest("retry_after and count must not be negative")
+	}
+	if f.Status == 0 && f.Latency == 0 && !f.EmptyKeys && !f.Malformed {
+		return mockBadRequest("a fault needs at least one of status, latency, empty_keys, malformed")
+	}
+	return nil
+}
+
+// activeFault is a fault with the number of requests it still applies to (-1: until cleared).
+type activeFault struct {
+	Fault
+	remaining int
+}
+
+type faultList struct {
+	mu     sync.Mutex
+	faults []*activeFault
+}
+
+func (l *faultList) add(f Fault) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	remaining := f.Count
+	if remaining == 0 {
+		remaining = -1
+	}
+	l.faults = append(l.faults, &activeFault{Fault: f, remaining: remaining})
+}
+
+// take returns the first fault for endpoint and uses up one of its requests.
+func (l *faultList) take(endpoint string) (Fault, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i, f := range l.faults {
+		if f.Endpoint != endpoint {
+			continue
+		}
+		if f.remaining > 0 {
+			f.remaining--
+			if f.remaining == 0 {
+				l.faults = append(l.faults[:i:i], l.faults[i+1:]...)
+			}
+		}
+		return f.Fault, true
+	}
+	return Fault{}, false
+}
+
+// clear removes the faults of one endpoint, or all when endpoint is empty.
+func (l *faultList) clear(endpoint string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if endpoint == "" {
+		l.faults = nil
+		return
+	}
+	kept := l.faults[:0]
+	for _, f := range l.faults {
+		if f.Endpoint != endpoint {
+			kept = append(kept, f)
+		}
+	}
+	l.faults = kept
+}
+
+// ActiveFault describes a fault in force (wire type).
+type ActiveFault struct {
+	Fault
+	// Remaining requests it applies to; -1 until cleared.
+	Remaining int `json:"remaining"`
+}
+
+func (l *faultList) list() []ActiveFault {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make([]ActiveFault, 0, len(l.faults))
+	for _, f := range l.faults {
+		out = append(out, ActiveFault{Fault: f.Fault, Remaining: f.remaining})
+	}
+	return out
+}
+
+// InjectFault adds a fault; faults for the same endpoint apply in the order added.
+func (s *Server) InjectFault(f Fault) error {
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	s.faults.add(f)
+	return nil
+}
+
+// ClearFaults removes the faults of one endpoint, or every fault when endpoint is "".
+func (s *Server) ClearFaults(endpoint string) {
+	if endpoint == "keys" {
+		endpoint = EndpointJWKS
+	}
+	s.faults.clear(endpoint)
+}
+
+// Faults lists the faults in force.
+func (s *Server) Faults() []ActiveFault { return s.faults.list() }
+
+// applyFault misbehaves as f says, or passes to h when f only adds latency.
+func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, endpoint string, f Fault, h http.Handler) {
+	sleepCtx(r.Context(), time.Duration(f.Latency))
+	switch {
+	case f.Status == http.StatusTooManyRequests:
+		writeError(w, rateLimited(f.RetryAfter))
+	case f.Status >= 300:
+		e := &Error{Status: f.Status, Code: CodeServerError, Description: "Injected fault", Message: fmt.Sprintf("mockidp fault: %s answers %d", endpoint, f.Status), RetryAfter: f.RetryAfter}
+		writeError(w, e)
+	case f.Malformed:
+		writeBytes(w, http.StatusOK, []byte(`{"keys":[{"kty":"RSA",`))
+	case f.EmptyKeys:
+		if r.URL.Path != "" && len(r.URL.Path) > 8 && r.URL.Path[:8] == "/v1/keys" {
+			writeBytes(w, http.StatusOK, []byte(`[]`))
+			return
+		}
+		writeBytes(w, http.StatusOK, []byte(`{"keys":[]}`))
+	default:
+		h.ServeHTTP(w, r)
+	}
+}

@@ -1,0 +1,413 @@
+package mockidp
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Project is the mock's configured state: the project, its clients and access
+// keys, token lifetimes and key rotation. It is read from a YAML project file
+// (see fixtures/project.yaml for a commented example).
+type Project struct {
+	// ID (required) - the Descope project ID, "P" + 27 alphanumerics by convention.
+	ID string `yaml:"project_id" json:"project_id"`
+	// IssuerForm (optional, default "url") - "url" ({base}/{pid}), "apps"
+	// ({base}/v1/apps/{pid}) or "project" (the bare project ID).
+	IssuerForm string `yaml:"issuer_form" json:"issuer_form"`
+	// TokenTTL (optional, default 600s) - lifetime of issued tokens.
+	TokenTTL Duration `yaml:"token_ttl" json:"token_ttl"`
+	// AccessKeyTTL (optional, default 600s) - lifetime of access-key session tokens.
+	AccessKeyTTL Duration `yaml:"access_key_ttl" json:"access_key_ttl"`
+	// Keys (optional) - signing keys and their rotation.
+	Keys KeySettings `yaml:"keys" json:"keys"`
+	// Clients (optional) - OAuth clients allowed the client-credentials grant.
+	Clients []Client `yaml:"clients" json:"clients"`
+	// AccessKeys (optional) - Descope access keys for /v1/auth/accesskey/exchange.
+	AccessKeys []AccessKey `yaml:"access_keys" json:"access_keys"`
+}
+
+// KeySettings configures the signing keys.
+type KeySettings struct {
+	// RotateEvery (optional, default 24h) - scheduled rotation interval, at least
+	// 1s; "never" or a negative value disables scheduled rotation.
+	RotateEvery Duration `yaml:"rotate_every" json:"rotate_every"`
+	// Keep (optional, default 12) - previous keys published beside the current one.
+	Keep int `yaml:"keep" json:"keep"`
+	// PEMFiles (optional) - RSA private keys, relative to the project file; the
+	// first is the initial key, the rest serve the next rotations.
+	PEMFiles []string `yaml:"pem_files" json:"pem_files,omitempty"`
+}
+
+// Client is an OAuth client of the project.
+type Client struct {
+	ID     string `yaml:"id" json:"id"`
+	Secret string `yaml:"secret" json:"secret,omitempty"`
+	// Scopes (optional) - scopes the client may request.
+	Scopes []string `yaml:"scopes" json:"scopes,omitempty"`
+	// DefaultScopes (optional) - scopes granted when a request names none.
+	DefaultScopes []string `yaml:"default_scopes" json:"default_scopes,omitempty"`
+	Roles         []string `yaml:"roles" json:"roles,omitempty"`
+	Permissions   []string `yaml:"permissions" json:"permissions,omitempty"`
+	// Tenants (optional) - tenant ID to the client's roles and permissions there.
+	Tenants map[string]TenantGrant `yaml:"tenants" json:"tenants,omitempty"`
+	// CurrentTenant (optional) - sent as the dct claim; must be one of Tenants.
+	CurrentTenant string `yaml:"current_tenant" json:"current_tenant,omitempty"`
+	// Audience (optional, default [project ID]) - the aud claim.
+	Audience []string `yaml:"audience" json:"audience,omitempty"`
+	// TTL (optional, default the project's TokenTTL) - token lifetime.
+	TTL Duration `yaml:"ttl" json:"ttl,omitempty"`
+	// Claims (optional) - custom claims added to every token.
+	Claims map[string]any `yaml:"claims" json:"claims,omitempty"`
+}
+
+// TenantGrant is a client's or access key's authorization in one tenant.
+type TenantGrant struct {
+	Roles       []string `yaml:"roles" json:"roles"`
+	Permissions []string `yaml:"permissions" json:"permissions"`
+}
+
+// AccessKey is a Descope access key (machine-to-machine credential).
+type AccessKey struct {
+	// ID - the key ID returned as keyId and used as sub ("K" + 27 alphanumerics).
+	ID string `yaml:"id" json:"id"`
+	// Secret - the cleartext key a caller sends as Bearer {pid}:{secret}.
+	Secret      string                 `yaml:"secret" json:"secret,omitempty"`
+	Roles       []string               `yaml:"roles" json:"roles,omitempty"`
+	Permissions []string               `yaml:"permissions" json:"permissions,omitempty"`
+	Tenants     map[string]TenantGrant `yaml:"tenants" json:"tenants,omitempty"`
+	Claims      map[string]any         `yaml:"claims" json:"claims,omitempty"`
+	TTL         Duration               `yaml:"ttl" json:"ttl,omitempty"`
+}
+
+// Duration is a time.Duration written as a Go duration string ("10m") or a
+// whole number of seconds. "never" is -1.
+type Duration time.Duration
+
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := parseDuration(n.Value)
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// UnmarshalJSON accepts "10m", "never" or a number of seconds.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	v, err := parseDuration(strings.Trim(string(b), `"`))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// MarshalJSON writes the duration as a Go duration string.
+func (d Duration) MarshalJSON() ([]byte, error) {
+	if d < 0 {
+		return []byte(`"never"`), nil
+	}
+	return []byte(strconv.Quote(time.Duration(d).String())), nil
+}
+
+func parseDuration(s string) (Duration, error) {
+	s = strings.TrimSpace(s)
+	if s == "never" {
+		return -1, nil
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return Duration(time.Duration(n) * time.Second), nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("invalid duration %q: want a Go duration like \"10m\" or whole seconds", s)
+	}
+	return Duration(v), nil
+}
+
+// Defaults of a project.
+const (
+	DefaultProjectID   = "P2MockDescopeHarness00000001"
+	DefaultTokenTTL    = 600 * time.Second
+	DefaultRotateEvery = 24 * time.Hour
+	DefaultKeep        = 12
+)
+
+var (
+	projectIDPattern = regexp.MustCompile(`^[A-Za-z0-9]{1,31}$`)
+	idPattern        = regexp.MustCompile(`^[A-Za-z0-9._:@-]{1,128}$`)
+	scopePattern     = regexp.MustCompile(`^[\x21\x23-\x5B\x5D-\x7E]+$`) // RFC 6749 scope-token
+)
+
+// ConfigError is a project-file problem: which file, line and field, and why.
+type ConfigError struct {
+	File   string
+	Line   int
+	Field  string
+	Reason string
+}
+
+func (e *ConfigError) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File)
+	} else {
+		b.WriteString("project")
+	}
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	if e.Field != "" {
+		fmt.Fprintf(&b, ": %s", e.Field)
+	}
+	fmt.Fprintf(&b, ": %s", e.Reason)
+	return b.String()
+}
+
+// LoadProject reads and validates a project file.
+func LoadProject(path string) (*Project, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading project file: %w", err)
+	}
+	return ParseProject(path, data)
+}
+
+// ParseProject decodes and validates a YAML project; name is used in errors.
+// Unknown fields are errors, so a typo cannot silently drop a setting.
+func ParseProject(name string, data []byte) (*Project, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, yamlError(name, err)
+	}
+	var p Project
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&p); err != nil {
+		if errors.Is(err, errEmpty) || err.Error() == "EOF" {
+			return nil, &ConfigError{File: name, Reason: "file is empty"}
+		}
+		return nil, yamlError(name, err)
+	}
+	if err := p.Validate(); err != nil {
+		var ce *ConfigError
+		if errors.As(err, &ce) {
+			ce.File = name
+			ce.Line = lineOf(&root, ce.Field)
+		}
+		return nil, err
+	}
+	return &p, nil
+}
+
+var errEmpty = errors.New("empty")
+
+var yamlLine = regexp.MustCompile(`line (\d+): (.*)`)
+
+// yamlError turns yaml's "yaml: line 3: field x not found in type ..." into a ConfigError.
+func yamlError(name string, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg = strings.TrimPrefix(msg, "unmarshal errors:\n  ")
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		reason := m[2]
+		field := ""
+		if f := regexp.MustCompile(`field (\S+) not found`).FindStringSubmatch(reason); f != nil {
+			field, reason = f[1], "unknown field"
+		}
+		return &ConfigError{File: name, Line: line, Field: field, Reason: reason}
+	}
+	return &ConfigError{File: name, Reason: msg}
+}
+
+// lineOf finds the line of a dotted field path such as "clients[2].ttl".
+func lineOf(root *yaml.Node, path string) int {
+	n := root
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	line := n.Line
+	for _, part := range strings.Split(path, ".") {
+		if part == "" {
+			continue
+		}
+		name, index := part, -1
+		if i := strings.IndexByte(part, '['); i >= 0 && strings.HasSuffix(part, "]") {
+			name = part[:i]
+			index, _ = strconv.Atoi(part[i+1 : len(part)-1])
+		}
+		next := mappingValue(n, name)
+		if next == nil {
+			return line
+		}
+		line, n = next.Line, next
+		if index >= 0 {
+			if n.Kind != yaml.SequenceNode || index >= len(n.Content) {
+				return line
+			}
+			n = n.Content[index]
+			line = n.Line
+		}
+	}
+	return line
+}
+
+func mappingValue(n *yaml.Node, key string) *yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			if n.Content[i+1].Kind == yaml.ScalarNode {
+				return n.Content[i] // the key's line is the value's line for scalars
+			}
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// Validate checks the project and fills in defaults.
+func (p *Project) Validate() error {
+	if p.ID == "" {
+		p.ID = DefaultProjectID
+	}
+	if !projectIDPattern.MatchString(p.ID) {
+		return &ConfigError{Field: "project_id", Reason: fmt.Sprintf("%q must be 1 to 31 letters or digits (32+ characters make Descope SDKs derive a regional host)", p.ID)}
+	}
+	switch p.IssuerForm {
+	case "":
+		p.IssuerForm = IssuerURL
+	case IssuerURL, IssuerApps, IssuerProject:
+	default:
+		return &ConfigError{Field: "issuer_form", Reason: fmt.Sprintf("%q is not one of url, apps, project", p.IssuerForm)}
+	}
+	if p.TokenTTL == 0 {
+		p.TokenTTL = Duration(DefaultTokenTTL)
+	}
+	if time.Duration(p.TokenTTL) < time.Second {
+		return &ConfigError{Field: "token_ttl", Reason: "must be at least 1s"}
+	}
+	if p.AccessKeyTTL == 0 {
+		p.AccessKeyTTL = p.TokenTTL
+	}
+	if time.Duration(p.AccessKeyTTL) < time.Second {
+		return &ConfigError{Field: "access_key_ttl", Reason: "must be at least 1s"}
+	}
+	if p.Keys.RotateEvery == 0 {
+		p.Keys.RotateEvery = Duration(DefaultRotateEvery)
+	}
+	if p.Keys.RotateEvery > 0 && time.Duration(p.Keys.RotateEvery) < time.Second {
+		return &ConfigError{Field: "keys.rotate_every", Reason: "must be at least 1s (or \"never\")"}
+	}
+	if p.Keys.Keep == 0 {
+		p.Keys.Keep = DefaultKeep
+	}
+	if p.Keys.Keep < 0 || p.Keys.Keep > 1000 {
+		return &ConfigError{Field: "keys.keep", Reason: "must be between 1 and 1000"}
+	}
+	seen := map[string]bool{}
+	for i := range p.Clients {
+		field := fmt.Sprintf("clients[%d]", i)
+		if err := p.Clients[i].validate(field); err != nil {
+			return err
+		}
+		if seen[p.Clients[i].ID] {
+			return &ConfigError{Field: field + ".id", Reason: fmt.Sprintf("duplicate client ID %q", p.Clients[i].ID)}
+		}
+		seen[p.Clients[i].ID] = true
+	}
+	seenKeys := map[string]bool{}
+	for i := range p.AccessKeys {
+		field := fmt.Sprintf("access_keys[%d]", i)
+		if err := p.AccessKeys[i].validate(field); err != nil {
+			return err
+		}
+		if seenKeys[p.AccessKeys[i].ID] {
+			return &ConfigError{Field: field + ".id", Reason: fmt.Sprintf("duplicate access key ID %q", p.AccessKeys[i].ID)}
+		}
+		seenKeys[p.AccessKeys[i].ID] = true
+	}
+	return nil
+}
+
+func (c *Client) validate(field string) error {
+	if !idPattern.MatchString(c.ID) {
+		return &ConfigError{Field: field + ".id", Reason: fmt.Sprintf("%q must be 1 to 128 characters of letters, digits and ._:@-", c.ID)}
+	}
+	if c.Secret == "" {
+		return &ConfigError{Field: field + ".secret", Reason: "is required"}
+	}
+	for j, s := range c.Scopes {
+		if !scopePattern.MatchString(s) {
+			return &ConfigError{Field: fmt.Sprintf("%s.scopes[%d]", field, j), Reason: fmt.Sprintf("%q is not a valid scope token", s)}
+		}
+	}
+	for j, s := range c.DefaultScopes {
+		if !contains(c.Scopes, s) {
+			return &ConfigError{Field: fmt.Sprintf("%s.default_scopes[%d]", field, j), Reason: fmt.Sprintf("%q is not in the client's scopes", s)}
+		}
+	}
+	if c.CurrentTenant != "" {
+		if _, ok := c.Tenants[c.CurrentTenant]; !ok {
+			return &ConfigError{Field: field + ".current_tenant", Reason: fmt.Sprintf("%q is not one of the client's tenants", c.CurrentTenant)}
+		}
+	}
+	if c.TTL < 0 || (c.TTL > 0 && time.Duration(c.TTL) < time.Second) {
+		return &ConfigError{Field: field + ".ttl", Reason: "must be at least 1s"}
+	}
+	return validateClaims(field+".claims", c.Claims)
+}
+
+func (k *AccessKey) validate(field string) error {
+	if !idPattern.MatchString(k.ID) {
+		return &ConfigError{Field: field + ".id", Reason: fmt.Sprintf("%q must be 1 to 128 characters of letters, digits and ._:@-", k.ID)}
+	}
+	if k.Secret == "" {
+		return &ConfigError{Field: field + ".secret", Reason: "is required"}
+	}
+	if strings.Contains(k.Secret, ":") {
+		return &ConfigError{Field: field + ".secret", Reason: "must not contain ':' (it is sent as Bearer {pid}:{secret})"}
+	}
+	if k.TTL < 0 || (k.TTL > 0 && time.Duration(k.TTL) < time.Second) {
+		return &ConfigError{Field: field + ".ttl", Reason: "must be at least 1s"}
+	}
+	return validateClaims(field+".claims", k.Claims)
+}
+
+// reservedClaims are set by the mock and cannot be overridden by configuration.
+var reservedClaims = []string{"iss", "sub", "aud", "exp", "iat", "nbf", "azp", "scope", "token_type", "roles", "permissions", "tenants", "dct", "drn"}
+
+func validateClaims(field string, claims map[string]any) error {
+	for k := range claims {
+		if contains(reservedClaims, k) {
+			return &ConfigError{Field: field + "." + k, Reason: "is a reserved claim set by the mock"}
+		}
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Issuer forms.
+const (
+	IssuerURL     = "url"
+	IssuerApps    = "apps"
+	IssuerProject = "project"
+)

@@ -1,0 +1,308 @@
+// Package mockidp is a mock Descope identity provider: it serves Descope's
+// discovery documents, rotating key sets, client-credentials tokens and the
+// access-key exchange, plus a /_mock/ control plane that tests drive.
+//
+// A Server is an http.Handler. Every control-plane call also has a Go method,
+// for in-process tests; see the mockidptest package for a loopback helper.
+package mockidp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/descope-harness/harness/fixtures"
+	"github.com/descope-harness/harness/mockidp/keys"
+)
+
+// Config configures a Server. Zero values are safe defaults.
+type Config struct {
+	// Project (optional, default the embedded fixtures/project.yaml) - the
+	// project, its clients and access keys.
+	Project *Project
+	// ProjectFile (optional) - where Project came from; PEM files named in it
+	// are resolved relative to this file.
+	ProjectFile string
+	// PublicURL (optional, default from each request) - the base of every
+	// absolute URL and issuer, e.g. "http://mockidp:8080".
+	PublicURL string
+	// AdminToken (optional) - when set, every /_mock/ call but health needs
+	// "Authorization: Bearer <AdminToken>".
+	AdminToken string
+	// Now (optional, default time.Now) - the base clock; the mock's own Clock
+	// runs from it and can be set, frozen and advanced.
+	Now func() time.Time
+	// KeyPEM (optional) - RSA private keys (PEM) that override the project's
+	// pem_files: the first is the initial key, the rest serve the next rotations.
+	KeyPEM [][]byte
+	// Logger (optional, default discards) - structured logs.
+	Logger *slog.Logger
+	// Registerer (optional) - where the Prometheus metrics are registered;
+	// default a private registry served at /metrics.
+	Registerer prometheus.Registerer
+	// MaxBodyBytes (optional, default 64 KiB) - request body limit.
+	MaxBodyBytes int64
+	// RecentRequests (optional, default 100) - request log entries kept per endpoint.
+	RecentRequests int
+}
+
+// Server is the mock issuer.
+type Server struct {
+	cfg     Config
+	project *Project // as configured; never mutated
+	clock   *Clock
+	keys    *keys.Set
+	log     *slog.Logger
+	metrics *metrics
+	handler http.Handler
+
+	mu         sync.RWMutex
+	clients    map[string]Client
+	accessKeys map[string]AccessKey
+	jwksCache  JWKSCache
+
+	discovery discoveryCache
+	faults   faultList
+	requests *requestLog
+	tokens   tokenCache
+}
+
+// DefaultProject returns the embedded default project (fixtures/project.yaml).
+func DefaultProject() *Project {
+	p, err := ParseProject("fixtures/project.yaml", fixtures.ProjectYAML)
+	if err != nil {
+		panic("mockidp: embedded default project is invalid: " + err.Error())
+	}
+	return p
+}
+
+// New validates cfg and returns a ready Server. The caller must Close it to
+// stop background key generation.
+func New(cfg Config) (*Server, error) {
+	if cfg.Project == nil {
+		cfg.Project = DefaultProject()
+	} else {
+		p := cfg.Project.clone()
+		if err := p.Validate(); err != nil {
+			return nil, err
+		}
+		cfg.Project = p
+	}
+	if cfg.PublicURL != "" {
+		u, err := url.Parse(cfg.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			return nil, fmt.Errorf("public URL %q: want scheme://host[:port] with no path", cfg.PublicURL)
+		}
+		cfg.PublicURL = strings.TrimSuffix(cfg.PublicURL, "/")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 64 << 10
+	}
+	if cfg.RecentRequests <= 0 {
+		cfg.RecentRequests = 100
+	}
+	s := &Server{cfg: cfg, project: cfg.Project, log: cfg.Logger}
+	s.clock = NewClock(cfg.Now)
+
+	pems := cfg.KeyPEM
+	if len(pems) == 0 && len(s.project.Keys.PEMFiles) > 0 {
+		paths := make([]string, len(s.project.Keys.PEMFiles))
+		for i, p := range s.project.Keys.PEMFiles {
+			paths[i] = resolveRelative(cfg.ProjectFile, p)
+		}
+		var err error
+		if pems, err = keys.LoadPEMFiles(paths...); err != nil {
+			return nil, fmt.Errorf("keys.pem_files: %w", err)
+		}
+	}
+	ks, err := keys.New(keys.Config{
+		Now:         s.clock.Now,
+		Keep:        s.project.Keys.Keep,
+		RotateEvery: time.Duration(s.project.Keys.RotateEvery),
+		PEM:         pems,
+		Logger:      s.log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("keys: %w", err)
+	}
+	s.keys = ks
+	s.requests = newRequestLog(cfg.RecentRequests, s.clock.Now)
+	s.metrics, err = newMetrics(cfg.Registerer, s)
+	if err != nil {
+		ks.Close()
+		return nil, err
+	}
+	s.resetState()
+	s.handler = s.routes()
+	return s, nil
+}
+
+// Close stops background work. The Server still answers requests.
+func (s *Server) Close() {
+	s.keys.Close()
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.Error("panic serving request", "path", r.URL.Path, "panic", fmt.Sprint(v))
+			writeError(w, errors.New("panic"))
+		}
+	}()
+	// Two Descope SDKs build URLs like "http://host//v2/keys/P…": collapse
+	// doubled slashes instead of redirecting.
+	if strings.Contains(r.URL.Path, "//") {
+		r.URL.Path = collapseSlashes(r.URL.Path)
+		r.URL.RawPath = ""
+	}
+	s.handler.ServeHTTP(w, r)
+}
+
+func collapseSlashes(p string) string {
+	var b strings.Builder
+	b.Grow(len(p))
+	for i := 0; i < len(p); i++ {
+		if p[i] == '/' && i > 0 && p[i-1] == '/' {
+			continue
+		}
+		b.WriteByte(p[i])
+	}
+	return b.String()
+}
+
+// Clock returns the mock's controllable clock.
+func (s *Server) Clock() *Clock { return s.clock }
+
+// Now is the mock's current time; pass it as a validator's clock so both share time.
+func (s *Server) Now() time.Time { return s.clock.Now() }
+
+// Advance moves the mock's clock forward by d.
+func (s *Server) Advance(d time.Duration) { s.clock.Advance(d) }
+
+// ProjectID returns the configured project ID.
+func (s *Server) ProjectID() string { return s.project.ID }
+
+// Keys returns the signing key set.
+func (s *Server) Keys() *keys.Set { return s.keys }
+
+// Reset returns the mock to its configured state: clients, access keys, keys,
+// clock, faults, key-set cache headers and request counters.
+func (s *Server) Reset() error {
+	if err := s.keys.Reset(); err != nil {
+		return err
+	}
+	s.clock.Reset()
+	s.resetState()
+	return nil
+}
+
+func (s *Server) resetState() {
+	s.mu.Lock()
+	s.clients = make(map[string]Client, len(s.project.Clients))
+	for _, c := range s.project.Clients {
+		s.clients[c.ID] = c
+	}
+	s.accessKeys = make(map[string]AccessKey, len(s.project.AccessKeys))
+	for _, k := range s.project.AccessKeys {
+		s.accessKeys[k.ID] = k
+	}
+	s.jwksCache = JWKSCache{}
+	s.mu.Unlock()
+	s.discovery.clear()
+	s.faults.clear("")
+	s.requests.clear()
+	s.tokens.clear()
+}
+
+// baseURL is the public URL, else the request's scheme and host, honouring
+// X-Forwarded-Proto and X-Forwarded-Host.
+func (s *Server) baseURL(r *http.Request) string {
+	if s.cfg.PublicURL != "" {
+		return s.cfg.PublicURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if p := firstValue(r.Header.Get("X-Forwarded-Proto")); p == "http" || p == "https" {
+		scheme = p
+	}
+	host := r.Host
+	if h := firstValue(r.Header.Get("X-Forwarded-Host")); h != "" && validHost(h) {
+		host = h
+	}
+	if host == "" {
+		host = "localhost"
+	}
+	return scheme + "://" + host
+}
+
+func firstValue(v string) string {
+	if i := strings.IndexByte(v, ','); i >= 0 {
+		v = v[:i]
+	}
+	return strings.TrimSpace(v)
+}
+
+func validHost(h string) bool {
+	if len(h) > 255 {
+		return false
+	}
+	for _, c := range h {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune(".-:[]_", c)) {
+			return false
+		}
+	}
+	return true
+}
+
+// issuer returns the iss for a form and base URL.
+func (s *Server) issuer(form, base string) string {
+	switch form {
+	case IssuerApps:
+		return base + "/v1/apps/" + s.project.ID
+	case IssuerProject:
+		return s.project.ID
+	default:
+		return base + "/" + s.project.ID
+	}
+}
+
+func resolveRelative(projectFile, p string) string {
+	if projectFile == "" || strings.HasPrefix(p, "/") {
+		return p
+	}
+	if i := strings.LastIndexByte(projectFile, '/'); i >= 0 {
+		return projectFile[:i+1] + p
+	}
+	return p
+}
+
+// sleepCtx waits d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
