@@ -71,9 +71,9 @@ type Server struct {
 	jwksCache  JWKSCache
 
 	discovery discoveryCache
-	faults   faultList
-	requests *requestLog
-	tokens   tokenCache
+	faults    faultList
+	requests  *requestLog
+	tokens    tokenCache
 }
 
 // DefaultProject returns the embedded default project (fixtures/project.yaml).
