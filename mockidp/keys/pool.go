@@ -7,42 +7,61 @@ func (s *Set) wakePool(pemNext int) {
 	if s.poolSize == 0 || len(s.pemKeys)-pemNext >= s.poolSize {
 		return
 	}
+	s.signalPool()
+}
+
+// signalPool tells the generator to check the pool again.
+func (s *Set) signalPool() {
 	select {
 	case s.wake <- struct{}{}:
-	default: // already woken
+	default: // a signal is already pending
 	}
 }
 
-// fill keeps the pool full once woken, until Close. A generation failure is
-// logged and stops the generator; rotations then fall back to generating
-// synchronously.
+// takePooled returns a key from the pool, or nil when it is empty, and lets
+// the generator refill it.
+func (s *Set) takePooled() *Key {
+	select {
+	case k := <-s.pool:
+		s.signalPool()
+		return k
+	default:
+		return nil
+	}
+}
+
+// fill keeps the pool full once woken, until Close. It generates only while
+// the pool has room (it is the only sender, so a pool with room stays so),
+// and sleeps until signalled otherwise. A generation failure is logged and
+// stops the generator; rotations then generate keys synchronously.
 func (s *Set) fill() {
 	defer close(s.done)
-	select {
-	case <-s.stop:
-		return
-	case <-s.wake:
-	}
+	started := false
 	for {
+		if !started || len(s.pool) == cap(s.pool) {
+			select {
+			case <-s.stop:
+				return
+			case <-s.wake:
+				started = true
+				continue
+			}
+		}
 		select {
 		case <-s.stop:
 			return
 		default:
 		}
 		priv, err := s.generate(s.bits)
+		var k *Key
 		if err == nil {
-			var k *Key
-			if k, err = newKey(priv); err == nil {
-				s.poolGenerations.Add(1)
-				select {
-				case s.pool <- k:
-					continue
-				case <-s.stop:
-					return
-				}
-			}
+			k, err = newKey(priv)
 		}
-		s.log.Error("background key generation failed; rotations will generate keys synchronously", "err", err)
-		return
+		if err != nil {
+			s.log.Error("background key generation failed; rotations will generate keys synchronously", "err", err)
+			return
+		}
+		s.poolGenerations.Add(1)
+		s.pool <- k // never blocks: only this goroutine sends and the pool had room
 	}
 }

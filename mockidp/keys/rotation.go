@@ -1,7 +1,6 @@
 package keys
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -158,9 +157,6 @@ func (s *Set) rotateLocked(st *state, n uint64, created func(i uint64) time.Time
 	return s.newState(st, candidates[0], previous, st.revoked, pemNext, st.lastRotation), nil
 }
 
-// errNoKey should never surface: it guards against an impossible empty key.
-var errNoKey = errors.New("no key available")
-
 // nextKey returns a new, unstamped key for a rotation: the next PEM key if
 // any is left, else one from the background pool, else one generated here
 // (the documented fallback when the pool is empty).
@@ -169,13 +165,8 @@ func (s *Set) nextKey(pemNext int) (k *Key, fromPEM bool, err error) {
 		p := s.pemKeys[pemNext]
 		return &Key{ID: p.ID, Private: p.Private}, true, nil
 	}
-	select {
-	case p := <-s.pool:
-		if p == nil {
-			return nil, false, errNoKey
-		}
+	if p := s.takePooled(); p != nil {
 		return &Key{ID: p.ID, Private: p.Private}, false, nil
-	default:
 	}
 	s.syncGenerations.Add(1)
 	s.log.Warn("key pool empty: generating a key synchronously")

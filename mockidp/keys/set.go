@@ -281,10 +281,8 @@ func (s *Set) Unpublished() *Key {
 	if s.unpub != nil {
 		return s.unpub
 	}
-	var k *Key
-	select {
-	case k = <-s.pool:
-	default:
+	k := s.takePooled()
+	if k == nil {
 		priv, err := s.generate(s.bits)
 		if err == nil {
 			k, err = newKey(priv)
