@@ -53,7 +53,7 @@ func (s *Server) allowedMethods(r *http.Request) string {
 		probe := r.Clone(r.Context())
 		probe.Method = method
 		var match routeMatch
-		if s.router.Match(probe, &match) {
+		if s.router.Match(probe, &match) && match.MatchErr == nil {
 			allowed = append(allowed, method)
 		}
 	}

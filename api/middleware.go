@@ -42,7 +42,7 @@ func (r *statusRecorder) Unwrap() http.ResponseWriter {
 // routeLabel is the template of the route r matches, for metrics and logs.
 func (s *Server) routeLabel(r *http.Request) string {
 	var match mux.RouteMatch
-	if s.router.Match(r, &match) && match.Route != nil {
+	if s.router.Match(r, &match) && match.MatchErr == nil && match.Route != nil {
 		if tmpl, err := match.Route.GetPathTemplate(); err == nil {
 			return tmpl
 		}
@@ -108,7 +108,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				// Drop whatever the handler set before it failed.
 				h := rec.Header()
 				for k := range h {
-					if k != RequestIDHeader {
+					if k != http.CanonicalHeaderKey(RequestIDHeader) {
 						delete(h, k)
 					}
 				}
