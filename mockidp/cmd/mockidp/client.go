@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// defaultURL is the URL of a mock listening on MOCKIDP_ADDR (or the default
+// address), with a wildcard host replaced by loopback.
+func defaultURL(getenv func(string) string) string {
+	if u := getenv("MOCKIDP_URL"); u != "" {
+		return strings.TrimSuffix(u, "/")
+	}
+	addr := getenv("MOCKIDP_ADDR")
+	if addr == "" {
+		addr = "127.0.0.1:8080"
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://127.0.0.1:8080"
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// token prints an access token: from the token endpoint when a secret is
+// given, else minted through the control plane for the client.
+func token(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("mockidp token", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	base := fs.String("url", defaultURL(getenv), "base URL of the running mock [MOCKIDP_URL]")
+	client := fs.String("client", "", "client ID (required)")
+	secret := fs.String("secret", "", "client secret: use the real token endpoint instead of the control plane")
+	scope := fs.String("scope", "", "space-separated scopes to request")
+	admin := fs.String("admin-token", getenv("MOCKIDP_ADMIN_TOKEN"), "control-plane admin token [MOCKIDP_ADMIN_TOKEN]")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	if *client == "" {
+		return usageError{errors.New("token: --client is required")}
+	}
+	httpc := &http.Client{Timeout: 10 * time.Second}
+	var req *http.Request
+	var err error
+	if *secret != "" {
+		form := url.Values{"grant_type": {"client_credentials"}, "scope": {*scope}}
+		req, err = http.NewRequestWithContext(ctx, http.MethodPost, *base+"/oauth2/v1/token", strings.NewReader(form.Encode()))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.SetBasicAuth(url.QueryEscape(*client), url.QueryEscape(*secret))
+	} else {
+		body, _ := json.Marshal(map[string]string{"client_id": *client, "scope": *scope})
+		req, err = http.NewRequestWithContext(ctx, http.MethodPost, *base+"/_mock/tokens", bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		if *admin != "" {
+			req.Header.Set("Authorization", "Bearer "+*admin)
+		}
+	}
+	resp, err := httpc.Do(req)
+	if err != nil {
+		return fmt.Errorf("token: %w", err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return fmt.Errorf("token: reading response: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("token: %s answered %d: %s", req.URL, resp.StatusCode, strings.TrimSpace(string(raw)))
+	}
+	var out struct {
+		AccessToken string `json:"access_token"`
+		Token       string `json:"token"`
+	}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return fmt.Errorf("token: unexpected response: %w", err)
+	}
+	fmt.Fprintln(stdout, out.AccessToken+out.Token)
+	return nil
+}
+
+// healthcheck exits 0 when the mock's health endpoint answers 200: for
+// container HEALTHCHECKs, which have no curl.
+func healthcheck(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("mockidp healthcheck", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	base := fs.String("url", defaultURL(getenv), "base URL of the running mock [MOCKIDP_URL]")
+	timeout := fs.Duration("timeout", 3*time.Second, "give up after this long")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, *base+"/_mock/health", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthcheck: %s answered %d", req.URL, resp.StatusCode)
+	}
+	return nil
+}

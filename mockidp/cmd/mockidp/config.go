@@ -1,0 +1,159 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// serveConfig is the serve command's configuration. Each field has a flag
+// and an environment twin (MOCKIDP_ + the flag name in upper case, dashes as
+// underscores); a flag wins over its variable.
+type serveConfig struct {
+	Addr            string
+	PublicURL       string
+	Project         string
+	AdminToken      string
+	InsecureListen  bool
+	KeyFiles        string
+	RotateEvery     time.Duration
+	LogFormat       string
+	LogLevel        string
+	ReadTimeout     time.Duration
+	ReadHeader      time.Duration
+	WriteTimeout    time.Duration
+	IdleTimeout     time.Duration
+	MaxHeaderBytes  int
+	MaxBodyBytes    int64
+	ShutdownTimeout time.Duration
+}
+
+// option describes one flag: its name, default, usage, and where it goes.
+type option struct {
+	name, def, usage string
+	set              func(string) error
+}
+
+func envName(flagName string) string {
+	return "MOCKIDP_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+func (c *serveConfig) options() []option {
+	str := func(p *string) func(string) error { return func(v string) error { *p = v; return nil } }
+	dur := func(p *time.Duration) func(string) error {
+		return func(v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 {
+				return fmt.Errorf("%q is not a duration like 30s", v)
+			}
+			*p = d
+			return nil
+		}
+	}
+	boolean := func(p *bool) func(string) error {
+		return func(v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("%q is not true or false", v)
+			}
+			*p = b
+			return nil
+		}
+	}
+	integer := func(p *int) func(string) error {
+		return func(v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 {
+				return fmt.Errorf("%q is not a positive whole number", v)
+			}
+			*p = n
+			return nil
+		}
+	}
+	int64v := func(p *int64) func(string) error {
+		return func(v string) error {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n <= 0 {
+				return fmt.Errorf("%q is not a positive whole number", v)
+			}
+			*p = n
+			return nil
+		}
+	}
+	return []option{
+		{"addr", "127.0.0.1:8080", "listen address (host:port)", str(&c.Addr)},
+		{"public-url", "", "base of every issuer and URL, e.g. http://mockidp:8080 (default: from each request)", str(&c.PublicURL)},
+		{"project", "", "project file (YAML); default: the embedded fixtures/project.yaml", str(&c.Project)},
+		{"admin-token", "", "bearer token the /_mock/ control plane requires (except health)", str(&c.AdminToken)},
+		{"insecure-listen", "false", "allow a non-loopback listen address without an admin token", boolean(&c.InsecureListen)},
+		{"key-files", "", "comma-separated RSA private key PEM files (override the project's pem_files)", str(&c.KeyFiles)},
+		{"rotate-every", "", "scheduled key rotation interval (overrides the project's keys.rotate_every)", dur(&c.RotateEvery)},
+		{"log-format", "text", "log format: text or json", str(&c.LogFormat)},
+		{"log-level", "info", "log level: debug, info, warn or error", str(&c.LogLevel)},
+		{"read-timeout", "30s", "HTTP server read timeout", dur(&c.ReadTimeout)},
+		{"read-header-timeout", "5s", "HTTP server read-header timeout", dur(&c.ReadHeader)},
+		{"write-timeout", "30s", "HTTP server write timeout", dur(&c.WriteTimeout)},
+		{"idle-timeout", "120s", "HTTP server idle timeout", dur(&c.IdleTimeout)},
+		{"max-header-bytes", "65536", "largest request header block accepted", integer(&c.MaxHeaderBytes)},
+		{"max-body-bytes", "65536", "largest request body accepted", int64v(&c.MaxBodyBytes)},
+		{"shutdown-timeout", "10s", "how long graceful shutdown waits for in-flight requests", dur(&c.ShutdownTimeout)},
+	}
+}
+
+// flagValue adapts an option to flag.Value.
+type flagValue struct {
+	o   option
+	val string
+}
+
+func (f *flagValue) String() string     { return f.val }
+func (f *flagValue) Set(v string) error { f.val = v; return f.o.set(v) }
+
+// parseServe reads defaults, then the environment, then flags.
+func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*serveConfig, error) {
+	c := &serveConfig{}
+	fs := flag.NewFlagSet("mockidp serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	for _, o := range c.options() {
+		if o.def != "" {
+			if err := o.set(o.def); err != nil {
+				panic("default of --" + o.name + ": " + err.Error())
+			}
+		}
+		if v := getenv(envName(o.name)); v != "" {
+			if err := o.set(v); err != nil {
+				return nil, fmt.Errorf("%s: %w", envName(o.name), err)
+			}
+		}
+		fs.Var(&flagValue{o: o, val: o.def}, o.name, o.usage+" ["+envName(o.name)+"]")
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return nil, usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		return nil, fmt.Errorf("--log-format (MOCKIDP_LOG_FORMAT): %q is not text or json", c.LogFormat)
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return nil, fmt.Errorf("--log-level (MOCKIDP_LOG_LEVEL): %q is not debug, info, warn or error", c.LogLevel)
+	}
+	if c.RotateEvery != 0 && c.RotateEvery < time.Second {
+		return nil, fmt.Errorf("--rotate-every (MOCKIDP_ROTATE_EVERY): must be at least 1s")
+	}
+	return c, nil
+}
+
+// usageError is a command-line mistake: exit status 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/descope-harness/harness/mockidp"
+	"github.com/descope-harness/harness/mockidp/keys"
+)
+
+// run is the whole program: main only wires the process to it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args, getenv, stdout, stderr)
+	case "token":
+		return token(ctx, args, getenv, stdout, stderr)
+	case "healthcheck":
+		return healthcheck(ctx, args, getenv, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "mockidp", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		return usageError{fmt.Errorf("unknown command %q (want serve, token, healthcheck or version)", cmd)}
+	}
+}
+
+const usage = `mockidp: a mock Descope identity provider
+
+  mockidp [serve] [flags]                 serve the mock (default); mockidp serve -h lists the flags
+  mockidp token --client ID [--secret S]  print an access token from a running mock
+  mockidp healthcheck [--url URL]         exit 0 when a running mock is healthy
+  mockidp version                         print the version
+`
+
+func exitCode(err error) int {
+	var u usageError
+	if errors.As(err, &u) {
+		return 2
+	}
+	return 1
+}
+
+func newLogger(format, level string, w io.Writer) *slog.Logger {
+	var lv slog.Level
+	_ = lv.UnmarshalText([]byte(level))
+	opts := &slog.HandlerOptions{Level: lv}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	start := time.Now()
+	cfg, err := parseServe(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.LogFormat, cfg.LogLevel, stderr)
+
+	if err := checkListenPolicy(cfg.Addr, cfg.AdminToken, cfg.InsecureListen); err != nil {
+		return err
+	}
+	project := mockidp.DefaultProject()
+	if cfg.Project != "" {
+		if project, err = mockidp.LoadProject(cfg.Project); err != nil {
+			return err
+		}
+	}
+	if cfg.RotateEvery > 0 {
+		project.Keys.RotateEvery = mockidp.Duration(cfg.RotateEvery)
+	}
+	var pems [][]byte
+	if cfg.KeyFiles != "" {
+		if pems, err = keys.LoadPEMFiles(splitList(cfg.KeyFiles)...); err != nil {
+			return fmt.Errorf("--key-files (MOCKIDP_KEY_FILES): %w", err)
+		}
+	}
+	srv, err := mockidp.New(mockidp.Config{
+		Project:      project,
+		ProjectFile:  cfg.Project,
+		PublicURL:    cfg.PublicURL,
+		AdminToken:   cfg.AdminToken,
+		KeyPEM:       pems,
+		Logger:       log,
+		MaxBodyBytes: cfg.MaxBodyBytes,
+	})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", cfg.Addr, err)
+	}
+	httpSrv := &http.Server{
+		Handler:           srv,
+		ReadTimeout:       cfg.ReadTimeout,
+		ReadHeaderTimeout: cfg.ReadHeader,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		MaxHeaderBytes:    cfg.MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("mockidp listening", "addr", ln.Addr().String(), "project_id", srv.ProjectID(),
+		"public_url", cfg.PublicURL, "control_plane_auth", cfg.AdminToken != "", "startup", time.Since(start).Round(time.Microsecond).String(), "version", version)
+
+	errc := make(chan error, 1)
+	go func() { errc <- httpSrv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := httpSrv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("graceful shutdown: %w", err)
+	}
+	return nil
+}
+
+// checkListenPolicy refuses to expose an unauthenticated control plane
+// beyond loopback unless told to.
+func checkListenPolicy(addr, adminToken string, insecure bool) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--addr (MOCKIDP_ADDR): %q is not host:port", addr)
+	}
+	if adminToken != "" || insecure || isLoopback(host) {
+		return nil
+	}
+	return fmt.Errorf("--addr (MOCKIDP_ADDR): %q is not a loopback address and no admin token is set: anyone who can reach it could drive the control plane; set --admin-token (MOCKIDP_ADMIN_TOKEN), or --insecure-listen (MOCKIDP_INSECURE_LISTEN=true) to accept that", addr)
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
