@@ -1,0 +1,17 @@
+package mockidp_test
+
+import (
+	"testing"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+)
+
+// TestMockidp runs the Ginkgo specs of the issuer (every spec is labelled
+// offline: it needs nothing but loopback networking). The plain testing
+// tests of this package (real clients, project files, Go API, concurrency,
+// benchmarks) run beside it under go test.
+func TestMockidp(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "mockidp issuer suite")
+}
