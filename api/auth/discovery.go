@@ -56,6 +56,9 @@ func (v *Validator) fetchDiscovery(ctx context.Context) (*discovery, error) {
 		return nil, fmt.Errorf("fetching discovery document: %w: %w", errTransient, err)
 	}
 	defer drainClose(resp.Body)
+	if err := checkFinalURL(resp, v.cfg.AllowInsecureHTTP); err != nil {
+		return nil, fmt.Errorf("fetching discovery document: %w", err)
+	}
 	if resp.StatusCode != http.StatusOK {
 		err := fmt.Errorf("fetching discovery document: status %d", resp.StatusCode)
 		if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests {
@@ -118,4 +121,16 @@ func sleep(ctx context.Context, d time.Duration) error {
 func drainClose(body io.ReadCloser) {
 	_, _ = io.Copy(io.Discard, io.LimitReader(body, 4<<10))
 	_ = body.Close()
+}
+
+// checkFinalURL applies the https rule to where the client actually ended
+// up, so a redirect cannot downgrade a fetch to plain http.
+func checkFinalURL(resp *http.Response, allowInsecure bool) error {
+	if resp.Request == nil || resp.Request.URL == nil {
+		return nil
+	}
+	if _, err := checkURL(resp.Request.URL.String(), allowInsecure); err != nil {
+		return fmt.Errorf("redirected: %w", err)
+	}
+	return nil
 }

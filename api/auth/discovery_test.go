@@ -47,6 +47,38 @@ func TestDiscoveryValidation(t *testing.T) {
 	}
 }
 
+func TestFetchRefusesRedirectToPlainHTTP(t *testing.T) {
+	t.Parallel()
+	redirect := func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Scheme == "https" {
+			http.Redirect(w, r, "http://idp.test"+r.URL.Path, http.StatusFound)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"issuer":%q,"jwks_uri":"https://idp.test/keys"}`, testIssuer)
+	}
+	v, idp := newBubbleValidator(t, Config{})
+	idp.setDiscovery(redirect)
+	if _, err := v.discover(context.Background(), 0); err == nil || !strings.Contains(err.Error(), "plain http") {
+		t.Fatalf("discovery via a redirect to http: got error %v, want a plain http refusal", err)
+	}
+
+	v, idp = newBubbleValidator(t, Config{}, jwk{key: testKeys[0], kid: "k0", alg: "RS256"})
+	idp.setJWKS(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Scheme == "https" {
+			http.Redirect(w, r, "http://idp.test/keys", http.StatusFound)
+			return
+		}
+		serveKeys("", jwksBody(t, jwk{key: testKeys[0], kid: "k0", alg: "RS256"}))(w, r)
+	})
+	if err := v.load(context.Background(), 0); err == nil || !strings.Contains(err.Error(), "plain http") {
+		t.Fatalf("key set via a redirect to http: got error %v, want a plain http refusal", err)
+	}
+	if v.Ready() {
+		t.Error("got Ready after a refused key set, want not ready")
+	}
+}
+
 func TestDiscoveryRetries(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

@@ -73,6 +73,10 @@ func (v *Validator) fetchKeys(ctx context.Context, d *discovery) error {
 	}
 	defer drainClose(resp.Body)
 	now = v.cfg.Now()
+	if err := checkFinalURL(resp, v.cfg.AllowInsecureHTTP); err != nil {
+		v.cfg.Metrics.jwksFetch("error")
+		return fmt.Errorf("fetching key set: %w", err)
+	}
 
 	switch {
 	case resp.StatusCode == http.StatusNotModified && current != nil:
