@@ -67,7 +67,9 @@ func TestLoadConfigEachVariable(t *testing.T) {
 		check func(config) bool
 	}{
 		{"DISCOVERY_URL", map[string]string{"DISCOVERY_URL": "http://127.0.0.1:8080/P2Test/.well-known/openid-configuration"},
-			func(c config) bool { return c.DiscoveryURL == "http://127.0.0.1:8080/P2Test/.well-known/openid-configuration" }},
+			func(c config) bool {
+				return c.DiscoveryURL == "http://127.0.0.1:8080/P2Test/.well-known/openid-configuration"
+			}},
 		{"AUDIENCE", map[string]string{"AUDIENCE": "my-api"}, func(c config) bool { return c.Audience == "my-api" }},
 		{"HOST", map[string]string{"HOST": "0.0.0.0"}, func(c config) bool { return c.addr() == "0.0.0.0:8000" }},
 		{"HOST IPv6", map[string]string{"HOST": "::1"}, func(c config) bool { return c.addr() == "[::1]:8000" }},
