@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -283,7 +284,7 @@ func (v *Validator) validate(ctx context.Context, token string) (*Claims, error)
 	if d := v.disc.Load(); d == nil || !d.issuers[c.Issuer] {
 		return nil, ErrInvalidIssuer
 	}
-	if !containsString(c.Audience, v.cfg.Audience) {
+	if !slices.Contains(c.Audience, v.cfg.Audience) {
 		return nil, ErrInvalidAudience
 	}
 	now := v.cfg.Now()
@@ -317,13 +318,4 @@ func (v *Validator) classifyParseError(token string) error {
 		return fmt.Errorf("%w: %q", ErrAlgorithm, header.Alg)
 	}
 	return ErrMalformed
-}
-
-func containsString(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }
