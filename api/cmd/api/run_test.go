@@ -100,7 +100,7 @@ func get(t *testing.T, url, token string) (int, string) {
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body)
+	return resp.StatusCode, strings.TrimSpace(string(body))
 }
 
 func TestRunServesAndShutsDown(t *testing.T) {
@@ -221,5 +221,27 @@ func TestHealthcheckReadyAndWildcardHost(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "/ready: 200") {
 		t.Errorf("healthcheck output: got %q, want it to report /ready: 200", out.String())
+	}
+}
+
+// AUTH_ERROR_DETAIL and EXTRA_ISSUERS reach the validator.
+func TestRunWiresAuthSettings(t *testing.T) {
+	t.Parallel()
+	m := mockidptest.Start(t, mockidp.Config{})
+	const extra = "https://api.descope.com/v1/apps/P2MockDescopeHarness00000001"
+	s := startRun(t, map[string]string{"DESCOPE_PROJECT_ID": m.ProjectID(), "DISCOVERY_URL": m.DiscoveryURL(),
+		"AUTH_ERROR_DETAIL": "true", "EXTRA_ISSUERS": extra})
+
+	expired := m.MustMint(mockidp.MintRequest{ClientID: "admin-client", Preset: mockidp.PresetExpired})
+	if status, body := get(t, s.base+"/api/me", expired); status != 401 || body != `{"detail":"Token validation failed: token has expired"}` {
+		t.Errorf("expired token with AUTH_ERROR_DETAIL: got %d %s, want 401 with the reason", status, body)
+	}
+	other := m.MustMint(mockidp.MintRequest{ClientID: "admin-client", Issuer: extra})
+	if status, body := get(t, s.base+"/api/me", other); status != 200 {
+		t.Errorf("token from an EXTRA_ISSUERS issuer: got %d %s, want 200", status, body)
+	}
+	unlisted := m.MustMint(mockidp.MintRequest{ClientID: "admin-client", Issuer: "https://evil.example/P2MockDescopeHarness00000001"})
+	if status, body := get(t, s.base+"/api/me", unlisted); status != 401 || body != `{"detail":"Token validation failed: invalid issuer"}` {
+		t.Errorf("token from an unlisted issuer: got %d %s, want 401 invalid issuer", status, body)
 	}
 }
