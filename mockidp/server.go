@@ -165,6 +165,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(w, errors.New("panic"))
 		}
 	}()
+	if len(r.Header.Get("Authorization")) > maxAuthorizationBytes {
+		writeError(w, &Error{Status: http.StatusRequestHeaderFieldsTooLarge, Code: CodeTooLarge, Description: "Request header is too large",
+			Message: "the Authorization header exceeds " + itoa(maxAuthorizationBytes) + " bytes"})
+		return
+	}
 	// Two Descope SDKs build URLs like "http://host//v2/keys/P…": collapse
 	// doubled slashes instead of redirecting.
 	if strings.Contains(r.URL.Path, "//") {
@@ -173,6 +178,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.handler.ServeHTTP(w, r)
 }
+
+// maxAuthorizationBytes bounds the Authorization header: tokens and
+// credentials are far smaller, and a clear 431 beats parsing megabytes.
+const maxAuthorizationBytes = 8 << 10
 
 func collapseSlashes(p string) string {
 	var b strings.Builder
