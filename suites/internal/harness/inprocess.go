@@ -1,0 +1,104 @@
+package harness
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2" //nolint:revive // Ginkgo's DSL is meant to be dot-imported
+	. "github.com/onsi/gomega"    //nolint:revive // Gomega's DSL is meant to be dot-imported
+
+	"github.com/descope-harness/harness/api"
+	"github.com/descope-harness/harness/api/auth"
+	"github.com/descope-harness/harness/mockidp"
+	"github.com/descope-harness/harness/mockidp/mockidptest"
+	"github.com/descope-harness/harness/suites/internal/mockclient"
+)
+
+// defaultRetryBackoff keeps cold-start recovery quick in-process.
+const defaultRetryBackoff = 10 * time.Millisecond
+
+// startInProcess serves a fresh mock and API on loopback ports sharing the
+// mock's clock, frozen at a whole second unless o.RunningClock.
+func startInProcess(o Options) *Env {
+	GinkgoHelper()
+	logs := slog.New(slog.NewTextHandler(GinkgoWriter, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	mock := mockidptest.Start(GinkgoT(), mockidp.Config{Project: o.Project, Logger: logs.With("component", "mockidp")})
+	if !o.RunningClock {
+		// A whole second makes exp/nbf arithmetic exact: claims are whole seconds.
+		mock.SetClock(time.Unix(mock.Now().Unix(), 0), true)
+	}
+	for _, f := range o.ColdStart {
+		expectOK(mock.InjectFault(f), "injecting a cold-start fault")
+	}
+
+	env := &Env{
+		Target:    InProcess,
+		Mock:      &mockclient.Client{BaseURL: mock.URL, ProjectID: mock.ProjectID(), HTTP: mock.Client()},
+		InProcess: mock,
+		http:      &http.Client{Timeout: 10 * time.Second},
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	DeferCleanup(cancel)
+
+	var validator *auth.Validator
+	env.APIURL, validator = serveAPI(ctx, mock, o, false, logs)
+	env.Validator = validator
+	if o.DetailAPI {
+		env.DetailAPIURL, _ = serveAPI(ctx, mock, o, true, logs)
+	}
+	switch {
+	case o.NoLeeway:
+		env.Leeway = 0
+	case o.Leeway != 0:
+		env.Leeway = o.Leeway
+	default:
+		env.Leeway = auth.DefaultLeeway
+	}
+	env.RefetchCooldown = o.RefetchCooldown
+	if env.RefetchCooldown == 0 {
+		env.RefetchCooldown = auth.DefaultRefetchCooldown
+	}
+	if len(o.ColdStart) == 0 {
+		Eventually(validator.Ready).WithTimeout(10*time.Second).WithPolling(5*time.Millisecond).
+			Should(BeTrue(), "the API never loaded the mock's keys")
+	}
+	GinkgoWriter.Printf("in-process target: mock %s, API %s, clock %s\n", mock.URL, env.APIURL,
+		mock.Now().UTC().Format(time.RFC3339))
+	return env
+}
+
+// serveAPI starts a validator (on the mock's clock) and the API on a loopback port.
+func serveAPI(ctx context.Context, mock *mockidptest.Mock, o Options, errorDetail bool, logs *slog.Logger) (string, *auth.Validator) {
+	GinkgoHelper()
+	backoff := o.RetryBackoff
+	if backoff == 0 {
+		backoff = defaultRetryBackoff
+	}
+	cfg := auth.Config{
+		DiscoveryURL:     mock.DiscoveryURL(),
+		Audience:         mock.ProjectID(),
+		Leeway:           o.Leeway,
+		NoLeeway:         o.NoLeeway,
+		RefetchCooldown:  o.RefetchCooldown,
+		DiscoveryRetries: o.DiscoveryRetries,
+		RetryBackoff:     backoff,
+		Now:              mock.Now,
+		Logger:           logs.With("component", "auth", "detail", errorDetail),
+		ErrorDetail:      errorDetail,
+	}
+	if o.HTTPTimeout != 0 {
+		cfg.HTTPClient = &http.Client{Timeout: o.HTTPTimeout}
+	}
+	v, err := auth.New(cfg)
+	expectOK(err, "auth.New")
+	handler, err := api.New(api.Config{Auth: v, ProjectID: mock.ProjectID(), DiscoveryURL: mock.DiscoveryURL(),
+		Logger: logs.With("component", "api")})
+	expectOK(err, "api.New")
+	srv := httptest.NewServer(handler)
+	DeferCleanup(srv.Close)
+	v.Start(ctx)
+	return srv.URL, v
+}

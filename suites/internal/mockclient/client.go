@@ -1,0 +1,301 @@
+// Package mockclient is a typed Go client for mockidp's /_mock/ control plane
+// and its client-credentials token endpoint. Specs use it to drive a mock
+// they did not start (the external target), and the in-process target uses
+// it too, so both exercise the same HTTP surface.
+package mockclient
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/descope-harness/harness/mockidp"
+)
+
+// Client talks to one mock issuer.
+type Client struct {
+	// BaseURL is the mock's base URL, e.g. "http://127.0.0.1:8080".
+	BaseURL string
+	// ProjectID is the mock's project ID (default mockidp's default project).
+	ProjectID string
+	// AdminToken (optional) - sent as "Authorization: Bearer <AdminToken>" on control-plane calls.
+	AdminToken string
+	// HTTP (optional, default a client with a 10s timeout) - the HTTP client.
+	HTTP *http.Client
+}
+
+// ErrStatus is wrapped by every error for an unexpected HTTP status.
+var ErrStatus = errors.New("unexpected status")
+
+// StatusError is a control-plane or token-endpoint failure.
+type StatusError struct {
+	// Status is the HTTP status.
+	Status int
+	// Body is the (truncated) response body.
+	Body string
+}
+
+// Error implements error.
+func (e *StatusError) Error() string { return fmt.Sprintf("status %d: %s", e.Status, e.Body) }
+
+// Unwrap makes errors.Is(err, ErrStatus) true.
+func (e *StatusError) Unwrap() error { return ErrStatus }
+
+// TimeSpec is an instant for MintRequest: an offset from the mock's now, or
+// unix seconds. Build one with Offset or Unix.
+type TimeSpec struct{ raw json.RawMessage }
+
+// Offset is now+d on the mock's clock ("+90s", "-1h" on the wire).
+func Offset(d time.Duration) *TimeSpec {
+	s := d.String()
+	if d >= 0 {
+		s = "+" + s
+	}
+	b, _ := json.Marshal(s)
+	return &TimeSpec{raw: b}
+}
+
+// Unix is a fixed instant in unix seconds.
+func Unix(sec int64) *TimeSpec { return &TimeSpec{raw: json.RawMessage(strconv.FormatInt(sec, 10))} }
+
+// MarshalJSON implements json.Marshaler.
+func (t *TimeSpec) MarshalJSON() ([]byte, error) { return t.raw, nil }
+
+// MintRequest is the body of POST /_mock/tokens (see mockidp.MintRequest).
+type MintRequest struct {
+	ClientID  string         `json:"client_id,omitempty"`
+	Scope     string         `json:"scope,omitempty"`
+	Claims    map[string]any `json:"claims,omitempty"`
+	IssuedAt  *TimeSpec      `json:"iat,omitempty"`
+	NotBefore *TimeSpec      `json:"nbf,omitempty"`
+	Expiry    *TimeSpec      `json:"exp,omitempty"`
+	Kid       string         `json:"kid,omitempty"`
+	Preset    string         `json:"preset,omitempty"`
+	Issuer    string         `json:"iss,omitempty"`
+}
+
+// MintResponse is the minted token and what went into it.
+type MintResponse struct {
+	Token  string         `json:"token"`
+	Kid    string         `json:"kid"`
+	Header map[string]any `json:"header"`
+	Claims map[string]any `json:"claims"`
+}
+
+// TokenResponse is the token endpoint's success body.
+type TokenResponse struct {
+	AccessToken string `json:"access_token"`
+	TokenType   string `json:"token_type"`
+	ExpiresIn   int    `json:"expires_in"`
+	Scope       string `json:"scope"`
+}
+
+// ClockState is the body of GET /_mock/clock.
+type ClockState = mockidp.ClockState
+
+// KeysState is the body of GET /_mock/keys.
+type KeysState = mockidp.KeysState
+
+// RequestStats is the body of GET /_mock/requests.
+type RequestStats = mockidp.RequestStats
+
+// Fault is the body of POST /_mock/faults.
+type Fault = mockidp.Fault
+
+// JWKSCache is the body of PUT /_mock/jwks-cache.
+type JWKSCache = mockidp.JWKSCache
+
+func (c *Client) httpClient() *http.Client {
+	if c.HTTP != nil {
+		return c.HTTP
+	}
+	return &http.Client{Timeout: 10 * time.Second}
+}
+
+// do sends a control-plane request with a JSON body (nil for none) and
+// decodes a JSON answer into out (nil to ignore it).
+func (c *Client) do(ctx context.Context, method, path string, body, out any) error {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return fmt.Errorf("encoding %s %s: %w", method, path, err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(c.BaseURL, "/")+path, rd)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.AdminToken != "" {
+		req.Header.Set("Authorization", "Bearer "+c.AdminToken)
+	}
+	return c.send(req, out)
+}
+
+func (c *Client) send(req *http.Request, out any) error {
+	resp, err := c.httpClient().Do(req)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return fmt.Errorf("%s %s: reading body: %w", req.Method, req.URL.Path, err)
+	}
+	if resp.StatusCode >= 300 {
+		if len(b) > 512 {
+			b = b[:512]
+		}
+		return fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, &StatusError{Status: resp.StatusCode, Body: string(b)})
+	}
+	if out == nil || resp.StatusCode == http.StatusNoContent {
+		return nil
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		return fmt.Errorf("%s %s: decoding body: %w", req.Method, req.URL.Path, err)
+	}
+	return nil
+}
+
+// Health checks GET /_mock/health.
+func (c *Client) Health(ctx context.Context) error {
+	return c.do(ctx, http.MethodGet, "/_mock/health", nil, nil)
+}
+
+// Reset returns the mock to its configured state.
+func (c *Client) Reset(ctx context.Context) error {
+	return c.do(ctx, http.MethodPost, "/_mock/reset", nil, nil)
+}
+
+// Keys reports the current, published and revoked key IDs.
+func (c *Client) Keys(ctx context.Context) (KeysState, error) {
+	var st KeysState
+	err := c.do(ctx, http.MethodGet, "/_mock/keys", nil, &st)
+	return st, err
+}
+
+// Rotate rotates the signing key n times.
+func (c *Client) Rotate(ctx context.Context, n int) (KeysState, error) {
+	var st KeysState
+	err := c.do(ctx, http.MethodPost, "/_mock/keys/rotate", map[string]int{"count": n}, &st)
+	return st, err
+}
+
+// Revoke removes a published key at once.
+func (c *Client) Revoke(ctx context.Context, kid string) (KeysState, error) {
+	var st KeysState
+	err := c.do(ctx, http.MethodPost, "/_mock/keys/revoke", map[string]string{"kid": kid}, &st)
+	return st, err
+}
+
+// Mint signs any token.
+func (c *Client) Mint(ctx context.Context, req MintRequest) (MintResponse, error) {
+	var resp MintResponse
+	err := c.do(ctx, http.MethodPost, "/_mock/tokens", req, &resp)
+	return resp, err
+}
+
+// InjectFault adds a fault.
+func (c *Client) InjectFault(ctx context.Context, f Fault) error {
+	return c.do(ctx, http.MethodPost, "/_mock/faults", f, nil)
+}
+
+// ClearFaults removes the faults of one endpoint, or all when endpoint is "".
+func (c *Client) ClearFaults(ctx context.Context, endpoint string) error {
+	path := "/_mock/faults"
+	if endpoint != "" {
+		path += "?endpoint=" + url.QueryEscape(endpoint)
+	}
+	return c.do(ctx, http.MethodDelete, path, nil, nil)
+}
+
+// SetJWKSCache sets the key-set cache headers.
+func (c *Client) SetJWKSCache(ctx context.Context, cache JWKSCache) error {
+	return c.do(ctx, http.MethodPut, "/_mock/jwks-cache", cache, nil)
+}
+
+// Requests returns the request counters and recent requests.
+func (c *Client) Requests(ctx context.Context) (RequestStats, error) {
+	var st RequestStats
+	err := c.do(ctx, http.MethodGet, "/_mock/requests", nil, &st)
+	return st, err
+}
+
+// RequestCount is how many requests endpoint (discovery, jwks, token, ...) received.
+func (c *Client) RequestCount(ctx context.Context, endpoint string) (int, error) {
+	st, err := c.Requests(ctx)
+	return st.Counts[endpoint], err
+}
+
+// ClearRequests zeroes the request counters.
+func (c *Client) ClearRequests(ctx context.Context) error {
+	return c.do(ctx, http.MethodDelete, "/_mock/requests", nil, nil)
+}
+
+// Clock reports the mock's clock.
+func (c *Client) Clock(ctx context.Context) (ClockState, error) {
+	var st ClockState
+	err := c.do(ctx, http.MethodGet, "/_mock/clock", nil, &st)
+	return st, err
+}
+
+// SetClock moves the mock's clock to at, frozen there when frozen is true.
+func (c *Client) SetClock(ctx context.Context, at time.Time, frozen bool) (ClockState, error) {
+	var st ClockState
+	err := c.do(ctx, http.MethodPut, "/_mock/clock", map[string]any{"now": at.Unix(), "frozen": frozen}, &st)
+	return st, err
+}
+
+// Advance moves the mock's clock forward by d.
+func (c *Client) Advance(ctx context.Context, d time.Duration) (ClockState, error) {
+	var st ClockState
+	err := c.do(ctx, http.MethodPost, "/_mock/clock/advance", map[string]string{"by": d.String()}, &st)
+	return st, err
+}
+
+// DiscoveryURL is the project's OpenID configuration URL.
+func (c *Client) DiscoveryURL() string {
+	return strings.TrimSuffix(c.BaseURL, "/") + "/" + c.projectID() + "/.well-known/openid-configuration"
+}
+
+// JWKSURL is the project's key-set URL.
+func (c *Client) JWKSURL() string {
+	return strings.TrimSuffix(c.BaseURL, "/") + "/" + c.projectID() + "/.well-known/jwks.json"
+}
+
+func (c *Client) projectID() string {
+	if c.ProjectID != "" {
+		return c.ProjectID
+	}
+	return mockidp.DefaultProject().ID
+}
+
+// ClientCredentials asks the token endpoint for a token (client_secret_post);
+// scope may be empty for the client's default scopes.
+func (c *Client) ClientCredentials(ctx context.Context, clientID, secret, scope string) (TokenResponse, error) {
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {clientID}, "client_secret": {secret}}
+	if scope != "" {
+		form.Set("scope", scope)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(c.BaseURL, "/")+"/oauth2/v1/token",
+		strings.NewReader(form.Encode()))
+	if err != nil {
+		return TokenResponse{}, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	var tr TokenResponse
+	err = c.send(req, &tr)
+	return tr, err
+}
