@@ -1,0 +1,194 @@
+package rotation_test
+
+import (
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/descope-harness/harness/mockidp"
+	"github.com/descope-harness/harness/suites/internal/harness"
+)
+
+var _ = Describe("Key rotation", Label("offline", "rotation"), func() {
+	var env *harness.Env
+
+	When("the issuer rotates its signing key once", func() {
+		BeforeEach(func() { env = harness.Start(harness.Options{}) })
+
+		It("signs new tokens with the new kid, which the API accepts after exactly one key-set fetch", func() {
+			env.RequireInProcess(harness.SkipSharedClock) // the refetch cooldown must not be running from an earlier spec
+			before := env.Keys()
+			env.ClearRequests()
+			after := env.Rotate(1)
+			Expect(after.Current).NotTo(Equal(before.Current))
+			Expect(after.Published).To(ContainElements(before.Current, after.Current))
+
+			token := env.Token(harness.AdminClient)
+			Expect(harness.Header(token)).To(HaveKeyWithValue("kid", after.Current))
+			for range 5 {
+				Expect(env.Get("/api/me", token).Status).To(Equal(200))
+			}
+			Expect(env.RequestCount(mockidp.EndpointJWKS)).To(Equal(1), "key-set fetches for one new kid")
+			Expect(env.RequestCount(mockidp.EndpointDiscovery)).To(BeZero(), "discovery is not refetched")
+		})
+
+		It("keeps accepting tokens signed before the rotation", func() {
+			old := env.Token(harness.AdminClient)
+			env.Rotate(1)
+			Expect(env.Get("/api/me", old).Status).To(Equal(200))
+			Expect(env.Get("/api/me", env.Token(harness.AdminClient)).Status).To(Equal(200))
+			Expect(env.Get("/api/me", old).Status).To(Equal(200), "after the API refetched the key set")
+		})
+	})
+
+	When("the issuer keeps rotating", func() {
+		BeforeEach(func() { env = harness.Start(harness.Options{}) })
+
+		It("accepts an old key's tokens for Keep rotations and refuses them after Keep+1, once the key set is refetched", func() {
+			old := env.Token(harness.AdminClient)
+			oldKid := harness.Header(old)["kid"].(string)
+			keep := env.Keys().Keep
+			Expect(keep).To(BeNumerically(">", 0))
+
+			for i := 1; i <= keep; i++ {
+				env.Rotate(1)
+				env.Advance(env.RefetchCooldown) // lets the new kid refetch the key set
+				Expect(env.Get("/api/me", env.Token(harness.AdminClient)).Status).To(Equal(200), "new token after rotation %d", i)
+				Expect(env.Get("/api/me", old).Status).To(Equal(200), "old token after rotation %d of %d", i, keep)
+			}
+			Expect(env.Keys().Published).To(ContainElement(oldKid), "after Keep rotations")
+
+			st := env.Rotate(1)
+			Expect(st.Published).NotTo(ContainElement(oldKid), "after Keep+1 rotations")
+			env.Advance(env.RefetchCooldown)
+			Expect(env.Get("/api/me", env.Token(harness.AdminClient)).Status).To(Equal(200))
+			harness.ExpectInvalidToken(env.Get("/api/me", old))
+		})
+	})
+
+	When("a key is revoked", func() {
+		BeforeEach(func() { env = harness.Start(harness.Options{}) })
+
+		It("refuses its tokens as soon as the API has refetched the key set", func() {
+			victim := env.Token(harness.AdminClient)
+			kid := harness.Header(victim)["kid"].(string)
+			Expect(env.Get("/api/me", victim).Status).To(Equal(200))
+
+			env.ClearRequests()
+			st := env.Revoke(kid) // the current key: the mock rotates first
+			Expect(st.Published).NotTo(ContainElement(kid))
+			Expect(st.Revoked).To(ContainElement(kid))
+			env.Advance(env.RefetchCooldown)
+
+			fresh := env.Token(harness.AdminClient)
+			Expect(harness.Header(fresh)["kid"]).To(Equal(st.Current))
+			Expect(env.Get("/api/me", fresh).Status).To(Equal(200), "the new kid makes the API refetch")
+			harness.ExpectInvalidToken(env.Get("/api/me", victim))
+			Expect(env.RequestCount(mockidp.EndpointJWKS)).To(Equal(1))
+		})
+
+		It("refuses a revoked older key's tokens after the next refetch while newer keys keep working", func() {
+			victim := env.Token(harness.AdminClient)
+			kid := harness.Header(victim)["kid"].(string)
+			env.Rotate(1)
+			survivor := env.Token(harness.AdminClient)
+			Expect(env.Get("/api/me", survivor).Status).To(Equal(200))
+
+			env.Revoke(kid)
+			env.Rotate(1)
+			env.Advance(env.RefetchCooldown)
+			Expect(env.Get("/api/me", env.Token(harness.AdminClient)).Status).To(Equal(200))
+			harness.ExpectInvalidToken(env.Get("/api/me", victim))
+			Expect(env.Get("/api/me", survivor).Status).To(Equal(200))
+		})
+	})
+
+	When("keys rotate every few milliseconds under steady concurrent requests", func() {
+		const (
+			cooldown = 100 * time.Millisecond
+			duration = 2 * time.Second
+			period   = 5 * time.Millisecond
+			workers  = 4
+		)
+		BeforeEach(func() { env = harness.Start(harness.Options{RefetchCooldown: cooldown}) })
+
+		It("rejects no valid token", func(ctx SpecContext) {
+			env.RequireInProcess(harness.SkipSharedClock)
+			mock := env.InProcess
+			// A kid is announced once its rotation and a clock step past the
+			// refetch cooldown are both done; workers send a token only when
+			// its kid is announced, so every token sent is one the API can
+			// verify. Key generation (after the 16 fixture keys) never
+			// blocks the workers: they keep using the announced keys.
+			var announced sync.Map
+			announced.Store(mock.Keys().Current().ID, true)
+			var rotations, requests, rejections atomic.Int64
+			var rejected sync.Map
+			stop := make(chan struct{})
+			var wg sync.WaitGroup
+
+			wg.Go(func() {
+				defer GinkgoRecover()
+				tick := time.NewTicker(period)
+				defer tick.Stop()
+				deadline := time.After(duration)
+				for {
+					select {
+					case <-deadline:
+						close(stop)
+						return
+					case <-ctx.Done():
+						close(stop)
+						return
+					case <-tick.C:
+					}
+					Expect(mock.RotateKeys(1)).To(Succeed())
+					kid := mock.Keys().Current().ID
+					mock.Advance(cooldown)
+					announced.Store(kid, true)
+					rotations.Add(1)
+				}
+			})
+			for range workers {
+				wg.Go(func() {
+					defer GinkgoRecover()
+					for {
+						select {
+						case <-stop:
+							return
+						default:
+						}
+						token, err := mock.ClientToken(harness.AdminClient, "")
+						Expect(err).NotTo(HaveOccurred())
+						kid := harness.Header(token)["kid"]
+						for _, ok := announced.Load(kid); !ok; _, ok = announced.Load(kid) {
+							time.Sleep(time.Millisecond)
+						}
+						requests.Add(1)
+						if status := env.StatusOf("/api/me", token); status != 200 {
+							rejections.Add(1)
+							rejected.Store(kid, status)
+						}
+					}
+				})
+			}
+			wg.Wait()
+
+			var kids []string
+			rejected.Range(func(k, v any) bool { kids = append(kids, k.(string)); return true })
+			slices.Sort(kids)
+			AddReportEntry("rotation under load", map[string]int64{
+				"rotations": rotations.Load(), "requests": requests.Load(), "rejections": rejections.Load(),
+			})
+			GinkgoWriter.Printf("%d rotations, %d requests, %d rejections (kids %v)\n",
+				rotations.Load(), requests.Load(), rejections.Load(), kids)
+			Expect(rotations.Load()).To(BeNumerically(">=", 10), "rotations in %s", duration)
+			Expect(requests.Load()).To(BeNumerically(">=", 100), "requests in %s", duration)
+			Expect(rejections.Load()).To(BeZero(), "valid tokens rejected; kids %v", kids)
+		}, SpecTimeout(30*time.Second))
+	})
+})
