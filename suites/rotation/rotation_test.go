@@ -107,6 +107,41 @@ var _ = Describe("Key rotation", Label("offline", "rotation"), func() {
 		})
 	})
 
+	When("a new kid's miss arrives while a key-set fetch that began before its key existed is in flight", func() {
+		It("still accepts the token once the cooldown has passed", func(ctx SpecContext) {
+			const cooldown = time.Second
+			held := newHeldTransport()
+			DeferCleanup(held.Release)
+			env = harness.Start(harness.Options{RefetchCooldown: cooldown, Transport: held})
+
+			env.Rotate(1)
+			env.Advance(cooldown)
+			first := env.Token(harness.AdminClient)
+			held.hold.Store(true)
+			firstStatus := make(chan int, 1)
+			go func() { firstStatus <- env.StatusOf("/api/me", first) }()
+			Eventually(ctx, held.fetched).Should(Receive(), "the first kid's refetch reached the mock")
+
+			// The refetch now in flight carries the key set without the next key.
+			next := env.Rotate(1)
+			env.Advance(cooldown)
+			second := env.Token(harness.AdminClient)
+			Expect(harness.Header(second)).To(HaveKeyWithValue("kid", next.Current))
+			secondStatus := make(chan int, 1)
+			go func() { secondStatus <- env.StatusOf("/api/me", second) }()
+			time.Sleep(50 * time.Millisecond) // lets the second miss reach the validator while the fetch is held
+			held.Release()
+
+			var got int
+			Eventually(ctx, firstStatus).Should(Receive(&got))
+			Expect(got).To(Equal(200), "the first new kid")
+			Eventually(ctx, secondStatus).Should(Receive(&got))
+			Expect(got).To(Equal(200),
+				"a token of a published key, sent after the refetch cooldown, was rejected: its unknown-kid miss "+
+					"shared a key-set fetch that started before the key was published")
+		}, SpecTimeout(10*time.Second))
+	})
+
 	When("keys rotate every few milliseconds under steady concurrent requests", func() {
 		const (
 			cooldown = 100 * time.Millisecond

@@ -73,6 +73,9 @@ type Options struct {
 	RefetchCooldown time.Duration
 	// HTTPTimeout (optional, default auth's 10s) - timeout of the validator's provider requests.
 	HTTPTimeout time.Duration
+	// Transport (optional, default http.DefaultTransport) - the round tripper
+	// of the validator's provider requests, e.g. to hold a key-set fetch.
+	Transport http.RoundTripper
 	// DiscoveryRetries (optional, default auth's 4; negative for none).
 	DiscoveryRetries int
 	// RetryBackoff (optional, default 10ms here) - first retry backoff of the validator.
@@ -88,7 +91,7 @@ type Options struct {
 }
 
 func (o Options) customisesAPI() bool {
-	return o.Project != nil || o.Leeway != 0 || o.NoLeeway || o.RefetchCooldown != 0 || o.HTTPTimeout != 0 ||
+	return o.Project != nil || o.Leeway != 0 || o.NoLeeway || o.RefetchCooldown != 0 || o.HTTPTimeout != 0 || o.Transport != nil ||
 		o.DiscoveryRetries != 0 || o.RetryBackoff != 0 || len(o.ColdStart) > 0 || o.RunningClock
 }
 

@@ -89,8 +89,12 @@ func serveAPI(ctx context.Context, mock *mockidptest.Mock, o Options, errorDetai
 		Logger:           logs.With("component", "auth", "detail", errorDetail),
 		ErrorDetail:      errorDetail,
 	}
-	if o.HTTPTimeout != 0 {
-		cfg.HTTPClient = &http.Client{Timeout: o.HTTPTimeout}
+	if o.HTTPTimeout != 0 || o.Transport != nil {
+		timeout := o.HTTPTimeout
+		if timeout == 0 {
+			timeout = auth.DefaultHTTPTimeout
+		}
+		cfg.HTTPClient = &http.Client{Timeout: timeout, Transport: o.Transport}
 	}
 	v, err := auth.New(cfg)
 	expectOK(err, "auth.New")
