@@ -10,13 +10,18 @@ BIN       := bin
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -s -w -X main.version=$(VERSION)
 REPORTS   := reports
+COMPOSE   ?= docker-compose
+# make run settings (also read from the environment).
+MOCKIDP_PORT    ?= 8080
+API_PORT        ?= 8000
+MOCKIDP_PROJECT ?=
 
 # Every package that is not a Ginkgo scenario suite.
 UNIT_PKGS = $(shell $(GO) list ./... | grep -v /suites)
 
 .PHONY: help
 help: ## Show this help
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: build
 build: ## Build bin/mockidp and bin/api
@@ -50,8 +55,38 @@ vet: ## go vet and gofmt check
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
 
 .PHONY: run
-run: build ## Start mockidp (127.0.0.1:8080) and the API (127.0.0.1:8000) with the default fixtures
-	@./scripts/run.sh
+run: build ## Start mockidp (127.0.0.1:8080) and the API (127.0.0.1:8000); MOCKIDP_PORT, API_PORT, MOCKIDP_PROJECT override
+	@MOCKIDP_PORT='$(MOCKIDP_PORT)' API_PORT='$(API_PORT)' MOCKIDP_PROJECT='$(MOCKIDP_PROJECT)' BIN_DIR='$(BIN)' ./scripts/run.sh
+
+.PHONY: images
+images: ## Build the mockidp and api container images (needs Docker)
+	docker build -f Dockerfile.mockidp --build-arg VERSION=$(VERSION) -t descope-harness/mockidp:$(VERSION) .
+	docker build -f Dockerfile.api --build-arg VERSION=$(VERSION) -t descope-harness/api:$(VERSION) .
+
+.PHONY: up
+up: ## Start mockidp and the API with docker-compose (127.0.0.1:8080 and :8000), detached
+	VERSION=$(VERSION) $(COMPOSE) up --build --detach mockidp api
+	@echo "mockidp: http://127.0.0.1:8080 (admin token: harness-admin-token)  API: http://127.0.0.1:8000/docs  stop: make down"
+
+.PHONY: down
+down: ## Stop and remove the docker-compose stack
+	$(COMPOSE) --profile test --profile live down --remove-orphans
+
+.PHONY: compose-test
+compose-test: ## Run the offline suites in external mode against the compose stack (needs Docker)
+	VERSION=$(VERSION) $(COMPOSE) --profile test up --build --exit-code-from suites suites; \
+	  status=$$?; $(COMPOSE) --profile test down --remove-orphans; exit $$status
+
+.PHONY: compose-live
+compose-live: ## Run the live smoke suite in a container with DESCOPE_* from .env (needs Docker)
+	VERSION=$(VERSION) $(COMPOSE) --profile live build live
+	VERSION=$(VERSION) $(COMPOSE) --profile live run --rm live
+
+.PHONY: compose-config
+compose-config: ## Validate docker-compose.yml for every profile (needs docker-compose, not Docker)
+	$(COMPOSE) config -q
+	$(COMPOSE) --profile test config -q
+	$(COMPOSE) --profile live config -q
 
 .PHONY: clean
 clean: ## Remove build output and reports

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Starts the mock environment on loopback: mockidp, then the API pointed at
+# the mock's discovery document. Waits until both are ready, prints what to
+# try next and stays in the foreground; Ctrl-C (SIGINT) or SIGTERM stops both.
+#
+#   make run                                   # mockidp on 8080, API on 8000
+#   make run MOCKIDP_PORT=18080 API_PORT=18000 # other ports
+#   MOCKIDP_PROJECT=my-project.yaml scripts/run.sh
+#
+# Settings (environment):
+#   MOCKIDP_PORT     mockidp port (default 8080)
+#   API_PORT         API port (default 8000)
+#   MOCKIDP_PROJECT  project file (default: the one embedded in mockidp, fixtures/project.yaml)
+#   BIN_DIR          folder holding the mockidp and api binaries (default bin)
+#   LOG_DIR          where the two logs go (default $BIN_DIR/logs)
+#   READY_TIMEOUT    seconds to wait for readiness (default 20)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MOCKIDP_PORT="${MOCKIDP_PORT:-8080}"
+API_PORT="${API_PORT:-8000}"
+MOCKIDP_PROJECT="${MOCKIDP_PROJECT:-}"
+BIN_DIR="${BIN_DIR:-bin}"
+LOG_DIR="${LOG_DIR:-$BIN_DIR/logs}"
+READY_TIMEOUT="${READY_TIMEOUT:-20}"
+DEFAULT_PROJECT_ID=P2MockDescopeHarness00000001
+
+die() { echo "run: $*" >&2; exit 1; }
+
+for bin in mockidp api; do
+  [[ -x "$BIN_DIR/$bin" ]] || die "$BIN_DIR/$bin is missing: run 'make build' (or 'make run', which builds first)"
+done
+for port in "$MOCKIDP_PORT" "$API_PORT"; do
+  [[ "$port" =~ ^[0-9]+$ ]] && ((port > 0 && port < 65536)) || die "port '$port' is not a number between 1 and 65535"
+done
+[[ "$MOCKIDP_PORT" != "$API_PORT" ]] || die "MOCKIDP_PORT and API_PORT are both $API_PORT"
+
+# port_in_use answers whether something already accepts connections on a loopback port.
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for pair in "MOCKIDP_PORT:$MOCKIDP_PORT" "API_PORT:$API_PORT"; do
+  name="${pair%%:*}" port="${pair#*:}"
+  if port_in_use "$port"; then
+    die "port $port ($name) is in use on 127.0.0.1. Stop whatever listens there (try: ss -ltnp 'sport = :$port'), or pick another port: make run $name=$((port + 10000))"
+  fi
+done
+
+# The API's discovery URL names the project: read its ID from the project file.
+project_id="$DEFAULT_PROJECT_ID"
+if [[ -n "$MOCKIDP_PROJECT" ]]; then
+  [[ -r "$MOCKIDP_PROJECT" ]] || die "MOCKIDP_PROJECT: cannot read '$MOCKIDP_PROJECT'"
+  project_id="$(sed -nE 's/^project_id:[[:space:]]*["'"'"']?([A-Za-z0-9]+).*/\1/p' "$MOCKIDP_PROJECT" | head -n1)"
+  [[ -n "$project_id" ]] || die "MOCKIDP_PROJECT: no 'project_id:' line in '$MOCKIDP_PROJECT'"
+fi
+
+mock_url="http://127.0.0.1:$MOCKIDP_PORT"
+api_url="http://127.0.0.1:$API_PORT"
+mkdir -p "$LOG_DIR"
+mock_log="$LOG_DIR/mockidp.log"
+api_log="$LOG_DIR/api.log"
+
+mock_pid="" api_pid=""
+stop() {
+  trap - INT TERM EXIT
+  local pids=()
+  [[ -n "$api_pid" ]] && pids+=("$api_pid")
+  [[ -n "$mock_pid" ]] && pids+=("$mock_pid")
+  if ((${#pids[@]})); then
+    echo
+    echo "Stopping mockidp and the API..."
+    kill -TERM "${pids[@]}" 2>/dev/null || true
+    wait "${pids[@]}" 2>/dev/null || true
+    echo "Stopped."
+  fi
+}
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
+
+MOCKIDP_ADDR="127.0.0.1:$MOCKIDP_PORT" MOCKIDP_PROJECT="$MOCKIDP_PROJECT" \
+  "$BIN_DIR/mockidp" serve >"$mock_log" 2>&1 &
+mock_pid=$!
+echo "mockidp (pid $mock_pid) starting on $mock_url, log in $mock_log"
+
+DESCOPE_PROJECT_ID="$project_id" \
+DISCOVERY_URL="$mock_url/$project_id/.well-known/openid-configuration" \
+HOST=127.0.0.1 PORT="$API_PORT" \
+  "$BIN_DIR/api" serve >"$api_log" 2>&1 &
+api_pid=$!
+echo "api (pid $api_pid) starting on $api_url, log in $api_log"
+
+# wait_ready NAME PID LOG CMD...: polls CMD until it succeeds; fails when the
+# process exits first or the timeout passes.
+wait_ready() {
+  local name="$1" pid="$2" log="$3"
+  shift 3
+  local deadline=$((SECONDS + READY_TIMEOUT))
+  until "$@" >/dev/null 2>&1; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "run: $name exited before it was ready; its log ($log) ends with:" >&2
+      tail -n 20 "$log" >&2
+      exit 1
+    fi
+    if ((SECONDS >= deadline)); then
+      echo "run: $name is not ready after ${READY_TIMEOUT}s; its log ($log) ends with:" >&2
+      tail -n 20 "$log" >&2
+      exit 1
+    fi
+    sleep 0.1
+  done
+}
+wait_ready mockidp "$mock_pid" "$mock_log" "$BIN_DIR/mockidp" healthcheck --url "$mock_url" --timeout 1s
+wait_ready api "$api_pid" "$api_log" env HOST=127.0.0.1 PORT="$API_PORT" "$BIN_DIR/api" healthcheck ready
+
+url_flag=""
+[[ "$MOCKIDP_PORT" == 8080 ]] || url_flag=" --url $mock_url"
+cat <<EOF
+
+Ready: mockidp on $mock_url (project $project_id), the API on $api_url.
+
+Get a token for admin-client and call the API (paste into a shell):
+
+  \$ TOKEN=\$(curl -s -u admin-client:admin-secret -d grant_type=client_credentials $mock_url/oauth2/v1/token | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+  \$ curl -s -H "Authorization: Bearer \$TOKEN" $api_url/api/me
+  \$ curl -s -H "Authorization: Bearer \$TOKEN" $api_url/api/admin/users
+
+The same token in one command:
+
+  \$ TOKEN=\$($BIN_DIR/mockidp token --client admin-client$url_flag)
+
+Other clients: reader-client, tenant-client, bare-client (secret: <name>-secret).
+API docs:      $api_url/docs
+Control plane: $mock_url/_mock/keys (see README.md, "Control plane")
+Logs:          tail -f $mock_log $api_log
+
+Press Ctrl-C to stop both.
+EOF
+
+# Stay up until a signal arrives or either process ends on its own.
+set +e
+wait -n "$mock_pid" "$api_pid"
+status=$?
+set -e
+echo "run: a process exited on its own (status $status); see $mock_log and $api_log" >&2
+exit 1
