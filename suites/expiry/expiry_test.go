@@ -56,7 +56,7 @@ var _ = Describe("Token lifetime", Label("offline", "expiry"), func() {
 			}
 			token := env.Token(harness.AdminClient)
 			exp := unixOf(token, "exp")
-			Expect(exp - unixOf(token, "iat")).To(BeNumerically("==", 600), "the fixture TTL")
+			Expect(exp-unixOf(token, "iat")).To(BeNumerically("==", 600), "the fixture TTL")
 			check(env, token, "")
 			env.SetClock(time.Unix(exp, 0).Add(env.Leeway - time.Second))
 			check(env, token, "")
