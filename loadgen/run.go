@@ -1,0 +1,150 @@
+// Package loadgen is a bounded loopback load generator for mockidp. A
+// scenario measures one target (an endpoint of the mock) beside a baseline
+// measured in the same run (RSA signing for the token endpoint, a bare
+// net/http handler for the key set and discovery), and reports the ratio.
+//
+// Scenarios live in a registry (Register, Lookup, Names) so other packages
+// or files can add their own, such as GET /api/me against the protected API.
+// Every run stops by itself: at its duration or its request cap, whichever
+// comes first.
+package loadgen
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Limits of Options.
+const (
+	MaxDuration    = 5 * time.Minute
+	MaxWorkers     = 1024
+	MaxRequestsCap = 10_000_000
+)
+
+// Options bound one measurement.
+type Options struct {
+	// Duration (required, at most MaxDuration) - how long to run.
+	Duration time.Duration
+	// MaxRequests (required, at most MaxRequestsCap) - hard cap on operations.
+	MaxRequests int
+}
+
+// Validate checks the bounds.
+func (o Options) Validate() error {
+	if o.Duration <= 0 || o.Duration > MaxDuration {
+		return fmt.Errorf("duration %v: want more than 0 and at most %v", o.Duration, MaxDuration)
+	}
+	if o.MaxRequests <= 0 || o.MaxRequests > MaxRequestsCap {
+		return fmt.Errorf("max requests %d: want 1 to %d", o.MaxRequests, MaxRequestsCap)
+	}
+	return nil
+}
+
+// Load is work for Run: Workers goroutines call Op in a loop.
+type Load struct {
+	// Name describes the load in reports, e.g. "POST /oauth2/v1/token".
+	Name string
+	// Workers (at least 1) - concurrent callers of Op.
+	Workers int
+	// Op performs one request or operation; an error counts as a failure.
+	Op func(ctx context.Context) error
+}
+
+// Result is the outcome of one Run.
+type Result struct {
+	Name     string
+	Workers  int
+	Requests int // operations completed, failed ones included
+	Errors   int
+	Elapsed  time.Duration
+	P50, P99 time.Duration
+	// FirstError is the first failure seen, for the report.
+	FirstError error
+}
+
+// PerSecond is the completed operations per second.
+func (r Result) PerSecond() float64 {
+	if r.Elapsed <= 0 {
+		return 0
+	}
+	return float64(r.Requests) / r.Elapsed.Seconds()
+}
+
+// Run drives load until opts.Duration passes, opts.MaxRequests operations
+// have started, or ctx ends, and reports throughput and latency.
+func Run(ctx context.Context, load Load, opts Options) (Result, error) {
+	if err := opts.Validate(); err != nil {
+		return Result{}, err
+	}
+	if load.Workers < 1 || load.Workers > MaxWorkers {
+		return Result{}, fmt.Errorf("workers %d: want 1 to %d", load.Workers, MaxWorkers)
+	}
+	if load.Op == nil {
+		return Result{}, errors.New("load has no operation")
+	}
+	ctx, cancel := context.WithTimeout(ctx, opts.Duration)
+	defer cancel()
+
+	var (
+		started  atomic.Int64
+		mu       sync.Mutex
+		errCount int
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	latencies := make([][]time.Duration, load.Workers)
+	begin := time.Now()
+	for w := range load.Workers {
+		wg.Go(func() {
+			own := make([]time.Duration, 0, 1024)
+			for ctx.Err() == nil && started.Add(1) <= int64(opts.MaxRequests) {
+				t0 := time.Now()
+				err := load.Op(ctx)
+				d := time.Since(t0)
+				if err != nil {
+					if ctx.Err() != nil {
+						break // cut short by the deadline: not a failure of the target
+					}
+					mu.Lock()
+					errCount++
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+				}
+				own = append(own, d)
+			}
+			latencies[w] = own
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(begin)
+
+	all := slices.Concat(latencies...)
+	slices.Sort(all)
+	return Result{
+		Name:       load.Name,
+		Workers:    load.Workers,
+		Requests:   len(all),
+		Errors:     errCount,
+		Elapsed:    elapsed,
+		P50:        percentile(all, 0.50),
+		P99:        percentile(all, 0.99),
+		FirstError: firstErr,
+	}, nil
+}
+
+// percentile of sorted durations (nearest rank); 0 when empty.
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(float64(len(sorted))*p+0.5) - 1
+	i = max(0, min(i, len(sorted)-1))
+	return sorted[i]
+}
