@@ -208,3 +208,16 @@ func Header(token string) map[string]any {
 	Expect(json.Unmarshal(raw, &h)).To(Succeed(), "header JSON")
 	return h
 }
+
+// UnknownKidToken is a well-formed RS256 token whose kid no key set holds
+// (a fresh random one each call) and whose signature is random bytes.
+func UnknownKidToken(issuer string) string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	header := Segment(map[string]any{"alg": "RS256", "kid": "SKflood" + base64.RawURLEncoding.EncodeToString(b[:]), "typ": "JWT"})
+	payload := Segment(map[string]any{"iss": issuer, "aud": []string{ProjectID}, "sub": "attacker",
+		"exp": time.Now().Add(time.Hour).Unix(), "iat": time.Now().Unix()})
+	sig := make([]byte, 256)
+	_, _ = rand.Read(sig)
+	return header + "." + payload + "." + base64.RawURLEncoding.EncodeToString(sig)
+}
