@@ -11,7 +11,10 @@ import (
 	"time"
 )
 
-// Claims is a verified token's claim set.
+// Claims is a verified token's claim set. It is shared: Validate returns
+// the same *Claims for every validation of a token it remembers (see
+// Config.VerifiedCacheSize), to any number of concurrent requests, so treat
+// it, its maps and its slices as read-only.
 type Claims struct {
 	// Raw holds every claim verbatim; numbers are json.Number so they round-trip exactly.
 	Raw map[string]any

@@ -3,7 +3,6 @@ package auth
 import (
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -25,6 +24,9 @@ const (
 	DefaultRetryBackoff     = 200 * time.Millisecond
 	DefaultHTTPTimeout      = 10 * time.Second
 	DefaultRealm            = "api"
+	// DefaultVerifiedCacheSize is how many verified tokens a Validator
+	// remembers unless Config.VerifiedCacheSize says otherwise.
+	DefaultVerifiedCacheSize = 10000
 
 	// maxRetryBackoff caps the doubling retry backoff.
 	maxRetryBackoff = 5 * time.Second
@@ -78,6 +80,10 @@ type Config struct {
 	Metrics *Metrics
 	// Realm (optional, default "api") - realm of the WWW-Authenticate challenge.
 	Realm string
+	// VerifiedCacheSize (optional, default 10000; negative disables; 1 is refused) - how many verified tokens are
+	// remembered, so a repeated token skips the RSA verification. A hit still re-checks exp and nbf (with the leeway)
+	// against Now and that the key it was verified with is still in the key set.
+	VerifiedCacheSize int
 }
 
 // settings is a Config with defaults applied and derived values computed.
@@ -170,7 +176,14 @@ func (cfg Config) withDefaults() (*settings, error) {
 		s.Now = time.Now
 	}
 	if s.Logger == nil {
-		s.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		s.Logger = slog.New(slog.DiscardHandler)
+	}
+	switch {
+	case cfg.VerifiedCacheSize == 0:
+		s.VerifiedCacheSize = DefaultVerifiedCacheSize
+	case cfg.VerifiedCacheSize > 0 && cfg.VerifiedCacheSize < minVerifiedCacheSize:
+		errs = append(errs, fmt.Errorf("VerifiedCacheSize: %d is too small (0 means the default, a negative value disables the cache, else at least %d)",
+			cfg.VerifiedCacheSize, minVerifiedCacheSize))
 	}
 	if s.Realm == "" {
 		s.Realm = DefaultRealm

@@ -34,6 +34,13 @@ type verificationKey struct {
 	alg string
 }
 
+// holds reports whether the snapshot still has key under kid: the same
+// public key pinned to the same algorithm.
+func (ks *keySet) holds(kid string, key verificationKey) bool {
+	current, ok := ks.keys[kid]
+	return ok && current.alg == key.alg && (current.key == key.key || current.key.Equal(key.key))
+}
+
 // refreshAt is when the background refresher fetches ahead of expiry.
 func (ks *keySet) refreshAt() time.Time {
 	return ks.fetchedAt.Add(time.Duration(float64(ks.ttl) * refreshAheadFraction))

@@ -5,17 +5,13 @@ package auth
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	jose "github.com/go-jose/go-jose/v4"
 	"golang.org/x/sync/singleflight"
 )
 
@@ -31,6 +27,8 @@ type Validator struct {
 	fetches singleflight.Group
 	started atomic.Bool
 
+	verified *verifiedCache // nil when disabled
+
 	mu              sync.Mutex // guards the fields below; never held during I/O
 	lastKidRefetch  time.Time  // last unknown-kid refetch
 	lastBootstrap   time.Time  // last synchronous load attempt from Validate
@@ -45,7 +43,7 @@ func New(cfg Config) (*Validator, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &Validator{cfg: s}
+	v := &Validator{cfg: s, verified: newVerifiedCache(s.VerifiedCacheSize)}
 	v.retryAfterValue = fmt.Sprint(max(1, int((s.RefetchCooldown+time.Second-1)/time.Second)))
 	return v, nil
 }
@@ -228,54 +226,64 @@ func (v *Validator) refetchForKid(ctx context.Context) {
 // keys were never obtained it tries once synchronously, then returns
 // ErrUnavailable. Every failure is logged (with a token fingerprint, never
 // the token) and counted.
+//
+// A token that passed a full verification is remembered (see
+// Config.VerifiedCacheSize); validating it again re-checks exp and nbf and
+// that its key is still in the key set, and returns the same *Claims, so
+// callers must treat the claims as read-only.
 func (v *Validator) Validate(ctx context.Context, token string) (*Claims, error) {
 	c, err := v.validate(ctx, token)
 	if err != nil {
 		v.cfg.Metrics.authFailure(err)
-		v.cfg.Logger.LogAttrs(ctx, info, "auth: token rejected",
-			stringAttr("reason", Reason(err)), errAttr(err), stringAttr("token_fp", fingerprint(token)))
+		if v.cfg.Logger.Enabled(ctx, info) {
+			v.cfg.Logger.LogAttrs(ctx, info, "auth: token rejected",
+				stringAttr("reason", Reason(err)), errAttr(err), stringAttr("token_fp", fingerprint(token)))
+		}
 		return nil, err
 	}
 	return c, nil
 }
 
+// errNoKid is the failure of a token whose header has no kid.
+var errNoKid = fmt.Errorf("%w: token has no kid", ErrUnknownKey)
+
 func (v *Validator) validate(ctx context.Context, token string) (*Claims, error) {
 	if token == "" || len(token) > maxTokenBytes {
 		return nil, ErrMalformed
 	}
-	jws, err := jose.ParseSignedCompact(token, v.cfg.algorithms)
-	if err != nil {
-		return nil, v.classifyParseError(token)
-	}
-	if len(jws.Signatures) != 1 {
-		return nil, ErrMalformed
-	}
-	header := jws.Signatures[0].Header
-	if header.KeyID == "" {
-		return nil, fmt.Errorf("%w: token has no kid", ErrUnknownKey)
+	if v.verified != nil {
+		if c, hit, err := v.validateCached(token); hit {
+			return c, err
+		}
 	}
 
+	jws, err := parseCompact(token, v.cfg.allowed)
+	if err != nil {
+		return nil, err
+	}
+	if jws.kid == "" {
+		return nil, errNoKid
+	}
 	ks := v.keys.Load()
 	if ks == nil {
 		if ks = v.bootstrap(ctx); ks == nil {
 			return nil, ErrUnavailable
 		}
 	}
-	key, ok := ks.keys[header.KeyID]
+	key, ok := ks.keys[jws.kid]
 	if !ok {
 		v.refetchForKid(ctx)
-		if key, ok = v.keys.Load().keys[header.KeyID]; !ok {
+		if key, ok = v.keys.Load().keys[jws.kid]; !ok {
 			return nil, ErrUnknownKey
 		}
 	}
-	if header.Algorithm != key.alg {
-		return nil, fmt.Errorf("%w: header alg %s, key alg %s", ErrAlgorithm, header.Algorithm, key.alg)
+	if jws.alg != key.alg {
+		return nil, fmt.Errorf("%w: header alg %s, key alg %s", ErrAlgorithm, jws.alg, key.alg)
 	}
-	payload, err := jws.Verify(key.key)
-	if err != nil {
-		return nil, ErrInvalidSignature
+	if err := verifySignature(key, jws.signingInput, jws.signature); err != nil {
+		return nil, err
 	}
-	c, err := parseClaims(payload)
+	c, err := parseClaims(jws.payload)
 	if err != nil {
 		return nil, err
 	}
@@ -287,35 +295,43 @@ func (v *Validator) validate(ctx context.Context, token string) (*Claims, error)
 	if !slices.Contains(c.Audience, v.cfg.Audience) {
 		return nil, ErrInvalidAudience
 	}
-	now := v.cfg.Now()
-	if !now.Before(c.Expiry.Add(v.cfg.Leeway)) {
-		return nil, ErrExpired
+	if err := v.checkTimes(c); err != nil {
+		return nil, err
 	}
-	if !c.NotBefore.IsZero() && now.Add(v.cfg.Leeway).Before(c.NotBefore) {
-		return nil, ErrNotYetValid
+	if v.verified != nil {
+		v.verified.put(token, verifiedEntry{claims: c, kid: jws.kid, key: key})
 	}
 	return c, nil
 }
 
-// classifyParseError explains why go-jose refused token: a disallowed header
-// alg (none, HS256, ...) is ErrAlgorithm, anything else ErrMalformed.
-func (v *Validator) classifyParseError(token string) error {
-	encoded, _, ok := strings.Cut(token, ".")
-	if !ok {
-		return ErrMalformed
+// validateCached answers from the cache of verified tokens when it can: hit
+// is false when token is not there or its key is no longer in the current
+// key set, and then a full verification decides (for a key that left the
+// set: ErrUnknownKey, after the usual cooldown-limited refetch).
+func (v *Validator) validateCached(token string) (c *Claims, hit bool, err error) {
+	e, found := v.verified.get(token)
+	if !found {
+		return nil, false, nil
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(encoded)
-	if err != nil {
-		return ErrMalformed
+	if ks := v.keys.Load(); ks == nil || !ks.holds(e.kid, e.key) {
+		v.verified.remove(token)
+		return nil, false, nil
 	}
-	var header struct {
-		Alg string `json:"alg"`
+	if err := v.checkTimes(e.claims); err != nil {
+		v.verified.remove(token)
+		return nil, true, err
 	}
-	if json.Unmarshal(raw, &header) != nil || header.Alg == "" {
-		return ErrMalformed
+	return e.claims, true, nil
+}
+
+// checkTimes checks exp and nbf, with the leeway, against the clock.
+func (v *Validator) checkTimes(c *Claims) error {
+	now := v.cfg.Now()
+	if !now.Before(c.Expiry.Add(v.cfg.Leeway)) {
+		return ErrExpired
 	}
-	if !v.cfg.allowed[header.Alg] {
-		return fmt.Errorf("%w: %q", ErrAlgorithm, header.Alg)
+	if !c.NotBefore.IsZero() && now.Add(v.cfg.Leeway).Before(c.NotBefore) {
+		return ErrNotYetValid
 	}
-	return ErrMalformed
+	return nil
 }
