@@ -1,0 +1,176 @@
+package packaging
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Paths shared by every test: set once by TestMain.
+var (
+	// repoRoot is the module root (the parent of this package).
+	repoRoot string
+	// binDir holds mockidp and api built once for this test binary.
+	binDir string
+)
+
+// TestMain builds both binaries once, the way `make build` does, into a
+// temporary folder that every test uses.
+func TestMain(m *testing.M) {
+	os.Exit(runMain(m))
+}
+
+func runMain(m *testing.M) int {
+	root, err := filepath.Abs("..")
+	if err == nil {
+		_, err = os.Stat(filepath.Join(root, "go.mod"))
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "packaging: cannot find the module root:", err)
+		return 1
+	}
+	repoRoot = root
+	dir, err := os.MkdirTemp("", "packaging-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "packaging:", err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	binDir = dir
+	for name, pkg := range map[string]string{"mockidp": "./mockidp/cmd/mockidp", "api": "./api/cmd/api"} {
+		cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-X main.version=packaging-test", "-o", filepath.Join(dir, name), pkg)
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "packaging: building %s: %v\n%s", pkg, err, out)
+			return 1
+		}
+	}
+	return m.Run()
+}
+
+// binPath is the path of a built binary ("mockidp" or "api").
+func binPath(name string) string { return filepath.Join(binDir, name) }
+
+// freePort returns a loopback port that was free a moment ago. The
+// processes under test need their port before they start (the mock's public
+// URL names it), so a listener on port 0 cannot be handed over.
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("finding a free port: %v", err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// syncBuffer is a bytes.Buffer safe for a process writing while a test reads.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// process is a started binary whose output is kept for failure messages.
+type process struct {
+	name string
+	cmd  *exec.Cmd
+	out  *syncBuffer
+	done chan struct{}
+	err  error
+}
+
+// startProcess starts bin with args and exactly env (no inherited
+// variables), and stops it with SIGTERM when the test ends.
+func startProcess(t *testing.T, name, bin string, args []string, env []string) *process {
+	t.Helper()
+	p := &process{name: name, out: &syncBuffer{}, done: make(chan struct{})}
+	p.cmd = exec.Command(bin, args...)
+	p.cmd.Env = env
+	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
+	if err := p.cmd.Start(); err != nil {
+		t.Fatalf("starting %s: %v", name, err)
+	}
+	go func() { p.err = p.cmd.Wait(); close(p.done) }()
+	t.Cleanup(func() {
+		_ = p.cmd.Process.Signal(os.Interrupt)
+		<-p.done
+		if t.Failed() {
+			t.Logf("%s output:\n%s", name, p.out.String())
+		}
+	})
+	return p
+}
+
+// exited reports whether the process has ended.
+func (p *process) exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// pollAttempts bounds every readiness poll: attempts × pollInterval is the
+// longest a process may take to become ready.
+const (
+	pollAttempts = 300
+	pollInterval = 50 * time.Millisecond
+)
+
+// waitUntil runs check until it succeeds, failing the test when p exits
+// first or the attempts run out.
+func waitUntil(t *testing.T, p *process, what string, check func() error) {
+	t.Helper()
+	var err error
+	for range pollAttempts {
+		if err = check(); err == nil {
+			return
+		}
+		if p != nil && p.exited() {
+			t.Fatalf("%s exited (%v) before %s:\n%s", p.name, p.err, what, p.out.String())
+		}
+		time.Sleep(pollInterval)
+	}
+	t.Fatalf("%s: still failing after %d attempts: %v", what, pollAttempts, err)
+}
+
+// runCommand runs argv with env and returns its combined output and exit code.
+func runCommand(ctx context.Context, dir string, env []string, argv ...string) (string, int, error) {
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Dir, cmd.Env = dir, env
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return string(out), exit.ExitCode(), nil
+	}
+	if err != nil {
+		return string(out), -1, err
+	}
+	return string(out), 0, nil
+}
+
+// itoa is strconv.Itoa, short for building addresses.
+func itoa(n int) string { return strconv.Itoa(n) }
