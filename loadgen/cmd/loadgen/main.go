@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -51,6 +52,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		clientID    = fs.String("client", "admin-client", "client ID for the token scenarios")
 		secret      = fs.String("secret", "admin-secret", "client secret for the token scenarios")
 		strict      = fs.Bool("strict", false, "exit with status 1 when a scenario misses its goal")
+		startup     = fs.String("startup", "", "instead of load: measure start-up time and idle RSS of this mockidp binary, started with --addr on a free loopback port")
+		runs        = fs.Int("runs", 5, "with -startup: number of starts (at most 50)")
+		startArgs   = fs.String("startup-args", "", "with -startup: extra space-separated arguments for the binary")
 	)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -61,6 +65,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			fmt.Fprintf(stdout, "%-14s %s\n", n, s.Description)
 		}
 		return nil
+	}
+	if *startup != "" {
+		return measureStartup(ctx, stdout, *startup, strings.Fields(*startArgs), *runs)
 	}
 	opts := loadgen.Options{Duration: *duration, MaxRequests: *maxRequests}
 	if err := opts.Validate(); err != nil {
@@ -116,5 +123,36 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if missed && *strict {
 		return errGoal
 	}
+	return nil
+}
+
+// measureStartup starts the binary -runs times and prints time to the first
+// 200 from /_mock/health and idle VmRSS.
+func measureStartup(ctx context.Context, stdout io.Writer, binary string, extra []string, runs int) error {
+	if runs < 1 || runs > 50 {
+		return fmt.Errorf("runs %d: want 1 to 50", runs)
+	}
+	var (
+		worst time.Duration
+		all   []time.Duration
+	)
+	var maxRSS int64
+	for i := range runs {
+		addr, err := loadgen.FreeLoopbackAddr()
+		if err != nil {
+			return err
+		}
+		res, err := loadgen.MeasureStartup(ctx, binary, append([]string{"serve", "--addr", addr}, extra...), "http://"+addr+"/_mock/health", time.Second, 10*time.Second)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "start %d: ready in %v, idle RSS %.1f MiB after %v\n", i+1, res.Ready.Round(100*time.Microsecond), float64(res.IdleRSS)/(1<<20), res.Idle)
+		worst = max(worst, res.Ready)
+		all = append(all, res.Ready)
+		maxRSS = max(maxRSS, res.IdleRSS)
+	}
+	slices.Sort(all)
+	fmt.Fprintf(stdout, "median ready %v; ", all[len(all)/2].Round(100*time.Microsecond))
+	fmt.Fprintf(stdout, "worst of %d: ready in %v (goal <= 150ms), idle RSS %.1f MiB (goal < 30 MiB)\n", runs, worst.Round(100*time.Microsecond), float64(maxRSS)/(1<<20))
 	return nil
 }
