@@ -70,7 +70,9 @@ func (c *corpus) claims(overrides map[string]any) map[string]any {
 }
 
 // rs256 is an RS256 header for kid.
-func rs256(kid string) map[string]any { return map[string]any{"alg": "RS256", "kid": kid, "typ": "JWT"} }
+func rs256(kid string) map[string]any {
+	return map[string]any{"alg": "RS256", "kid": kid, "typ": "JWT"}
+}
 
 // forge joins header and payload (values or pre-encoded strings) with a random signature.
 func forge(header, payload any) string {
