@@ -34,6 +34,9 @@ func TestNewConfig(t *testing.T) {
 		{"min TTL above max", func(c *Config) { c.MinCacheTTL = 2 * time.Hour; c.MaxCacheTTL = time.Hour }, "exceeds MaxCacheTTL"},
 		{"empty extra issuer", func(c *Config) { c.ExtraIssuers = []string{""} }, "empty issuer"},
 		{"quote in realm", func(c *Config) { c.Realm = `a"b` }, "Realm"},
+		{"verified cache disabled", func(c *Config) { c.VerifiedCacheSize = -1 }, ""},
+		{"verified cache of two", func(c *Config) { c.VerifiedCacheSize = 2 }, ""},
+		{"verified cache of one", func(c *Config) { c.VerifiedCacheSize = 1 }, "VerifiedCacheSize: 1 is too small"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
