@@ -52,16 +52,27 @@ func (s *Set) fill() {
 			return
 		default:
 		}
-		priv, err := s.generate(s.bits)
-		var k *Key
-		if err == nil {
-			k, err = newKey(priv)
-		}
+		k, err := s.nextPoolKey()
 		if err != nil {
 			s.log.Error("background key generation failed; rotations will generate keys synchronously", "err", err)
 			return
 		}
-		s.poolGenerations.Add(1)
 		s.pool <- k // never blocks: only this goroutine sends and the pool had room
 	}
+}
+
+// nextPoolKey takes a spare key left by the initial race, or generates one.
+func (s *Set) nextPoolKey() (*Key, error) {
+	select {
+	case k := <-s.spare:
+		s.poolGenerations.Add(1) // generated in the background too, by the initial race
+		return k, nil
+	default:
+	}
+	priv, err := s.generate(s.bits)
+	if err != nil {
+		return nil, err
+	}
+	s.poolGenerations.Add(1)
+	return newKey(priv)
 }

@@ -79,6 +79,7 @@ type Set struct {
 
 	poolSize  int
 	pool      chan *Key
+	spare     chan *Key // keys left over from the initial race, used before generating
 	wake      chan struct{}
 	stop      chan struct{}
 	done      chan struct{}
@@ -181,11 +182,7 @@ func newSet(cfg Config, poolSize int, generate func(int) (*rsa.PrivateKey, error
 		s.initial = &Key{ID: s.pemKeys[0].ID, Private: s.pemKeys[0].Private, Created: now}
 		pemNext = 1
 	} else {
-		priv, err := s.generate(s.bits)
-		if err != nil {
-			return nil, fmt.Errorf("generating the initial key: %w", err)
-		}
-		k, err := newKey(priv)
+		k, err := s.raceInitialKey()
 		if err != nil {
 			return nil, fmt.Errorf("generating the initial key: %w", err)
 		}
@@ -205,6 +202,51 @@ func newSet(cfg Config, poolSize int, generate func(int) (*rsa.PrivateKey, error
 		close(s.done)
 	}
 	return s, nil
+}
+
+// initialRacers is how many goroutines race to generate the initial key.
+// RSA prime search has a long-tailed duration, so the first of two finishes
+// well before one alone would on average; the loser becomes the first spare
+// key for the next rotation, so no work is wasted.
+const initialRacers = 2
+
+// raceInitialKey generates the initial key on several goroutines and returns
+// the first one done; the others go to s.spare when they finish.
+func (s *Set) raceInitialKey() (*Key, error) {
+	type result struct {
+		key *Key
+		err error
+	}
+	results := make(chan result, initialRacers)
+	s.spare = make(chan *Key, initialRacers)
+	for range initialRacers {
+		go func() {
+			priv, err := s.generate(s.bits)
+			if err != nil {
+				results <- result{err: err}
+				return
+			}
+			k, err := newKey(priv)
+			results <- result{key: k, err: err}
+		}()
+	}
+	var firstErr error
+	for i := range initialRacers {
+		r := <-results
+		if r.err != nil {
+			firstErr = r.err
+			continue
+		}
+		go func(left int) {
+			for range left {
+				if r := <-results; r.err == nil {
+					s.spare <- r.key // buffered for every racer: never blocks
+				}
+			}
+		}(initialRacers - 1 - i)
+		return r.key, nil
+	}
+	return nil, firstErr
 }
 
 // newKey wraps priv with its deterministic kid.
