@@ -95,7 +95,9 @@ type Duration time.Duration
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := parseDuration(n.Value)
 	if err != nil {
-		return err
+		// A TypeError with a line is how yaml.v3 reports decode failures
+		// with their position; a bare error would lose it.
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: %v", n.Line, err)}}
 	}
 	*d = v
 	return nil
@@ -187,7 +189,7 @@ func LoadProject(path string) (*Project, error) {
 func ParseProject(name string, data []byte) (*Project, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlError(name, err)
+		return nil, yamlError(name, &root, err)
 	}
 	var p Project
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -196,7 +198,7 @@ func ParseProject(name string, data []byte) (*Project, error) {
 		if errors.Is(err, errEmpty) || err.Error() == "EOF" {
 			return nil, &ConfigError{File: name, Reason: "file is empty"}
 		}
-		return nil, yamlError(name, err)
+		return nil, yamlError(name, &root, err)
 	}
 	if err := p.Validate(); err != nil {
 		var ce *ConfigError
@@ -213,8 +215,9 @@ var errEmpty = errors.New("empty")
 
 var yamlLine = regexp.MustCompile(`line (\d+): (.*)`)
 
-// yamlError turns yaml's "yaml: line 3: field x not found in type ..." into a ConfigError.
-func yamlError(name string, err error) error {
+// yamlError turns yaml's "yaml: line 3: field x not found in type ..." into
+// a ConfigError naming the line and the dotted path of the field on it.
+func yamlError(name string, root *yaml.Node, err error) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	msg = strings.TrimPrefix(msg, "unmarshal errors:\n  ")
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
@@ -223,6 +226,9 @@ func yamlError(name string, err error) error {
 		field := ""
 		if f := regexp.MustCompile(`field (\S+) not found`).FindStringSubmatch(reason); f != nil {
 			field, reason = f[1], "unknown field"
+		}
+		if path := pathAtLine(root, line); path != "" && (field == "" || strings.HasSuffix(path, field)) {
+			field = path
 		}
 		return &ConfigError{File: name, Line: line, Field: field, Reason: reason}
 	}
@@ -259,6 +265,42 @@ func lineOf(root *yaml.Node, path string) int {
 		}
 	}
 	return line
+}
+
+// pathAtLine is the dotted path ("clients[0].ttl") of the deepest mapping
+// key on a line, or "".
+func pathAtLine(root *yaml.Node, line int) string {
+	n := root
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	var walk func(n *yaml.Node, prefix string) string
+	walk = func(n *yaml.Node, prefix string) string {
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				key, val := n.Content[i], n.Content[i+1]
+				path := key.Value
+				if prefix != "" {
+					path = prefix + "." + key.Value
+				}
+				if deeper := walk(val, path); deeper != "" {
+					return deeper
+				}
+				if key.Line == line {
+					return path
+				}
+			}
+		case yaml.SequenceNode:
+			for i, item := range n.Content {
+				if p := walk(item, fmt.Sprintf("%s[%d]", prefix, i)); p != "" {
+					return p
+				}
+			}
+		}
+		return ""
+	}
+	return walk(n, "")
 }
 
 func mappingValue(n *yaml.Node, key string) *yaml.Node {

@@ -35,7 +35,7 @@ func TestParseProjectErrors(t *testing.T) {
 			name:       "unknown client field",
 			yaml:       "project_id: P2Test\nclients:\n  - id: a\n    secret: s\n    scope: [openid]\n",
 			wantLine:   5,
-			wantField:  "scope",
+			wantField:  "clients[0].scope",
 			wantReason: "unknown field",
 		},
 		{
@@ -178,11 +178,6 @@ func TestParseProjectErrors(t *testing.T) {
 // TestParseProjectDecodeErrors covers errors raised while YAML decodes a
 // value (a bad duration, a value of the wrong type): like every other
 // project-file error they must name the line and the field.
-//
-// Known bug (reported, not fixed here): Duration.UnmarshalYAML returns a bare
-// error, which yaml.v3 passes up without a line, and yamlError only finds a
-// field name in "field X not found" messages, so these ConfigErrors have no
-// Line (durations) and no Field (both).
 func TestParseProjectDecodeErrors(t *testing.T) {
 	t.Parallel()
 	const file = "broken.yaml"
