@@ -34,8 +34,8 @@ func (f *Fault) Validate() error {
 	if !contains(Endpoints, f.Endpoint) {
 		return mockBadRequest("endpoint %q is not one of %v (or keys)", truncate(f.Endpoint, 64), Endpoints)
 	}
-	if f.Status != 0 && (f.Status < 100 || f.Status > 599) {
-		return mockBadRequest("status %d is not an HTTP status", f.Status)
+	if f.Status != 0 && (f.Status < 400 || f.Status > 599) {
+		return mockBadRequest("status %d is not an error status (400 to 599)", f.Status)
 	}
 	if f.Latency < 0 || time.Duration(f.Latency) > 5*time.Minute {
 		return mockBadRequest("latency must be between 0 and 5m")
@@ -152,7 +152,7 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, endpoint str
 	switch {
 	case f.Status == http.StatusTooManyRequests:
 		writeError(w, rateLimited(f.RetryAfter))
-	case f.Status >= 300:
+	case f.Status != 0:
 		e := &Error{Status: f.Status, Code: CodeServerError, Description: "Injected fault", Message: fmt.Sprintf("mockidp fault: %s answers %d", endpoint, f.Status), RetryAfter: f.RetryAfter}
 		writeError(w, e)
 	case f.Malformed:
