@@ -33,9 +33,6 @@ type jwsHeader struct {
 	B64  json.RawMessage `json:"b64"`
 }
 
-// maxHeaderBytes bounds the decoded protected header kept on the stack.
-const maxHeaderBytes = 512
-
 // parseCompact splits and decodes a compact JWS. A header alg outside
 // allowed is ErrAlgorithm; anything else wrong is ErrMalformed. The
 // signature is not checked here.
@@ -56,16 +53,12 @@ func parseCompact(token string, allowed map[string]bool) (compactJWS, error) {
 	}
 	jws.signingInput = token[:len(header)+1+len(payload)]
 
-	var buf [maxHeaderBytes]byte
-	if base64.RawURLEncoding.DecodedLen(len(header)) > len(buf) {
-		return jws, ErrMalformed
-	}
-	n, err := base64.RawURLEncoding.Decode(buf[:], []byte(header))
+	raw, err := base64.RawURLEncoding.DecodeString(header)
 	if err != nil {
 		return jws, ErrMalformed
 	}
 	var h jwsHeader
-	if json.Unmarshal(buf[:n], &h) != nil || h.Alg == "" {
+	if json.Unmarshal(raw, &h) != nil || h.Alg == "" {
 		return jws, ErrMalformed
 	}
 	if !allowed[h.Alg] {
@@ -92,7 +85,6 @@ func verifySignature(key verificationKey, signingInput string, signature []byte)
 		hash   crypto.Hash
 		digest []byte
 	)
-	// Each Sum writes into a fixed-size array, so hashing does not allocate.
 	switch key.alg {
 	case "RS256", "PS256":
 		sum := sha256.Sum256([]byte(signingInput))

@@ -17,10 +17,10 @@ import (
 // another scheme, no token, or anything after the token is ErrInvalidHeader:
 // with several headers there is no safe way to pick one.
 func (v *Validator) Middleware(next http.Handler) http.Handler {
-	render := renderOptions{realm: v.cfg.Realm, errorDetail: v.cfg.ErrorDetail, retryAfter: v.retryAfterValue}
+	render := newRenderOptions(v.cfg.Realm, v.cfg.ErrorDetail, v.retryAfterValue)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ra := &requestAuth{render: render}
-		ctx := context.WithValue(r.Context(), contextKey{}, ra)
+		ctx := &authContext{Context: r.Context(), ra: requestAuth{render: render}}
+		ra := &ctx.ra
 		r = r.WithContext(ctx)
 
 		token, err := bearerToken(r.Header)
@@ -39,6 +39,23 @@ func (v *Validator) Middleware(next http.Handler) http.Handler {
 		ra.claims = claims
 		next.ServeHTTP(w, r)
 	})
+}
+
+// authContext is the request context the middleware installs: its parent
+// plus the request's auth state, in one allocation (context.WithValue and a
+// separate *requestAuth would be two).
+type authContext struct {
+	context.Context
+	ra requestAuth
+}
+
+// Value returns the request's *requestAuth for contextKey{}, else asks the
+// parent.
+func (c *authContext) Value(key any) any {
+	if _, ok := key.(contextKey); ok {
+		return &c.ra
+	}
+	return c.Context.Value(key)
 }
 
 // bearerToken extracts the token from the Authorization header (see Middleware for the rules).

@@ -9,13 +9,41 @@ import (
 
 // renderOptions are the per-validator settings WriteError needs; the
 // middleware passes them to later handlers through the request context.
+// The header values are built once per Validator, not per response.
 type renderOptions struct {
 	realm       string
 	errorDetail bool
-	retryAfter  string
+	retryAfter  []string
+
+	challengeMissing      []string // Bearer realm="…"
+	challengeInvalidReq   []string // …, error="invalid_request"
+	challengeInvalidToken []string // …, error="invalid_token"
 }
 
-var defaultRenderOptions = renderOptions{realm: DefaultRealm, retryAfter: "5"}
+// newRenderOptions precomputes the response headers for realm.
+func newRenderOptions(realm string, errorDetail bool, retryAfter string) renderOptions {
+	return renderOptions{
+		realm:                 realm,
+		errorDetail:           errorDetail,
+		retryAfter:            headerValue(retryAfter),
+		challengeMissing:      headerValue(challenge(realm, "")),
+		challengeInvalidReq:   headerValue(challenge(realm, `error="invalid_request"`)),
+		challengeInvalidToken: headerValue(challenge(realm, `error="invalid_token"`)),
+	}
+}
+
+var defaultRenderOptions = newRenderOptions(DefaultRealm, false, "5")
+
+// headerValue is a one-value header slice with no spare capacity, so a later
+// Header().Add copies it instead of writing into a slice other responses
+// share.
+func headerValue(v string) []string { return []string{v}[:1:1] }
+
+// Response header values shared by every error response.
+var (
+	contentTypeJSON = headerValue("application/json")
+	cacheNoStore    = headerValue("no-store")
+)
 
 // Fixed response bodies, encoded once.
 var (
@@ -48,26 +76,28 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		}
 	}
 	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
+	// Canonical keys assigned directly: Header.Set would canonicalize and
+	// allocate a new slice on every response.
+	h["Content-Type"] = contentTypeJSON
+	h["Cache-Control"] = cacheNoStore
 
 	var grant *missingGrantError
 	switch {
 	case errors.Is(err, ErrMissingHeader):
-		h.Set("WWW-Authenticate", challenge(opts.realm, ""))
+		h["Www-Authenticate"] = opts.challengeMissing
 		write(w, http.StatusUnauthorized, bodyMissingHeader)
 	case errors.Is(err, ErrInvalidHeader):
-		h.Set("WWW-Authenticate", challenge(opts.realm, `error="invalid_request"`))
+		h["Www-Authenticate"] = opts.challengeInvalidReq
 		write(w, http.StatusUnauthorized, bodyInvalidHeader)
 	case isTokenError(err):
-		h.Set("WWW-Authenticate", challenge(opts.realm, `error="invalid_token"`))
+		h["Www-Authenticate"] = opts.challengeInvalidToken
 		body := bodyInvalidToken
 		if opts.errorDetail {
 			body = jsonBody(map[string]any{"detail": "Token validation failed: " + tokenReason(err)})
 		}
 		write(w, http.StatusUnauthorized, body)
 	case errors.Is(err, ErrUnavailable):
-		h.Set("Retry-After", opts.retryAfter)
+		h["Retry-After"] = opts.retryAfter
 		write(w, http.StatusServiceUnavailable, bodyUnavailable)
 	case errors.As(err, &grant):
 		var msg string
@@ -102,9 +132,12 @@ func challenge(realm, params string) string {
 	return c
 }
 
+// quoteEscaper escapes a quoted-string's backslashes and quotes.
+var quoteEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+
 // quote makes s an HTTP quoted-string.
 func quote(s string) string {
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+	return `"` + quoteEscaper.Replace(s) + `"`
 }
 
 func jsonBody(v any) []byte {

@@ -29,11 +29,12 @@ type Validator struct {
 
 	verified *verifiedCache // nil when disabled
 
-	mu              sync.Mutex // guards the fields below; never held during I/O
-	lastKidRefetch  time.Time  // last unknown-kid refetch
-	lastBootstrap   time.Time  // last synchronous load attempt from Validate
-	throttledUntil  time.Time  // 429 Retry-After from the key-set endpoint
-	retryAfterValue string     // Retry-After for 503 responses
+	mu                sync.Mutex // guards the fields below; never held during I/O
+	lastKidRefetch    time.Time  // last unknown-kid refetch
+	kidRefetchRunning bool       // an unknown-kid refetch is in flight
+	lastBootstrap     time.Time  // last synchronous load attempt from Validate
+	throttledUntil    time.Time  // 429 Retry-After from the key-set endpoint
+	retryAfterValue   string     // Retry-After for 503 responses; set by New, then read-only
 }
 
 // New validates cfg and returns a Validator. It does no network I/O; call
@@ -198,19 +199,33 @@ func (v *Validator) bootstrap(ctx context.Context) *keySet {
 
 // refetchForKid refetches the key set for an unknown kid, at most once per
 // RefetchCooldown; misses that arrive while a refetch runs wait for it.
+// Misses within the cooldown with no refetch running return at once, without
+// touching the shared-fetch group, so a flood of unknown kids stays cheap.
 func (v *Validator) refetchForKid(ctx context.Context) {
+	v.mu.Lock()
+	idle := !v.kidRefetchRunning && !v.lastKidRefetch.IsZero() &&
+		v.cfg.Now().Sub(v.lastKidRefetch) < v.cfg.RefetchCooldown
+	v.mu.Unlock()
+	if idle {
+		return
+	}
 	ch := v.fetches.DoChan("kid-miss", func() (any, error) {
 		v.mu.Lock()
 		now := v.cfg.Now()
 		allowed := v.lastKidRefetch.IsZero() || now.Sub(v.lastKidRefetch) >= v.cfg.RefetchCooldown
 		if allowed {
 			v.lastKidRefetch = now
+			v.kidRefetchRunning = true
 		}
 		v.mu.Unlock()
 		if !allowed {
 			return nil, nil
 		}
-		return nil, v.refreshKeys(context.WithoutCancel(ctx))
+		err := v.refreshKeys(context.WithoutCancel(ctx))
+		v.mu.Lock()
+		v.kidRefetchRunning = false
+		v.mu.Unlock()
+		return nil, err
 	})
 	select {
 	case r := <-ch:
