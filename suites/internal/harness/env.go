@@ -49,6 +49,8 @@ type Target string
 const (
 	InProcess Target = "in-process"
 	External  Target = "external"
+	// LiveTarget is an in-process API trusting real Descope (StartLiveAPI); it has no mock.
+	LiveTarget Target = "live"
 )
 
 // CurrentTarget is the target the environment selects.

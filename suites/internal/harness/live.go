@@ -1,10 +1,23 @@
 package harness
 
 import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2" //nolint:revive // Ginkgo's DSL is meant to be dot-imported
+	. "github.com/onsi/gomega"    //nolint:revive // Gomega's DSL is meant to be dot-imported
+
+	"github.com/descope-harness/harness/api"
+	"github.com/descope-harness/harness/api/auth"
 )
 
 // Environment variables of the live target.
@@ -75,4 +88,79 @@ func RequireLive() LiveConfig {
 		Skip(missing)
 	}
 	return cfg
+}
+
+// StartLiveAPI serves the API (in error-detail mode) on a loopback port,
+// validating tokens against the live project's discovery document and
+// audience (the project ID) on real time, and waits until it holds keys.
+// The Env has no mock.
+func StartLiveAPI(cfg LiveConfig) *Env {
+	GinkgoHelper()
+	logs := slog.New(slog.NewTextHandler(GinkgoWriter, nil))
+	v, err := auth.New(auth.Config{DiscoveryURL: cfg.DiscoveryURL(), Audience: cfg.ProjectID, Logger: logs, ErrorDetail: true})
+	expectOK(err, "auth.New for the live project")
+	handler, err := api.New(api.Config{Auth: v, ProjectID: cfg.ProjectID, DiscoveryURL: cfg.DiscoveryURL(), Logger: logs})
+	expectOK(err, "api.New for the live project")
+	srv := httptest.NewServer(handler)
+	DeferCleanup(srv.Close)
+	ctx, cancel := context.WithCancel(context.Background())
+	DeferCleanup(cancel)
+	v.Start(ctx)
+	Eventually(v.Ready).WithTimeout(30*time.Second).WithPolling(50*time.Millisecond).
+		Should(BeTrue(), "the API never loaded the live project's keys")
+	return &Env{Target: LiveTarget, APIURL: srv.URL, Validator: v, Leeway: auth.DefaultLeeway,
+		RefetchCooldown: auth.DefaultRefetchCooldown, http: &http.Client{Timeout: 30 * time.Second}}
+}
+
+// FetchJSON GETs url and decodes a JSON object, failing the spec on any error or a non-200 status.
+func FetchJSON(url string) map[string]any {
+	GinkgoHelper()
+	resp, err := (&http.Client{Timeout: 30 * time.Second}).Get(url)
+	expectOK(err, "GET "+url)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	expectOK(err, "reading "+url)
+	Expect(resp.StatusCode).To(Equal(http.StatusOK), "GET %s: %s", url, body)
+	Expect(resp.Header.Get("Content-Type")).To(HavePrefix("application/json"), "GET %s", url)
+	var m map[string]any
+	Expect(json.Unmarshal(body, &m)).To(Succeed(), "GET %s: %s", url, body)
+	return m
+}
+
+// ClientCredentials asks a token endpoint for a token with client_secret_basic
+// (scope may be empty) and returns the token response.
+func ClientCredentials(tokenURL, clientID, secret, scope string) map[string]any {
+	GinkgoHelper()
+	form := url.Values{"grant_type": {"client_credentials"}}
+	if scope != "" {
+		form.Set("scope", scope)
+	}
+	req, err := http.NewRequest(http.MethodPost, tokenURL, strings.NewReader(form.Encode()))
+	expectOK(err, "token request")
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(url.QueryEscape(clientID), url.QueryEscape(secret))
+	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
+	expectOK(err, "POST "+tokenURL)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	expectOK(err, "reading the token response")
+	Expect(resp.StatusCode).To(Equal(http.StatusOK), "POST %s: %s", tokenURL, body)
+	var m map[string]any
+	Expect(json.Unmarshal(body, &m)).To(Succeed(), "token response: %s", body)
+	return m
+}
+
+// RepoRoot is the module's root folder (where go.mod is), found from the working directory.
+func RepoRoot() string {
+	GinkgoHelper()
+	dir, err := os.Getwd()
+	expectOK(err, "working directory")
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		Expect(parent).NotTo(Equal(dir), "no go.mod above the working directory")
+		dir = parent
+	}
 }
