@@ -23,6 +23,11 @@ const (
 	wantInvalidHeader = "<invalid Authorization header>"
 )
 
+// oneOf accepts any of reasons: for inputs where a validator may reasonably
+// stop at either of two checks (a header too large to parse, or a kid no
+// key set holds).
+func oneOf(reasons ...string) string { return strings.Join(reasons, "|") }
+
 // attackerKey is an RSA key no key set publishes, generated once per suite run.
 var attackerKey = sync.OnceValue(func() *rsa.PrivateKey {
 	k, err := rsa.GenerateKey(rand.Reader, 2048)

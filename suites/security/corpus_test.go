@@ -85,7 +85,7 @@ var hostileInputs = []TableEntry{
 	}, harness.ReasonUnknownKey}),
 	Entry("header of 4 KiB (a huge kid)", hostile{func(c *corpus) harness.Request {
 		return bearer(forge(rs256(strings.Repeat("K", 4096)), c.claims(nil)))
-	}, harness.ReasonMalformed}),
+	}, oneOf(harness.ReasonMalformed, harness.ReasonUnknownKey)}),
 	Entry("crit header marking an unknown extension critical", hostile{func(c *corpus) harness.Request {
 		h := rs256(c.kid)
 		h["crit"] = []string{"exp"}
@@ -255,7 +255,7 @@ var hostileInputs = []TableEntry{
 	}, harness.ReasonMalformed}),
 	Entry("deeply nested JSON in the header", hostile{func(c *corpus) harness.Request {
 		return bearer(forge(harness.Segment(`{"alg":"RS256","kid":"`+c.kid+`","x":`+nested(5000)+`}`), c.claims(nil)))
-	}, harness.ReasonMalformed}),
+	}, oneOf(harness.ReasonMalformed, harness.ReasonSignature)}),
 	Entry("deeply nested JSON in the payload", hostile{func(c *corpus) harness.Request {
 		return bearer(forge(rs256(c.kid), harness.Segment(`{"x":`+nested(5000)+`}`)))
 	}, harness.ReasonSignature}),

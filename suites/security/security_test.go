@@ -1,6 +1,8 @@
 package security_test
 
 import (
+	"strings"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -48,6 +50,14 @@ func expectOutcome(resp *harness.Response, want string, detail bool) {
 		harness.ExpectMissingHeader(resp)
 	case want == wantInvalidHeader:
 		harness.ExpectInvalidHeader(resp)
+	case detail && strings.Contains(want, "|"):
+		bodies := []string{}
+		for _, reason := range strings.Split(want, "|") {
+			bodies = append(bodies, `{"detail":"Token validation failed: `+reason+`"}`)
+		}
+		Expect(resp.Status).To(Equal(401))
+		Expect(string(resp.Body)).To(Or(MatchJSON(bodies[0]), MatchJSON(bodies[1])))
+		harness.ExpectChallenge(resp, harness.ChallengeInvalidToken)
 	case detail:
 		harness.ExpectReason(resp, want)
 	default:
