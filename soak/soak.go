@@ -217,7 +217,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 
 	// Warm-up: a short load so pools, caches and connections exist before the
 	// starting figures are taken.
-	warm := min(2*time.Second, cfg.Duration/10)
+	warm := min(2*time.Second, max(cfg.Duration/10, time.Second))
 	if err := waitReady(ctx, validator, 10*time.Second); err != nil {
 		return res, err
 	}
