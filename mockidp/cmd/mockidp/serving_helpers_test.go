@@ -1,0 +1,139 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// servingRun is a run("serve") call in the background.
+type servingRun struct {
+	addr string // host:port it listens on
+	done chan error
+	stop context.CancelFunc
+}
+
+// startServing runs serve with args (plus JSON logs on a free loopback port
+// unless args name --addr) and waits for its "mockidp listening" line.
+func startServing(t *testing.T, args ...string) *servingRun {
+	t.Helper()
+	if !strings.Contains(strings.Join(args, " "), "--addr") {
+		args = append(args, "--addr", "127.0.0.1:0")
+	}
+	args = append([]string{"serve", "--log-format", "json"}, args...)
+	ctx, cancel := context.WithCancel(t.Context())
+	pr, pw := io.Pipe()
+	s := &servingRun{done: make(chan error, 1), stop: cancel}
+	go func() {
+		err := run(ctx, args, func(string) string { return "" }, io.Discard, pw)
+		pw.Close()
+		s.done <- err
+	}()
+	addr := make(chan string, 1)
+	go scanListening(pr, addr)
+	select {
+	case s.addr = <-addr:
+	case err := <-s.done:
+		cancel()
+		t.Fatalf("run %q returned before listening: %v", args, err)
+	case <-time.After(20 * time.Second):
+		cancel()
+		t.Fatalf("run %q: no \"mockidp listening\" line within 20s", args)
+	}
+	t.Cleanup(func() {
+		cancel()
+		<-s.done
+	})
+	return s
+}
+
+// scanListening sends the addr of the first "mockidp listening" JSON log
+// line, then drains r.
+func scanListening(r io.Reader, addr chan<- string) {
+	sc := bufio.NewScanner(r)
+	sent := false
+	for sc.Scan() {
+		var line struct {
+			Msg  string `json:"msg"`
+			Addr string `json:"addr"`
+		}
+		if !sent && json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "mockidp listening" {
+			addr <- line.Addr
+			sent = true
+		}
+	}
+	_, _ = io.Copy(io.Discard, r)
+}
+
+// dialRaw opens a TCP connection to addr that the test drives byte by byte.
+func dialRaw(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatalf("dial %s: %v", addr, err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// closedWithin reads from c until the server closes it (EOF or reset) and
+// reports how long that took; it fails the test after limit.
+func closedWithin(t *testing.T, c net.Conn, limit time.Duration) time.Duration {
+	t.Helper()
+	start := time.Now()
+	_ = c.SetReadDeadline(start.Add(limit))
+	buf := make([]byte, 4096)
+	for {
+		_, err := c.Read(buf)
+		if err == nil {
+			continue
+		}
+		if ne, ok := err.(net.Error); ok && ne.Timeout() {
+			t.Fatalf("connection still open after %s, want the server to close it", limit)
+		}
+		return time.Since(start)
+	}
+}
+
+var (
+	binaryOnce sync.Once
+	binaryPath string
+	binaryErr  error
+)
+
+// mockidpBinary builds this command once per test process.
+func mockidpBinary(t *testing.T) string {
+	t.Helper()
+	binaryOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "mockidp-bin-")
+		if err != nil {
+			binaryErr = err
+			return
+		}
+		binaryPath = filepath.Join(dir, "mockidp")
+		out, err := exec.Command("go", "build", "-o", binaryPath, ".").CombinedOutput()
+		if err != nil {
+			binaryErr = &buildError{err: err, out: string(out)}
+		}
+	})
+	if binaryErr != nil {
+		t.Fatalf("building mockidp: %v", binaryErr)
+	}
+	return binaryPath
+}
+
+type buildError struct {
+	err error
+	out string
+}
+
+func (e *buildError) Error() string { return e.err.Error() + ": " + e.out }
