@@ -112,6 +112,10 @@ type flagValue struct {
 func (f *flagValue) String() string     { return f.val }
 func (f *flagValue) Set(v string) error { f.val = v; return f.o.set(v) }
 
+// IsBoolFlag lets a boolean option stand alone ("--insecure-listen"), as
+// flag.Bool does. Boolean options are those whose default is true or false.
+func (f *flagValue) IsBoolFlag() bool { return f.o.def == "true" || f.o.def == "false" }
+
 // parseServe reads defaults, then the environment, then flags.
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*serveConfig, error) {
 	c := &serveConfig{}
