@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/descope-harness/harness/mockidp"
+	"github.com/descope-harness/harness/mockidp/mockidptest"
+)
+
+// apiEnv is the environment of an API in front of mock m, plus extra.
+func apiEnv(m *mockidptest.Mock, extra map[string]string) map[string]string {
+	vars := map[string]string{"DISCOVERY_URL": m.DiscoveryURL(), "AUDIENCE": m.ProjectID(), "DESCOPE_PROJECT_ID": m.ProjectID(),
+		"PORT": "0", "LOG_FORMAT": "json"}
+	for k, v := range extra {
+		vars[k] = v
+	}
+	return vars
+}
+
+// startAPIServing runs serve with vars in the background, waits until it
+// listens and its keys are loaded, and returns its address (host:port).
+func startAPIServing(t *testing.T, vars map[string]string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		err := run(ctx, nil, func(k string) string { return vars[k] }, pw)
+		pw.Close()
+		done <- err
+	}()
+	addrc := make(chan string, 1)
+	go scanAPIListening(pr, addrc)
+	var addr string
+	select {
+	case addr = <-addrc:
+	case err := <-done:
+		cancel()
+		t.Fatalf("run returned before listening: %v", err)
+	case <-time.After(20 * time.Second):
+		cancel()
+		t.Fatal("no \"api listening\" line within 20s")
+	}
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	return addr
+}
+
+// scanAPIListening sends the host:port of the first "api listening" JSON log
+// line, then drains r.
+func scanAPIListening(r io.Reader, addr chan<- string) {
+	sc := bufio.NewScanner(r)
+	sent := false
+	for sc.Scan() {
+		var line struct {
+			Msg  string `json:"msg"`
+			Addr string `json:"addr"`
+		}
+		if !sent && json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "api listening" {
+			addr <- strings.TrimPrefix(line.Addr, "http://")
+			sent = true
+		}
+	}
+	_, _ = io.Copy(io.Discard, r)
+}
+
+// startMock serves a mock issuer for the API under test.
+func startMock(t *testing.T) *mockidptest.Mock {
+	t.Helper()
+	return mockidptest.Start(t, mockidp.Config{})
+}
+
+func rawDial(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatalf("dial %s: %v", addr, err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// waitClosed reads from c until the server closes it; it fails the test if
+// c is still open after limit.
+func waitClosed(t *testing.T, c net.Conn, limit time.Duration) time.Duration {
+	t.Helper()
+	start := time.Now()
+	_ = c.SetReadDeadline(start.Add(limit))
+	buf := make([]byte, 4096)
+	for {
+		_, err := c.Read(buf)
+		if err == nil {
+			continue
+		}
+		if ne, ok := err.(net.Error); ok && ne.Timeout() {
+			t.Fatalf("connection still open after %s, want the server to close it", limit)
+		}
+		return time.Since(start)
+	}
+}
+
+var (
+	apiBinaryOnce sync.Once
+	apiBinaryPath string
+	apiBinaryErr  error
+)
+
+// apiBinary builds this command once per test process.
+func apiBinary(t *testing.T) string {
+	t.Helper()
+	apiBinaryOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "api-bin-")
+		if err != nil {
+			apiBinaryErr = err
+			return
+		}
+		apiBinaryPath = filepath.Join(dir, "api")
+		if out, err := exec.Command("go", "build", "-o", apiBinaryPath, ".").CombinedOutput(); err != nil {
+			apiBinaryErr = &apiBuildError{err: err, out: string(out)}
+		}
+	})
+	if apiBinaryErr != nil {
+		t.Fatalf("building api: %v", apiBinaryErr)
+	}
+	return apiBinaryPath
+}
+
+type apiBuildError struct {
+	err error
+	out string
+}
+
+func (e *apiBuildError) Error() string { return e.err.Error() + ": " + e.out }
