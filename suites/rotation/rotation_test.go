@@ -49,6 +49,7 @@ var _ = Describe("Key rotation", Label("offline", "rotation"), func() {
 		BeforeEach(func() { env = harness.Start(harness.Options{}) })
 
 		It("accepts an old key's tokens for Keep rotations and refuses them after Keep+1, once the key set is refetched", func() {
+			env.RequireInProcess(harness.SkipSharedClock) // the refetch cooldown runs on the shared clock
 			old := env.Token(harness.AdminClient)
 			oldKid := harness.Header(old)["kid"].(string)
 			keep := env.Keys().Keep
@@ -74,6 +75,7 @@ var _ = Describe("Key rotation", Label("offline", "rotation"), func() {
 		BeforeEach(func() { env = harness.Start(harness.Options{}) })
 
 		It("refuses its tokens as soon as the API has refetched the key set", func() {
+			env.RequireInProcess(harness.SkipSharedClock) // the refetch cooldown runs on the shared clock
 			victim := env.Token(harness.AdminClient)
 			kid := harness.Header(victim)["kid"].(string)
 			Expect(env.Get("/api/me", victim).Status).To(Equal(200))
