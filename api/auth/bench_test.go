@@ -145,6 +145,48 @@ func BenchmarkRS256Verify(b *testing.B) {
 	}
 }
 
+// BenchmarkDistinctVsRS256 interleaves, op by op on one goroutine, a raw
+// RS256 verification and a Validate of a new token, so both see the same
+// machine load; it reports each one's ns/op and validate-vs-raw, the share
+// of raw verifications/s that Validate reaches (target ≥ 0.8).
+func BenchmarkDistinctVsRS256(b *testing.B) {
+	toks := benchTokens(b)
+	v := newBenchValidator(b, benchDistinctConfig())
+	pub := &testKeys[0].PublicKey
+	type signed struct{ input, sig []byte }
+	raw := make([]signed, len(toks))
+	for i, tok := range toks {
+		dot := strings.LastIndexByte(tok, '.')
+		sig, err := base64.RawURLEncoding.DecodeString(tok[dot+1:])
+		if err != nil {
+			b.Fatal(err)
+		}
+		raw[i] = signed{input: []byte(tok[:dot]), sig: sig}
+	}
+	ctx := context.Background()
+	var rawTime, validateTime time.Duration
+	i := 0
+	for b.Loop() {
+		s := raw[(i+len(raw)/2)%len(raw)]
+		start := time.Now()
+		sum := sha256.Sum256(s.input)
+		if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, sum[:], s.sig); err != nil {
+			b.Fatal(err)
+		}
+		mid := time.Now()
+		if _, err := v.Validate(ctx, toks[i%len(toks)]); err != nil {
+			b.Fatal(err)
+		}
+		end := time.Now()
+		rawTime += mid.Sub(start)
+		validateTime += end.Sub(mid)
+		i++
+	}
+	b.ReportMetric(float64(rawTime.Nanoseconds())/float64(i), "rs256-ns/op")
+	b.ReportMetric(float64(validateTime.Nanoseconds())/float64(i), "validate-ns/op")
+	b.ReportMetric(float64(rawTime)/float64(validateTime), "validate-vs-raw")
+}
+
 // BenchmarkMiddleware is BenchmarkMiddlewareRepeated under its old name.
 func BenchmarkMiddleware(b *testing.B) { benchmarkMiddleware(b, Config{}, 1) }
 
