@@ -117,7 +117,7 @@ func startProcess(t *testing.T, name, bin string, args []string, env []string) *
 		_ = p.cmd.Process.Signal(os.Interrupt)
 		<-p.done
 		if t.Failed() {
-			t.Logf("%s output:\n%s", name, p.out.String())
+			t.Logf("%s output (last lines):\n%s", name, lastLines(p.out.String(), 40))
 		}
 	})
 	return p
@@ -161,6 +161,7 @@ func waitUntil(t *testing.T, p *process, what string, check func() error) {
 func runCommand(ctx context.Context, dir string, env []string, argv ...string) (string, int, error) {
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Dir, cmd.Env = dir, env
+	cmd.WaitDelay = 5 * time.Second // children left holding the output pipe do not block us
 	out, err := cmd.CombinedOutput()
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {

@@ -1,0 +1,241 @@
+package packaging
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+var (
+	startedPID  = regexp.MustCompile(`^(mockidp|api) \(pid (\d+)\) starting`)
+	printedCmd  = regexp.MustCompile(`^\s+\$ (.+)$`)
+	readyBanner = "Press Ctrl-C to stop both."
+)
+
+// runScript starts scripts/run.sh in its own process group, as a terminal
+// would, with the built binaries and the given settings.
+func runScript(t *testing.T, settings ...string) (*exec.Cmd, *bufio.Scanner, *syncBuffer) {
+	t.Helper()
+	cmd := exec.Command(filepath.Join(repoRoot, "scripts", "run.sh"))
+	cmd.Dir = repoRoot
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "BIN_DIR=" + binDir, "LOG_DIR=" + t.TempDir()}, settings...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := &syncBuffer{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting scripts/run.sh: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // only if a test failed midway
+	})
+	return cmd, bufio.NewScanner(stdout), stderr
+}
+
+// TestRunScript runs make run's script on free ports, waits for its banner,
+// runs the commands it prints and checks their answers, then presses Ctrl-C
+// (SIGINT to the process group) and checks both servers are gone.
+func TestRunScript(t *testing.T) {
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Skip("curl is not installed: the printed commands use it")
+	}
+	mockPort, apiPort := freePort(t), freePort(t)
+	cmd, lines, stderr := runScript(t, "MOCKIDP_PORT="+itoa(mockPort), "API_PORT="+itoa(apiPort))
+
+	pids := map[string]int{}
+	var commands, output []string
+	ready := false
+	for !ready && lines.Scan() {
+		line := lines.Text()
+		output = append(output, line)
+		if m := startedPID.FindStringSubmatch(line); m != nil {
+			pids[m[1]], _ = strconv.Atoi(m[2])
+		}
+		if m := printedCmd.FindStringSubmatch(line); m != nil {
+			commands = append(commands, m[1])
+		}
+		ready = strings.TrimSpace(line) == readyBanner
+	}
+	if !ready {
+		t.Fatalf("run.sh ended before its banner:\n%s\nstderr:\n%s", strings.Join(output, "\n"), stderr.String())
+	}
+	if pids["mockidp"] == 0 || pids["api"] == 0 {
+		t.Fatalf("run.sh printed no pids for both servers: %v\n%s", pids, strings.Join(output, "\n"))
+	}
+	for _, want := range []string{fmt.Sprintf("http://127.0.0.1:%d/docs", apiPort), fmt.Sprintf("http://127.0.0.1:%d/oauth2/v1/token", mockPort)} {
+		if !strings.Contains(strings.Join(output, "\n"), want) {
+			t.Errorf("run.sh output does not mention %s", want)
+		}
+	}
+
+	results := runPrinted(t, commands)
+	checks := []struct {
+		contains string
+		want     []string
+	}{
+		{contains: "/api/me", want: []string{`"authenticated":true`, `"name":"Admin Client"`}},
+		{contains: "/api/admin/users", want: []string{`"message":"Admin access granted"`, `"users":[`}},
+	}
+	for _, c := range checks {
+		found := false
+		for i, command := range commands {
+			if !strings.Contains(command, c.contains) {
+				continue
+			}
+			found = true
+			for _, w := range c.want {
+				if !strings.Contains(results[i], w) {
+					t.Errorf("printed command %q answered %q, want it to contain %s", command, results[i], w)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("run.sh printed no command calling %s; printed: %q", c.contains, commands)
+		}
+	}
+	shortcut := false
+	for i, command := range commands {
+		if strings.Contains(command, "mockidp token --client admin-client") {
+			shortcut = true
+			if results[i] != "" {
+				t.Errorf("printed shortcut %q wrote %q, want it to set TOKEN silently", command, results[i])
+			}
+		}
+	}
+	if !shortcut {
+		t.Errorf("run.sh printed no mockidp token shortcut; printed: %q", commands)
+	}
+
+	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGINT); err != nil {
+		t.Fatalf("sending SIGINT: %v", err)
+	}
+	for lines.Scan() {
+		output = append(output, lines.Text())
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("run.sh after Ctrl-C: %v, want exit 0\nstderr:\n%s", err, stderr.String())
+	}
+	if !strings.Contains(strings.Join(output, "\n"), "Stopped.") {
+		t.Errorf("run.sh did not report stopping:\n%s", strings.Join(output, "\n"))
+	}
+	for name, pid := range pids {
+		if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
+			t.Errorf("%s (pid %d) still exists after Ctrl-C (kill -0: %v)", name, pid, err)
+		}
+	}
+	for _, port := range []int{mockPort, apiPort} {
+		if conn, err := net.Dial("tcp", "127.0.0.1:"+itoa(port)); err == nil {
+			conn.Close()
+			t.Errorf("port %d still accepts connections after Ctrl-C", port)
+		}
+	}
+}
+
+// runPrinted runs the printed commands in one bash, in order, as a user
+// pasting them would, and returns each command's output.
+func runPrinted(t *testing.T, commands []string) []string {
+	t.Helper()
+	if len(commands) == 0 {
+		t.Fatal("run.sh printed no commands")
+	}
+	const sep = "----packaging-command-end----"
+	var script strings.Builder
+	script.WriteString("set -e\n")
+	for _, c := range commands {
+		fmt.Fprintf(&script, "%s\necho\necho %s\n", c, sep)
+	}
+	out, code, err := runCommand(context.Background(), repoRoot, []string{"PATH=" + os.Getenv("PATH")}, "bash", "-c", script.String())
+	if err != nil || code != 0 {
+		t.Fatalf("printed commands failed: exit %d (%v)\n%s\nscript:\n%s", code, err, out, script.String())
+	}
+	parts := strings.Split(out, sep+"\n")
+	if len(parts) != len(commands)+1 {
+		t.Fatalf("got %d outputs for %d commands:\n%s", len(parts)-1, len(commands), out)
+	}
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	return parts[:len(commands)]
+}
+
+// TestRunScriptRefusals checks run.sh fails clearly, before starting
+// anything, on a port in use and on bad settings.
+func TestRunScriptRefusals(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() }) // not defer: the parallel subtests run after this function returns
+	busy := ln.Addr().(*net.TCPAddr).Port
+	free := freePort(t)
+
+	tests := []struct {
+		name     string
+		settings []string
+		want     string
+	}{
+		{name: "mockidp port in use", settings: []string{"MOCKIDP_PORT=" + itoa(busy), "API_PORT=" + itoa(free)},
+			want: fmt.Sprintf("port %d (MOCKIDP_PORT) is in use", busy)},
+		{name: "api port in use", settings: []string{"MOCKIDP_PORT=" + itoa(free), "API_PORT=" + itoa(busy)},
+			want: fmt.Sprintf("port %d (API_PORT) is in use", busy)},
+		{name: "same port twice", settings: []string{"MOCKIDP_PORT=" + itoa(free), "API_PORT=" + itoa(free)},
+			want: "MOCKIDP_PORT and API_PORT are both"},
+		{name: "port not a number", settings: []string{"MOCKIDP_PORT=http", "API_PORT=" + itoa(free)},
+			want: "port 'http' is not a number"},
+		{name: "project file missing", settings: []string{"MOCKIDP_PORT=" + itoa(free), "API_PORT=" + itoa(freePort(t)), "MOCKIDP_PROJECT=no-such-file.yaml"},
+			want: "MOCKIDP_PROJECT: cannot read 'no-such-file.yaml'"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			env := append([]string{"PATH=" + os.Getenv("PATH"), "BIN_DIR=" + binDir, "LOG_DIR=" + t.TempDir()}, tc.settings...)
+			// A script that wrongly starts the servers would never end: bound it.
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			out, code, err := runCommand(ctx, repoRoot, env, filepath.Join(repoRoot, "scripts", "run.sh"))
+			if err != nil || code == 0 {
+				t.Fatalf("run.sh: exit %d (%v), want a failure:\n%s", code, err, out)
+			}
+			if !strings.Contains(out, tc.want) {
+				t.Errorf("run.sh said %q, want it to contain %q", out, tc.want)
+			}
+			if strings.Contains(out, "starting on") {
+				t.Errorf("run.sh started a server before refusing:\n%s", out)
+			}
+		})
+	}
+}
+
+// TestMakeRunPassesSettings checks `make run VAR=…` hands the settings and
+// the bin folder to the script.
+func TestMakeRunPassesSettings(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("make is not installed")
+	}
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
+	out, code, err := runCommand(context.Background(), repoRoot, env, "make", "-n", "run", "MOCKIDP_PORT=18080", "API_PORT=18000", "MOCKIDP_PROJECT=fixtures/project.yaml")
+	if err != nil || code != 0 {
+		t.Fatalf("make -n run: exit %d (%v):\n%s", code, err, out)
+	}
+	for _, want := range []string{"MOCKIDP_PORT='18080'", "API_PORT='18000'", "MOCKIDP_PROJECT='fixtures/project.yaml'", "BIN_DIR='bin'", "./scripts/run.sh", "go build"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("make -n run does not show %s:\n%s", want, out)
+		}
+	}
+}
