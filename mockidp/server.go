@@ -213,10 +213,11 @@ func (s *Server) Keys() *keys.Set { return s.keys }
 // Reset returns the mock to its configured state: clients, access keys, keys,
 // clock, faults, key-set cache headers and request counters.
 func (s *Server) Reset() error {
+	// The clock first: the key set restarts its rotation schedule from now.
+	s.clock.Reset()
 	if err := s.keys.Reset(); err != nil {
 		return err
 	}
-	s.clock.Reset()
 	s.resetState()
 	return nil
 }
