@@ -1,0 +1,105 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// readmeTable returns the rows (cells with their backticks kept) of the
+// first table in README.md whose header row starts with header.
+func readmeTable(t *testing.T, header string) [][]string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "..", "README.md"))
+	if err != nil {
+		t.Fatalf("reading README.md: %v", err)
+	}
+	var rows [][]string
+	in := false
+	for _, line := range strings.Split(string(raw), "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case !in && strings.HasPrefix(line, header):
+			in = true
+		case in && strings.HasPrefix(line, "|---"):
+		case in && strings.HasPrefix(line, "|"):
+			var cells []string
+			for _, c := range strings.Split(strings.Trim(line, "|"), "|") {
+				cells = append(cells, strings.TrimSpace(c))
+			}
+			rows = append(rows, cells)
+		case in:
+			return rows
+		}
+	}
+	if !in {
+		t.Fatalf("README.md has no table starting %q", header)
+	}
+	return rows
+}
+
+// recordingEnv answers from vars and remembers every name asked for.
+type recordingEnv struct {
+	mu   sync.Mutex
+	vars map[string]string
+	read map[string]bool
+}
+
+func (r *recordingEnv) getenv(name string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.read[name] = true
+	return r.vars[name]
+}
+
+// baseProject is the only variable without a default.
+const baseProject = "P2MockDescopeHarness00000001"
+
+// TestReadmeConfigTable keeps README.md's api table true: it lists exactly
+// the variables loadConfig reads, and every default written as code (in
+// backticks) is the real default: setting it changes nothing.
+func TestReadmeConfigTable(t *testing.T) {
+	t.Parallel()
+	rows := readmeTable(t, "| Variable | Default |")
+	rec := &recordingEnv{vars: map[string]string{"DESCOPE_PROJECT_ID": baseProject}, read: map[string]bool{}}
+	baseline, err := loadConfig(rec.getenv)
+	if err != nil {
+		t.Fatalf("loadConfig with only DESCOPE_PROJECT_ID: %v", err)
+	}
+
+	documented := map[string]bool{}
+	for _, row := range rows {
+		if len(row) != 3 {
+			t.Fatalf("row %q has %d cells, want 3", row, len(row))
+		}
+		name := strings.Trim(row[0], "`")
+		documented[name] = true
+		if !rec.read[name] {
+			t.Errorf("README documents %s, which loadConfig does not read", name)
+		}
+		def := row[1]
+		if name == "DESCOPE_PROJECT_ID" || !strings.HasPrefix(def, "`") || strings.Contains(def, "{") {
+			continue // prose or a template: not a literal default
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			value := strings.Trim(def, "`")
+			env := map[string]string{"DESCOPE_PROJECT_ID": baseProject, name: value}
+			got, err := loadConfig(func(k string) string { return env[k] })
+			if err != nil {
+				t.Fatalf("%s=%s (the documented default): %v", name, value, err)
+			}
+			if !reflect.DeepEqual(got, baseline) {
+				t.Errorf("%s=%s (the documented default) gives %+v, want the unset default %+v", name, value, got, baseline)
+			}
+		})
+	}
+	for name := range rec.read {
+		if !documented[name] {
+			t.Errorf("loadConfig reads %s, which the README table does not document", name)
+		}
+	}
+}
