@@ -272,11 +272,12 @@ func (v *Validator) validate(ctx context.Context, token string) (*Claims, error)
 		}
 	}
 
-	jws, err := parseCompact(token, v.cfg.allowed)
+	jws, header, err := v.parseToken(token)
 	if err != nil {
 		return nil, err
 	}
-	if jws.kid == "" {
+	kid := header.KeyID
+	if kid == "" {
 		return nil, errNoKid
 	}
 	ks := v.keys.Load()
@@ -285,20 +286,22 @@ func (v *Validator) validate(ctx context.Context, token string) (*Claims, error)
 			return nil, ErrUnavailable
 		}
 	}
-	key, ok := ks.keys[jws.kid]
+	key, ok := ks.keys[kid]
 	if !ok {
 		v.refetchForKid(ctx)
-		if key, ok = v.keys.Load().keys[jws.kid]; !ok {
+		if key, ok = v.keys.Load().keys[kid]; !ok {
 			return nil, ErrUnknownKey
 		}
 	}
-	if jws.alg != key.alg {
-		return nil, fmt.Errorf("%w: header alg %s, key alg %s", ErrAlgorithm, jws.alg, key.alg)
+	// The algorithm is pinned to the key's: a token cannot choose another.
+	if header.Algorithm != key.alg {
+		return nil, fmt.Errorf("%w: header alg %s, key alg %s", ErrAlgorithm, header.Algorithm, key.alg)
 	}
-	if err := verifySignature(key, jws.signingInput, jws.signature); err != nil {
-		return nil, err
+	payload, err := jws.Verify(key.key)
+	if err != nil {
+		return nil, ErrInvalidSignature
 	}
-	c, err := parseClaims(jws.payload)
+	c, err := parseClaims(payload)
 	if err != nil {
 		return nil, err
 	}
@@ -314,7 +317,7 @@ func (v *Validator) validate(ctx context.Context, token string) (*Claims, error)
 		return nil, err
 	}
 	if v.verified != nil {
-		v.verified.put(token, verifiedEntry{claims: c, kid: jws.kid, key: key})
+		v.verified.put(token, verifiedEntry{claims: c, kid: kid, key: key})
 	}
 	return c, nil
 }
