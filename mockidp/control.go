@@ -166,6 +166,11 @@ func (s *Server) ctlMint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp, err := s.mint(req, s.baseURL(r))
+	if err == nil {
+		// A minted token is a credential like any other: never cached.
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Pragma", "no-cache")
+	}
 	respond(w, http.StatusOK, resp, err)
 }
 

@@ -70,6 +70,7 @@ func (s *Server) handleExchange(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Pragma", "no-cache")
 	writeJSON(w, http.StatusOK, ExchangeResponse{KeyID: key.ID, SessionJWT: token, Expiration: claims["exp"].(int64)})
 }
 
