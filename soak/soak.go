@@ -100,6 +100,11 @@ type Result struct {
 	KeySetFaults    map[string]int64 // by kind: status_500, timeout, empty_keys
 	MintSkipped     int64            // mints skipped: no delivered key inside the window
 
+	// Newest-key probe (not a target): one extra client sends tokens signed
+	// by the mock's current key, which the API may not have fetched yet.
+	// When the refetch for its unknown kid hits a fault, the API rejects it.
+	NewestKeyRequests, NewestKeyRejections int64
+
 	GoroutinesStart, GoroutinesEnd int
 	RSSStart, RSSEnd               int64 // bytes; 0 when unknown
 }
@@ -146,6 +151,7 @@ func (r Result) Print(w io.Writer) {
 	fmt.Fprintf(w, "key-set requests    %d\n", r.KeySetRequests)
 	fmt.Fprintf(w, "key-set faults      500=%d timeout=%d empty=%d\n", r.KeySetFaults["status_500"], r.KeySetFaults["timeout"], r.KeySetFaults["empty_keys"])
 	fmt.Fprintf(w, "mints skipped       %d\n", r.MintSkipped)
+	fmt.Fprintf(w, "newest-key probe    %d requests, %d rejected (informational: key not yet fetched)\n", r.NewestKeyRequests, r.NewestKeyRejections)
 	fmt.Fprintf(w, "goroutines          start %d, end %d\n", r.GoroutinesStart, r.GoroutinesEnd)
 	fmt.Fprintf(w, "resident memory     start %s, end %s\n", mib(r.RSSStart), mib(r.RSSEnd))
 }
@@ -272,6 +278,7 @@ type load struct {
 	faults *keySetFaults
 	client *http.Client
 	token  atomic.Pointer[string]
+	newest atomic.Pointer[string] // signed by the current key
 }
 
 func (l *load) reset() { l.faults.resetCounts() }
@@ -293,6 +300,27 @@ func (l *load) run(ctx context.Context, cfg Config, d time.Duration, res *Result
 	every(ctx, &wg, cfg.MintEvery, func() { l.mint(&skipped) })
 
 	var counts [6]atomic.Int64 // ok, 503, rejected, 5xx, transport, total
+	var probe [2]atomic.Int64  // newest-key requests, rejections
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for ctx.Err() == nil {
+			tok := l.newest.Load()
+			if tok == nil {
+				time.Sleep(10 * time.Millisecond)
+				continue
+			}
+			status, err := l.get(ctx, "/api/me", *tok)
+			if ctx.Err() != nil {
+				return
+			}
+			probe[0].Add(1)
+			if err == nil && (status == http.StatusUnauthorized || status == http.StatusForbidden) {
+				probe[1].Add(1)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}()
 	paths := []string{"/api/me", "/api/claims", "/api/admin/users", "/api/data"}
 	for w := range cfg.Workers {
 		wg.Add(1)
@@ -328,18 +356,24 @@ func (l *load) run(ctx context.Context, cfg Config, d time.Duration, res *Result
 		res.OK, res.Unavailable, res.FalseRejections = counts[0].Load(), counts[1].Load(), counts[2].Load()
 		res.ServerErrors, res.TransportErrors, res.Requests = counts[3].Load(), counts[4].Load(), counts[5].Load()
 		res.MintSkipped = skipped.Load()
+		res.NewestKeyRequests, res.NewestKeyRejections = probe[0].Load(), probe[1].Load()
 	}
 	return rotations.Load()
 }
 
-// mint makes a fresh token signed by the newest key the API has been served.
+// mint makes a fresh token signed by the newest key the API has been
+// served, and one signed by the current key for the probe.
 func (l *load) mint(skipped *atomic.Int64) {
+	iss := l.faults.baseURL + "/" + l.mock.ProjectID()
+	if resp, err := l.mock.Mint(mockidp.MintRequest{ClientID: "admin-client", Issuer: iss}); err == nil {
+		l.newest.Store(&resp.Token)
+	}
 	kid := l.faults.deliveredKid()
 	if kid == "" {
 		skipped.Add(1)
 		return
 	}
-	resp, err := l.mock.Mint(mockidp.MintRequest{ClientID: "admin-client", Kid: kid, Issuer: l.faults.baseURL + "/" + l.mock.ProjectID()})
+	resp, err := l.mock.Mint(mockidp.MintRequest{ClientID: "admin-client", Kid: kid, Issuer: iss})
 	if err != nil {
 		// The delivered key left the window: no fetch succeeded for a while.
 		skipped.Add(1)
