@@ -28,6 +28,8 @@ func FuzzValidateSignedToken(f *testing.F) {
 	f.Add(hdr, good)
 	f.Add(hdr, []byte(`{"iss":"`+iss+`","aud":"`+fuzzAudience+`","exp":1750000600.5,"nbf":1750000000}`))
 	f.Add(hdr, []byte(`{"iss":"`+iss+`","aud":`+aud+`,"exp":9223372036854775807,"nbf":9223372036854775807}`))
+	f.Add(hdr, []byte(`{"iss":"`+iss+`","aud":`+aud+`,"exp":1750000600,"nbf":9223372036854775807}`))
+	f.Add(hdr, []byte(`{"iss":"`+iss+`","aud":`+aud+`,"exp":1750000600,"nbf":9.2e18}`))
 	f.Add(hdr, []byte(`{"iss":"`+iss+`","aud":`+aud+`,"exp":1e300}`))
 	f.Add(hdr, []byte(`{"iss":"`+iss+`","aud":`+aud+`,"exp":-9223372036854775808}`))
 	f.Add(hdr, []byte(`{"iss":"`+iss+`","aud":`+aud+`,"exp":"1750000600"}`))
