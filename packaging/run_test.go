@@ -47,12 +47,30 @@ func runScript(t *testing.T, settings ...string) (*exec.Cmd, *bufio.Scanner, *sy
 }
 
 // TestRunScript runs make run's script on free ports, waits for its banner,
-// runs the commands it prints and checks their answers, then presses Ctrl-C
-// (SIGINT to the process group) and checks both servers are gone.
+// runs the commands it prints and checks their answers, then stops it and
+// checks both servers are gone: once with Ctrl-C (SIGINT to the whole
+// process group, as a terminal sends it) and once with SIGTERM to the script
+// alone, which only its trap can pass on.
 func TestRunScript(t *testing.T) {
 	if _, err := exec.LookPath("curl"); err != nil {
 		t.Skip("curl is not installed: the printed commands use it")
 	}
+	tests := []struct {
+		name string
+		stop func(scriptPID int) error
+	}{
+		{name: "Ctrl-C", stop: func(pid int) error { return syscall.Kill(-pid, syscall.SIGINT) }},
+		{name: "SIGTERM to the script only", stop: func(pid int) error { return syscall.Kill(pid, syscall.SIGTERM) }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			testRunScript(t, tc.stop)
+		})
+	}
+}
+
+func testRunScript(t *testing.T, stop func(scriptPID int) error) {
 	mockPort, apiPort := freePort(t), freePort(t)
 	cmd, lines, stderr := runScript(t, "MOCKIDP_PORT="+itoa(mockPort), "API_PORT="+itoa(apiPort))
 
@@ -120,27 +138,34 @@ func TestRunScript(t *testing.T) {
 		t.Errorf("run.sh printed no mockidp token shortcut; printed: %q", commands)
 	}
 
-	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGINT); err != nil {
-		t.Fatalf("sending SIGINT: %v", err)
+	if err := stop(cmd.Process.Pid); err != nil {
+		t.Fatalf("stopping run.sh: %v", err)
 	}
+	// Hang guard, not a speed limit: a script that fails to stop its
+	// children would otherwise keep this test waiting forever.
+	hung := time.AfterFunc(time.Minute, func() {
+		t.Errorf("run.sh still running a minute after the signal: killing its process group")
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	})
+	defer hung.Stop()
 	for lines.Scan() {
 		output = append(output, lines.Text())
 	}
 	if err := cmd.Wait(); err != nil {
-		t.Errorf("run.sh after Ctrl-C: %v, want exit 0\nstderr:\n%s", err, stderr.String())
+		t.Errorf("run.sh after the signal: %v, want exit 0\nstderr:\n%s", err, stderr.String())
 	}
 	if !strings.Contains(strings.Join(output, "\n"), "Stopped.") {
 		t.Errorf("run.sh did not report stopping:\n%s", strings.Join(output, "\n"))
 	}
 	for name, pid := range pids {
 		if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
-			t.Errorf("%s (pid %d) still exists after Ctrl-C (kill -0: %v)", name, pid, err)
+			t.Errorf("%s (pid %d) still exists after run.sh stopped (kill -0: %v)", name, pid, err)
 		}
 	}
 	for _, port := range []int{mockPort, apiPort} {
 		if conn, err := net.Dial("tcp", "127.0.0.1:"+itoa(port)); err == nil {
 			conn.Close()
-			t.Errorf("port %d still accepts connections after Ctrl-C", port)
+			t.Errorf("port %d still accepts connections after run.sh stopped", port)
 		}
 	}
 }
