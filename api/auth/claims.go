@@ -219,8 +219,14 @@ func optionalString(raw map[string]any, name string) (string, bool) {
 	return s, ok
 }
 
+// maxNumericDate bounds NumericDate claims (in seconds; about the year
+// 2116) for integers and fractions alike. Beyond it time.Unix wraps
+// around: an nbf of 2^63-1 became a date in the past and was accepted.
+const maxNumericDate = 1 << 62 / 1_000_000_000
+
 // numericDate reads a NumericDate claim (seconds since the epoch, possibly
-// fractional). ok is false when the claim is present but not a finite number.
+// fractional). ok is false when the claim is present but not a finite number
+// within ±maxNumericDate.
 func numericDate(raw map[string]any, name string) (t time.Time, present, ok bool) {
 	v, present := raw[name]
 	if !present {
@@ -231,10 +237,13 @@ func numericDate(raw map[string]any, name string) (t time.Time, present, ok bool
 		return time.Time{}, true, false
 	}
 	if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
+		if i > maxNumericDate || i < -maxNumericDate {
+			return time.Time{}, true, false
+		}
 		return time.Unix(i, 0), true, true
 	}
 	f, err := strconv.ParseFloat(string(n), 64)
-	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) || math.Abs(f) > 1<<62/1e9 {
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) || math.Abs(f) > maxNumericDate {
 		return time.Time{}, true, false
 	}
 	sec, frac := math.Modf(f)
