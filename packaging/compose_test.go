@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -235,4 +236,26 @@ func sortedKeys(m readsEnv) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// TestComposeConfigValidates runs `docker-compose config -q` for every
+// profile when docker-compose is installed (.ci/run installs it); it needs
+// no Docker engine.
+func TestComposeConfigValidates(t *testing.T) {
+	t.Parallel()
+	bin, err := exec.LookPath("docker-compose")
+	if err != nil {
+		t.Skip("docker-compose is not installed")
+	}
+	for _, profile := range []string{"", "test", "live"} {
+		args := []string{bin}
+		if profile != "" {
+			args = append(args, "--profile", profile)
+		}
+		args = append(args, "config", "-q")
+		env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+		if out, code, err := runCommand(t.Context(), repoRoot, env, args...); err != nil || code != 0 {
+			t.Errorf("%s: exit %d (%v): %s", strings.Join(args, " "), code, err, out)
+		}
+	}
 }
