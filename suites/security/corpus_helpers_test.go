@@ -23,9 +23,10 @@ const (
 	wantInvalidHeader = "<invalid Authorization header>"
 )
 
-// oneOf accepts any of reasons: for inputs where a validator may reasonably
-// stop at either of two checks (a header too large to parse, or a kid no
-// key set holds).
+// oneOf accepts either of two reasons, for inputs where a validator may
+// reasonably stop at either of two checks (a huge header: unparseable, or a
+// kid no key set holds; a crit header: refused structurally, or when go-jose
+// verifies; a JWE: its shape, or its alg).
 func oneOf(reasons ...string) string { return strings.Join(reasons, "|") }
 
 // attackerKey is an RSA key no key set publishes, generated once per suite run.
