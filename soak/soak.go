@@ -51,6 +51,11 @@ type Config struct {
 	Settle time.Duration
 	// Seed (optional, default random) - seed of the fault choice.
 	Seed uint64
+	// VerifiedCacheSize (optional, default auth.DefaultVerifiedCacheSize) -
+	// the API validator's cache of verified tokens. The warm-up fills it
+	// (twice, to cycle both generations) so that the starting figures
+	// include this bounded cache at its steady size.
+	VerifiedCacheSize int
 	// Logger (optional, default discards) - logs of both servers.
 	Logger *slog.Logger
 }
@@ -83,6 +88,9 @@ func (c Config) withDefaults() Config {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+	if c.VerifiedCacheSize <= 0 {
+		c.VerifiedCacheSize = auth.DefaultVerifiedCacheSize
+	}
 	return c
 }
 
@@ -106,7 +114,9 @@ type Result struct {
 	NewestKeyRequests, NewestKeyRejections int64
 
 	GoroutinesStart, GoroutinesEnd int
-	RSSStart, RSSEnd               int64 // bytes; 0 when unknown
+	RSSStart, RSSEnd               int64  // bytes; 0 when unknown
+	HeapStart, HeapEnd             uint64 // live heap bytes after a GC (informational)
+	WarmupTokens                   int    // distinct tokens sent to fill the bounded caches
 }
 
 // Check returns an error naming every target the run missed.
@@ -154,6 +164,7 @@ func (r Result) Print(w io.Writer) {
 	fmt.Fprintf(w, "newest-key probe    %d requests, %d rejected (informational: key not yet fetched)\n", r.NewestKeyRequests, r.NewestKeyRejections)
 	fmt.Fprintf(w, "goroutines          start %d, end %d\n", r.GoroutinesStart, r.GoroutinesEnd)
 	fmt.Fprintf(w, "resident memory     start %s, end %s\n", mib(r.RSSStart), mib(r.RSSEnd))
+	fmt.Fprintf(w, "live heap           start %s, end %s (after %d warm-up tokens)\n", mib(int64(r.HeapStart)), mib(int64(r.HeapEnd)), r.WarmupTokens)
 }
 
 func mib(b int64) string {
@@ -193,13 +204,14 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		Audience:     mock.ProjectID(),
 		// Refresh the key set about once per rotation, so every new key
 		// reaches the API without waiting for an unknown kid.
-		CacheTTL:        cfg.RotateEvery * 5 / 4,
-		MinCacheTTL:     cfg.RotateEvery / 2,
-		MaxCacheTTL:     cfg.RotateEvery * 5 / 4,
-		RefetchCooldown: cfg.RotateEvery / 2,
-		RetryBackoff:    cfg.RotateEvery / 2,
-		HTTPClient:      providerClient,
-		Logger:          cfg.Logger,
+		CacheTTL:          cfg.RotateEvery * 5 / 4,
+		MinCacheTTL:       cfg.RotateEvery / 2,
+		MaxCacheTTL:       cfg.RotateEvery * 5 / 4,
+		RefetchCooldown:   cfg.RotateEvery / 2,
+		RetryBackoff:      cfg.RotateEvery / 2,
+		HTTPClient:        providerClient,
+		Logger:            cfg.Logger,
+		VerifiedCacheSize: cfg.VerifiedCacheSize,
 	})
 	if err != nil {
 		return res, err
@@ -228,9 +240,14 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		return res, err
 	}
 	l.run(ctx, cfg, warm, nil)
+	res.WarmupTokens = 2*cfg.VerifiedCacheSize + 1024
+	if err := l.fill(ctx, res.WarmupTokens, cfg.Workers); err != nil {
+		return res, err
+	}
 	l.client.CloseIdleConnections()
 	providerClient.CloseIdleConnections()
 	res.GoroutinesStart, res.RSSStart = settle(ctx, 0, 0, time.Second)
+	res.HeapStart = liveHeap()
 
 	l.reset()
 	start := time.Now()
@@ -242,6 +259,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	l.client.CloseIdleConnections()
 	providerClient.CloseIdleConnections()
 	res.GoroutinesEnd, res.RSSEnd = settle(ctx, res.GoroutinesStart, res.RSSStart, cfg.Settle)
+	res.HeapEnd = liveHeap()
 	return res, ctx.Err()
 }
 
@@ -359,6 +377,36 @@ func (l *load) run(ctx context.Context, cfg Config, d time.Duration, res *Result
 		res.NewestKeyRequests, res.NewestKeyRejections = probe[0].Load(), probe[1].Load()
 	}
 	return rotations.Load()
+}
+
+// fill sends n distinct valid tokens through the API, so its bounded
+// caches (and the mock's) reach their steady size before the starting
+// figures are taken. Each must be accepted.
+func (l *load) fill(ctx context.Context, n, workers int) error {
+	iss := l.faults.baseURL + "/" + l.mock.ProjectID()
+	var next, failed atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := next.Add(1); i <= int64(n) && ctx.Err() == nil; i = next.Add(1) {
+				resp, err := l.mock.Mint(mockidp.MintRequest{ClientID: "admin-client", Issuer: iss, Claims: map[string]any{"warmup": i}})
+				if err != nil {
+					failed.Add(1)
+					continue
+				}
+				if status, err := l.get(ctx, "/api/me", resp.Token); err != nil || status != http.StatusOK {
+					failed.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if f := failed.Load(); f > 0 {
+		return fmt.Errorf("warm-up: %d of %d tokens were not accepted", f, n)
+	}
+	return ctx.Err()
 }
 
 // mint makes a fresh token signed by the newest key the API has been

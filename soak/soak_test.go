@@ -11,7 +11,7 @@ func TestRunShort(t *testing.T) {
 	if testing.Short() {
 		t.Skip("soak: skipped in -short mode")
 	}
-	res, err := Run(t.Context(), Config{Duration: 2 * time.Second, Workers: 4, FaultRate: 0.3, Seed: 7, Settle: 5 * time.Second})
+	res, err := Run(t.Context(), Config{Duration: 2 * time.Second, Workers: 4, FaultRate: 0.3, Seed: 7, Settle: 5 * time.Second, VerifiedCacheSize: 64})
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
