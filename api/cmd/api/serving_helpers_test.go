@@ -6,11 +6,9 @@ import (
 	"encoding/json"
 	"io"
 	"net"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -112,30 +110,14 @@ func waitClosed(t *testing.T, c net.Conn, limit time.Duration) time.Duration {
 	}
 }
 
-var (
-	apiBinaryOnce sync.Once
-	apiBinaryPath string
-	apiBinaryErr  error
-)
-
-// apiBinary builds this command once per test process.
+// apiBinary builds this command into the test's temporary folder.
 func apiBinary(t *testing.T) string {
 	t.Helper()
-	apiBinaryOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "api-bin-")
-		if err != nil {
-			apiBinaryErr = err
-			return
-		}
-		apiBinaryPath = filepath.Join(dir, "api")
-		if out, err := exec.Command("go", "build", "-o", apiBinaryPath, ".").CombinedOutput(); err != nil {
-			apiBinaryErr = &apiBuildError{err: err, out: string(out)}
-		}
-	})
-	if apiBinaryErr != nil {
-		t.Fatalf("building api: %v", apiBinaryErr)
+	path := filepath.Join(t.TempDir(), "api")
+	if out, err := exec.Command("go", "build", "-o", path, ".").CombinedOutput(); err != nil {
+		t.Fatalf("building api: %v", &apiBuildError{err: err, out: string(out)})
 	}
-	return apiBinaryPath
+	return path
 }
 
 type apiBuildError struct {

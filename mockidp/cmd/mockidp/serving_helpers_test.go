@@ -6,11 +6,9 @@ import (
 	"encoding/json"
 	"io"
 	"net"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -104,31 +102,14 @@ func closedWithin(t *testing.T, c net.Conn, limit time.Duration) time.Duration {
 	}
 }
 
-var (
-	binaryOnce sync.Once
-	binaryPath string
-	binaryErr  error
-)
-
-// mockidpBinary builds this command once per test process.
+// mockidpBinary builds this command into the test's temporary folder.
 func mockidpBinary(t *testing.T) string {
 	t.Helper()
-	binaryOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "mockidp-bin-")
-		if err != nil {
-			binaryErr = err
-			return
-		}
-		binaryPath = filepath.Join(dir, "mockidp")
-		out, err := exec.Command("go", "build", "-o", binaryPath, ".").CombinedOutput()
-		if err != nil {
-			binaryErr = &buildError{err: err, out: string(out)}
-		}
-	})
-	if binaryErr != nil {
-		t.Fatalf("building mockidp: %v", binaryErr)
+	path := filepath.Join(t.TempDir(), "mockidp")
+	if out, err := exec.Command("go", "build", "-o", path, ".").CombinedOutput(); err != nil {
+		t.Fatalf("building mockidp: %v", &buildError{err: err, out: string(out)})
 	}
-	return binaryPath
+	return path
 }
 
 type buildError struct {
