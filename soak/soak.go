@@ -51,8 +51,9 @@ type Config struct {
 	Settle time.Duration
 	// Seed (optional, default random) - seed of the fault choice.
 	Seed uint64
-	// VerifiedCacheSize (optional, default auth.DefaultVerifiedCacheSize) -
-	// the API validator's cache of verified tokens. The warm-up fills it
+	// VerifiedCacheSize (optional, default auth.DefaultVerifiedCacheSize;
+	// negative disables it) - the API validator's cache of verified tokens.
+	// The warm-up fills it
 	// (twice, to cycle both generations) so that the starting figures
 	// include this bounded cache at its steady size.
 	VerifiedCacheSize int
@@ -88,7 +89,7 @@ func (c Config) withDefaults() Config {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
-	if c.VerifiedCacheSize <= 0 {
+	if c.VerifiedCacheSize == 0 {
 		c.VerifiedCacheSize = auth.DefaultVerifiedCacheSize
 	}
 	return c
@@ -240,7 +241,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		return res, err
 	}
 	l.run(ctx, cfg, warm, nil)
-	res.WarmupTokens = 2*cfg.VerifiedCacheSize + 1024
+	res.WarmupTokens = 2*max(cfg.VerifiedCacheSize, 0) + 1024
 	if err := l.fill(ctx, res.WarmupTokens, cfg.Workers); err != nil {
 		return res, err
 	}

@@ -37,6 +37,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&cfg.MintEvery, "mint-every", 100e6, "how often a fresh token is minted")
 	fs.Float64Var(&cfg.FaultRate, "fault-rate", 0.1, "share of key-set requests that fail (500, timeout, empty set)")
 	fs.Uint64Var(&cfg.Seed, "seed", 0, "seed of the fault choice (0: random)")
+	fs.IntVar(&cfg.VerifiedCacheSize, "verified-cache-size", 0, "the API's verified-token cache (0: its default, negative: none)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
