@@ -2,39 +2,55 @@ package api
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/descope-harness/harness/api/auth"
+	"github.com/descope-harness/harness/mockidp"
+	"github.com/descope-harness/harness/mockidp/mockidptest"
 )
 
-// TestOversizedAuthorizationHeader: an Authorization header longer than any
-// token the validator accepts (16 KiB) is a 431 with the API's {"detail":…}
-// body, on protected and public paths, before any token parsing; one just
-// under the limit reaches authentication as usual.
-func TestOversizedAuthorizationHeader(t *testing.T) {
+// TestOversizedTokenIsMalformed: a bearer token over the validator's 16 KiB
+// limit is refused as the contract's malformed token (401, uniform body; the
+// reason in detail mode) on every protected path, and never reaches a
+// handler. The contract and suites/security fix 401 here, not 431.
+func TestOversizedTokenIsMalformed(t *testing.T) {
 	t.Parallel()
-	s := newTestServer(t, fakeAuth{ready: true})
-	tests := []struct {
-		name       string
-		path       string
-		token      string
-		wantStatus int
-	}{
-		{"20 KiB token on a protected path", "/api/me", strings.Repeat("a", 20<<10), http.StatusRequestHeaderFieldsTooLarge},
-		{"20 KiB token on a public path", "/health", strings.Repeat("a", 20<<10), http.StatusRequestHeaderFieldsTooLarge},
-		{"1 MiB token", "/api/me", strings.Repeat("a", 1<<20), http.StatusRequestHeaderFieldsTooLarge},
-		{"16 KiB token", "/health", strings.Repeat("a", 16<<10), http.StatusOK},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			w := do(t, s, request{path: tt.path, token: tt.token})
-			if tt.wantStatus == http.StatusOK {
-				if w.Code != http.StatusOK {
-					t.Errorf("got %d (%s), want 200", w.Code, w.Body.String())
-				}
-				return
+	m := mockidptest.Start(t, mockidp.Config{})
+	good := m.Token("admin-client")
+	for _, detail := range []bool{false, true} {
+		v, err := auth.New(auth.Config{DiscoveryURL: m.DiscoveryURL(), Audience: m.ProjectID(), HTTPClient: m.Client(), ErrorDetail: detail})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := New(Config{Auth: v, ProjectID: m.ProjectID()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w := do(t, s, request{path: "/api/me", token: good}); w.Code != http.StatusOK {
+			t.Fatalf("a valid token: got %d %s, want 200", w.Code, w.Body.String())
+		}
+		want := `{"detail":"Invalid or unauthorized token"}`
+		if detail {
+			want = `{"detail":"Token validation failed: malformed token"}`
+		}
+		for _, pad := range []int{12 << 10, 48 << 10, 1 << 20} {
+			// Validly signed: only its size is wrong.
+			big := m.MustMint(mockidp.MintRequest{ClientID: "admin-client", Claims: map[string]any{"pad": strings.Repeat("A", pad)}})
+			if len(big) <= 16<<10 {
+				t.Fatalf("padded token is %d bytes, want over 16 KiB", len(big))
 			}
-			checkJSON(t, w, tt.wantStatus, `{"detail":"Request header fields too large"}`)
-		})
+			for _, path := range []string{"/api/me", "/api/admin/users", "/api/nope"} {
+				r := httptest.NewRequest(http.MethodGet, path, nil)
+				r.Header.Set("Authorization", "Bearer "+big)
+				w := httptest.NewRecorder()
+				s.ServeHTTP(w, r)
+				checkJSON(t, w, http.StatusUnauthorized, want)
+				if got := w.Header().Get("WWW-Authenticate"); !strings.Contains(got, `error="invalid_token"`) {
+					t.Errorf("%d-byte token at %s: got WWW-Authenticate %q, want invalid_token", len(big), path, got)
+				}
+			}
+		}
 	}
 }
