@@ -154,7 +154,7 @@ func fetchKeySet(c *http.Client, base string) (jose.JSONWebKeySet, error) {
 // verifyWithKeySet checks an RS256 token against a key set and returns its
 // claims (numbers as json.Number).
 func verifyWithKeySet(token string, set jose.JSONWebKeySet) (map[string]any, error) {
-	jws, err := jose.ParseSigned(token, []jose.SignatureAlgorithm{jose.RS256})
+	jws, err := jose.ParseSignedCompact(token, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil {
 		return nil, err
 	}

@@ -19,7 +19,7 @@ import (
 
 // verifyRS256 checks token's RS256 signature with pub and returns its claims.
 func verifyRS256(token string, pub *rsa.PublicKey) (map[string]any, error) {
-	jws, err := jose.ParseSigned(token, []jose.SignatureAlgorithm{jose.RS256})
+	jws, err := jose.ParseSignedCompact(token, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +184,7 @@ var _ = Describe("Minting tokens", Label("offline", "mint", "security"), func() 
 			Expect(h["alg"]).To(Equal("none"))
 			Expect(resp.Token).To(HaveSuffix("."))
 			Expect(claims).To(HaveKeyWithValue("sub", "admin-client"))
-			_, err := jose.ParseSigned(resp.Token, []jose.SignatureAlgorithm{jose.RS256})
+			_, err := jose.ParseSignedCompact(resp.Token, []jose.SignatureAlgorithm{jose.RS256})
 			Expect(err).To(HaveOccurred())
 		})
 
@@ -195,7 +195,7 @@ var _ = Describe("Minting tokens", Label("offline", "mint", "security"), func() 
 			der, err := x509.MarshalPKIXPublicKey(current())
 			Expect(err).NotTo(HaveOccurred())
 			secret := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
-			jws, err := jose.ParseSigned(resp.Token, []jose.SignatureAlgorithm{jose.HS256})
+			jws, err := jose.ParseSignedCompact(resp.Token, []jose.SignatureAlgorithm{jose.HS256})
 			Expect(err).NotTo(HaveOccurred())
 			_, err = jws.Verify(secret)
 			Expect(err).NotTo(HaveOccurred(), "the HMAC must verify with the public key's PEM")

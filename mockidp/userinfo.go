@@ -32,7 +32,7 @@ func (s *Server) VerifyToken(token string) (map[string]any, error) {
 	if len(token) > 16<<10 {
 		return nil, errText("token too large")
 	}
-	jws, err := jose.ParseSigned(token, []jose.SignatureAlgorithm{jose.RS256})
+	jws, err := jose.ParseSignedCompact(token, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil {
 		return nil, errText("malformed token")
 	}
