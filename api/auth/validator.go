@@ -287,11 +287,15 @@ func (v *Validator) validate(ctx context.Context, token string) (*Claims, error)
 		}
 	}
 	key, ok := ks.keys[kid]
-	if !ok {
+	// A miss may join a shared fetch that began before its key was
+	// published; a second attempt fetches again only when the cooldown since
+	// that fetch has passed, and returns at once otherwise.
+	for attempt := 0; !ok && attempt < 2; attempt++ {
 		v.refetchForKid(ctx)
-		if key, ok = v.keys.Load().keys[kid]; !ok {
-			return nil, ErrUnknownKey
-		}
+		key, ok = v.keys.Load().keys[kid]
+	}
+	if !ok {
+		return nil, ErrUnknownKey
 	}
 	// The algorithm is pinned to the key's: a token cannot choose another.
 	if header.Algorithm != key.alg {
