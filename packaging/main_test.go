@@ -61,17 +61,34 @@ func runMain(m *testing.M) int {
 // binPath is the path of a built binary ("mockidp" or "api").
 func binPath(name string) string { return filepath.Join(binDir, name) }
 
-// freePort returns a loopback port that was free a moment ago. The
-// processes under test need their port before they start (the mock's public
-// URL names it), so a listener on port 0 cannot be handed over.
+// givenPorts are the ports freePort has handed out in this test binary.
+var givenPorts = struct {
+	sync.Mutex
+	m map[int]bool
+}{m: map[int]bool{}}
+
+// freePort returns a loopback port that was free a moment ago and that no
+// other test of this binary was given. The processes under test need their
+// port before they start (the mock's public URL names it), so a listener on
+// port 0 cannot be handed over.
 func freePort(t *testing.T) int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("finding a free port: %v", err)
+	givenPorts.Lock()
+	defer givenPorts.Unlock()
+	for range 100 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatalf("finding a free port: %v", err)
+		}
+		port := ln.Addr().(*net.TCPAddr).Port
+		ln.Close()
+		if !givenPorts.m[port] {
+			givenPorts.m[port] = true
+			return port
+		}
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	t.Fatal("no unused loopback port in 100 tries")
+	return 0
 }
 
 // syncBuffer is a bytes.Buffer safe for a process writing while a test reads.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,8 +28,21 @@ var (
 // would, with the built binaries and the given settings.
 func runScript(t *testing.T, settings ...string) (*exec.Cmd, *bufio.Scanner, *syncBuffer) {
 	t.Helper()
-	cmd := exec.Command(filepath.Join(repoRoot, "scripts", "run.sh"))
+	return startScript(t, exec.Command(filepath.Join(repoRoot, "scripts", "run.sh")), settings...)
+}
+
+// runScriptIgnoringINT starts scripts/run.sh with SIGINT ignored, as a shell
+// script's `make run &` does: bash cannot trap a signal ignored at entry, so
+// only the servers (Go re-enables SIGINT) react to a Ctrl-C.
+func runScriptIgnoringINT(t *testing.T, settings ...string) (*exec.Cmd, *bufio.Scanner, *syncBuffer) {
+	t.Helper()
+	return startScript(t, exec.Command("bash", "-c", `trap "" INT; exec "$0"`, filepath.Join(repoRoot, "scripts", "run.sh")), settings...)
+}
+
+func startScript(t *testing.T, cmd *exec.Cmd, settings ...string) (*exec.Cmd, *bufio.Scanner, *syncBuffer) {
+	t.Helper()
 	cmd.Dir = repoRoot
+	// Settings come last: for a repeated name the last value wins.
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "BIN_DIR=" + binDir, "LOG_DIR=" + t.TempDir()}, settings...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stdout, err := cmd.StdoutPipe()
@@ -263,4 +277,99 @@ func TestMakeRunPassesSettings(t *testing.T) {
 			t.Errorf("make -n run does not show %s:\n%s", want, out)
 		}
 	}
+}
+
+// TestRunScriptCtrlCWithINTIgnored presses Ctrl-C on a script started with
+// SIGINT ignored: its trap cannot run, the servers shut down on the signal
+// and exit 0, and the script must take that as a stop, not a failure (exit
+// 0, no error, no process left); once after start-up and once while it
+// waits for readiness. For the latter a wrapper makes mockidp's healthcheck
+// ask a listener that never answers, so the script keeps waiting.
+func TestRunScriptCtrlCWithINTIgnored(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name       string
+		whileReady bool
+	}{
+		{name: "after start-up", whileReady: false},
+		{name: "while waiting for readiness", whileReady: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			mockPort, apiPort := freePort(t), freePort(t)
+			settings := []string{"MOCKIDP_PORT=" + itoa(mockPort), "API_PORT=" + itoa(apiPort)}
+			if tc.whileReady {
+				settings = append(settings, "BIN_DIR="+silentHealthcheckBin(t))
+			}
+			cmd, lines, stderr := runScriptIgnoringINT(t, settings...)
+			pids := map[string]int{}
+			for len(pids) < 2 && lines.Scan() {
+				if m := startedPID.FindStringSubmatch(lines.Text()); m != nil {
+					pids[m[1]], _ = strconv.Atoi(m[2])
+				}
+			}
+			if len(pids) < 2 {
+				t.Fatalf("run.sh did not start both servers: %v\nstderr:\n%s", pids, stderr.String())
+			}
+			if tc.whileReady {
+				// Both serve HTTP, so both have their signal handlers in place.
+				for _, u := range []string{"http://127.0.0.1:" + itoa(mockPort) + "/_mock/health", "http://127.0.0.1:" + itoa(apiPort) + "/health"} {
+					waitUntil(t, nil, "GET "+u, func() error {
+						resp, err := http.Get(u)
+						if err != nil {
+							return err
+						}
+						resp.Body.Close()
+						return nil
+					})
+				}
+			} else {
+				for lines.Scan() && strings.TrimSpace(lines.Text()) != readyBanner {
+				}
+			}
+			if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGINT); err != nil {
+				t.Fatalf("sending SIGINT: %v", err)
+			}
+			hung := time.AfterFunc(time.Minute, func() {
+				t.Errorf("run.sh still running a minute after Ctrl-C: killing its process group")
+				_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			})
+			defer hung.Stop()
+			for lines.Scan() {
+			}
+			if err := cmd.Wait(); err != nil {
+				t.Errorf("run.sh after Ctrl-C: %v, want exit 0\nstderr:\n%s", err, stderr.String())
+			}
+			if strings.Contains(stderr.String(), "run: ") {
+				t.Errorf("run.sh reported a failure for a Ctrl-C:\n%s", stderr.String())
+			}
+			for name, pid := range pids {
+				if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
+					t.Errorf("%s (pid %d) still exists after Ctrl-C (kill -0: %v)", name, pid, err)
+				}
+			}
+		})
+	}
+}
+
+// silentHealthcheckBin is a BIN_DIR whose mockidp serves normally but whose
+// healthcheck asks a listener that never answers (2s timeout).
+func silentHealthcheckBin(t *testing.T) string {
+	t.Helper()
+	silent, err := net.Listen("tcp", "127.0.0.1:0") // accepts connections, never answers
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { silent.Close() })
+	dir := t.TempDir()
+	wrapper := "#!/bin/sh\n" +
+		"[ \"$1\" = healthcheck ] && exec " + binPath("mockidp") + " healthcheck --timeout 2s --url http://" + silent.Addr().String() + "\n" +
+		"exec " + binPath("mockidp") + " \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(dir, "mockidp"), []byte(wrapper), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(binPath("api"), filepath.Join(dir, "api")); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }

@@ -204,6 +204,7 @@ func jwtPart(t *testing.T, token string, i int) map[string]any {
 // pass, the documented flows work across them, and the external-mode suites
 // pass against them as the suites service would run them.
 func TestComposeStackAsProcesses(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	const mock, api = "mockidp", "api"
 	for _, name := range []string{mock, api} {

@@ -95,7 +95,12 @@ wait_ready() {
   local deadline=$((SECONDS + READY_TIMEOUT))
   until "$@" >/dev/null 2>&1; do
     if ! kill -0 "$pid" 2>/dev/null; then
-      echo "run: $name exited before it was ready; its log ($log) ends with:" >&2
+      local status=0
+      wait "$pid" || status=$?
+      # Exit status 0 means it shut down on a signal: a Ctrl-C reaches the
+      # servers directly, sometimes before this script's own trap runs.
+      ((status != 0)) || exit 0
+      echo "run: $name exited (status $status) before it was ready; its log ($log) ends with:" >&2
       tail -n 20 "$log" >&2
       exit 1
     fi
@@ -139,5 +144,6 @@ set +e
 wait -n "$mock_pid" "$api_pid"
 status=$?
 set -e
-echo "run: a process exited on its own (status $status); see $mock_log and $api_log" >&2
+((status != 0)) || exit 0 # a server shut down on a signal (see wait_ready)
+echo "run: a server exited on its own (status $status); see $mock_log and $api_log" >&2
 exit 1
