@@ -45,8 +45,8 @@ test-suites: ## Offline Ginkgo suites (race detector, random order, JUnit XML in
 	else echo "no suites yet"; fi
 
 .PHONY: test-wiring
-test-wiring: ## Start bin/mockidp and bin/api with the compose environments and run the external-mode suites against them
-	PACKAGING_EXTERNAL_SUITES=1 $(GO) test -count=1 -run 'TestComposeStackAsProcesses' -v ./packaging
+test-wiring: ## Start mockidp and api as processes with the compose environments and run the external-mode suites against them
+	PACKAGING_EXTERNAL_SUITES=1 $(GO) test -count=1 -run 'TestComposeStackAsProcesses' ./packaging
 
 .PHONY: test-live
 test-live: ## Live smoke tests against real Descope (needs DESCOPE_* variables)
