@@ -12,7 +12,7 @@ import (
 )
 
 // config is everything bin/api reads from the environment. Each field names
-// its variable and default; api/README.md has the same table.
+// its variable and default; the README (Configuration, api) has the same table.
 type config struct {
 	// ProjectID - DESCOPE_PROJECT_ID (required unless DISCOVERY_URL and AUDIENCE are both set).
 	ProjectID string

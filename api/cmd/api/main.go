@@ -1,5 +1,5 @@
 // Command api serves the protected API (the Go port of Descope's FastAPI
-// example). Configuration comes from the environment; see api/README.md.
+// example). Configuration comes from the environment; see the README (Configuration, api).
 //
 // Usage:
 //

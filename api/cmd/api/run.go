@@ -48,7 +48,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 const usage = `usage: api [serve | healthcheck [ready] | version | help]
 Configuration comes from the environment (DESCOPE_PROJECT_ID, DISCOVERY_URL,
-AUDIENCE, HOST, PORT, ...); see api/README.md.
+AUDIENCE, HOST, PORT, ...); see the README (Configuration, api).
 `
 
 // newLogger builds the process logger; every record made with a request's
