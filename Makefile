@@ -58,6 +58,33 @@ vet: ## go vet and gofmt check
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
 
+.PHONY: lint
+lint: vet ## go vet, gofmt and staticcheck (pinned in go.mod)
+	$(GO) tool staticcheck ./...
+
+BENCHCOUNT ?= 6
+.PHONY: bench
+bench: ## Go benchmarks (-benchmem, -count=BENCHCOUNT for benchstat) of signing, serving, validation, middleware and handlers
+	$(GO) test -run '^$$' -bench . -benchmem -count=$(BENCHCOUNT) ./mockidp/ ./mockidp/keys/ ./api/auth/ ./api/
+
+LOADTIME ?= 5s
+.PHONY: load
+load: ## Loopback load against the mock (token, key set, discovery), each beside its same-run baseline
+	$(GO) run ./loadgen/cmd/loadgen -scenario token,token-repeat,jwks,discovery -duration $(LOADTIME)
+
+FUZZTIME ?= 10s
+.PHONY: fuzz
+fuzz: ## Run every fuzz target for FUZZTIME each
+	for t in FuzzTokenEndpoint FuzzControlPlane; do \
+	  $(GO) test -run='^$$' -fuzz="^$$t\$$" -fuzztime=$(FUZZTIME) -parallel=1 ./mockidp || exit 1; done
+	for t in FuzzMiddlewareAuthorization FuzzValidateSignedToken FuzzKeySet FuzzDiscovery; do \
+	  $(GO) test -run='^$$' -fuzz="^$$t\$$" -fuzztime=$(FUZZTIME) -parallel=1 ./api/auth || exit 1; done
+
+SOAKTIME ?= 60s
+.PHONY: soak
+soak: ## Load on the API while the mock rotates keys every 200 ms and fails 10% of key-set requests
+	$(GO) run ./soak/cmd/soak -duration $(SOAKTIME)
+
 .PHONY: run
 run: build ## Start mockidp (127.0.0.1:8080) and the API (127.0.0.1:8000); MOCKIDP_PORT, API_PORT, MOCKIDP_PROJECT override
 	@MOCKIDP_PORT='$(MOCKIDP_PORT)' API_PORT='$(API_PORT)' MOCKIDP_PROJECT='$(MOCKIDP_PROJECT)' BIN_DIR='$(BIN)' ./scripts/run.sh
