@@ -173,3 +173,22 @@ func expectOK(err error, what string) {
 	GinkgoHelper()
 	Expect(err).NotTo(HaveOccurred(), what)
 }
+
+// ExpectAcceptedAfterRefetch asserts that the API answers 200 to a GET of
+// path with a token of a newly published key. In-process the shared clock
+// keeps the refetch cooldown under the spec's control, so the first answer
+// must be 200. Against external processes the cooldown runs in real time
+// and an earlier spec (or suite) may have started it, so the answer may be
+// 401 until the cooldown has passed: poll for at most the cooldown plus a
+// margin, never sleep.
+func (e *Env) ExpectAcceptedAfterRefetch(path, token string) {
+	GinkgoHelper()
+	if e.Target == InProcess {
+		Expect(e.Get(path, token).Status).To(Equal(200))
+		return
+	}
+	Eventually(func() int { return e.StatusOf(path, token) }).
+		WithTimeout(e.RefetchCooldown+2*time.Second).
+		WithPolling(100*time.Millisecond).
+		Should(Equal(200), "a token of a newly published key, once the API's refetch cooldown allowed a key-set fetch")
+}
