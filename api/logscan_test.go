@@ -1,35 +1,17 @@
 package api
 
 import (
-	"bytes"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/descope-harness/harness/api/auth"
+	"github.com/descope-harness/harness/internal/servertest"
 	"github.com/descope-harness/harness/mockidp"
 	"github.com/descope-harness/harness/mockidp/mockidptest"
 )
-
-type scanBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *scanBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *scanBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestAPILogsHoldNoTokens sends good and bad tokens (every failure preset,
 // wrong roles, token-info and claims endpoints, tokens in query strings) to
@@ -38,7 +20,7 @@ func (s *scanBuffer) String() string {
 func TestAPILogsHoldNoTokens(t *testing.T) {
 	t.Parallel()
 	m := mockidptest.Start(t, mockidp.Config{})
-	var logs scanBuffer
+	var logs servertest.Buffer
 	logger := slog.New(LogHandler(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	v, err := auth.New(auth.Config{DiscoveryURL: m.DiscoveryURL(), Audience: m.ProjectID(), Now: m.Now, HTTPClient: m.Client(), Logger: logger})
 	if err != nil {

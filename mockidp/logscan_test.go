@@ -1,37 +1,18 @@
 package mockidp_test
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/descope-harness/harness/fixtures"
+	"github.com/descope-harness/harness/internal/servertest"
 	"github.com/descope-harness/harness/mockidp"
 )
-
-// syncBuffer is a bytes.Buffer safe for concurrent log writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestLogsHoldNoSecrets drives every failure path of the mock (bad client
 // secrets by form, JSON and Basic, bad access keys, bad and good bearer
@@ -41,7 +22,7 @@ func (s *syncBuffer) String() string {
 // may appear in logs.
 func TestLogsHoldNoSecrets(t *testing.T) {
 	t.Parallel()
-	var logs syncBuffer
+	var logs servertest.Buffer
 	const admin = "admin-token-SECRET-4f1c"
 	s, err := mockidp.New(mockidp.Config{KeyPEM: fixtures.KeyPEMs(), AdminToken: admin, PublicURL: "http://mockidp.test",
 		Logger: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})

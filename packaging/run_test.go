@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/descope-harness/harness/internal/servertest"
 )
 
 var (
@@ -26,7 +28,7 @@ var (
 
 // runScript starts scripts/run.sh in its own process group, as a terminal
 // would, with the built binaries and the given settings.
-func runScript(t *testing.T, settings ...string) (*exec.Cmd, *bufio.Scanner, *syncBuffer) {
+func runScript(t *testing.T, settings ...string) (*exec.Cmd, *bufio.Scanner, *servertest.Buffer) {
 	t.Helper()
 	return startScript(t, exec.Command(filepath.Join(repoRoot, "scripts", "run.sh")), settings...)
 }
@@ -34,12 +36,12 @@ func runScript(t *testing.T, settings ...string) (*exec.Cmd, *bufio.Scanner, *sy
 // runScriptIgnoringINT starts scripts/run.sh with SIGINT ignored, as a shell
 // script's `make run &` does: bash cannot trap a signal ignored at entry, so
 // only the servers (Go re-enables SIGINT) react to a Ctrl-C.
-func runScriptIgnoringINT(t *testing.T, settings ...string) (*exec.Cmd, *bufio.Scanner, *syncBuffer) {
+func runScriptIgnoringINT(t *testing.T, settings ...string) (*exec.Cmd, *bufio.Scanner, *servertest.Buffer) {
 	t.Helper()
 	return startScript(t, exec.Command("bash", "-c", `trap "" INT; exec "$0"`, filepath.Join(repoRoot, "scripts", "run.sh")), settings...)
 }
 
-func startScript(t *testing.T, cmd *exec.Cmd, settings ...string) (*exec.Cmd, *bufio.Scanner, *syncBuffer) {
+func startScript(t *testing.T, cmd *exec.Cmd, settings ...string) (*exec.Cmd, *bufio.Scanner, *servertest.Buffer) {
 	t.Helper()
 	cmd.Dir = repoRoot
 	// Settings come last: for a repeated name the last value wins.
@@ -49,7 +51,7 @@ func startScript(t *testing.T, cmd *exec.Cmd, settings ...string) (*exec.Cmd, *b
 	if err != nil {
 		t.Fatal(err)
 	}
-	stderr := &syncBuffer{}
+	stderr := &servertest.Buffer{}
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting scripts/run.sh: %v", err)

@@ -1,36 +1,18 @@
 package auth_test
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/descope-harness/harness/api/auth"
+	"github.com/descope-harness/harness/internal/servertest"
 )
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestLogsHoldNoTokens drives every failure path of the middleware (no
 // header, bad header, each token failure, an unknown kid refetch, a key-set
@@ -39,7 +21,7 @@ func (l *lockedBuffer) String() string {
 func TestLogsHoldNoTokens(t *testing.T) {
 	t.Parallel()
 	p := newFuzzProvider(t)
-	var logs lockedBuffer
+	var logs servertest.Buffer
 	v, err := auth.New(auth.Config{
 		DiscoveryURL: p.srv.URL + "/.well-known/openid-configuration", Audience: fuzzAudience, HTTPClient: p.http,
 		Now: func() time.Time { return fuzzNow }, RefetchCooldown: time.Nanosecond,

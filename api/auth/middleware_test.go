@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,10 +8,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/descope-harness/harness/internal/servertest"
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -320,27 +319,9 @@ func TestWriteErrorAndReason(t *testing.T) {
 	}
 }
 
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func TestFailuresAreLoggedAndCounted(t *testing.T) {
 	t.Parallel()
-	var logs syncBuffer
+	var logs servertest.Buffer
 	reg := prometheus.NewRegistry()
 	v := newValidationValidator(t, Config{
 		Logger:  slog.New(slog.NewJSONHandler(&logs, nil)),

@@ -5,13 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/descope-harness/harness/internal/servertest"
 	"github.com/descope-harness/harness/mockidp"
 	"github.com/descope-harness/harness/mockidp/mockidptest"
 )
@@ -81,48 +79,8 @@ func startMock(t *testing.T) *mockidptest.Mock {
 	return mockidptest.Start(t, mockidp.Config{})
 }
 
-func rawDial(t *testing.T, addr string) net.Conn {
-	t.Helper()
-	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
-	if err != nil {
-		t.Fatalf("dial %s: %v", addr, err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
-}
-
-// waitClosed reads from c until the server closes it; it fails the test if
-// c is still open after limit.
-func waitClosed(t *testing.T, c net.Conn, limit time.Duration) time.Duration {
-	t.Helper()
-	start := time.Now()
-	_ = c.SetReadDeadline(start.Add(limit))
-	buf := make([]byte, 4096)
-	for {
-		_, err := c.Read(buf)
-		if err == nil {
-			continue
-		}
-		if ne, ok := err.(net.Error); ok && ne.Timeout() {
-			t.Fatalf("connection still open after %s, want the server to close it", limit)
-		}
-		return time.Since(start)
-	}
-}
-
 // apiBinary builds this command into the test's temporary folder.
 func apiBinary(t *testing.T) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "api")
-	if out, err := exec.Command("go", "build", "-o", path, ".").CombinedOutput(); err != nil {
-		t.Fatalf("building api: %v", &apiBuildError{err: err, out: string(out)})
-	}
-	return path
+	return servertest.BuildCommand(t, ".", "api")
 }
-
-type apiBuildError struct {
-	err error
-	out string
-}
-
-func (e *apiBuildError) Error() string { return e.err.Error() + ": " + e.out }

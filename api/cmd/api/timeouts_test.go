@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/descope-harness/harness/internal/servertest"
 	"github.com/descope-harness/harness/mockidp"
 )
 
@@ -21,11 +22,11 @@ func TestAPIReadHeaderTimeoutCutsStalledClients(t *testing.T) {
 	m := startMock(t)
 	addr := startAPIServing(t, apiEnv(m, map[string]string{"READ_HEADER_TIMEOUT": "300ms"}))
 
-	stalled := rawDial(t, addr)
+	stalled := servertest.DialRaw(t, addr)
 	if _, err := io.WriteString(stalled, "GET /api/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "); err != nil {
 		t.Fatal(err)
 	}
-	trickle := rawDial(t, addr)
+	trickle := servertest.DialRaw(t, addr)
 	stop := make(chan struct{})
 	defer close(stop)
 	go func() {
@@ -51,8 +52,8 @@ func TestAPIReadHeaderTimeoutCutsStalledClients(t *testing.T) {
 			t.Fatalf("GET /health beside stalled clients: got %d, want 200", resp.StatusCode)
 		}
 	}
-	waitClosed(t, stalled, 5*time.Second)
-	waitClosed(t, trickle, 5*time.Second)
+	servertest.ClosedWithin(t, stalled, 5*time.Second)
+	servertest.ClosedWithin(t, trickle, 5*time.Second)
 }
 
 // TestAPIWriteTimeoutBoundsSlowResponses: a response held past
@@ -80,7 +81,7 @@ func TestAPIIdleTimeoutClosesKeepAliveConnections(t *testing.T) {
 	t.Parallel()
 	m := startMock(t)
 	addr := startAPIServing(t, apiEnv(m, map[string]string{"IDLE_TIMEOUT": "300ms"}))
-	c := rawDial(t, addr)
+	c := servertest.DialRaw(t, addr)
 	if _, err := io.WriteString(c, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
 		t.Fatal(err)
 	}
@@ -110,14 +111,14 @@ func TestAPIReadTimeoutCutsStalledBodies(t *testing.T) {
 	t.Parallel()
 	m := startMock(t)
 	addr := startAPIServing(t, apiEnv(m, map[string]string{"READ_TIMEOUT": "400ms", "READ_HEADER_TIMEOUT": "2s"}))
-	c := rawDial(t, addr)
+	c := servertest.DialRaw(t, addr)
 	start := time.Now()
 	// The API reads no bodies, so the stalled body is seen when the server
 	// reads the next request on this connection: it must not wait forever.
 	if _, err := io.WriteString(c, "POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc"); err != nil {
 		t.Fatal(err)
 	}
-	d := waitClosed(t, c, 5*time.Second)
+	d := servertest.ClosedWithin(t, c, 5*time.Second)
 	if elapsed := time.Since(start); elapsed > 5*time.Second {
 		t.Errorf("stalled body held the connection %s (%s after the response)", elapsed, d)
 	}

@@ -5,12 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/descope-harness/harness/internal/servertest"
 )
 
 // servingRun is a run("serve") call in the background.
@@ -72,49 +71,8 @@ func scanListening(r io.Reader, addr chan<- string) {
 	_, _ = io.Copy(io.Discard, r)
 }
 
-// dialRaw opens a TCP connection to addr that the test drives byte by byte.
-func dialRaw(t *testing.T, addr string) net.Conn {
-	t.Helper()
-	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
-	if err != nil {
-		t.Fatalf("dial %s: %v", addr, err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
-}
-
-// closedWithin reads from c until the server closes it (EOF or reset) and
-// reports how long that took; it fails the test after limit.
-func closedWithin(t *testing.T, c net.Conn, limit time.Duration) time.Duration {
-	t.Helper()
-	start := time.Now()
-	_ = c.SetReadDeadline(start.Add(limit))
-	buf := make([]byte, 4096)
-	for {
-		_, err := c.Read(buf)
-		if err == nil {
-			continue
-		}
-		if ne, ok := err.(net.Error); ok && ne.Timeout() {
-			t.Fatalf("connection still open after %s, want the server to close it", limit)
-		}
-		return time.Since(start)
-	}
-}
-
 // mockidpBinary builds this command into the test's temporary folder.
 func mockidpBinary(t *testing.T) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "mockidp")
-	if out, err := exec.Command("go", "build", "-o", path, ".").CombinedOutput(); err != nil {
-		t.Fatalf("building mockidp: %v", &buildError{err: err, out: string(out)})
-	}
-	return path
+	return servertest.BuildCommand(t, ".", "mockidp")
 }
-
-type buildError struct {
-	err error
-	out string
-}
-
-func (e *buildError) Error() string { return e.err.Error() + ": " + e.out }

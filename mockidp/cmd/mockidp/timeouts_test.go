@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/descope-harness/harness/internal/servertest"
 )
 
 // These tests run the real server with tiny timeouts and watch raw
@@ -21,11 +23,11 @@ func TestReadHeaderTimeoutCutsStalledClients(t *testing.T) {
 	t.Parallel()
 	s := startServing(t, "--read-header-timeout", "300ms", "--read-timeout", "5s", "--write-timeout", "5s")
 
-	stalled := dialRaw(t, s.addr)
+	stalled := servertest.DialRaw(t, s.addr)
 	if _, err := io.WriteString(stalled, "GET /_mock/health HTTP/1.1\r\nHost: x\r\n"); err != nil {
 		t.Fatal(err)
 	}
-	trickle := dialRaw(t, s.addr)
+	trickle := servertest.DialRaw(t, s.addr)
 	stopTrickle := make(chan struct{})
 	go func() { // one header byte every 50ms, never finishing
 		line := "GET /_mock/health HTTP/1.1\r\nX-Slow: " + strings.Repeat("a", 1000)
@@ -55,8 +57,8 @@ func TestReadHeaderTimeoutCutsStalledClients(t *testing.T) {
 	}
 	// closedWithin fails the test if either is still open after 5s; the
 	// trickle alone would take over 50s to finish its headers.
-	closedWithin(t, stalled, 5*time.Second)
-	closedWithin(t, trickle, 5*time.Second)
+	servertest.ClosedWithin(t, stalled, 5*time.Second)
+	servertest.ClosedWithin(t, trickle, 5*time.Second)
 }
 
 // TestReadTimeoutCutsStalledBodies: a token request whose body never
@@ -64,7 +66,7 @@ func TestReadHeaderTimeoutCutsStalledClients(t *testing.T) {
 func TestReadTimeoutCutsStalledBodies(t *testing.T) {
 	t.Parallel()
 	s := startServing(t, "--read-header-timeout", "2s", "--read-timeout", "400ms", "--write-timeout", "5s")
-	c := dialRaw(t, s.addr)
+	c := servertest.DialRaw(t, s.addr)
 	start := time.Now()
 	req := "POST /oauth2/v1/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type="
 	if _, err := io.WriteString(c, req); err != nil {
@@ -115,7 +117,7 @@ func TestWriteTimeoutBoundsSlowResponses(t *testing.T) {
 func TestIdleTimeoutClosesKeepAliveConnections(t *testing.T) {
 	t.Parallel()
 	s := startServing(t, "--idle-timeout", "300ms")
-	c := dialRaw(t, s.addr)
+	c := servertest.DialRaw(t, s.addr)
 	if _, err := io.WriteString(c, "GET /_mock/health HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
 		t.Fatal(err)
 	}

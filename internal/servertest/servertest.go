@@ -1,0 +1,76 @@
+// Package servertest holds what this module's tests of its servers and
+// binaries share: a goroutine-safe log sink, raw TCP connections a test
+// drives byte by byte, and building a command into a test's temporary folder.
+package servertest
+
+import (
+	"bytes"
+	"net"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Buffer is a bytes.Buffer safe for concurrent writes, for slog handlers
+// whose output a test scans.
+type Buffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+// Write appends p.
+func (b *Buffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+// String returns everything written so far.
+func (b *Buffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// DialRaw opens a TCP connection to addr, closed when the test ends.
+func DialRaw(t testing.TB, addr string) net.Conn {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatalf("dial %s: %v", addr, err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// ClosedWithin reads from c until the server closes it (EOF or reset) and
+// reports how long that took; it fails the test if c is still open after limit.
+func ClosedWithin(t testing.TB, c net.Conn, limit time.Duration) time.Duration {
+	t.Helper()
+	start := time.Now()
+	_ = c.SetReadDeadline(start.Add(limit))
+	buf := make([]byte, 4096)
+	for {
+		_, err := c.Read(buf)
+		if err == nil {
+			continue
+		}
+		if ne, ok := err.(net.Error); ok && ne.Timeout() {
+			t.Fatalf("connection still open after %s, want the server to close it", limit)
+		}
+		return time.Since(start)
+	}
+}
+
+// BuildCommand builds the main package in dir (relative to the test's
+// working directory, "." for its own) into the test's temporary folder.
+func BuildCommand(t testing.TB, dir, name string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if out, err := exec.Command("go", "build", "-o", path, dir).CombinedOutput(); err != nil {
+		t.Fatalf("building %s: %v: %s", name, err, out)
+	}
+	return path
+}
