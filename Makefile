@@ -69,8 +69,8 @@ bench: ## Go benchmarks (-benchmem, -count=BENCHCOUNT for benchstat) of signing,
 
 LOADTIME ?= 5s
 .PHONY: load
-load: ## Loopback load against the mock (token, key set, discovery), each beside its same-run baseline
-	$(GO) run ./loadgen/cmd/loadgen -scenario token,token-repeat,jwks,discovery -duration $(LOADTIME)
+load: ## Loopback load on the mock (token, key set, discovery) and the API (GET /api/me), each beside its same-run baseline
+	$(GO) run ./loadgen/cmd/loadgen -scenario token,token-repeat,jwks,discovery,api-me -duration $(LOADTIME)
 
 FUZZTIME ?= 10s
 .PHONY: fuzz
