@@ -1,13 +1,50 @@
 package main
 
 import (
+	"io"
 	"net/http"
 	"strings"
 	"testing"
 )
 
-// TestHeaderBlockLimit: a request whose headers exceed MAX_HEADER_BYTES is
-// refused with 431 by net/http before any handler runs (so its body is
+// TestHeaderBlockOverTheLimit: headers over MAX_HEADER_BYTES get the API's
+// JSON 431; a token that fits under the limit but is oversized for the
+// validator stays the contract's 401.
+func TestHeaderBlockOverTheLimit(t *testing.T) {
+	t.Parallel()
+	m := startMock(t)
+	addr := startAPIServing(t, apiEnv(m, map[string]string{"MAX_HEADER_BYTES": "32768"}))
+	for _, tt := range []struct {
+		name       string
+		tokenBytes int
+		wantStatus int
+		wantBody   string
+	}{
+		{"token over the validator's 16 KiB, block under the limit", 20 << 10, 401, `{"detail":"Invalid or unauthorized token"}`},
+		{"block over the limit", 40 << 10, 431, `{"detail":"Request header fields too large"}`},
+	} {
+		req, err := http.NewRequest(http.MethodGet, "http://"+addr+"/api/me", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+strings.Repeat("A", tt.tokenBytes))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tt.wantStatus || strings.TrimSpace(string(body)) != tt.wantBody {
+			t.Errorf("%s: got %d %s, want %d %s", tt.name, resp.StatusCode, body, tt.wantStatus, tt.wantBody)
+		}
+		if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
+			t.Errorf("%s: Content-Type %q, want application/json", tt.name, ct)
+		}
+	}
+}
+
+// TestHeaderBlockLimit: a request whose headers exceed twice MAX_HEADER_BYTES
+// is refused with 431 by net/http before any handler runs (so its body is
 // net/http's plain text, not the API's JSON), and the server keeps serving.
 func TestHeaderBlockLimit(t *testing.T) {
 	t.Parallel()

@@ -106,13 +106,15 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		return fmt.Errorf("listening on %s (HOST, PORT): %w", cfg.addr(), err)
 	}
 	srv := &http.Server{
-		Handler:           handler,
+		Handler:           api.LimitHeaders(cfg.MaxHeaderBytes, handler),
 		ReadTimeout:       cfg.ReadTimeout,
 		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
 		WriteTimeout:      cfg.WriteTimeout,
 		IdleTimeout:       cfg.IdleTimeout,
-		MaxHeaderBytes:    cfg.MaxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		// Twice the limit: blocks between the two get LimitHeaders' JSON 431,
+		// larger ones net/http's plain-text 431.
+		MaxHeaderBytes: 2 * cfg.MaxHeaderBytes,
+		ErrorLog:       slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 
 	// The validator keeps trying the provider in the background: until it
