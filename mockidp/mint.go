@@ -102,6 +102,24 @@ func (t *TimeSpec) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// MarshalJSON writes the form UnmarshalJSON reads: unix seconds, RFC 3339
+// text, or a signed offset such as "+1m30s".
+func (t *TimeSpec) MarshalJSON() ([]byte, error) {
+	switch {
+	case t.Unix != nil:
+		return []byte(strconv.FormatInt(*t.Unix, 10)), nil
+	case t.Offset != nil:
+		s := t.Offset.String()
+		if *t.Offset >= 0 {
+			s = "+" + s
+		}
+		return json.Marshal(s)
+	case t.At != nil:
+		return json.Marshal(t.At.Format(time.RFC3339))
+	}
+	return []byte("null"), nil
+}
+
 // Offset returns a TimeSpec of now+d, for Go callers.
 func Offset(d time.Duration) *TimeSpec { return &TimeSpec{Offset: &d} }
 

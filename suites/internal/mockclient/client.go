@@ -13,7 +13,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -51,44 +50,19 @@ func (e *StatusError) Unwrap() error { return ErrStatus }
 
 // TimeSpec is an instant for MintRequest: an offset from the mock's now, or
 // unix seconds. Build one with Offset or Unix.
-type TimeSpec struct{ raw json.RawMessage }
+type TimeSpec = mockidp.TimeSpec
 
 // Offset is now+d on the mock's clock ("+90s", "-1h" on the wire).
-func Offset(d time.Duration) *TimeSpec {
-	s := d.String()
-	if d >= 0 {
-		s = "+" + s
-	}
-	b, _ := json.Marshal(s)
-	return &TimeSpec{raw: b}
-}
+func Offset(d time.Duration) *TimeSpec { return mockidp.Offset(d) }
 
 // Unix is a fixed instant in unix seconds.
-func Unix(sec int64) *TimeSpec { return &TimeSpec{raw: json.RawMessage(strconv.FormatInt(sec, 10))} }
+func Unix(sec int64) *TimeSpec { return &TimeSpec{Unix: &sec} }
 
-// MarshalJSON implements json.Marshaler.
-func (t *TimeSpec) MarshalJSON() ([]byte, error) { return t.raw, nil }
-
-// MintRequest is the body of POST /_mock/tokens (see mockidp.MintRequest).
-type MintRequest struct {
-	ClientID  string         `json:"client_id,omitempty"`
-	Scope     string         `json:"scope,omitempty"`
-	Claims    map[string]any `json:"claims,omitempty"`
-	IssuedAt  *TimeSpec      `json:"iat,omitempty"`
-	NotBefore *TimeSpec      `json:"nbf,omitempty"`
-	Expiry    *TimeSpec      `json:"exp,omitempty"`
-	Kid       string         `json:"kid,omitempty"`
-	Preset    string         `json:"preset,omitempty"`
-	Issuer    string         `json:"iss,omitempty"`
-}
+// MintRequest is the body of POST /_mock/tokens.
+type MintRequest = mockidp.MintRequest
 
 // MintResponse is the minted token and what went into it.
-type MintResponse struct {
-	Token  string         `json:"token"`
-	Kid    string         `json:"kid"`
-	Header map[string]any `json:"header"`
-	Claims map[string]any `json:"claims"`
-}
+type MintResponse = mockidp.MintResponse
 
 // TokenResponse is the token endpoint's success body.
 type TokenResponse struct {

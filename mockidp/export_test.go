@@ -1,0 +1,6 @@
+package mockidp
+
+import "time"
+
+// ResolveTimeSpec exposes TimeSpec.resolve to the external tests.
+func ResolveTimeSpec(t *TimeSpec, now time.Time) int64 { return t.resolve(now) }
