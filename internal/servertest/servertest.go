@@ -6,8 +6,10 @@ package servertest
 import (
 	"bytes"
 	"net"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -73,4 +75,37 @@ func BuildCommand(t testing.TB, dir, name string) string {
 		t.Fatalf("building %s: %v: %s", name, err, out)
 	}
 	return path
+}
+
+// MarkdownTable returns the rows (trimmed cells, backticks kept) of the
+// first table in the Markdown file at path whose header row starts with
+// header; tests use it to keep documentation tables true to the code.
+func MarkdownTable(t testing.TB, path, header string) [][]string {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("reading %s: %v", path, err)
+	}
+	var rows [][]string
+	in := false
+	for _, line := range strings.Split(string(raw), "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case !in && strings.HasPrefix(line, header):
+			in = true
+		case in && strings.HasPrefix(line, "|---"):
+		case in && strings.HasPrefix(line, "|"):
+			var cells []string
+			for _, c := range strings.Split(strings.Trim(line, "|"), "|") {
+				cells = append(cells, strings.TrimSpace(c))
+			}
+			rows = append(rows, cells)
+		case in:
+			return rows
+		}
+	}
+	if !in {
+		t.Fatalf("%s has no table starting %q", path, header)
+	}
+	return rows
 }

@@ -1,44 +1,20 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/descope-harness/harness/internal/servertest"
 )
 
 // readmeTable returns the rows (cells with their backticks kept) of the
 // first table in README.md whose header row starts with header.
 func readmeTable(t *testing.T, header string) [][]string {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("..", "..", "..", "README.md"))
-	if err != nil {
-		t.Fatalf("reading README.md: %v", err)
-	}
-	var rows [][]string
-	in := false
-	for _, line := range strings.Split(string(raw), "\n") {
-		line = strings.TrimSpace(line)
-		switch {
-		case !in && strings.HasPrefix(line, header):
-			in = true
-		case in && strings.HasPrefix(line, "|---"):
-		case in && strings.HasPrefix(line, "|"):
-			var cells []string
-			for _, c := range strings.Split(strings.Trim(line, "|"), "|") {
-				cells = append(cells, strings.TrimSpace(c))
-			}
-			rows = append(rows, cells)
-		case in:
-			return rows
-		}
-	}
-	if !in {
-		t.Fatalf("README.md has no table starting %q", header)
-	}
-	return rows
+	return servertest.MarkdownTable(t, filepath.Join("..", "..", "..", "README.md"), header)
 }
 
 // recordingEnv answers from vars and remembers every name asked for.
