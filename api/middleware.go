@@ -59,8 +59,8 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			id = newRequestID()
 		}
 		w.Header().Set(RequestIDHeader, id)
-		r = r.WithContext(withRequestID(r.Context(), id))
-		route := s.routeLabel(r)
+		info := &requestInfo{id: id}
+		r = r.WithContext(withRequestInfo(r.Context(), info))
 
 		s.metrics.inFlight.Inc()
 		rec := &statusRecorder{ResponseWriter: w}
@@ -71,6 +71,10 @@ func (s *Server) observe(next http.Handler) http.Handler {
 				status = http.StatusOK
 			}
 			elapsed := time.Since(start)
+			route := info.route
+			if route == "" { // refused before routing (401, 503) or no route matched
+				route = s.routeLabel(r)
+			}
 			s.metrics.requests.WithLabelValues(r.Method, route, strconv.Itoa(status)).Inc()
 			s.metrics.duration.WithLabelValues(r.Method, route).Observe(elapsed.Seconds())
 			s.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",

@@ -23,6 +23,12 @@ func (s *Server) serve(h handlerFunc) http.Handler {
 	})
 }
 
+var (
+	jsonContentType = []string{"application/json"}
+	noStore         = []string{"no-store"}
+	noSniff         = []string{"nosniff"}
+)
+
 // writeJSON writes body as compact JSON with the headers every API response
 // carries. A body that cannot be encoded becomes a 500.
 func writeJSON(w http.ResponseWriter, status int, body any) {
@@ -31,11 +37,14 @@ func writeJSON(w http.ResponseWriter, status int, body any) {
 		status = http.StatusInternalServerError
 		buf = []byte(`{"detail":"Internal server error"}`)
 	}
+	// Canonical keys assigned directly: Header.Set would canonicalise them
+	// on every response. The shared value slices have len == cap, so an
+	// Add elsewhere copies rather than writes into them.
 	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Length", strconv.Itoa(len(buf)))
+	h["Content-Type"] = jsonContentType
+	h["Cache-Control"] = noStore
+	h["X-Content-Type-Options"] = noSniff
+	h["Content-Length"] = []string{strconv.Itoa(len(buf))}
 	w.WriteHeader(status)
 	_, _ = w.Write(buf)
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
+	"net/http"
 )
 
 // RequestIDHeader carries the request ID in and out.
@@ -15,15 +16,36 @@ const maxRequestIDLength = 128
 
 type requestIDKey struct{}
 
-// RequestID returns the ID of the request ctx belongs to, or "".
-func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
+// requestInfo is what the outermost middleware shares with the layers below
+// it through the request context: the request ID, and the route template
+// the router matched (set by the matched route's handler, so the request is
+// routed once).
+type requestInfo struct {
+	id    string
+	route string
 }
 
-// withRequestID returns ctx carrying id.
-func withRequestID(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, requestIDKey{}, id)
+// RequestID returns the ID of the request ctx belongs to, or "".
+func RequestID(ctx context.Context) string {
+	if info, ok := ctx.Value(requestIDKey{}).(*requestInfo); ok {
+		return info.id
+	}
+	return ""
+}
+
+// withRequestInfo returns ctx carrying info.
+func withRequestInfo(ctx context.Context, info *requestInfo) context.Context {
+	return context.WithValue(ctx, requestIDKey{}, info)
+}
+
+// labelRoute records template as the request's route before h runs.
+func labelRoute(template string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if info, ok := r.Context().Value(requestIDKey{}).(*requestInfo); ok {
+			info.route = template
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // saneRequestID reports whether a caller-supplied ID is safe to log and

@@ -68,7 +68,7 @@ func (s *Server) newRouter(routes []route) *mux.Router {
 		if rt.method == http.MethodGet {
 			methods = append(methods, http.MethodHead)
 		}
-		r.Handle(rt.path, h).Methods(methods...)
+		r.Handle(rt.path, labelRoute(rt.path, h)).Methods(methods...)
 	}
 	return r
 }

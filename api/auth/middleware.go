@@ -80,7 +80,8 @@ func bearerToken(h http.Header) (string, error) {
 		return "", ErrInvalidHeader
 	}
 	token = strings.TrimLeft(token, " \t")
-	if token == "" || strings.ContainsAny(token, " \t") {
+	// Two IndexByte scans are vectorised; ContainsAny walks byte by byte.
+	if token == "" || strings.IndexByte(token, ' ') >= 0 || strings.IndexByte(token, '\t') >= 0 {
 		return "", ErrInvalidHeader
 	}
 	return token, nil
