@@ -4,7 +4,10 @@
 package servertest
 
 import (
+	"bufio"
 	"bytes"
+	"encoding/json"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -108,4 +111,23 @@ func MarkdownTable(t testing.TB, path, header string) [][]string {
 		t.Fatalf("%s has no table starting %q", path, header)
 	}
 	return rows
+}
+
+// ScanListening reads JSON log lines from r, sends the addr attribute
+// (host:port, any "http://" prefix removed) of the first line whose msg is
+// msg, then drains r so the writer never blocks.
+func ScanListening(r io.Reader, msg string, addr chan<- string) {
+	sc := bufio.NewScanner(r)
+	sent := false
+	for sc.Scan() {
+		var line struct {
+			Msg  string `json:"msg"`
+			Addr string `json:"addr"`
+		}
+		if !sent && json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == msg {
+			addr <- strings.TrimPrefix(line.Addr, "http://")
+			sent = true
+		}
+	}
+	_, _ = io.Copy(io.Discard, r)
 }

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"io"
-	"strings"
 	"testing"
 	"time"
 
@@ -37,7 +34,7 @@ func startAPIServing(t *testing.T, vars map[string]string) string {
 		done <- err
 	}()
 	addrc := make(chan string, 1)
-	go scanAPIListening(pr, addrc)
+	go servertest.ScanListening(pr, "api listening", addrc)
 	var addr string
 	select {
 	case addr = <-addrc:
@@ -53,24 +50,6 @@ func startAPIServing(t *testing.T, vars map[string]string) string {
 		<-done
 	})
 	return addr
-}
-
-// scanAPIListening sends the host:port of the first "api listening" JSON log
-// line, then drains r.
-func scanAPIListening(r io.Reader, addr chan<- string) {
-	sc := bufio.NewScanner(r)
-	sent := false
-	for sc.Scan() {
-		var line struct {
-			Msg  string `json:"msg"`
-			Addr string `json:"addr"`
-		}
-		if !sent && json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "api listening" {
-			addr <- strings.TrimPrefix(line.Addr, "http://")
-			sent = true
-		}
-	}
-	_, _ = io.Copy(io.Discard, r)
 }
 
 // startMock serves a mock issuer for the API under test.

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/descope-harness/harness/internal/servertest"
 	"github.com/descope-harness/harness/mockidp"
 )
 
@@ -40,7 +41,7 @@ func TestSIGTERMFinishesInFlightRequests(t *testing.T) {
 		<-exited
 	})
 	addrc := make(chan string, 1)
-	go scanAPIListening(stdout, addrc)
+	go servertest.ScanListening(stdout, "api listening", addrc)
 	var base string
 	select {
 	case addr := <-addrc:

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"io"
 	"strings"
 	"testing"
@@ -36,7 +34,7 @@ func startServing(t *testing.T, args ...string) *servingRun {
 		s.done <- err
 	}()
 	addr := make(chan string, 1)
-	go scanListening(pr, addr)
+	go servertest.ScanListening(pr, "mockidp listening", addr)
 	select {
 	case s.addr = <-addr:
 	case err := <-s.done:
@@ -51,24 +49,6 @@ func startServing(t *testing.T, args ...string) *servingRun {
 		<-s.done
 	})
 	return s
-}
-
-// scanListening sends the addr of the first "mockidp listening" JSON log
-// line, then drains r.
-func scanListening(r io.Reader, addr chan<- string) {
-	sc := bufio.NewScanner(r)
-	sent := false
-	for sc.Scan() {
-		var line struct {
-			Msg  string `json:"msg"`
-			Addr string `json:"addr"`
-		}
-		if !sent && json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "mockidp listening" {
-			addr <- line.Addr
-			sent = true
-		}
-	}
-	_, _ = io.Copy(io.Discard, r)
 }
 
 // mockidpBinary builds this command into the test's temporary folder.

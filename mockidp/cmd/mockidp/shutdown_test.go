@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/descope-harness/harness/internal/servertest"
 )
 
 // TestSIGTERMFinishesInFlightRequests starts the built binary, holds a
@@ -31,7 +33,7 @@ func TestSIGTERMFinishesInFlightRequests(t *testing.T) {
 		<-exited
 	})
 	addrc := make(chan string, 1)
-	go scanListening(stderr, addrc)
+	go servertest.ScanListening(stderr, "mockidp listening", addrc)
 	go func() { exited <- cmd.Wait() }()
 	var base string
 	select {
