@@ -18,13 +18,13 @@ import (
 // delivered by a key-set response that carried no fault.
 type keySetFaults struct {
 	mock    *mockidp.Server
-	rate    float64
 	timeout time.Duration
 	baseURL string
 
 	serial sync.Mutex // one key-set request at a time
 
 	mu        sync.Mutex // guards the fields below
+	rate      float64 // 0 while the figures are measured
 	rnd       *rand.Rand
 	requests  int64
 	counts    map[string]int64
@@ -96,6 +96,13 @@ func (f *keySetFaults) figures() (int64, map[string]int64) {
 		counts[k] = v
 	}
 	return f.requests, counts
+}
+
+// setRate changes the share of key-set requests that fail.
+func (f *keySetFaults) setRate(rate float64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.rate = rate
 }
 
 func (f *keySetFaults) resetCounts() {

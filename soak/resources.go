@@ -11,17 +11,32 @@ import (
 )
 
 // settle collects garbage, returns freed memory to the OS and measures the
-// goroutine count and resident memory. With targets (non-zero), it retries
-// until both are within 10% of them or limit passes: idle connections and
-// their goroutines take a moment to close.
-func settle(ctx context.Context, wantGoroutines int, wantRSS int64, limit time.Duration) (int, int64) {
+// goroutine count and resident memory, calling quiesce (which closes idle
+// connections) before each sample.
+//
+// Without targets (zero), it takes a few samples over a short window and
+// returns the lowest goroutine count: a background key-set refresh caught in
+// flight (its connection is three goroutines) must not raise the baseline.
+// With targets, it retries until both are within 10% of them or limit
+// passes: idle connections and their goroutines take a moment to close, and
+// a refresh in flight ends.
+func settle(ctx context.Context, quiesce func(), wantGoroutines int, wantRSS int64, limit time.Duration) (int, int64) {
+	const baselineSamples = 5
 	deadline := time.Now().Add(limit)
-	for {
+	bestG, bestRSS := -1, int64(0)
+	for sample := 1; ; sample++ {
+		quiesce()
 		runtime.GC()
 		debug.FreeOSMemory()
 		g, rss := runtime.NumGoroutine(), residentBytes()
-		done := wantGoroutines == 0 || (within(g, wantGoroutines) && (wantRSS == 0 || within(rss, wantRSS)))
-		if done || time.Now().After(deadline) || ctx.Err() != nil {
+		if bestG < 0 || g < bestG {
+			bestG, bestRSS = g, rss
+		}
+		if wantGoroutines == 0 {
+			if sample >= baselineSamples || ctx.Err() != nil {
+				return bestG, bestRSS
+			}
+		} else if (within(g, wantGoroutines) && (wantRSS == 0 || within(rss, wantRSS))) || time.Now().After(deadline) || ctx.Err() != nil {
 			return g, rss
 		}
 		select {

@@ -21,6 +21,8 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"runtime/pprof"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -118,6 +120,9 @@ type Result struct {
 	RSSStart, RSSEnd               int64  // bytes; 0 when unknown
 	HeapStart, HeapEnd             uint64 // live heap bytes after a GC (informational)
 	WarmupTokens                   int    // distinct tokens sent to fill the bounded caches
+	// GoroutineStacks is the goroutine profile taken when the goroutine
+	// target is missed, so the failure says what was left running.
+	GoroutineStacks string
 }
 
 // Check returns an error naming every target the run missed.
@@ -245,11 +250,17 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if err := l.fill(ctx, res.WarmupTokens, cfg.Workers); err != nil {
 		return res, err
 	}
-	l.client.CloseIdleConnections()
-	providerClient.CloseIdleConnections()
-	res.GoroutinesStart, res.RSSStart = settle(ctx, 0, 0, time.Second)
+	// The figures are taken with the faults off (a timeout fault holds a
+	// connection for a second) and the idle connections closed.
+	quiesce := func() {
+		l.client.CloseIdleConnections()
+		providerClient.CloseIdleConnections()
+	}
+	faults.setRate(0)
+	res.GoroutinesStart, res.RSSStart = settle(ctx, quiesce, 0, 0, time.Second)
 	res.HeapStart = liveHeap()
 
+	faults.setRate(cfg.FaultRate)
 	l.reset()
 	start := time.Now()
 	rotations := l.run(ctx, cfg, cfg.Duration, &res)
@@ -257,10 +268,14 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	res.Rotations = rotations
 	res.KeySetRequests, res.KeySetFaults = faults.figures()
 
-	l.client.CloseIdleConnections()
-	providerClient.CloseIdleConnections()
-	res.GoroutinesEnd, res.RSSEnd = settle(ctx, res.GoroutinesStart, res.RSSStart, cfg.Settle)
+	faults.setRate(0)
+	res.GoroutinesEnd, res.RSSEnd = settle(ctx, quiesce, res.GoroutinesStart, res.RSSStart, cfg.Settle)
 	res.HeapEnd = liveHeap()
+	if !within(res.GoroutinesEnd, res.GoroutinesStart) {
+		var stacks strings.Builder
+		_ = pprof.Lookup("goroutine").WriteTo(&stacks, 1)
+		res.GoroutineStacks = stacks.String()
+	}
 	return res, ctx.Err()
 }
 

@@ -22,6 +22,9 @@ func TestRunShort(t *testing.T) {
 	}
 	if err := res.Check(); err != nil {
 		t.Errorf("targets missed: %v", err)
+		if res.GoroutineStacks != "" {
+			t.Logf("goroutines left running:\n%s", res.GoroutineStacks)
+		}
 	}
 	if res.Rotations == 0 || res.KeySetRequests == 0 {
 		t.Errorf("got %d rotations and %d key-set requests, want both above 0", res.Rotations, res.KeySetRequests)

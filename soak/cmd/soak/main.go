@@ -53,6 +53,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	res.Print(stdout)
 	if err := res.Check(); err != nil {
+		if res.GoroutineStacks != "" {
+			fmt.Fprintf(stdout, "goroutines left running:\n%s", res.GoroutineStacks)
+		}
 		return fmt.Errorf("targets missed:\n%w", err)
 	}
 	fmt.Fprintln(stdout, "all targets met")
