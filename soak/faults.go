@@ -24,7 +24,7 @@ type keySetFaults struct {
 	serial sync.Mutex // one key-set request at a time
 
 	mu        sync.Mutex // guards the fields below
-	rate      float64 // 0 while the figures are measured
+	rate      float64    // 0 while the figures are measured
 	rnd       *rand.Rand
 	requests  int64
 	counts    map[string]int64
