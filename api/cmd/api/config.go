@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/descope-harness/harness/api/auth"
 )
 
 // config is everything bin/api reads from the environment. Each field names
@@ -43,6 +45,8 @@ type config struct {
 	ExtraIssuers []string
 	// AuthErrorDetail - AUTH_ERROR_DETAIL (default false) - put the token failure reason in 401 bodies (development only).
 	AuthErrorDetail bool
+	// VerifiedCacheSize - VERIFIED_CACHE_SIZE (default auth.DefaultVerifiedCacheSize; 0 disables; else at least 2) - how many verified tokens are remembered so a repeated token skips the RSA verification.
+	VerifiedCacheSize int
 	// AllowInsecureDiscovery - ALLOW_INSECURE_DISCOVERY (default false) - allow plain http discovery to non-loopback hosts.
 	AllowInsecureDiscovery bool
 
@@ -63,6 +67,19 @@ type config struct {
 	MaxHeaderBytes int
 	// ShutdownTimeout - SHUTDOWN_TIMEOUT (default 15s) - how long graceful shutdown waits for requests in flight.
 	ShutdownTimeout time.Duration
+}
+
+// maxVerifiedCacheSize bounds VERIFIED_CACHE_SIZE: ten million verified
+// tokens is already gigabytes of claims.
+const maxVerifiedCacheSize = 10_000_000
+
+// validatorCacheSize maps VERIFIED_CACHE_SIZE to auth.Config.VerifiedCacheSize,
+// where 0 means the default and a negative value disables the cache.
+func validatorCacheSize(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }
 
 // defaultDiscoveryURL is Descope's discovery document for a project.
@@ -89,6 +106,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		ProviderTimeout:        p.duration("PROVIDER_TIMEOUT", 10*time.Second, false),
 		ExtraIssuers:           p.list("EXTRA_ISSUERS"),
 		AuthErrorDetail:        p.boolean("AUTH_ERROR_DETAIL", false),
+		VerifiedCacheSize:      p.integer("VERIFIED_CACHE_SIZE", auth.DefaultVerifiedCacheSize, 0, maxVerifiedCacheSize),
 		AllowInsecureDiscovery: p.boolean("ALLOW_INSECURE_DISCOVERY", false),
 		LogFormat:              p.oneOf("LOG_FORMAT", "text", "text", "json"),
 		LogLevel:               p.level("LOG_LEVEL", slog.LevelInfo),
@@ -121,6 +139,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if cfg.Host != "" && net.ParseIP(strings.Trim(cfg.Host, "[]")) == nil && !validHostname(cfg.Host) {
 		p.fail("HOST", fmt.Sprintf("%q is not an IP address or host name", cfg.Host))
+	}
+	if cfg.VerifiedCacheSize == 1 {
+		p.fail("VERIFIED_CACHE_SIZE", "1 is too small (0 disables the cache, else at least 2)")
 	}
 	if cfg.JWKSMinTTL > cfg.JWKSMaxTTL {
 		p.fail("JWKS_MIN_TTL", fmt.Sprintf("%s is greater than JWKS_MAX_TTL %s", cfg.JWKSMinTTL, cfg.JWKSMaxTTL))

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/descope-harness/harness/api/auth"
 )
 
 // env is a getenv over a map.
@@ -41,6 +43,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		JWKSRefetchCooldown: 5 * time.Second,
 		DiscoveryRetries:    4,
 		ProviderTimeout:     10 * time.Second,
+		VerifiedCacheSize:   auth.DefaultVerifiedCacheSize,
 		LogFormat:           "text",
 		LogLevel:            slog.LevelInfo,
 		ReadTimeout:         15 * time.Second,
@@ -92,6 +95,8 @@ func TestLoadConfigEachVariable(t *testing.T) {
 			}},
 		{"AUTH_ERROR_DETAIL", map[string]string{"AUTH_ERROR_DETAIL": "true"}, func(c config) bool { return c.AuthErrorDetail }},
 		{"ALLOW_INSECURE_DISCOVERY", map[string]string{"ALLOW_INSECURE_DISCOVERY": "1"}, func(c config) bool { return c.AllowInsecureDiscovery }},
+		{"VERIFIED_CACHE_SIZE", map[string]string{"VERIFIED_CACHE_SIZE": "256"}, func(c config) bool { return c.VerifiedCacheSize == 256 }},
+		{"VERIFIED_CACHE_SIZE zero disables", map[string]string{"VERIFIED_CACHE_SIZE": "0"}, func(c config) bool { return c.VerifiedCacheSize == 0 }},
 		{"LOG_FORMAT", map[string]string{"LOG_FORMAT": "JSON"}, func(c config) bool { return c.LogFormat == "json" }},
 		{"LOG_LEVEL", map[string]string{"LOG_LEVEL": "debug"}, func(c config) bool { return c.LogLevel == slog.LevelDebug }},
 		{"READ_TIMEOUT", map[string]string{"READ_TIMEOUT": "1m"}, func(c config) bool { return c.ReadTimeout == time.Minute }},
@@ -154,6 +159,10 @@ func TestLoadConfigBadValues(t *testing.T) {
 		{"issuer with space", withProject(map[string]string{"EXTRA_ISSUERS": "https://a.example/x y"}), "EXTRA_ISSUERS"},
 		{"error detail not a bool", withProject(map[string]string{"AUTH_ERROR_DETAIL": "yes please"}), "AUTH_ERROR_DETAIL"},
 		{"insecure not a bool", withProject(map[string]string{"ALLOW_INSECURE_DISCOVERY": "maybe"}), "ALLOW_INSECURE_DISCOVERY"},
+		{"cache size one", withProject(map[string]string{"VERIFIED_CACHE_SIZE": "1"}), "VERIFIED_CACHE_SIZE"},
+		{"cache size negative", withProject(map[string]string{"VERIFIED_CACHE_SIZE": "-1"}), "VERIFIED_CACHE_SIZE"},
+		{"cache size too large", withProject(map[string]string{"VERIFIED_CACHE_SIZE": "20000000"}), "VERIFIED_CACHE_SIZE"},
+		{"cache size not a number", withProject(map[string]string{"VERIFIED_CACHE_SIZE": "10k"}), "VERIFIED_CACHE_SIZE"},
 		{"log format", withProject(map[string]string{"LOG_FORMAT": "xml"}), "LOG_FORMAT"},
 		{"log level", withProject(map[string]string{"LOG_LEVEL": "loud"}), "LOG_LEVEL"},
 		{"read timeout", withProject(map[string]string{"READ_TIMEOUT": "x"}), "READ_TIMEOUT"},
@@ -186,5 +195,20 @@ func TestLoadConfigReportsAllErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("error %v: does not name %s", err, name)
 		}
+	}
+}
+
+// VERIFIED_CACHE_SIZE=0 disables the validator's cache, which auth.Config
+// spells as a negative size (its 0 means the default); other sizes pass as is.
+func TestValidatorCacheSize(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ env, want int }{{0, -1}, {2, 2}, {256, 256}, {auth.DefaultVerifiedCacheSize, auth.DefaultVerifiedCacheSize}} {
+		if got := validatorCacheSize(tt.env); got != tt.want {
+			t.Errorf("validatorCacheSize(%d): got %d, want %d", tt.env, got, tt.want)
+		}
+	}
+	if _, err := auth.New(auth.Config{DiscoveryURL: "https://idp.example/.well-known/openid-configuration", Audience: "a",
+		VerifiedCacheSize: validatorCacheSize(0)}); err != nil {
+		t.Errorf("auth.New with VERIFIED_CACHE_SIZE=0: %v", err)
 	}
 }

@@ -86,6 +86,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		Logger:            logger,
 		ErrorDetail:       cfg.AuthErrorDetail,
 		Metrics:           auth.NewMetrics(registry),
+		VerifiedCacheSize: validatorCacheSize(cfg.VerifiedCacheSize),
 	})
 	if err != nil {
 		return fmt.Errorf("token validation: %w", err)
