@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"math"
@@ -134,14 +133,11 @@ func FromContext(ctx context.Context) (*Claims, bool) {
 // (not a JSON object, wrong claim types) are ErrMalformed; a missing exp is
 // ErrMissingExp. Semantic checks (iss, aud, exp, nbf) are the caller's.
 func parseClaims(payload []byte) (*Claims, error) {
-	dec := json.NewDecoder(bytes.NewReader(payload))
-	dec.UseNumber()
-	var raw map[string]any
-	if err := dec.Decode(&raw); err != nil || raw == nil || dec.More() {
+	raw, ok := decodeClaimsJSON(payload)
+	if !ok {
 		return nil, ErrMalformed
 	}
 	c := &Claims{Raw: raw}
-	var ok bool
 	if c.Subject, ok = optionalString(raw, "sub"); !ok {
 		return nil, ErrMalformed
 	}
