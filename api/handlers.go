@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
 
 	"github.com/gorilla/mux"
 
@@ -31,12 +32,6 @@ type (
 	}
 	readyResponse struct {
 		Status string `json:"status"`
-	}
-	meResponse struct {
-		Authenticated      bool    `json:"authenticated"`
-		AuthenticationType string  `json:"authentication_type"`
-		Name               *string `json:"name"`
-		ClaimsCount        int     `json:"claims_count"`
 	}
 	claimsResponse struct {
 		Claims map[string]any `json:"claims"`
@@ -131,12 +126,41 @@ func handleMe(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	resp := meResponse{Authenticated: true, AuthenticationType: "Bearer", ClaimsCount: claimsCount(c.Raw)}
+	resp := meResponse{claimsCount: claimsCount(c.Raw)}
 	if v, ok := c.Raw["name"]; ok && v != nil {
-		name := claimText(v)
-		resp.Name = &name
+		resp.name, resp.hasName = claimText(v), true
 	}
 	return resp, nil
+}
+
+// meResponse is the /api/me body:
+//
+//	{"authenticated":true,"authentication_type":"Bearer","name":<string or null>,"claims_count":<int>}
+//
+// It encodes itself (appendJSON), exactly as encoding/json would encode
+// the struct it replaces, because it answers the most frequent request and
+// reflection costs more than the rest of its handler.
+type meResponse struct {
+	name        string
+	hasName     bool // name is null when false
+	claimsCount int
+}
+
+func (m meResponse) appendJSON(b []byte) []byte {
+	b = append(b, `{"authenticated":true,"authentication_type":"Bearer","name":`...)
+	if m.hasName {
+		b = appendJSONString(b, m.name)
+	} else {
+		b = append(b, "null"...)
+	}
+	b = append(b, `,"claims_count":`...)
+	b = strconv.AppendInt(b, int64(m.claimsCount), 10)
+	return append(b, '}')
+}
+
+// MarshalJSON makes json.Marshal produce the same bytes as appendJSON.
+func (m meResponse) MarshalJSON() ([]byte, error) {
+	return m.appendJSON(nil), nil
 }
 
 func handleClaims(r *http.Request) (any, error) {

@@ -1,14 +1,12 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
-	"strconv"
 	"time"
-
-	"github.com/gorilla/mux"
 )
 
 // statusRecorder remembers what was written through it.
@@ -39,55 +37,74 @@ func (r *statusRecorder) Unwrap() http.ResponseWriter {
 	return r.ResponseWriter
 }
 
-// routeLabel is the template of the route r matches, for metrics and logs.
-func (s *Server) routeLabel(r *http.Request) string {
-	var match mux.RouteMatch
-	if s.router.Match(r, &match) && match.MatchErr == nil && match.Route != nil {
-		if tmpl, err := match.Route.GetPathTemplate(); err == nil {
-			return tmpl
-		}
+// requestState is what observe keeps for one request, in one allocation:
+// the request's context (its parent plus the requestInfo), the status
+// recorder, and the backing array of the X-Request-Id header value.
+type requestState struct {
+	context.Context
+	info     requestInfo
+	rec      statusRecorder
+	idHeader [1]string
+}
+
+// Value returns the request's *requestInfo for requestIDKey{}, else asks
+// the parent.
+func (s *requestState) Value(key any) any {
+	if _, ok := key.(requestIDKey); ok {
+		return &s.info
 	}
-	return unmatchedRoute
+	return s.Context.Value(key)
 }
 
 // observe assigns the request ID, then counts, times and logs the request.
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		id := r.Header.Get(RequestIDHeader)
+		var id string
+		if v := r.Header[requestIDHeaderKey]; len(v) > 0 {
+			id = v[0]
+		}
 		if !saneRequestID(id) {
 			id = newRequestID()
 		}
-		w.Header().Set(RequestIDHeader, id)
-		info := &requestInfo{id: id}
-		r = r.WithContext(withRequestInfo(r.Context(), info))
+		st := &requestState{Context: r.Context(), info: requestInfo{id: id}, rec: statusRecorder{ResponseWriter: w}}
+		// One value, in a slice with len == cap: an Add elsewhere copies
+		// rather than writes into the state.
+		st.idHeader[0] = id
+		w.Header()[requestIDHeaderKey] = st.idHeader[:]
+		r = r.WithContext(st)
 
 		s.metrics.inFlight.Inc()
-		rec := &statusRecorder{ResponseWriter: w}
 		defer func() {
 			s.metrics.inFlight.Dec()
-			status := rec.status
+			status := st.rec.status
 			if status == 0 {
 				status = http.StatusOK
 			}
 			elapsed := time.Since(start)
-			route := info.route
-			if route == "" { // refused before routing (401, 503) or no route matched
-				route = s.routeLabel(r)
+			rm := st.info.route
+			if rm == nil { // refused before routing (401, 503) or no route matched
+				rm = s.matchRoute(r)
 			}
-			s.metrics.requests.WithLabelValues(r.Method, route, strconv.Itoa(status)).Inc()
-			s.metrics.duration.WithLabelValues(r.Method, route).Observe(elapsed.Seconds())
+			s.metrics.record(rm, r.Method, status, elapsed.Seconds())
+			if !s.logger.Enabled(r.Context(), slog.LevelInfo) {
+				return
+			}
+			route := unmatchedRoute
+			if rm != nil {
+				route = rm.template
+			}
 			s.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
 				slog.String("method", r.Method),
 				slog.String("path", r.URL.Path),
 				slog.String("route", route),
 				slog.Int("status", status),
-				slog.Int("bytes", rec.bytes),
+				slog.Int("bytes", st.rec.bytes),
 				slog.Duration("duration", elapsed),
 				slog.String("remote_addr", r.RemoteAddr),
 			)
 		}()
-		next.ServeHTTP(rec, r)
+		next.ServeHTTP(&st.rec, r)
 	})
 }
 
@@ -96,7 +113,11 @@ func (s *Server) observe(next http.Handler) http.Handler {
 // asks net/http to drop the connection.
 func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &statusRecorder{ResponseWriter: w}
+		// Below observe, w is already observe's recorder.
+		rec, ok := w.(*statusRecorder)
+		if !ok {
+			rec = &statusRecorder{ResponseWriter: w}
+		}
 		defer func() {
 			v := recover()
 			if v == nil {
@@ -112,7 +133,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				// Drop whatever the handler set before it failed.
 				h := rec.Header()
 				for k := range h {
-					if k != http.CanonicalHeaderKey(RequestIDHeader) {
+					if k != requestIDHeaderKey {
 						delete(h, k)
 					}
 				}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gorilla/mux"
 
@@ -52,6 +53,8 @@ func (s *Server) routes() []route {
 
 // newRouter registers the routes on a gorilla/mux router whose 404 and 405
 // answers go through writeError. GET routes answer HEAD too, as Starlette's do.
+// It also fills s.static with the routes that have no path variables, and
+// s.routeMetrics with every route's metric children.
 func (s *Server) newRouter(routes []route) *mux.Router {
 	r := mux.NewRouter()
 	// Unclean paths (//api/me, /a/../api/me) are not redirected: they match
@@ -59,6 +62,15 @@ func (s *Server) newRouter(routes []route) *mux.Router {
 	r.SkipClean(true)
 	r.NotFoundHandler = s.serve(func(*http.Request) (any, error) { return nil, ErrNotFound })
 	r.MethodNotAllowedHandler = s.serve(func(*http.Request) (any, error) { return nil, ErrMethodNotAllowed })
+	s.static = make(map[string][]staticRoute)
+	s.routeMetrics = make(map[string]*routeMetrics)
+	type registered struct {
+		mr      *mux.Route
+		methods []string
+		handler http.Handler
+		metrics *routeMetrics
+	}
+	var static []registered
 	for _, rt := range routes {
 		h := rt.handler
 		if rt.guard != nil {
@@ -68,7 +80,74 @@ func (s *Server) newRouter(routes []route) *mux.Router {
 		if rt.method == http.MethodGet {
 			methods = append(methods, http.MethodHead)
 		}
-		r.Handle(rt.path, labelRoute(rt.path, h)).Methods(methods...)
+		rm := s.metrics.newRouteMetrics(rt.path, methods)
+		s.routeMetrics[rt.path] = rm
+		h = labelRoute(rm, h)
+		mr := r.Handle(rt.path, h).Methods(methods...)
+		if !strings.Contains(rt.path, "{") {
+			static = append(static, registered{mr: mr, methods: methods, handler: h, metrics: rm})
+		}
+	}
+	// A static route is served directly only where gorilla/mux itself picks
+	// that route for its path and method, so the shortcut cannot change
+	// which route answers.
+	for _, st := range static {
+		path, _ := st.mr.GetPathTemplate()
+		for _, method := range st.methods {
+			probe, err := http.NewRequest(method, path, nil)
+			if err != nil {
+				continue
+			}
+			var match mux.RouteMatch
+			if r.Match(probe, &match) && match.MatchErr == nil && match.Route == st.mr {
+				s.static[path] = append(s.static[path], staticRoute{method: method, handler: st.handler, metrics: st.metrics})
+			}
+		}
 	}
 	return r
+}
+
+// staticRoute is a route without path variables for one method: requests
+// for exactly its path and method are served without gorilla/mux (whose
+// regexp match and two request copies cost more than the handler).
+type staticRoute struct {
+	method  string
+	handler http.Handler
+	metrics *routeMetrics
+}
+
+// staticRoute returns the static route for path and method, or nil.
+func (s *Server) staticRoute(path, method string) *staticRoute {
+	routes := s.static[path]
+	for i := range routes {
+		if routes[i].method == method {
+			return &routes[i]
+		}
+	}
+	return nil
+}
+
+// dispatch serves r with the static route for its path and method, else
+// through gorilla/mux (templated routes, 404 and 405).
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
+	if rt := s.staticRoute(r.URL.Path, r.Method); rt != nil {
+		rt.handler.ServeHTTP(w, r)
+		return
+	}
+	s.router.ServeHTTP(w, r)
+}
+
+// matchRoute returns the metrics of the route r matches, nil for none: for
+// requests refused before routing (401, 503).
+func (s *Server) matchRoute(r *http.Request) *routeMetrics {
+	if rt := s.staticRoute(r.URL.Path, r.Method); rt != nil {
+		return rt.metrics
+	}
+	var match mux.RouteMatch
+	if s.router.Match(r, &match) && match.MatchErr == nil && match.Route != nil {
+		if tmpl, err := match.Route.GetPathTemplate(); err == nil {
+			return s.routeMetrics[tmpl]
+		}
+	}
+	return nil
 }
