@@ -53,6 +53,10 @@ type Load struct {
 	Workers int
 	// Op performs one request or operation; an error counts as a failure.
 	Op func(ctx context.Context) error
+	// CPU (optional) - the cumulative CPU time of whatever does the work (a
+	// child server, or this process), read right before and right after the
+	// run so that Result.CPU is the CPU time spent in the measured window.
+	CPU func() (time.Duration, error)
 }
 
 // Result is the outcome of one Run.
@@ -63,6 +67,8 @@ type Result struct {
 	Errors   int
 	Elapsed  time.Duration
 	P50, P99 time.Duration
+	// CPU is the CPU time Load.CPU reports for the window; 0 without Load.CPU.
+	CPU time.Duration
 	// FirstError is the first failure seen, for the report.
 	FirstError error
 }
@@ -73,6 +79,23 @@ func (r Result) PerSecond() float64 {
 		return 0
 	}
 	return float64(r.Requests) / r.Elapsed.Seconds()
+}
+
+// PerCPUSecond is the completed operations per CPU-second of Load.CPU;
+// 0 when CPU time was not measured.
+func (r Result) PerCPUSecond() float64 {
+	if r.CPU <= 0 {
+		return 0
+	}
+	return float64(r.Requests) / r.CPU.Seconds()
+}
+
+// CoresUsed is the CPU time over the wall time of the window.
+func (r Result) CoresUsed() float64 {
+	if r.Elapsed <= 0 {
+		return 0
+	}
+	return r.CPU.Seconds() / r.Elapsed.Seconds()
 }
 
 // Run drives load until opts.Duration passes, opts.MaxRequests operations
@@ -98,6 +121,14 @@ func Run(ctx context.Context, load Load, opts Options) (Result, error) {
 		wg       sync.WaitGroup
 	)
 	latencies := make([][]time.Duration, load.Workers)
+	var cpu0 time.Duration
+	if load.CPU != nil {
+		c, err := load.CPU()
+		if err != nil {
+			return Result{}, fmt.Errorf("reading CPU time: %w", err)
+		}
+		cpu0 = c
+	}
 	begin := time.Now()
 	for w := range load.Workers {
 		wg.Go(func() {
@@ -124,6 +155,14 @@ func Run(ctx context.Context, load Load, opts Options) (Result, error) {
 	}
 	wg.Wait()
 	elapsed := time.Since(begin)
+	var cpu time.Duration
+	if load.CPU != nil {
+		c, err := load.CPU()
+		if err != nil {
+			return Result{}, fmt.Errorf("reading CPU time: %w", err)
+		}
+		cpu = c - cpu0
+	}
 
 	all := slices.Concat(latencies...)
 	slices.Sort(all)
@@ -135,6 +174,7 @@ func Run(ctx context.Context, load Load, opts Options) (Result, error) {
 		Elapsed:    elapsed,
 		P50:        percentile(all, 0.50),
 		P99:        percentile(all, 0.99),
+		CPU:        cpu,
 		FirstError: firstErr,
 	}, nil
 }

@@ -17,6 +17,9 @@ type Scenario struct {
 	// MinRatio (optional) - the target's throughput must reach this
 	// fraction of the baseline's; 0 means no goal.
 	MinRatio float64
+	// PerCPU makes the ratio compare operations per CPU-second (Load.CPU of
+	// target and baseline) instead of operations per wall-clock second.
+	PerCPU bool
 	// Prepare builds the plan against env. It may start servers; the
 	// plan's Close stops them.
 	Prepare func(ctx context.Context, env Env) (Plan, error)
@@ -28,6 +31,20 @@ type Plan struct {
 	Baseline Load
 	// Close (optional) releases what Prepare started.
 	Close func()
+	// Window (optional) - called right before the target's run; the function
+	// it returns is called right after, with the target's result, and gives
+	// notes for the report (such as the key-set fetches the mock counted).
+	Window func() (end func(target Result) ([]Note, error), err error)
+	// Procs (optional) - child processes serving the target; the report
+	// shows their idle and peak memory.
+	Procs []*Proc
+}
+
+// Note is a line of a report beyond throughput, with its own goal.
+type Note struct {
+	Text string
+	// Missed marks a note whose goal was not met.
+	Missed bool
 }
 
 // Env is what a scenario may use.
@@ -42,6 +59,10 @@ type Env struct {
 	Workers int
 	// Client is an HTTP client tuned for Workers keep-alive connections.
 	Client *http.Client
+	// Build (optional) - returns the path of a binary of a main package of
+	// the module (APIPackage, BarePackage), for the scenarios that run
+	// servers as child processes (see NewBuilder).
+	Build func(pkg string) (string, error)
 }
 
 var (
@@ -88,21 +109,46 @@ type Report struct {
 	Scenario Scenario
 	Target   Result
 	Baseline Result
+	// Notes are the plan's extra observations of the target's window.
+	Notes []Note
+	// Memory is the idle and peak memory of the child processes involved.
+	Memory []Memory
 }
 
-// Ratio is the target's throughput over the baseline's.
+// Ratio is the target's throughput over the baseline's: per wall-clock
+// second, or per CPU-second when the scenario is PerCPU.
 func (r Report) Ratio() float64 {
-	b := r.Baseline.PerSecond()
+	if r.Scenario.PerCPU {
+		return ratio(r.Target.PerCPUSecond(), r.Baseline.PerCPUSecond())
+	}
+	return ratio(r.Target.PerSecond(), r.Baseline.PerSecond())
+}
+
+func ratio(a, b float64) float64 {
 	if b == 0 {
 		return 0
 	}
-	return r.Target.PerSecond() / b
+	return a / b
 }
 
-// MeetsGoal reports whether the ratio reaches the scenario's MinRatio and
-// the target had no errors.
+// MeetsGoal reports whether the ratio reaches the scenario's MinRatio, the
+// target had no errors, no note missed its goal and every child process
+// stayed within the memory goals.
 func (r Report) MeetsGoal() bool {
-	return r.Target.Errors == 0 && (r.Scenario.MinRatio == 0 || r.Ratio() >= r.Scenario.MinRatio)
+	if r.Target.Errors != 0 || (r.Scenario.MinRatio != 0 && r.Ratio() < r.Scenario.MinRatio) {
+		return false
+	}
+	for _, n := range r.Notes {
+		if n.Missed {
+			return false
+		}
+	}
+	for _, m := range r.Memory {
+		if !m.MeetsGoal() {
+			return false
+		}
+	}
+	return true
 }
 
 // Measure prepares a scenario and runs its baseline, then its target, each
@@ -122,8 +168,26 @@ func Measure(ctx context.Context, s Scenario, env Env, opts Options) (Report, er
 	if rep.Baseline, err = Run(ctx, plan.Baseline, opts); err != nil {
 		return rep, fmt.Errorf("scenario %s baseline: %w", s.Name, err)
 	}
+	var end func(Result) ([]Note, error)
+	if plan.Window != nil {
+		if end, err = plan.Window(); err != nil {
+			return rep, fmt.Errorf("scenario %s: %w", s.Name, err)
+		}
+	}
 	if rep.Target, err = Run(ctx, plan.Target, opts); err != nil {
 		return rep, fmt.Errorf("scenario %s target: %w", s.Name, err)
+	}
+	if end != nil {
+		if rep.Notes, err = end(rep.Target); err != nil {
+			return rep, fmt.Errorf("scenario %s: %w", s.Name, err)
+		}
+	}
+	for _, p := range plan.Procs {
+		m, err := p.Memory()
+		if err != nil {
+			return rep, fmt.Errorf("scenario %s: %s memory: %w", s.Name, p.Name, err)
+		}
+		rep.Memory = append(rep.Memory, m)
 	}
 	return rep, nil
 }

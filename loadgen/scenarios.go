@@ -145,7 +145,11 @@ func getOp(c *http.Client, u string) func(context.Context) error {
 }
 
 // do sends req, drains the body so the connection is reused, and wants 200.
-func do(c *http.Client, req *http.Request) error {
+func do(c *http.Client, req *http.Request) error { return doStatus(c, req, http.StatusOK) }
+
+// doStatus sends req, drains the body so the connection is reused, and
+// wants status.
+func doStatus(c *http.Client, req *http.Request, status int) error {
 	resp, err := c.Do(req)
 	if err != nil {
 		return err
@@ -154,8 +158,8 @@ func do(c *http.Client, req *http.Request) error {
 	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
 		return err
 	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s %s: status %d", req.Method, req.URL.Path, resp.StatusCode)
+	if resp.StatusCode != status {
+		return fmt.Errorf("%s %s: status %d, want %d", req.Method, req.URL.Path, resp.StatusCode, status)
 	}
 	return nil
 }

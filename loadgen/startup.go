@@ -2,19 +2,14 @@ package loadgen
 
 import (
 	"context"
-	"fmt"
 	"net"
-	"net/http"
-	"os"
-	"os/exec"
-	"strconv"
-	"strings"
+	"slices"
 	"time"
 )
 
 // Startup is how fast a binary becomes ready and how much memory it holds idle.
 type Startup struct {
-	// Ready is the time from process start to the first 200 from the health URL.
+	// Ready is the time from process start to the first 200 from the ready URL.
 	Ready time.Duration
 	// IdleRSS is the resident set (VmRSS) in bytes after Idle of no traffic.
 	IdleRSS int64
@@ -31,72 +26,44 @@ func FreeLoopbackAddr() (string, error) {
 	return ln.Addr().String(), nil
 }
 
-// MeasureStartup starts binary with args, polls healthURL every
-// millisecond until it answers 200 (at most timeout), waits idle, reads the
+// MeasureStartup starts spec's binary, polls its ReadyURL every millisecond
+// until it answers 200 (at most spec.Timeout), waits idle, reads the
 // process's VmRSS from /proc, and stops it.
-func MeasureStartup(ctx context.Context, binary string, args []string, healthURL string, idle, timeout time.Duration) (Startup, error) {
-	if err := CheckLoopback(healthURL); err != nil {
+func MeasureStartup(ctx context.Context, spec ProcSpec, idle time.Duration) (Startup, error) {
+	p, err := StartProc(ctx, spec)
+	if err != nil {
 		return Startup{}, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout+idle+5*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, args...)
-	cmd.Stdout, cmd.Stderr = nil, nil
-	client := &http.Client{Timeout: 100 * time.Millisecond, Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}}
-	begin := time.Now()
-	if err := cmd.Start(); err != nil {
-		return Startup{}, fmt.Errorf("starting %s: %w", binary, err)
-	}
-	defer func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-	}()
-	var res Startup
-	for {
-		resp, err := client.Get(healthURL)
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				res.Ready = time.Since(begin)
-				break
-			}
-		}
-		if time.Since(begin) > timeout {
-			return res, fmt.Errorf("%s not ready after %v (last error %v)", healthURL, timeout, err)
-		}
-		time.Sleep(time.Millisecond)
-	}
-	time.Sleep(idle)
-	res.Idle = idle
-	rss, err := vmRSS(cmd.Process.Pid)
-	if err != nil {
+	defer p.Stop()
+	res := Startup{Ready: p.Ready}
+	if err := p.Settle(idle); err != nil {
 		return res, err
 	}
-	res.IdleRSS = rss
+	res.IdleRSS, res.Idle = p.IdleRSS, p.Idle
 	return res, nil
 }
 
-// vmRSS reads VmRSS (bytes) of a process from /proc/PID/status.
-func vmRSS(pid int) (int64, error) {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
-	if err != nil {
-		return 0, fmt.Errorf("reading process status: %w", err)
+// StartupSummary is the median and worst ready time of several starts and
+// their largest idle RSS.
+type StartupSummary struct {
+	Median, Worst time.Duration
+	MaxIdleRSS    int64
+}
+
+// SummarizeStartups summarizes starts; the median of an even count is the
+// upper middle value. Zero for no starts.
+func SummarizeStartups(starts []Startup) StartupSummary {
+	if len(starts) == 0 {
+		return StartupSummary{}
 	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			f := strings.Fields(rest) // "12345 kB"
-			if len(f) == 2 && f[1] == "kB" {
-				kb, err := strconv.ParseInt(f[0], 10, 64)
-				return kb * 1024, err
-			}
-		}
+	ready := make([]time.Duration, len(starts))
+	var s StartupSummary
+	for i, st := range starts {
+		ready[i] = st.Ready
+		s.Worst = max(s.Worst, st.Ready)
+		s.MaxIdleRSS = max(s.MaxIdleRSS, st.IdleRSS)
 	}
-	return 0, fmt.Errorf("no VmRSS line in /proc/%d/status", pid)
+	slices.Sort(ready)
+	s.Median = ready[len(ready)/2]
+	return s
 }
