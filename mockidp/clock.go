@@ -2,6 +2,7 @@ package mockidp
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -12,7 +13,12 @@ import (
 type Clock struct {
 	base func() time.Time
 
-	mu     sync.RWMutex
+	mu sync.Mutex // serialises writers; readers load st
+	st atomic.Pointer[clockState]
+}
+
+// clockState is an immutable setting of a Clock; every change stores a new one.
+type clockState struct {
 	offset time.Duration
 	frozen bool
 	at     time.Time // the instant when frozen
@@ -23,17 +29,18 @@ func NewClock(base func() time.Time) *Clock {
 	if base == nil {
 		base = time.Now
 	}
-	return &Clock{base: base}
+	c := &Clock{base: base}
+	c.st.Store(&clockState{})
+	return c
 }
 
 // Now returns the mock's current time.
 func (c *Clock) Now() time.Time {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	if c.frozen {
-		return c.at
+	st := c.st.Load()
+	if st.frozen {
+		return st.at
 	}
-	return c.base().Add(c.offset)
+	return c.base().Add(st.offset)
 }
 
 // Set moves the clock to t. When freeze is true the clock stops there until
@@ -41,9 +48,7 @@ func (c *Clock) Now() time.Time {
 func (c *Clock) Set(t time.Time, freeze bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.frozen = freeze
-	c.at = t
-	c.offset = t.Sub(c.base())
+	c.st.Store(&clockState{frozen: freeze, at: t, offset: t.Sub(c.base())})
 }
 
 // Freeze stops the clock at its current time.
@@ -55,23 +60,24 @@ func (c *Clock) Freeze() {
 func (c *Clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.offset += d
-	c.at = c.at.Add(d)
+	st := *c.st.Load()
+	st.offset += d
+	st.at = st.at.Add(d)
+	c.st.Store(&st)
 }
 
 // Reset returns the clock to its base time, running.
 func (c *Clock) Reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.offset, c.frozen, c.at = 0, false, time.Time{}
+	c.st.Store(&clockState{})
 }
 
 // State reports the time, whether the clock is frozen and its offset from the base clock.
 func (c *Clock) State() (now time.Time, frozen bool, offset time.Duration) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	if c.frozen {
-		return c.at, true, c.at.Sub(c.base())
+	st := c.st.Load()
+	if st.frozen {
+		return st.at, true, st.at.Sub(c.base())
 	}
-	return c.base().Add(c.offset), false, c.offset
+	return c.base().Add(st.offset), false, st.offset
 }

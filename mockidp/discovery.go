@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"sort"
+	"strconv"
 	"sync"
+	"sync/atomic"
 )
 
 // Discovery is the OpenID Connect / OAuth 2.0 authorization-server metadata
@@ -78,56 +80,82 @@ func (s *Server) scopesSupported() []string {
 
 // discoveryCache keeps encoded documents per form and base URL; it is
 // emptied whenever the client list changes (scopes_supported depends on it).
+// Readers load an immutable map; a miss copies it.
 type discoveryCache struct {
-	mu   sync.RWMutex
-	docs map[string][]byte
+	mu   sync.Mutex // serialises writers
+	docs atomic.Pointer[map[discoveryKey]discoveryDoc]
 }
 
-func (c *discoveryCache) get(key string, build func() []byte) []byte {
-	c.mu.RLock()
-	b, ok := c.docs[key]
-	c.mu.RUnlock()
-	if ok {
-		return b
+// discoveryKey is a document's form and base URL, the latter in the parts
+// baseParts returns (joining them would allocate on every request).
+type discoveryKey struct{ form, scheme, host string }
+
+// discoveryDoc is an encoded document and its Content-Length header value.
+type discoveryDoc struct {
+	body   []byte
+	length []string
+}
+
+// maxDiscoveryDocs bounds the cache: base URLs come from request headers.
+const maxDiscoveryDocs = 64
+
+func (c *discoveryCache) get(key discoveryKey, build func() []byte) discoveryDoc {
+	if m := c.docs.Load(); m != nil {
+		if d, ok := (*m)[key]; ok {
+			return d
+		}
 	}
-	b = build()
+	b := build()
+	d := discoveryDoc{body: b, length: []string{strconv.Itoa(len(b))}}
 	c.mu.Lock()
-	if c.docs == nil || len(c.docs) > 64 { // bounded: bases come from request headers
-		c.docs = map[string][]byte{}
+	defer c.mu.Unlock()
+	next := map[discoveryKey]discoveryDoc{}
+	if old := c.docs.Load(); old != nil && len(*old) < maxDiscoveryDocs {
+		for k, v := range *old {
+			next[k] = v
+		}
 	}
-	c.docs[key] = b
-	c.mu.Unlock()
-	return b
+	next[key] = d
+	c.docs.Store(&next)
+	return d
 }
 
 func (c *discoveryCache) clear() {
 	c.mu.Lock()
-	c.docs = nil
+	c.docs.Store(nil)
 	c.mu.Unlock()
 }
 
-func (s *Server) handleDiscovery(form string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if !s.checkProject(w, r) {
-			return
+var publicMaxAge300 = []string{"public, max-age=300"}
+
+// handleDiscovery serves a discovery document; checkPID is false where the
+// route already matched the project ID.
+func (s *Server) handleDiscovery(form string) func(checkPID bool) serveFunc {
+	return func(checkPID bool) serveFunc {
+		return func(w http.ResponseWriter, r *http.Request) int {
+			if checkPID {
+				if status, ok := s.checkProject(w, r); !ok {
+					return status
+				}
+			}
+			scheme, host := s.baseParts(r)
+			doc := s.discovery.get(discoveryKey{form, scheme, host}, func() []byte {
+				b, _ := json.Marshal(s.DiscoveryDocument(form, joinBase(scheme, host)))
+				return b
+			})
+			w.Header()["Cache-Control"] = publicMaxAge300
+			return writeBody(w, http.StatusOK, doc.body, doc.length)
 		}
-		base := s.baseURL(r)
-		body := s.discovery.get(form+" "+base, func() []byte {
-			b, _ := json.Marshal(s.DiscoveryDocument(form, base))
-			return b
-		})
-		w.Header().Set("Cache-Control", "public, max-age=300")
-		writeBytes(w, http.StatusOK, body)
 	}
 }
 
-// checkProject answers 404 when the path's project ID is not ours.
-func (s *Server) checkProject(w http.ResponseWriter, r *http.Request) bool {
+// checkProject answers 404 when the path's project ID is not ours; it
+// returns the status written and false then.
+func (s *Server) checkProject(w http.ResponseWriter, r *http.Request) (int, bool) {
 	if pid := r.PathValue("pid"); pid != s.project.ID {
-		writeError(w, notFound("project %q not found", truncate(pid, 64)))
-		return false
+		return writeError(w, notFound("project %q not found", truncate(pid, 64))), false
 	}
-	return true
+	return 0, true
 }
 
 func truncate(s string, n int) string {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 )
 
 // Error is the failure shape every Descope API returns: a JSON object with a
@@ -72,29 +73,45 @@ func asError(err error) *Error {
 	return &Error{Status: http.StatusInternalServerError, Code: CodeServerError, Description: "Internal error", Message: "internal error"}
 }
 
-// writeError is the one writer of failures.
-func writeError(w http.ResponseWriter, err error) {
+// writeError is the one writer of failures. It returns the status written.
+func writeError(w http.ResponseWriter, err error) int {
 	e := asError(err)
 	h := w.Header()
-	h.Set("Cache-Control", "no-store")
+	h["Cache-Control"] = noStore
 	if e.RetryAfter > 0 {
-		h.Set("Retry-After", fmt.Sprint(e.RetryAfter))
+		h.Set("Retry-After", strconv.Itoa(e.RetryAfter))
 	}
-	writeJSON(w, e.Status, e)
+	return writeJSON(w, e.Status, e)
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// writeJSON writes v as JSON and returns the status written.
+func writeJSON(w http.ResponseWriter, status int, v any) int {
 	body, err := json.Marshal(v)
 	if err != nil {
 		status, body = http.StatusInternalServerError, []byte(`{"errorCode":"E010009","errorDescription":"Internal error","errorMessage":"internal error"}`)
 	}
-	writeBytes(w, status, body)
+	return writeBytes(w, status, body)
 }
 
-func writeBytes(w http.ResponseWriter, status int, body []byte) {
+// Header values shared by every response that sends them. Headers are set by
+// assigning these canonical keys directly: Header.Set would allocate a new
+// slice per call. No code modifies a header value in place.
+var (
+	contentTypeJSON = []string{"application/json"}
+	noStore         = []string{"no-store"}
+)
+
+// writeBytes writes a JSON body and returns the status written.
+func writeBytes(w http.ResponseWriter, status int, body []byte) int {
+	return writeBody(w, status, body, []string{strconv.Itoa(len(body))})
+}
+
+// writeBody writes body with a precomputed Content-Length header value.
+func writeBody(w http.ResponseWriter, status int, body []byte, contentLength []string) int {
 	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", fmt.Sprint(len(body)))
+	h["Content-Type"] = contentTypeJSON
+	h["Content-Length"] = contentLength
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+	return status
 }

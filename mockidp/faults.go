@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -61,6 +62,9 @@ type activeFault struct {
 type faultList struct {
 	mu     sync.Mutex
 	faults []*activeFault
+	// active is len(faults), kept under mu, so that requests skip the lock
+	// while no fault is injected (the common case).
+	active atomic.Int32
 }
 
 func (l *faultList) add(f Fault) {
@@ -71,10 +75,14 @@ func (l *faultList) add(f Fault) {
 		remaining = -1
 	}
 	l.faults = append(l.faults, &activeFault{Fault: f, remaining: remaining})
+	l.active.Store(int32(len(l.faults)))
 }
 
 // take returns the first fault for endpoint and uses up one of its requests.
 func (l *faultList) take(endpoint string) (Fault, bool) {
+	if l.active.Load() == 0 {
+		return Fault{}, false
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for i, f := range l.faults {
@@ -85,6 +93,7 @@ func (l *faultList) take(endpoint string) (Fault, bool) {
 			f.remaining--
 			if f.remaining == 0 {
 				l.faults = append(l.faults[:i:i], l.faults[i+1:]...)
+				l.active.Store(int32(len(l.faults)))
 			}
 		}
 		return f.Fault, true
@@ -98,6 +107,7 @@ func (l *faultList) clear(endpoint string) {
 	defer l.mu.Unlock()
 	if endpoint == "" {
 		l.faults = nil
+		l.active.Store(0)
 		return
 	}
 	kept := l.faults[:0]
@@ -107,6 +117,7 @@ func (l *faultList) clear(endpoint string) {
 		}
 	}
 	l.faults = kept
+	l.active.Store(int32(len(l.faults)))
 }
 
 // ActiveFault describes a fault in force (wire type).

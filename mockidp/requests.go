@@ -22,56 +22,77 @@ type RequestStats struct {
 	Recent map[string][]RequestRecord `json:"recent"`
 }
 
-// requestLog counts requests per endpoint and keeps a bounded ring of recent ones.
+// requestLog counts requests per endpoint and keeps a bounded ring of recent
+// ones. Each endpoint has its own lock, so endpoints never contend.
 type requestLog struct {
-	size int
-	now  func() time.Time
+	size      int
+	now       func() time.Time
+	endpoints map[string]*endpointLog // one per name in Endpoints; never changes
+}
 
-	mu     sync.Mutex
-	counts map[string]int
-	recent map[string][]RequestRecord
+// endpointLog is one endpoint's counter and ring of recent requests.
+type endpointLog struct {
+	mu    sync.Mutex
+	count int
+	ring  []RequestRecord // grows to size, then overwritten in place
+	next  int             // once full, the index of the oldest record (the next to overwrite)
 }
 
 func newRequestLog(size int, now func() time.Time) *requestLog {
-	l := &requestLog{size: size, now: now}
-	l.clear()
+	l := &requestLog{size: size, now: now, endpoints: make(map[string]*endpointLog, len(Endpoints))}
+	for _, e := range Endpoints {
+		l.endpoints[e] = &endpointLog{}
+	}
 	return l
 }
 
-func (l *requestLog) record(endpoint string, r *http.Request, status int, d time.Duration) {
+// endpoint returns the log of a known endpoint name (nil otherwise).
+func (l *requestLog) endpoint(name string) *endpointLog { return l.endpoints[name] }
+
+// record logs one request to e.
+func (l *requestLog) record(e *endpointLog, r *http.Request, status int, d time.Duration) {
 	rec := RequestRecord{Time: l.now(), Method: r.Method, Path: truncate(r.URL.Path, 256), Status: status,
 		DurationMS: float64(d.Microseconds()) / 1000, UserAgent: truncate(r.UserAgent(), 128)}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.counts[endpoint]++
-	ring := l.recent[endpoint]
-	if len(ring) >= l.size {
-		copy(ring, ring[1:])
-		ring = ring[:len(ring)-1]
+	e.mu.Lock()
+	e.count++
+	if len(e.ring) < l.size {
+		e.ring = append(e.ring, rec)
+	} else {
+		e.ring[e.next] = rec
+		e.next = (e.next + 1) % len(e.ring)
 	}
-	l.recent[endpoint] = append(ring, rec)
+	e.mu.Unlock()
 }
 
 func (l *requestLog) clear() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.counts = map[string]int{}
-	l.recent = map[string][]RequestRecord{}
+	for _, e := range l.endpoints {
+		e.mu.Lock()
+		e.count, e.ring, e.next = 0, nil, 0
+		e.mu.Unlock()
+	}
 }
 
 func (l *requestLog) count(endpoint string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.counts[endpoint]
+	e := l.endpoints[endpoint]
+	if e == nil {
+		return 0
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.count
 }
 
 func (l *requestLog) stats() RequestStats {
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	st := RequestStats{Counts: map[string]int{}, Recent: map[string][]RequestRecord{}}
-	for _, e := range Endpoints {
-		st.Counts[e] = l.counts[e]
-		st.Recent[e] = append([]RequestRecord{}, l.recent[e]...)
+	for _, name := range Endpoints {
+		e := l.endpoints[name]
+		e.mu.Lock()
+		st.Counts[name] = e.count
+		recent := make([]RequestRecord, 0, len(e.ring))
+		recent = append(recent, e.ring[e.next:]...) // oldest first
+		recent = append(recent, e.ring[:e.next]...)
+		st.Recent[name] = recent
+		e.mu.Unlock()
 	}
 	return st
 }

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -68,12 +69,13 @@ type Server struct {
 	mu         sync.RWMutex
 	clients    map[string]Client
 	accessKeys map[string]AccessKey
-	jwksCache  JWKSCache
 
-	discovery discoveryCache
-	faults    faultList
-	requests  *requestLog
-	tokens    tokenCache
+	jwksSettings atomic.Pointer[jwksSettings]
+	jwks         atomic.Pointer[jwksEncoded]
+	discovery    discoveryCache
+	faults       faultList
+	requests     *requestLog
+	tokens       tokenCache
 }
 
 // DefaultProject returns the embedded default project (fixtures/project.yaml).
@@ -232,8 +234,8 @@ func (s *Server) resetState() {
 	for _, k := range s.project.AccessKeys {
 		s.accessKeys[k.ID] = k
 	}
-	s.jwksCache = JWKSCache{}
 	s.mu.Unlock()
+	s.jwksSettings.Store(newJWKSSettings(JWKSCache{}))
 	s.discovery.clear()
 	s.faults.clear("")
 	s.requests.clear()
@@ -243,22 +245,40 @@ func (s *Server) resetState() {
 // baseURL is the public URL, else the request's scheme and host, honouring
 // X-Forwarded-Proto and X-Forwarded-Host.
 func (s *Server) baseURL(r *http.Request) string {
+	return joinBase(s.baseParts(r))
+}
+
+// baseParts is baseURL before joining: ("", public URL) when one is
+// configured, else the request's scheme and host.
+func (s *Server) baseParts(r *http.Request) (scheme, host string) {
 	if s.cfg.PublicURL != "" {
-		return s.cfg.PublicURL
+		return "", s.cfg.PublicURL
 	}
-	scheme := "http"
+	scheme = "http"
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	if p := firstValue(r.Header.Get("X-Forwarded-Proto")); p == "http" || p == "https" {
-		scheme = p
+	if v := r.Header["X-Forwarded-Proto"]; len(v) > 0 {
+		if p := firstValue(v[0]); p == "http" || p == "https" {
+			scheme = p
+		}
 	}
-	host := r.Host
-	if h := firstValue(r.Header.Get("X-Forwarded-Host")); h != "" && validHost(h) {
-		host = h
+	host = r.Host
+	if v := r.Header["X-Forwarded-Host"]; len(v) > 0 {
+		if h := firstValue(v[0]); h != "" && validHost(h) {
+			host = h
+		}
 	}
 	if host == "" {
 		host = "localhost"
+	}
+	return scheme, host
+}
+
+// joinBase joins what baseParts returns.
+func joinBase(scheme, host string) string {
+	if scheme == "" {
+		return host
 	}
 	return scheme + "://" + host
 }

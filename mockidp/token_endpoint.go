@@ -30,8 +30,10 @@ type tokenRequest struct {
 
 func (s *Server) handleToken(form string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if r.PathValue("pid") != "" && !s.checkProject(w, r) {
-			return
+		if r.PathValue("pid") != "" {
+			if _, ok := s.checkProject(w, r); !ok {
+				return
+			}
 		}
 		issuerForm := form
 		if issuerForm == "" {
@@ -39,12 +41,12 @@ func (s *Server) handleToken(form string) http.HandlerFunc {
 		}
 		req, err := s.parseTokenRequest(w, r)
 		if err != nil {
-			s.metrics.tokens.WithLabelValues(metricClient(req.ClientID, s), outcomeOf(err)).Inc()
+			s.metrics.countToken(metricClient(req.ClientID, s), outcomeOf(err))
 			writeError(w, err)
 			return
 		}
 		resp, err := s.issueClientToken(req, s.issuer(issuerForm, s.baseURL(r)))
-		s.metrics.tokens.WithLabelValues(metricClient(req.ClientID, s), outcomeOf(err)).Inc()
+		s.metrics.countToken(metricClient(req.ClientID, s), outcomeOf(err))
 		if err != nil {
 			s.log.Info("token request refused", "client_id", truncate(req.ClientID, 64), "reason", asError(err).Message)
 			writeError(w, err)
