@@ -28,6 +28,7 @@ type Validator struct {
 	started atomic.Bool
 
 	verified *verifiedCache // nil when disabled
+	headers  headerCache    // go-jose's parse of the header segments of verified tokens
 
 	mu                sync.Mutex // guards the fields below; never held during I/O
 	lastKidRefetch    time.Time  // last unknown-kid refetch
@@ -272,10 +273,11 @@ func (v *Validator) validate(ctx context.Context, token string) (*Claims, error)
 		}
 	}
 
-	jws, header, err := v.parseToken(token)
+	parsed, err := v.parseToken(token)
 	if err != nil {
 		return nil, err
 	}
+	header := parsed.header()
 	kid := header.KeyID
 	if kid == "" {
 		return nil, errNoKid
@@ -301,10 +303,11 @@ func (v *Validator) validate(ctx context.Context, token string) (*Claims, error)
 	if header.Algorithm != key.alg {
 		return nil, fmt.Errorf("%w: header alg %s, key alg %s", ErrAlgorithm, header.Algorithm, key.alg)
 	}
-	payload, err := jws.Verify(key.key)
+	payload, err := parsed.verify(key.key)
 	if err != nil {
 		return nil, ErrInvalidSignature
 	}
+	v.headers.add(token, &parsed)
 	c, err := parseClaims(payload)
 	if err != nil {
 		return nil, err
