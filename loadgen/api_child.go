@@ -214,6 +214,20 @@ func bareMe(ctx context.Context, env Env, base string) (Load, func(), error) {
 	if err != nil {
 		return Load{}, nil, err
 	}
+	load, stop, err := BareChild(ctx, env, body)
+	if err != nil {
+		return Load{}, nil, err
+	}
+	load.Name = fmt.Sprintf("bare handler, child process (/api/me body, %d bytes)", len(body))
+	return load, stop, nil
+}
+
+// BareChild serves body from cmd/bareserve in a child process on loopback
+// and returns GET / on it as a load (with the child's CPU time).
+func BareChild(ctx context.Context, env Env, body []byte) (Load, func(), error) {
+	if env.Build == nil {
+		return Load{}, nil, errors.New("the bare baseline runs as a child process: Env.Build is not set")
+	}
 	bin, err := env.Build(BarePackage)
 	if err != nil {
 		return Load{}, nil, err
@@ -227,7 +241,7 @@ func bareMe(ctx context.Context, env Env, base string) (Load, func(), error) {
 	if err != nil {
 		return Load{}, nil, err
 	}
-	return Load{Name: fmt.Sprintf("bare handler, child process (/api/me body, %d bytes)", len(body)), Workers: env.Workers,
+	return Load{Name: fmt.Sprintf("bare handler, child process (%d bytes)", len(body)), Workers: env.Workers,
 		Op: getOp(env.Client, "http://"+addr+"/"), CPU: p.CPU}, p.Stop, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sort"
 	"sync"
+	"time"
 )
 
 // Scenario is a named measurement: a target load beside its baseline.
@@ -63,6 +64,13 @@ type Env struct {
 	// the module (APIPackage, BarePackage), for the scenarios that run
 	// servers as child processes (see NewBuilder).
 	Build func(pkg string) (string, error)
+	// MockIsChild says the mock at MockURL is a child process of this one
+	// (-mock-bin): the bare baselines of the mock's rows then run as child
+	// processes too, so that neither side shares a Go runtime with the load.
+	MockIsChild bool
+	// MockCPU (optional) - the child mock's CPU time, for the target loads of
+	// the mock's rows.
+	MockCPU func() (time.Duration, error)
 }
 
 var (

@@ -89,7 +89,7 @@ func prepareToken(distinct bool) func(context.Context, Env) (Plan, error) {
 			return Plan{}, fmt.Errorf("first token request: %w", err)
 		}
 		return Plan{
-			Target:   Load{Name: "POST /oauth2/v1/token (" + env.ClientID + ")", Workers: env.Workers, Op: op},
+			Target:   Load{Name: "POST /oauth2/v1/token (" + env.ClientID + ")", Workers: env.Workers, Op: op, CPU: env.MockCPU},
 			Baseline: baseline,
 		}, nil
 	}
@@ -104,12 +104,21 @@ func prepareGet(name string, target func(Env) string) func(context.Context, Env)
 		if err != nil {
 			return Plan{}, fmt.Errorf("fetching %s: %w", u, err)
 		}
+		target := Load{Name: "GET " + strings.TrimPrefix(u, env.MockURL), Workers: env.Workers, Op: getOp(env.Client, u), CPU: env.MockCPU}
+		if env.MockIsChild { // compare process with process
+			baseline, closeBare, err := BareChild(ctx, env, body)
+			if err != nil {
+				return Plan{}, err
+			}
+			baseline.Name = fmt.Sprintf("bare handler, child process (%s, %d bytes)", name, len(body))
+			return Plan{Target: target, Baseline: baseline, Close: closeBare}, nil
+		}
 		bare, closeBare, err := ServeBytes(body)
 		if err != nil {
 			return Plan{}, err
 		}
 		return Plan{
-			Target:   Load{Name: "GET " + strings.TrimPrefix(u, env.MockURL), Workers: env.Workers, Op: getOp(env.Client, u)},
+			Target:   target,
 			Baseline: Load{Name: fmt.Sprintf("bare handler (%s, %d bytes)", name, len(body)), Workers: env.Workers, Op: getOp(env.Client, bare)},
 			Close:    closeBare,
 		}, nil

@@ -227,6 +227,8 @@ func startMockChild(ctx context.Context, env *loadgen.Env, bin string) (*loadgen
 	}
 	env.MockURL = "http://" + addr
 	env.ProjectID = mockidp.DefaultProjectID
+	env.MockIsChild = true
+	env.MockCPU = p.CPU
 	return p, nil
 }
 
