@@ -24,6 +24,24 @@ func (s *Server) serve(h handlerFunc) http.Handler {
 	})
 }
 
+// contentLengths are the Content-Length values of bodies shorter than
+// 512 bytes (nearly every API body), built once; like the values below they
+// are shared, with len == cap.
+var contentLengths = func() (values [512][]string) {
+	for n := range values {
+		values[n] = []string{strconv.Itoa(n)}
+	}
+	return values
+}()
+
+// contentLength is the Content-Length header value of an n-byte body.
+func contentLength(n int) []string {
+	if n < len(contentLengths) {
+		return contentLengths[n]
+	}
+	return []string{strconv.Itoa(n)}
+}
+
 var (
 	jsonContentType = []string{"application/json"}
 	noStore         = []string{"no-store"}
@@ -71,7 +89,7 @@ func writeJSON(w http.ResponseWriter, status int, body any) {
 	h["Content-Type"] = jsonContentType
 	h["Cache-Control"] = noStore
 	h["X-Content-Type-Options"] = noSniff
-	h["Content-Length"] = []string{strconv.Itoa(len(buf))}
+	h["Content-Length"] = contentLength(len(buf))
 	w.WriteHeader(status)
 	_, _ = w.Write(buf)
 }

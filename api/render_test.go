@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"strconv"
 	"testing"
 )
 
@@ -62,6 +63,21 @@ func TestMeResponseEncoding(t *testing.T) {
 			if err != nil || !bytes.Equal(got, want) {
 				t.Errorf("json.Marshal: got %s, %v, want %s", got, err, want)
 			}
+		}
+	}
+}
+
+// TestContentLength: the header value is the body length, for lengths in
+// the table and beyond it, and shared values cannot be appended into.
+func TestContentLength(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{0, 1, 93, len(contentLengths) - 1, len(contentLengths), 1 << 20} {
+		got := contentLength(n)
+		if len(got) != 1 || got[0] != strconv.Itoa(n) {
+			t.Errorf("contentLength(%d) = %q, want [%d]", n, got, n)
+		}
+		if cap(got) != len(got) {
+			t.Errorf("contentLength(%d): cap %d, want len == cap so that an Add copies", n, cap(got))
 		}
 	}
 }
