@@ -71,6 +71,7 @@ LOADTIME ?= 5s
 .PHONY: load
 load: ## Loopback load on the mock (token, key set, discovery) and the API (GET /api/me), each beside its same-run baseline
 	$(GO) run ./loadgen/cmd/loadgen -scenario token,token-repeat,jwks,discovery,api-me -duration $(LOADTIME)
+	$(GO) run ./loadgen/cmd/loadgen -scenario api-me-child,api-me-distinct,api-invalid-garbage,api-invalid-kid -duration $(LOADTIME)
 
 FUZZTIME ?= 10s
 .PHONY: fuzz
