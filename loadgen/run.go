@@ -1,12 +1,15 @@
-// Package loadgen is a bounded loopback load generator for mockidp. A
-// scenario measures one target (an endpoint of the mock) beside a baseline
-// measured in the same run (RSA signing for the token endpoint, a bare
-// net/http handler for the key set and discovery), and reports the ratio.
+// Package loadgen is a bounded loopback load generator for mockidp and the
+// API. A scenario measures one target (an endpoint of the mock, or of the
+// API in-process or as a bin/api child process) beside a baseline measured
+// in the same run (RSA signing for the token endpoint, RS256 verification
+// for distinct API tokens, a bare net/http handler otherwise), and reports
+// the ratio: per wall-clock second, or per CPU-second when the scenario
+// reads the CPU time of what serves each side (/proc/PID/stat). Child
+// processes also report their idle and peak resident memory.
 //
 // Scenarios live in a registry (Register, Lookup, Names) so other packages
-// or files can add their own, such as GET /api/me against the protected API.
-// Every run stops by itself: at its duration or its request cap, whichever
-// comes first.
+// or files can add their own. Every run stops by itself: at its duration or
+// its request cap, whichever comes first.
 package loadgen
 
 import (
