@@ -50,13 +50,16 @@ func startRun(t *testing.T, vars map[string]string) *started {
 	ctx, cancel := context.WithCancel(t.Context())
 	pr, pw := io.Pipe()
 	s := &started{done: make(chan error, 1), stop: cancel, logs: &lineLog{}}
+	drained := make(chan struct{}) // the reader below has recorded every line
 	go func() {
 		err := run(ctx, nil, env(vars), pw)
 		pw.Close()
+		<-drained // so whoever receives from done sees every log line
 		s.done <- err
 	}()
 	addr := make(chan string, 1)
 	go func() {
+		defer close(drained)
 		sc := bufio.NewScanner(pr)
 		for sc.Scan() {
 			var line map[string]any
