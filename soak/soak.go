@@ -246,6 +246,9 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		return res, err
 	}
 	l.run(ctx, cfg, warm, nil)
+	// The fill and the starting figures run with the faults off: a fill
+	// token must not meet a key the API could not fetch.
+	faults.setRate(0)
 	res.WarmupTokens = 2*max(cfg.VerifiedCacheSize, 0) + 1024
 	if err := l.fill(ctx, res.WarmupTokens, cfg.Workers); err != nil {
 		return res, err
@@ -256,7 +259,6 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		l.client.CloseIdleConnections()
 		providerClient.CloseIdleConnections()
 	}
-	faults.setRate(0)
 	res.GoroutinesStart, res.RSSStart = settle(ctx, quiesce, 0, 0, time.Second)
 	res.HeapStart = liveHeap()
 
@@ -401,26 +403,36 @@ func (l *load) run(ctx context.Context, cfg Config, d time.Duration, res *Result
 func (l *load) fill(ctx context.Context, n, workers int) error {
 	iss := l.faults.baseURL + "/" + l.mock.ProjectID()
 	var next, failed atomic.Int64
+	var firstFailure atomic.Pointer[string]
+	fail := func(format string, args ...any) {
+		failed.Add(1)
+		msg := fmt.Sprintf(format, args...)
+		firstFailure.CompareAndSwap(nil, &msg)
+	}
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := next.Add(1); i <= int64(n) && ctx.Err() == nil; i = next.Add(1) {
-				resp, err := l.mock.Mint(mockidp.MintRequest{ClientID: "admin-client", Issuer: iss, Claims: map[string]any{"warmup": i}})
+				// Signed by a key the API has been served (the last
+				// rotation's key may not have reached it yet).
+				resp, err := l.mock.Mint(mockidp.MintRequest{ClientID: "admin-client", Kid: l.faults.deliveredKid(), Issuer: iss, Claims: map[string]any{"warmup": i}})
 				if err != nil {
-					failed.Add(1)
+					fail("minting: %v", err)
 					continue
 				}
-				if status, err := l.get(ctx, "/api/me", resp.Token); err != nil || status != http.StatusOK {
-					failed.Add(1)
+				if status, err := l.get(ctx, "/api/me", resp.Token); err != nil {
+					fail("GET /api/me: %v", err)
+				} else if status != http.StatusOK {
+					fail("GET /api/me: status %d", status)
 				}
 			}
 		}()
 	}
 	wg.Wait()
 	if f := failed.Load(); f > 0 {
-		return fmt.Errorf("warm-up: %d of %d tokens were not accepted", f, n)
+		return fmt.Errorf("warm-up: %d of %d tokens were not accepted (first: %s)", f, n, *firstFailure.Load())
 	}
 	return ctx.Err()
 }
