@@ -4,3 +4,6 @@ import "time"
 
 // ResolveTimeSpec exposes TimeSpec.resolve to the external tests.
 func ResolveTimeSpec(t *TimeSpec, now time.Time) int64 { return t.resolve(now) }
+
+// EncodeClaims exposes encodeClaims to the external tests.
+func EncodeClaims(c Claims) ([]byte, error) { return encodeClaims(c) }

@@ -228,7 +228,7 @@ func (s *Server) mint(req MintRequest, base string) (MintResponse, error) {
 	default:
 		return MintResponse{}, mockBadRequest("preset %q is not one of %v", truncate(req.Preset, 64), Presets)
 	}
-	token, err := signWithHeader(key, h, claims)
+	token, err := s.signWithHeader(key, h, claims)
 	if err != nil {
 		return MintResponse{}, err
 	}
@@ -240,29 +240,37 @@ func (s *Server) mint(req MintRequest, base string) (MintResponse, error) {
 
 // signWithHeader signs per the header's alg: RS256 with key, HS256 keyed with
 // the PEM of key's public half (the classic key-confusion attack), or none.
-func signWithHeader(key *keys.Key, h map[string]any, claims Claims) (string, error) {
-	hs, err := encodeSegment(h)
+func (s *Server) signWithHeader(key *keys.Key, h map[string]any, claims Claims) (string, error) {
+	var hs string
+	var err error
+	if kid, ok := h["kid"].(string); ok && len(h) == 3 && h["alg"] == "RS256" && h["typ"] == "JWT" {
+		hs, err = s.headers.get(kid) // the bytes encodeSegment(h) writes
+	} else {
+		hs, err = encodeSegment(h)
+	}
 	if err != nil {
 		return "", err
 	}
-	ps, err := encodeSegment(claims)
+	payload, err := encodeClaims(claims)
 	if err != nil {
 		return "", mockBadRequest("claims cannot be encoded as JSON: %v", err)
 	}
-	input := hs + "." + ps
+	input := appendSigningInput(nil, hs, payload)
 	switch h["alg"] {
 	case "none":
-		return input + ".", nil
+		return string(append(input, '.')), nil
 	case "HS256":
 		der, err := x509.MarshalPKIXPublicKey(&key.Private.PublicKey)
 		if err != nil {
 			return "", err
 		}
 		mac := hmac.New(sha256.New, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
-		mac.Write([]byte(input))
-		return input + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil)), nil
+		mac.Write(input)
+		input = append(input, '.')
+		return string(base64.RawURLEncoding.AppendEncode(input, mac.Sum(nil))), nil
 	default:
-		return signInput(key.Private, input)
+		token, err := appendSignature(input, key.Private)
+		return string(token), err
 	}
 }
 

@@ -76,6 +76,7 @@ type Server struct {
 	faults       faultList
 	requests     *requestLog
 	tokens       tokenCache
+	headers      headerSegments
 }
 
 // DefaultProject returns the embedded default project (fixtures/project.yaml).

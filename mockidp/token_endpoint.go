@@ -182,11 +182,12 @@ func (s *Server) issueClientToken(req tokenRequest, iss string) (TokenResponse, 
 	if err != nil {
 		return TokenResponse{}, err
 	}
+	scope, _ := claims["scope"].(string) // joinScopes(scopes); absent when there are none
 	return TokenResponse{
 		AccessToken: token,
 		TokenType:   "Bearer",
 		ExpiresIn:   claims["exp"].(int64) - now.Unix(),
-		Scope:       joinScopes(scopes),
+		Scope:       scope,
 	}, nil
 }
 
