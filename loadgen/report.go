@@ -34,6 +34,10 @@ func (r Report) Print(w io.Writer) {
 		unit = " (per cpu-second)"
 	}
 	fmt.Fprintf(w, "  ratio    %.2f%s%s\n", r.Ratio(), unit, verdict)
+	if !r.Scenario.PerCPU && r.Target.CPU > 0 && r.Baseline.CPU > 0 {
+		fmt.Fprintf(w, "           per cpu-second: %.2f (both sides' CPU time read from /proc; less sensitive to other load on the machine)\n",
+			ratio(r.Target.PerCPUSecond(), r.Baseline.PerCPUSecond()))
+	}
 	for _, n := range r.Notes {
 		mark := ""
 		if n.Missed {
