@@ -57,17 +57,30 @@ func (s *Set) fill() {
 			s.log.Error("background key generation failed; rotations will generate keys synchronously", "err", err)
 			return
 		}
+		if k == nil { // closed while waiting for the initial race
+			return
+		}
 		s.pool <- k // never blocks: only this goroutine sends and the pool had room
 	}
 }
 
-// nextPoolKey takes a spare key left by the initial race, or generates one.
+// nextPoolKey takes a key left by the initial race, or generates one. While
+// a racer still runs it waits for that key rather than generate another
+// beside it: at start-up both processors would otherwise be busy with key
+// generation just when the first requests arrive. It returns nil, nil when
+// the set is closed while waiting.
 func (s *Set) nextPoolKey() (*Key, error) {
-	select {
-	case k := <-s.spare:
-		s.poolGenerations.Add(1) // generated in the background too, by the initial race
-		return k, nil
-	default:
+	if s.spare != nil {
+		select {
+		case k, ok := <-s.spare:
+			if ok {
+				s.poolGenerations.Add(1) // generated in the background too, by the initial race
+				return k, nil
+			}
+			s.spare = nil // every racer is done
+		case <-s.stop:
+			return nil, nil
+		}
 	}
 	priv, err := s.generate(s.bits)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"crypto/rsa"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -79,7 +80,7 @@ type Set struct {
 
 	poolSize  int
 	pool      chan *Key
-	spare     chan *Key // keys left over from the initial race, used before generating
+	spare     chan *Key // keys left over from the initial race, used before generating; read by fill only
 	wake      chan struct{}
 	stop      chan struct{}
 	done      chan struct{}
@@ -161,11 +162,7 @@ func newSet(cfg Config, poolSize int, generate func(int) (*rsa.PrivateKey, error
 
 	seen := make(map[string]int, len(cfg.PEM))
 	for i, b := range cfg.PEM {
-		priv, err := parsePrivateKey(b, minBits)
-		if err != nil {
-			return nil, fmt.Errorf("PEM key %d of %d: %w", i+1, len(cfg.PEM), err)
-		}
-		k, err := newKey(priv)
+		k, err := parsePEMKey(b, minBits)
 		if err != nil {
 			return nil, fmt.Errorf("PEM key %d of %d: %w", i+1, len(cfg.PEM), err)
 		}
@@ -204,22 +201,27 @@ func newSet(cfg Config, poolSize int, generate func(int) (*rsa.PrivateKey, error
 	return s, nil
 }
 
-// initialRacers is how many goroutines race to generate the initial key.
-// RSA prime search has a long-tailed duration, so the first of two finishes
-// well before one alone would on average; the loser becomes the first spare
-// key for the next rotation, so no work is wasted.
+// initialRacers is how many goroutines race to generate the initial key,
+// at most one per processor (GOMAXPROCS). RSA prime search has a
+// long-tailed duration, so the first of two finishes well before one alone
+// would on average; the loser becomes the first pooled key for the next
+// rotation, so no work is wasted. More racers than processors only slow
+// each other down.
 const initialRacers = 2
 
 // raceInitialKey generates the initial key on several goroutines and returns
-// the first one done; the others go to s.spare when they finish.
+// the first one done; the others go to s.spare when they finish, and s.spare
+// is closed once every racer is done.
 func (s *Set) raceInitialKey() (*Key, error) {
 	type result struct {
 		key *Key
 		err error
 	}
-	results := make(chan result, initialRacers)
-	s.spare = make(chan *Key, initialRacers)
-	for range initialRacers {
+	racers := min(initialRacers, max(1, runtime.GOMAXPROCS(0)))
+	results := make(chan result, racers)
+	spare := make(chan *Key, racers)
+	s.spare = spare
+	for range racers {
 		go func() {
 			priv, err := s.generate(s.bits)
 			if err != nil {
@@ -231,19 +233,20 @@ func (s *Set) raceInitialKey() (*Key, error) {
 		}()
 	}
 	var firstErr error
-	for i := range initialRacers {
+	for i := range racers {
 		r := <-results
 		if r.err != nil {
 			firstErr = r.err
 			continue
 		}
 		go func(left int) {
+			defer close(spare)
 			for range left {
 				if r := <-results; r.err == nil {
-					s.spare <- r.key // buffered for every racer: never blocks
+					spare <- r.key // buffered for every racer: never blocks
 				}
 			}
-		}(initialRacers - 1 - i)
+		}(racers - 1 - i)
 		return r.key, nil
 	}
 	return nil, firstErr
