@@ -91,6 +91,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return fmt.Errorf("--key-files (MOCKIDP_KEY_FILES): %w", err)
 		}
 	}
+	// Listen before making the key set: a client that connects while the
+	// initial key is generated waits in the accept queue instead of being
+	// refused, and is answered as soon as the mock can serve a key set and a
+	// token (nothing is served before then).
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", cfg.Addr, err)
+	}
+	defer ln.Close() // for the error returns before Serve, which closes it itself
 	srv, err := mockidp.New(mockidp.Config{
 		Project:      project,
 		ProjectFile:  cfg.Project,
@@ -105,10 +114,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer srv.Close()
 
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listening on %s: %w", cfg.Addr, err)
-	}
 	httpSrv := &http.Server{
 		Handler:           srv,
 		ReadTimeout:       cfg.ReadTimeout,
