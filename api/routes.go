@@ -116,8 +116,8 @@ type staticRoute struct {
 	metrics *routeMetrics
 }
 
-// staticRoute returns the static route for path and method, or nil.
-func (s *Server) staticRoute(path, method string) *staticRoute {
+// lookupStatic returns the static route for path and method, or nil.
+func (s *Server) lookupStatic(path, method string) *staticRoute {
 	routes := s.static[path]
 	for i := range routes {
 		if routes[i].method == method {
@@ -130,7 +130,7 @@ func (s *Server) staticRoute(path, method string) *staticRoute {
 // dispatch serves r with the static route for its path and method, else
 // through gorilla/mux (templated routes, 404 and 405).
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
-	if rt := s.staticRoute(r.URL.Path, r.Method); rt != nil {
+	if rt := s.lookupStatic(r.URL.Path, r.Method); rt != nil {
 		rt.handler.ServeHTTP(w, r)
 		return
 	}
@@ -140,7 +140,7 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 // matchRoute returns the metrics of the route r matches, nil for none: for
 // requests refused before routing (401, 503).
 func (s *Server) matchRoute(r *http.Request) *routeMetrics {
-	if rt := s.staticRoute(r.URL.Path, r.Method); rt != nil {
+	if rt := s.lookupStatic(r.URL.Path, r.Method); rt != nil {
 		return rt.metrics
 	}
 	var match mux.RouteMatch
