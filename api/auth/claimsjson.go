@@ -13,10 +13,9 @@ import (
 //	dec.UseNumber()
 //	var raw map[string]any
 //	err := dec.Decode(&raw)
-//	ok := err == nil && raw != nil && !dec.More()
+//	ok := err == nil && raw != nil && only JSON whitespace follows
 //
-// that is: one JSON object, optionally surrounded by whitespace and, as
-// Decoder.More allows, followed by a byte ']' or '}'; numbers as
+// that is: one JSON object, optionally surrounded by whitespace; numbers as
 // json.Number; the last of duplicate keys wins; at most 10000 levels of
 // nesting. It is a single pass over the payload: the payload is copied into
 // one string and every key, ASCII string and number is a substring of it.
@@ -34,7 +33,7 @@ func decodeClaimsJSON(payload []byte) (map[string]any, bool) {
 		return nil, false
 	}
 	d.skipSpace()
-	if d.pos < len(d.s) && d.s[d.pos] != ']' && d.s[d.pos] != '}' {
+	if d.pos < len(d.s) { // trailing bytes: not one JSON object
 		return nil, false
 	}
 	return m, true

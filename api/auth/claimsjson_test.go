@@ -8,14 +8,17 @@ import (
 	"testing"
 )
 
-// referenceClaimsJSON is how payloads were decoded before decodeClaimsJSON:
+// referenceClaimsJSON is encoding/json decoding one object and nothing after it:
 // the definition it must match.
 func referenceClaimsJSON(payload []byte) (map[string]any, bool) {
 	dec := json.NewDecoder(bytes.NewReader(payload))
 	dec.UseNumber()
 	var raw map[string]any
-	if err := dec.Decode(&raw); err != nil || raw == nil || dec.More() {
+	if err := dec.Decode(&raw); err != nil || raw == nil {
 		return nil, false
+	}
+	if rest := payload[dec.InputOffset():]; len(bytes.Trim(rest, " \t\r\n")) > 0 {
+		return nil, false // trailing bytes after the object
 	}
 	return raw, true
 }

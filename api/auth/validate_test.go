@@ -78,6 +78,8 @@ func TestValidate(t *testing.T) {
 		{"payload not JSON", signRaw(t, testKeys[0], "k0", jose.RS256, []byte("not json")), ErrMalformed},
 		{"payload a JSON array", signRaw(t, testKeys[0], "k0", jose.RS256, []byte(`["a"]`)), ErrMalformed},
 		{"payload with trailing data", signRaw(t, testKeys[0], "k0", jose.RS256, []byte(`{"exp":1}{}`)), ErrMalformed},
+		{"payload with a trailing brace", signRaw(t, testKeys[0], "k0", jose.RS256, []byte(`{"exp":1}}`)), ErrMalformed},
+		{"payload with a trailing bracket", signRaw(t, testKeys[0], "k0", jose.RS256, []byte(`{"exp":1}] x`)), ErrMalformed},
 		{"exp is a string", sign(t, testKeys[0], "k0", jose.RS256, with(base, map[string]any{"exp": "tomorrow"})), ErrMalformed},
 		{"aud is a number", sign(t, testKeys[0], "k0", jose.RS256, with(base, map[string]any{"aud": 7})), ErrMalformed},
 
