@@ -1,30 +1,53 @@
 package keys
 
 import (
+	"cmp"
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
 	"os"
+	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // LoadPEMFiles reads the files at paths, in order, for Config.PEM. Each file
-// must hold one PEM block; errors name the file.
+// must hold one PEM block; errors name the file (the first in order that
+// cannot be read or parsed).
 func LoadPEMFiles(paths ...string) ([][]byte, error) {
-	pems := make([][]byte, 0, len(paths))
-	for _, path := range paths {
-		b, err := os.ReadFile(path)
-		if err != nil {
+	pems := make([][]byte, len(paths))
+	readErrs := make([]error, len(paths))
+	for i, path := range paths {
+		pems[i], readErrs[i] = os.ReadFile(path)
+	}
+	parseErrs := parsePEMKeys(pems)
+	for i, path := range paths {
+		if err := cmp.Or(readErrs[i], parseErrs[i]); err != nil {
 			return nil, fmt.Errorf("loading key file %q: %w", path, err)
 		}
-		if _, err := parsePEMKey(b, minBits); err != nil {
-			return nil, fmt.Errorf("loading key file %q: %w", path, err)
-		}
-		pems = append(pems, b)
 	}
 	return pems, nil
+}
+
+// parsePEMKeys parses every key with parsePEMKey, on up to GOMAXPROCS
+// goroutines (parsing is CPU-bound and start-up waits for it), and returns
+// each key's error.
+func parsePEMKeys(pems [][]byte) []error {
+	errs := make([]error, len(pems))
+	workers := min(len(pems), max(1, runtime.GOMAXPROCS(0)))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(pems); i = int(next.Add(1) - 1) {
+				_, errs[i] = parsePEMKey(pems[i], minBits)
+			}
+		})
+	}
+	wg.Wait()
+	return errs
 }
 
 // parsedKeys memoises parsePEMKey by the digest of the PEM bytes: test

@@ -166,6 +166,9 @@ func TestLoadPEMFiles(t *testing.T) {
 		{"good file", []string{goodPath}, ""},
 		{"missing file", []string{goodPath, missing}, `loading key file "` + missing + `"`},
 		{"not a key", []string{badPath}, `loading key file "` + badPath + `": bad PEM key: no PEM block found`},
+		{"a bad key before a missing file", []string{goodPath, badPath, missing}, `loading key file "` + badPath + `": bad PEM key`},
+		{"a missing file before a bad key", []string{goodPath, missing, badPath}, `loading key file "` + missing + `"`},
+		{"many good keys", []string{goodPath, goodPath, goodPath, goodPath, goodPath}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -160,6 +160,7 @@ func newSet(cfg Config, poolSize int, generate func(int) (*rsa.PrivateKey, error
 		s.log = slog.New(slog.DiscardHandler)
 	}
 
+	parsePEMKeys(cfg.PEM) // in parallel and memoised: the loop below reports errors in order
 	seen := make(map[string]int, len(cfg.PEM))
 	for i, b := range cfg.PEM {
 		k, err := parsePEMKey(b, minBits)

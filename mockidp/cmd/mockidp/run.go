@@ -76,11 +76,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := checkListenPolicy(cfg.Addr, cfg.AdminToken, cfg.InsecureListen); err != nil {
 		return err
 	}
-	project := mockidp.DefaultProject()
+	var project *mockidp.Project
 	if cfg.Project != "" {
 		if project, err = mockidp.LoadProject(cfg.Project); err != nil {
 			return err
 		}
+	} else {
+		project = mockidp.DefaultProject()
 	}
 	if cfg.RotateEvery > 0 {
 		project.Keys.RotateEvery = mockidp.Duration(cfg.RotateEvery)
