@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/descope-harness/harness/internal/servertest"
 	"github.com/descope-harness/harness/loadgen"
 )
 
@@ -23,7 +24,7 @@ func TestChildScenariosEndToEnd(t *testing.T) {
 	}
 	defer stop()
 	env := loadgen.Env{MockURL: base, ProjectID: s.ProjectID(), ClientID: "admin-client", ClientSecret: "admin-secret",
-		Workers: 2, Client: loadgen.NewClient(2), Build: loadgen.NewBuilder(t.Context(), t.TempDir(), nil)}
+		Workers: 2, Client: loadgen.NewClient(2), Build: loadgen.NewBuilder(t.Context(), t.TempDir(), prebuiltAPI(t))}
 	// Build both binaries at once, before the first scenario asks for them.
 	var g errgroup.Group
 	for _, pkg := range []string{loadgen.APIPackage, loadgen.BarePackage} {
@@ -62,4 +63,17 @@ func TestChildScenariosEndToEnd(t *testing.T) {
 			t.Errorf("%s: report lacks the ratio or memory:\n%s", name, out.String())
 		}
 	}
+}
+
+// prebuiltAPI maps the API's package to the binary make test built, if any.
+func prebuiltAPI(t *testing.T) map[string]string {
+	t.Helper()
+	path, ok, err := servertest.Prebuilt("api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ok {
+		return nil
+	}
+	return map[string]string{loadgen.APIPackage: path}
 }

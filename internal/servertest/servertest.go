@@ -1,12 +1,14 @@
 // Package servertest holds what this module's tests of its servers and
 // binaries share: a goroutine-safe log sink, raw TCP connections a test
-// drives byte by byte, and building a command into a test's temporary folder.
+// drives byte by byte, and the binaries under test (prebuilt by make, or
+// built into a test's temporary folder).
 package servertest
 
 import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -69,10 +71,40 @@ func ClosedWithin(t testing.TB, c net.Conn, limit time.Duration) time.Duration {
 	}
 }
 
-// BuildCommand builds the main package in dir (relative to the test's
-// working directory, "." for its own) into the test's temporary folder.
+// BinDirEnv names a folder of binaries built from this tree (`make test`
+// builds bin/mockidp and bin/api first and sets it to bin), which the tests
+// that run the binaries use instead of linking their own copies.
+const BinDirEnv = "HARNESS_BIN_DIR"
+
+// Prebuilt returns the binary name ("mockidp" or "api") from the folder
+// BinDirEnv names. ok is false when the variable is unset; a variable naming
+// a folder without the binary is an error, not a silent rebuild.
+func Prebuilt(name string) (path string, ok bool, err error) {
+	dir := os.Getenv(BinDirEnv)
+	if dir == "" {
+		return "", false, nil
+	}
+	path, err = filepath.Abs(filepath.Join(dir, name))
+	if err != nil {
+		return "", false, err
+	}
+	if fi, err := os.Stat(path); err != nil || fi.IsDir() {
+		return "", false, fmt.Errorf("%s=%s holds no %s binary (run make build)", BinDirEnv, dir, name)
+	}
+	return path, true, nil
+}
+
+// BuildCommand returns the binary name built from the main package in dir
+// (relative to the test's working directory, "." for its own): the
+// prebuilt one when BinDirEnv is set, else one built into the test's
+// temporary folder.
 func BuildCommand(t testing.TB, dir, name string) string {
 	t.Helper()
+	if path, ok, err := Prebuilt(name); err != nil {
+		t.Fatal(err)
+	} else if ok {
+		return path
+	}
 	path := filepath.Join(t.TempDir(), name)
 	if out, err := exec.Command("go", "build", "-o", path, dir).CombinedOutput(); err != nil {
 		t.Fatalf("building %s: %v: %s", name, err, out)

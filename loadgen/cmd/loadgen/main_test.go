@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/descope-harness/harness/internal/servertest"
 	"github.com/descope-harness/harness/loadgen"
 )
 
@@ -19,9 +20,21 @@ func TestRunRefusesURLWithMockBin(t *testing.T) {
 	}
 }
 
-// buildBinaries builds bin/mockidp and bin/api into a temporary folder.
+// buildBinaries returns bin/mockidp and bin/api: the ones make test built,
+// or fresh builds in a temporary folder.
 func buildBinaries(t *testing.T) (mock, api string) {
 	t.Helper()
+	mock, okMock, err := servertest.Prebuilt("mockidp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, okAPI, err := servertest.Prebuilt("api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if okMock && okAPI {
+		return mock, api
+	}
 	dir := t.TempDir()
 	var g errgroup.Group
 	g.Go(func() (err error) {
