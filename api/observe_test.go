@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -243,5 +244,32 @@ func TestStaticRoutes(t *testing.T) {
 		if s.lookupStatic(tt.path, tt.method) != nil {
 			t.Errorf("%s %s: served as static, want gorilla/mux", tt.method, tt.path)
 		}
+	}
+}
+
+// TestNewRequestID: generated IDs are 32 hex characters and do not repeat,
+// also when generated concurrently.
+func TestNewRequestID(t *testing.T) {
+	t.Parallel()
+	const workers, each = 4, 2500
+	ids := make([][]string, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for range each {
+				ids[w] = append(ids[w], newRequestID())
+			}
+		})
+	}
+	wg.Wait()
+	seen := make(map[string]bool, workers*each)
+	for _, id := range slices.Concat(ids...) {
+		if !generatedRequestID.MatchString(id) {
+			t.Fatalf("newRequestID() = %q, want 32 hex characters", id)
+		}
+		if seen[id] {
+			t.Fatalf("newRequestID() repeated %q", id)
+		}
+		seen[id] = true
 	}
 }
