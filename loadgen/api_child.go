@@ -205,7 +205,12 @@ func meBody(ctx context.Context, c *http.Client, base, token string) ([]byte, er
 // bareMe serves the API's /api/me body from a bare handler in a child
 // process (cmd/bareserve): the baseline of the rows whose API is a child
 // process, so that neither side shares a Go runtime with the load generator.
-func bareMe(ctx context.Context, env Env, base string) (Load, func(), error) {
+//
+// The baseline is sent the target's own requests (tokens, round-robin, in
+// the Authorization header), which the bare handler ignores: both sides
+// read the same bytes, and the ratio is the cost of what the API does with
+// them.
+func bareMe(ctx context.Context, env Env, base string, tokens []string) (Load, func(), error) {
 	token, err := clientToken(ctx, env)
 	if err != nil {
 		return Load{}, nil, err
@@ -214,17 +219,19 @@ func bareMe(ctx context.Context, env Env, base string) (Load, func(), error) {
 	if err != nil {
 		return Load{}, nil, err
 	}
-	load, stop, err := BareChild(ctx, env, body)
+	load, stop, err := BareChild(ctx, env, body, tokens)
 	if err != nil {
 		return Load{}, nil, err
 	}
-	load.Name = fmt.Sprintf("bare handler, child process (/api/me body, %d bytes)", len(body))
+	load.Name = fmt.Sprintf("bare handler, child process (/api/me body, %d bytes, same requests)", len(body))
 	return load, stop, nil
 }
 
 // BareChild serves body from cmd/bareserve in a child process on loopback
-// and returns GET / on it as a load (with the child's CPU time).
-func BareChild(ctx context.Context, env Env, body []byte) (Load, func(), error) {
+// and returns GET / on it as a load (with the child's CPU time). With
+// tokens, each request carries the next of them as a bearer token, which
+// the bare handler ignores.
+func BareChild(ctx context.Context, env Env, body []byte, tokens []string) (Load, func(), error) {
 	if env.Build == nil {
 		return Load{}, nil, errors.New("the bare baseline runs as a child process: Env.Build is not set")
 	}
@@ -241,8 +248,12 @@ func BareChild(ctx context.Context, env Env, body []byte) (Load, func(), error) 
 	if err != nil {
 		return Load{}, nil, err
 	}
+	op := getOp(env.Client, "http://"+addr+"/")
+	if tokens != nil {
+		op = bearerOp(env.Client, "http://"+addr+"/", tokens, http.StatusOK)
+	}
 	return Load{Name: fmt.Sprintf("bare handler, child process (%d bytes)", len(body)), Workers: env.Workers,
-		Op: getOp(env.Client, "http://"+addr+"/"), CPU: p.CPU}, p.Stop, nil
+		Op: op, CPU: p.CPU}, p.Stop, nil
 }
 
 // bearerOp sends GET url with the next of tokens (round-robin) and wants status.
@@ -272,7 +283,7 @@ func prepareAPIMeChild(ctx context.Context, env Env) (Plan, error) {
 		p.Stop()
 		return Plan{}, err
 	}
-	baseline, stopBare, err := bareMe(ctx, env, base)
+	baseline, stopBare, err := bareMe(ctx, env, base, []string{token})
 	if err != nil {
 		p.Stop()
 		return Plan{}, err
@@ -551,7 +562,7 @@ func prepareAPIInvalid(tokensOf invalidTokens) func(context.Context, Env) (Plan,
 		if err := op(ctx); err != nil {
 			return fail(fmt.Errorf("first invalid token: %w", err))
 		}
-		baseline, stopBare, err := bareMe(ctx, env, base)
+		baseline, stopBare, err := bareMe(ctx, env, base, tokens)
 		if err != nil {
 			return fail(err)
 		}

@@ -110,7 +110,7 @@ func prepareGet(name string, target func(Env) string) func(context.Context, Env)
 		}
 		target := Load{Name: "GET " + strings.TrimPrefix(u, env.MockURL), Workers: env.Workers, Op: getOp(env.Client, u), CPU: env.MockCPU}
 		if env.MockIsChild { // compare process with process
-			baseline, closeBare, err := BareChild(ctx, env, body)
+			baseline, closeBare, err := BareChild(ctx, env, body, nil)
 			if err != nil {
 				return Plan{}, err
 			}
