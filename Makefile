@@ -79,12 +79,13 @@ load: ## Loopback load on the mock (token, key set, discovery) and the API (GET 
 	$(GO) run ./loadgen/cmd/loadgen -scenario api-me-child,api-me-distinct,api-invalid-garbage,api-invalid-kid -duration $(LOADTIME)
 
 FUZZTIME ?= 10s
+FUZZ_PKGS = $(shell grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u)
 .PHONY: fuzz
-fuzz: ## Run every fuzz target for FUZZTIME each
-	for t in FuzzTokenEndpoint FuzzControlPlane; do \
-	  $(GO) test -run='^$$' -fuzz="^$$t\$$" -fuzztime=$(FUZZTIME) -parallel=1 ./mockidp || exit 1; done
-	for t in FuzzMiddlewareAuthorization FuzzValidateSignedToken FuzzKeySet FuzzDiscovery; do \
-	  $(GO) test -run='^$$' -fuzz="^$$t\$$" -fuzztime=$(FUZZTIME) -parallel=1 ./api/auth || exit 1; done
+fuzz: ## Run every fuzz target (every func Fuzz* in the module) for FUZZTIME each
+	@set -e; for p in $(FUZZ_PKGS); do \
+	  for t in $$($(GO) test -list '^Fuzz' $$p | grep '^Fuzz'); do \
+	    echo "== $$p $$t"; \
+	    $(GO) test -run='^$$' -fuzz="^$$t\$$" -fuzztime=$(FUZZTIME) -parallel=1 $$p; done; done
 
 SOAKTIME ?= 60s
 .PHONY: soak
