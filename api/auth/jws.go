@@ -38,11 +38,17 @@ func (p *parsedToken) verify(key any) ([]byte, error) {
 // A header segment that go-jose parsed before, for a token whose signature
 // then verified, is not parsed again (see headerCache): only the payload and
 // signature segments are decoded, the way go-jose decodes them.
-func (v *Validator) parseToken(token string) (parsedToken, error) {
+//
+// Any other token is parsed from go-jose's verdict on its header segment
+// (see refusalCache), for refusing it: when partial is true, p has the
+// header but no payload or signature, and the token must be parsed in full
+// (parseTokenFull) before its signature is checked.
+func (v *Validator) parseToken(token string) (p parsedToken, partial bool, err error) {
 	if p, ok := v.headers.parse(token); ok {
-		return p, nil
+		return p, false, nil
 	}
-	return v.parseTokenFull(token)
+	p, err = v.parseRefusal(token)
+	return p, err == nil, err
 }
 
 // parseTokenFull is go-jose's parse of the whole token.
@@ -159,6 +165,12 @@ func (v *Validator) classifyParseError(token string) error {
 	if !ok {
 		return ErrMalformed
 	}
+	return v.classifyHeader(encoded)
+}
+
+// classifyHeader is classifyParseError of a token whose header segment is
+// encoded.
+func (v *Validator) classifyHeader(encoded string) error {
 	raw, err := base64.RawURLEncoding.DecodeString(encoded)
 	if err != nil {
 		return ErrMalformed

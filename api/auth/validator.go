@@ -29,6 +29,7 @@ type Validator struct {
 
 	verified *verifiedCache // nil when disabled
 	headers  headerCache    // go-jose's parse of the header segments of verified tokens
+	refusals *refusalCache  // go-jose's verdict on header segments, for refusals
 
 	mu                sync.Mutex // guards the fields below; never held during I/O
 	lastKidRefetch    time.Time  // last unknown-kid refetch
@@ -45,7 +46,7 @@ func New(cfg Config) (*Validator, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &Validator{cfg: s, verified: newVerifiedCache(s.VerifiedCacheSize)}
+	v := &Validator{cfg: s, verified: newVerifiedCache(s.VerifiedCacheSize), refusals: newRefusalCache()}
 	v.retryAfterValue = fmt.Sprint(max(1, int((s.RefetchCooldown+time.Second-1)/time.Second)))
 	return v, nil
 }
@@ -273,7 +274,7 @@ func (v *Validator) validate(ctx context.Context, token string) (*Claims, error)
 		}
 	}
 
-	parsed, err := v.parseToken(token)
+	parsed, partial, err := v.parseToken(token)
 	if err != nil {
 		return nil, err
 	}
@@ -302,6 +303,13 @@ func (v *Validator) validate(ctx context.Context, token string) (*Claims, error)
 	// The algorithm is pinned to the key's: a token cannot choose another.
 	if header.Algorithm != key.alg {
 		return nil, fmt.Errorf("%w: header alg %s, key alg %s", ErrAlgorithm, header.Algorithm, key.alg)
+	}
+	if partial {
+		// Parsed from the verdict on its header, for refusing it: nothing
+		// is verified without go-jose's parse of the whole token.
+		if parsed, err = v.parseTokenFull(token); err != nil {
+			return nil, err
+		}
 	}
 	payload, err := parsed.verify(key.key)
 	if err != nil {
