@@ -36,7 +36,7 @@ var (
 )
 
 // reasons maps each sentinel to its stable label for logs and metrics.
-var reasons = []struct {
+var reasons = [...]struct {
 	err   error
 	label string
 }{
@@ -62,12 +62,28 @@ func Reason(err error) string {
 	if err == nil {
 		return ""
 	}
-	for _, r := range reasons {
-		if errors.Is(err, r.err) {
-			return r.label
+	return reasonLabel(reasonIndex(err))
+}
+
+// internalReason is reasonIndex of an error that is not an auth error.
+const internalReason = len(reasons)
+
+// reasonIndex is the index in reasons of err's sentinel, or internalReason.
+func reasonIndex(err error) int {
+	for i := range reasons {
+		if errors.Is(err, reasons[i].err) {
+			return i
 		}
 	}
-	return "internal"
+	return internalReason
+}
+
+// reasonLabel is the label of a reasonIndex.
+func reasonLabel(i int) string {
+	if i == internalReason {
+		return "internal"
+	}
+	return reasons[i].label
 }
 
 // isTokenError reports whether err is one of the token failures rendered as

@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"sync"
+
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -10,6 +12,12 @@ type Metrics struct {
 	authFailures     *prometheus.CounterVec
 	jwksFetches      *prometheus.CounterVec
 	discoveryFetches *prometheus.CounterVec
+
+	// failures are the children of authFailures by reasonIndex, each made
+	// on its first use (as WithLabelValues would: no series before its
+	// first failure), so that counting a failure does not look the child
+	// up by its label every time.
+	failures [internalReason + 1]func() prometheus.Counter
 }
 
 // NewMetrics creates the counters auth_failures_total{reason},
@@ -31,6 +39,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "Discovery document fetches, by outcome (success, error).",
 		}, []string{"outcome"}),
 	}
+	for i := range m.failures {
+		m.failures[i] = sync.OnceValue(func() prometheus.Counter {
+			return m.authFailures.WithLabelValues(reasonLabel(i))
+		})
+	}
 	if reg != nil {
 		reg.MustRegister(m.authFailures, m.jwksFetches, m.discoveryFetches)
 	}
@@ -38,8 +51,8 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 }
 
 func (m *Metrics) authFailure(err error) {
-	if m != nil {
-		m.authFailures.WithLabelValues(Reason(err)).Inc()
+	if m != nil && err != nil {
+		m.failures[reasonIndex(err)]().Inc()
 	}
 }
 

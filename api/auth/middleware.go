@@ -19,25 +19,24 @@ import (
 func (v *Validator) Middleware(next http.Handler) http.Handler {
 	render := newRenderOptions(v.cfg.Realm, v.cfg.ErrorDetail, v.retryAfterValue)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := &authContext{Context: r.Context(), ra: requestAuth{render: render}}
-		ra := &ctx.ra
-		r = r.WithContext(ctx)
-
+		// A refused request keeps its context: the failure is rendered with
+		// this middleware's options directly, and the request with the
+		// claims is made only for next.
 		token, err := bearerToken(r.Header)
 		if err != nil {
 			v.cfg.Metrics.authFailure(err)
-			v.cfg.Logger.LogAttrs(ctx, info, "auth: request rejected",
+			v.cfg.Logger.LogAttrs(r.Context(), info, "auth: request rejected",
 				stringAttr("reason", Reason(err)), stringAttr("method", r.Method), stringAttr("path", r.URL.Path))
-			WriteError(w, r, err)
+			writeError(w, &render, err)
 			return
 		}
-		claims, err := v.Validate(ctx, token)
+		claims, err := v.Validate(r.Context(), token)
 		if err != nil {
-			WriteError(w, r, err)
+			writeError(w, &render, err)
 			return
 		}
-		ra.claims = claims
-		next.ServeHTTP(w, r)
+		ctx := &authContext{Context: r.Context(), ra: requestAuth{claims: claims, render: render}}
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

@@ -69,19 +69,23 @@ var (
 // Retry-After come from the Validator whose middleware handled r (defaults
 // otherwise).
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
-	opts := defaultRenderOptions
+	opts := &defaultRenderOptions
 	if r != nil {
 		if ra, ok := r.Context().Value(contextKey{}).(*requestAuth); ok {
-			opts = ra.render
+			opts = &ra.render
 		}
 	}
+	writeError(w, opts, err)
+}
+
+// writeError is WriteError with the options at hand.
+func writeError(w http.ResponseWriter, opts *renderOptions, err error) {
 	h := w.Header()
 	// Canonical keys assigned directly: Header.Set would canonicalize and
 	// allocate a new slice on every response.
 	h["Content-Type"] = contentTypeJSON
 	h["Cache-Control"] = cacheNoStore
 
-	var grant *missingGrantError
 	switch {
 	case errors.Is(err, ErrMissingHeader):
 		h["Www-Authenticate"] = opts.challengeMissing
@@ -99,6 +103,18 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, ErrUnavailable):
 		h["Retry-After"] = opts.retryAfter
 		write(w, http.StatusServiceUnavailable, bodyUnavailable)
+	default:
+		writeOtherError(w, opts, err)
+	}
+}
+
+// writeOtherError renders the failures that are not 401 or 503: a missing
+// grant (403), anything else (500). It is apart from writeError so that the
+// errors.As target is allocated only here.
+func writeOtherError(w http.ResponseWriter, opts *renderOptions, err error) {
+	h := w.Header()
+	var grant *missingGrantError
+	switch {
 	case errors.As(err, &grant):
 		var msg string
 		switch grant.kind {
