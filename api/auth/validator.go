@@ -35,6 +35,7 @@ type Validator struct {
 	lastKidRefetch    time.Time  // last unknown-kid refetch
 	kidRefetchRunning bool       // an unknown-kid refetch is in flight
 	lastBootstrap     time.Time  // last synchronous load attempt from Validate
+	bootstrapRunning  bool       // a synchronous load attempt is in flight
 	throttledUntil    time.Time  // 429 Retry-After from the key-set endpoint
 	retryAfterValue   string     // Retry-After for 503 responses; set by New, then read-only
 }
@@ -172,29 +173,43 @@ func fetchTimeout(clientTimeout time.Duration) time.Duration {
 
 // bootstrap is Validate's one bounded synchronous attempt to load discovery
 // and keys when nothing was ever loaded. Attempts are shared between
-// concurrent callers and made at most once per RefetchCooldown, so an outage
-// does not turn every request into a provider call.
+// concurrent callers (a caller arriving while one runs waits for it) and
+// made at most once per RefetchCooldown, so an outage does not turn every
+// request into a provider call.
 func (v *Validator) bootstrap(ctx context.Context) *keySet {
 	v.mu.Lock()
-	now := v.cfg.Now()
-	allowed := v.lastBootstrap.IsZero() || now.Sub(v.lastBootstrap) >= v.cfg.RefetchCooldown
-	if allowed {
-		v.lastBootstrap = now
-	}
+	idle := !v.bootstrapRunning && !v.lastBootstrap.IsZero() &&
+		v.cfg.Now().Sub(v.lastBootstrap) < v.cfg.RefetchCooldown
 	v.mu.Unlock()
-	if allowed {
-		ch := v.fetches.DoChan("bootstrap", func() (any, error) {
-			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fetchTimeout(v.cfg.HTTPClient.Timeout))
-			defer cancel()
-			return nil, v.load(fctx, 0)
-		})
-		select {
-		case r := <-ch:
-			if r.Err != nil {
-				v.cfg.Logger.LogAttrs(ctx, warn, "auth: loading keys failed", errAttr(r.Err))
-			}
-		case <-ctx.Done():
+	if idle {
+		return v.keys.Load()
+	}
+	ch := v.fetches.DoChan("bootstrap", func() (any, error) {
+		v.mu.Lock()
+		now := v.cfg.Now()
+		allowed := v.lastBootstrap.IsZero() || now.Sub(v.lastBootstrap) >= v.cfg.RefetchCooldown
+		if allowed {
+			v.lastBootstrap = now
+			v.bootstrapRunning = true
 		}
+		v.mu.Unlock()
+		if !allowed {
+			return nil, nil
+		}
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fetchTimeout(v.cfg.HTTPClient.Timeout))
+		defer cancel()
+		err := v.load(fctx, 0)
+		v.mu.Lock()
+		v.bootstrapRunning = false
+		v.mu.Unlock()
+		return nil, err
+	})
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			v.cfg.Logger.LogAttrs(ctx, warn, "auth: loading keys failed", errAttr(r.Err))
+		}
+	case <-ctx.Done():
 	}
 	return v.keys.Load()
 }
