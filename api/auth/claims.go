@@ -43,6 +43,34 @@ type Claims struct {
 	CurrentTenant string
 	// Tenants is the tenants claim: tenant ID to that tenant's roles and permissions.
 	Tenants map[string]Tenant
+
+	// claimCount is countClaims(Raw)+1 when Validate decoded Raw; 0 when
+	// these Claims were built otherwise.
+	claimCount int
+}
+
+// ClaimCount is the number of claims in Raw, a list-valued claim counting
+// as many as its elements (the claims_count of the Descope example API's
+// /api/me). Validate counts once when it decodes the claims; Claims built
+// otherwise are counted from Raw on each call.
+func (c *Claims) ClaimCount() int {
+	if c.claimCount > 0 {
+		return c.claimCount - 1
+	}
+	return countClaims(c.Raw)
+}
+
+// countClaims counts raw as ClaimCount does.
+func countClaims(raw map[string]any) int {
+	n := 0
+	for _, v := range raw {
+		if list, ok := v.([]any); ok {
+			n += len(list)
+			continue
+		}
+		n++
+	}
+	return n
 }
 
 // Tenant is one entry of the Descope tenants claim.
@@ -202,6 +230,7 @@ func parseClaims(payload []byte) (*Claims, error) {
 			c.Tenants[id] = Tenant{Roles: stringList(tm["roles"]), Permissions: stringList(tm["permissions"])}
 		}
 	}
+	c.claimCount = countClaims(raw) + 1
 	return c, nil
 }
 
