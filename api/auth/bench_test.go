@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -245,18 +246,29 @@ func benchmarkMiddleware(b *testing.B, cfg Config, tokens int) {
 
 // BenchmarkInvalidTokens measures refusals: garbage, a bad signature, and a
 // flood of tokens whose kid is not in the key set (TestUnknownKidFlood
-// checks that the flood fetches at most once per cooldown).
+// checks that the flood fetches at most once per cooldown): one unknown kid
+// repeated, and distinctUnknownKids kids in turn, more than the refusal
+// cache holds, so that every op is a miss.
 func BenchmarkInvalidTokens(b *testing.B) {
 	good := benchTokens(b)[0]
 	dot := strings.LastIndexByte(good, '.')
+	unknown := sign(b, testKeys[1], "unknown", jose.RS256, benchClaims())
+	_, unknownRest, _ := strings.Cut(unknown, ".")
+	const distinctUnknownKids = 4096
+	distinct := make([]string, distinctUnknownKids)
+	for i := range distinct {
+		h, _ := json.Marshal(map[string]string{"alg": "RS256", "kid": fmt.Sprintf("unknown-%04d", i), "typ": "JWT"})
+		distinct[i] = base64.RawURLEncoding.EncodeToString(h) + "." + unknownRest
+	}
 	tests := []struct {
-		name  string
-		token string
+		name   string
+		tokens []string
 	}{
-		{"garbage", "not-a-token"},
-		{"garbage segments", "eyJhbGciOiJSUzI1NiJ9.e30.AAAA"},
-		{"bad signature", good[:dot+1] + strings.Repeat("A", len(good)-dot-1)},
-		{"unknown kid", sign(b, testKeys[1], "unknown", jose.RS256, benchClaims())},
+		{"garbage", []string{"not-a-token"}},
+		{"garbage segments", []string{"eyJhbGciOiJSUzI1NiJ9.e30.AAAA"}},
+		{"bad signature", []string{good[:dot+1] + strings.Repeat("A", len(good)-dot-1)}},
+		{"unknown kid", []string{unknown}},
+		{"unknown kid distinct", distinct},
 	}
 	for _, tt := range tests {
 		b.Run(tt.name, func(b *testing.B) {
@@ -264,16 +276,21 @@ func BenchmarkInvalidTokens(b *testing.B) {
 			h := v.Middleware(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 				b.Error("next handler reached with an invalid token")
 			}))
-			req := httptest.NewRequest(http.MethodGet, "/api/me", nil)
-			req.Header.Set("Authorization", "Bearer "+tt.token)
+			reqs := make([]*http.Request, len(tt.tokens))
+			for i, tok := range tt.tokens {
+				reqs[i] = httptest.NewRequest(http.MethodGet, "/api/me", nil)
+				reqs[i].Header.Set("Authorization", "Bearer "+tok)
+			}
 			w := &benchWriter{header: http.Header{}}
 			b.ReportAllocs()
+			i := 0
 			for b.Loop() {
 				w.reset()
-				h.ServeHTTP(w, req)
+				h.ServeHTTP(w, reqs[i%len(reqs)])
 				if w.status != http.StatusUnauthorized {
 					b.Fatalf("status: got %d, want 401", w.status)
 				}
+				i++
 			}
 		})
 	}
