@@ -3,11 +3,9 @@ package authz_test
 import (
 	"testing"
 
-	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
+	"github.com/descope-harness/harness/suites/internal/harness"
 )
 
 func TestAuthz(t *testing.T) {
-	RegisterFailHandler(Fail)
-	RunSpecs(t, "Authz Suite")
+	harness.RunSuite(t, "Authz Suite")
 }

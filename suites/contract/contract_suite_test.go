@@ -3,11 +3,9 @@ package contract_test
 import (
 	"testing"
 
-	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
+	"github.com/descope-harness/harness/suites/internal/harness"
 )
 
 func TestContract(t *testing.T) {
-	RegisterFailHandler(Fail)
-	RunSpecs(t, "Contract Suite")
+	harness.RunSuite(t, "Contract Suite")
 }

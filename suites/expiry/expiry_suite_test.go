@@ -3,11 +3,9 @@ package expiry_test
 import (
 	"testing"
 
-	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
+	"github.com/descope-harness/harness/suites/internal/harness"
 )
 
 func TestExpiry(t *testing.T) {
-	RegisterFailHandler(Fail)
-	RunSpecs(t, "Expiry Suite")
+	harness.RunSuite(t, "Expiry Suite")
 }

@@ -3,11 +3,9 @@ package faults_test
 import (
 	"testing"
 
-	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
+	"github.com/descope-harness/harness/suites/internal/harness"
 )
 
 func TestFaults(t *testing.T) {
-	RegisterFailHandler(Fail)
-	RunSpecs(t, "Faults Suite")
+	harness.RunSuite(t, "Faults Suite")
 }

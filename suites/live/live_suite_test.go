@@ -3,11 +3,9 @@ package live_test
 import (
 	"testing"
 
-	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
+	"github.com/descope-harness/harness/suites/internal/harness"
 )
 
 func TestLive(t *testing.T) {
-	RegisterFailHandler(Fail)
-	RunSpecs(t, "Live Suite")
+	harness.RunSuite(t, "Live Suite")
 }

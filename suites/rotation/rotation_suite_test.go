@@ -3,11 +3,9 @@ package rotation_test
 import (
 	"testing"
 
-	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
+	"github.com/descope-harness/harness/suites/internal/harness"
 )
 
 func TestRotation(t *testing.T) {
-	RegisterFailHandler(Fail)
-	RunSpecs(t, "Rotation Suite")
+	harness.RunSuite(t, "Rotation Suite")
 }

@@ -3,11 +3,9 @@ package security_test
 import (
 	"testing"
 
-	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
+	"github.com/descope-harness/harness/suites/internal/harness"
 )
 
 func TestSecurity(t *testing.T) {
-	RegisterFailHandler(Fail)
-	RunSpecs(t, "Security Suite")
+	harness.RunSuite(t, "Security Suite")
 }
