@@ -465,8 +465,8 @@ func garbageTokens(context.Context, Env) (string, []string, error) {
 const UnknownKidCount = 64
 
 // unknownKidTokens are RS256 tokens with the mock's issuer and audience and
-// a valid lifetime, signed by fixtures key test-16 (which the mock does not
-// load unless told to) under kids that are not in the mock's key set.
+// a valid lifetime, signed by fixtures key test-16 (never the mock's current
+// key) under kids that are never in the mock's key set.
 func unknownKidTokens(ctx context.Context, env Env) (string, []string, error) {
 	doc, err := mockDiscovery(ctx, env)
 	if err != nil {

@@ -65,7 +65,7 @@ func prepareAPIMe(ctx context.Context, env Env) (Plan, error) {
 		return Plan{}, err
 	}
 	return Plan{
-		Target:   Load{Name: "GET /api/me (one valid token)", Workers: env.Workers, Op: op},
+		Target: Load{Name: "GET /api/me (one valid token)", Workers: env.Workers, Op: op},
 		// The baseline gets the same requests (the bare handler ignores the
 		// token): the ratio is the cost of what the API does with them.
 		Baseline: Load{Name: fmt.Sprintf("bare handler (/api/me body, %d bytes, same requests)", len(body)), Workers: env.Workers, Op: bearerOp(env.Client, bare, []string{token}, http.StatusOK)},

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/descope-harness/harness/fixtures"
 	"github.com/descope-harness/harness/mockidp"
 )
 
@@ -40,7 +41,9 @@ func CheckLoopback(raw string) error {
 // StartMock serves an in-process mockidp (default project, generated keys)
 // on 127.0.0.1:0 and returns its URL and a stop function.
 func StartMock() (base string, s *mockidp.Server, stop func(), err error) {
-	s, err = mockidp.New(mockidp.Config{})
+	// The fixture keys: a generated key would keep generating its pool in
+	// the background while the first scenario runs.
+	s, err = mockidp.New(mockidp.Config{KeyPEM: fixtures.KeyPEMs()})
 	if err != nil {
 		return "", nil, nil, err
 	}

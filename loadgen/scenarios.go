@@ -142,7 +142,7 @@ func ServeBytes(body []byte) (url string, stop func(), err error) {
 		h.Set("Content-Type", "application/json")
 		h.Set("Content-Length", length)
 		_, _ = w.Write(body)
-	})}
+	}), ReadHeaderTimeout: 5 * time.Second} // as the in-process mock and API have
 	go func() { _ = srv.Serve(ln) }()
 	return "http://" + ln.Addr().String() + "/", func() { _ = srv.Close() }, nil
 }
