@@ -20,3 +20,6 @@ func SetChildIdle(d time.Duration) (restore func()) {
 
 // SplitRS256 exposes splitRS256 to the tests.
 var SplitRS256 = splitRS256
+
+// Interleave exposes the alternating turns of Measure.
+var Interleave = interleave

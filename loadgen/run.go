@@ -1,7 +1,7 @@
 // Package loadgen is a bounded loopback load generator for mockidp and the
 // API. A scenario measures one target (an endpoint of the mock, or of the
 // API in-process or as a bin/api child process) beside a baseline measured
-// in the same run (RSA signing for the token endpoint, RS256 verification
+// in the same run, in alternating turns (RSA signing for the token endpoint, RS256 verification
 // for distinct API tokens, a bare net/http handler otherwise), and reports
 // the ratio: per wall-clock second, or per CPU-second when the scenario
 // reads the CPU time of what serves each side (/proc/PID/stat). Child
@@ -104,14 +104,55 @@ func (r Result) CoresUsed() float64 {
 // Run drives load until opts.Duration passes, opts.MaxRequests operations
 // have started, or ctx ends, and reports throughput and latency.
 func Run(ctx context.Context, load Load, opts Options) (Result, error) {
-	if err := opts.Validate(); err != nil {
+	var s series
+	if err := s.run(ctx, load, opts); err != nil {
 		return Result{}, err
 	}
+	return s.result(), nil
+}
+
+// series adds up several runs of one load (the slices of an interleaved
+// measurement) into one Result, percentiles over every latency.
+type series struct {
+	res       Result
+	latencies []time.Duration
+}
+
+// run adds one run of load to the series.
+func (s *series) run(ctx context.Context, load Load, opts Options) error {
+	r, lat, err := runOnce(ctx, load, opts)
+	if err != nil {
+		return err
+	}
+	s.res.Name, s.res.Workers = r.Name, r.Workers
+	s.res.Requests += r.Requests
+	s.res.Errors += r.Errors
+	s.res.Elapsed += r.Elapsed
+	s.res.CPU += r.CPU
+	if s.res.FirstError == nil {
+		s.res.FirstError = r.FirstError
+	}
+	s.latencies = append(s.latencies, lat...)
+	return nil
+}
+
+func (s *series) result() Result {
+	slices.Sort(s.latencies)
+	r := s.res
+	r.P50, r.P99 = percentile(s.latencies, 0.50), percentile(s.latencies, 0.99)
+	return r
+}
+
+// runOnce is Run, also returning every latency.
+func runOnce(ctx context.Context, load Load, opts Options) (Result, []time.Duration, error) {
+	if err := opts.Validate(); err != nil {
+		return Result{}, nil, err
+	}
 	if load.Workers < 1 || load.Workers > MaxWorkers {
-		return Result{}, fmt.Errorf("workers %d: want 1 to %d", load.Workers, MaxWorkers)
+		return Result{}, nil, fmt.Errorf("workers %d: want 1 to %d", load.Workers, MaxWorkers)
 	}
 	if load.Op == nil {
-		return Result{}, errors.New("load has no operation")
+		return Result{}, nil, errors.New("load has no operation")
 	}
 	ctx, cancel := context.WithTimeout(ctx, opts.Duration)
 	defer cancel()
@@ -128,7 +169,7 @@ func Run(ctx context.Context, load Load, opts Options) (Result, error) {
 	if load.CPU != nil {
 		c, err := load.CPU()
 		if err != nil {
-			return Result{}, fmt.Errorf("reading CPU time: %w", err)
+			return Result{}, nil, fmt.Errorf("reading CPU time: %w", err)
 		}
 		cpu0 = c
 	}
@@ -162,24 +203,21 @@ func Run(ctx context.Context, load Load, opts Options) (Result, error) {
 	if load.CPU != nil {
 		c, err := load.CPU()
 		if err != nil {
-			return Result{}, fmt.Errorf("reading CPU time: %w", err)
+			return Result{}, nil, fmt.Errorf("reading CPU time: %w", err)
 		}
 		cpu = c - cpu0
 	}
 
 	all := slices.Concat(latencies...)
-	slices.Sort(all)
 	return Result{
 		Name:       load.Name,
 		Workers:    load.Workers,
 		Requests:   len(all),
 		Errors:     errCount,
 		Elapsed:    elapsed,
-		P50:        percentile(all, 0.50),
-		P99:        percentile(all, 0.99),
 		CPU:        cpu,
 		FirstError: firstErr,
-	}, nil
+	}, all, nil
 }
 
 // percentile of sorted durations (nearest rank); 0 when empty.

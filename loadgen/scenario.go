@@ -159,8 +159,9 @@ func (r Report) MeetsGoal() bool {
 	return true
 }
 
-// Measure prepares a scenario and runs its baseline, then its target, each
-// for opts.
+// Measure prepares a scenario and runs its baseline and its target in
+// alternating turns (see Slices), each side for opts.Duration and at most
+// opts.MaxRequests in all.
 func Measure(ctx context.Context, s Scenario, env Env, opts Options) (Report, error) {
 	if err := opts.Validate(); err != nil {
 		return Report{}, err
@@ -173,17 +174,14 @@ func Measure(ctx context.Context, s Scenario, env Env, opts Options) (Report, er
 		defer plan.Close()
 	}
 	rep := Report{Scenario: s}
-	if rep.Baseline, err = Run(ctx, plan.Baseline, opts); err != nil {
-		return rep, fmt.Errorf("scenario %s baseline: %w", s.Name, err)
-	}
 	var end func(Result) ([]Note, error)
 	if plan.Window != nil {
 		if end, err = plan.Window(); err != nil {
 			return rep, fmt.Errorf("scenario %s: %w", s.Name, err)
 		}
 	}
-	if rep.Target, err = Run(ctx, plan.Target, opts); err != nil {
-		return rep, fmt.Errorf("scenario %s target: %w", s.Name, err)
+	if rep.Baseline, rep.Target, err = interleave(ctx, plan.Baseline, plan.Target, opts); err != nil {
+		return rep, fmt.Errorf("scenario %s %w", s.Name, err)
 	}
 	if end != nil {
 		if rep.Notes, err = end(rep.Target); err != nil {
@@ -198,4 +196,36 @@ func Measure(ctx context.Context, s Scenario, env Env, opts Options) (Report, er
 		rep.Memory = append(rep.Memory, m)
 	}
 	return rep, nil
+}
+
+// Slices is how many turns the baseline and the target each take in
+// Measure. Alternating short turns (baseline, target, baseline, ...) gives
+// both sides the same share of whatever else the machine is doing, which
+// one long run after the other does not: the ratio is far steadier.
+const Slices = 8
+
+// interleave runs baseline and target in Slices alternating turns of
+// opts.Duration/Slices each, each side capped at opts.MaxRequests in all.
+func interleave(ctx context.Context, baseline, target Load, opts Options) (Result, Result, error) {
+	turn := max(opts.Duration/Slices, time.Millisecond)
+	var b, t series
+	for range Slices {
+		for _, side := range []struct {
+			name string
+			load Load
+			s    *series
+		}{{"baseline", baseline, &b}, {"target", target, &t}} {
+			left := opts.MaxRequests - side.s.res.Requests
+			if left <= 0 {
+				continue
+			}
+			if err := side.s.run(ctx, side.load, Options{Duration: turn, MaxRequests: left}); err != nil {
+				return Result{}, Result{}, fmt.Errorf("%s: %w", side.name, err)
+			}
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return b.result(), t.result(), nil
 }
