@@ -1,6 +1,7 @@
 // Command bareserve is the baseline server of loadgen's child-process
 // scenarios: a bare net/http handler answering every request with fixed
-// JSON bytes, in its own process like the server it is compared with.
+// JSON bytes, in its own process and with the same server timeouts as the
+// binaries it is compared with.
 //
 // It reads BARE_ADDR (a loopback host:port) and BARE_BODY (the response
 // body) from the environment and serves until interrupted.
@@ -51,7 +52,11 @@ func run(ctx context.Context, addr string, body []byte) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: Handler(body), ReadHeaderTimeout: 5 * time.Second}
+	// The http.Server timeouts of bin/api's defaults (bin/mockidp's are the
+	// same but for a 30s read timeout): each costs the server a deadline per
+	// request, so the baseline has them too and the ratio compares handlers.
+	srv := &http.Server{Handler: Handler(body), ReadTimeout: 15 * time.Second, ReadHeaderTimeout: 5 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second}
 	go func() {
 		<-ctx.Done()
 		_ = srv.Close()
