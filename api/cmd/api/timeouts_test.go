@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"io"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -21,39 +19,7 @@ func TestAPIReadHeaderTimeoutCutsStalledClients(t *testing.T) {
 	t.Parallel()
 	m := startMock(t)
 	addr := startAPIServing(t, apiEnv(m, map[string]string{"READ_HEADER_TIMEOUT": "300ms"}))
-
-	stalled := servertest.DialRaw(t, addr)
-	if _, err := io.WriteString(stalled, "GET /api/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "); err != nil {
-		t.Fatal(err)
-	}
-	trickle := servertest.DialRaw(t, addr)
-	stop := make(chan struct{})
-	defer close(stop)
-	go func() {
-		line := "GET /health HTTP/1.1\r\nX-Slow: " + strings.Repeat("a", 1000)
-		for i := 0; i < len(line); i++ {
-			select {
-			case <-stop:
-				return
-			case <-time.After(50 * time.Millisecond):
-			}
-			if _, err := trickle.Write([]byte{line[i]}); err != nil {
-				return
-			}
-		}
-	}()
-	for range 5 {
-		resp, err := http.Get("http://" + addr + "/health")
-		if err != nil {
-			t.Fatalf("GET /health beside stalled clients: %v", err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("GET /health beside stalled clients: got %d, want 200", resp.StatusCode)
-		}
-	}
-	servertest.ClosedWithin(t, stalled, 5*time.Second)
-	servertest.ClosedWithin(t, trickle, 5*time.Second)
+	servertest.StalledHeadersAreCut(t, addr, "GET /api/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ", "/health")
 }
 
 // TestAPIWriteTimeoutBoundsSlowResponses: a response held past
@@ -81,28 +47,7 @@ func TestAPIIdleTimeoutClosesKeepAliveConnections(t *testing.T) {
 	t.Parallel()
 	m := startMock(t)
 	addr := startAPIServing(t, apiEnv(m, map[string]string{"IDLE_TIMEOUT": "300ms"}))
-	c := servertest.DialRaw(t, addr)
-	if _, err := io.WriteString(c, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
-		t.Fatal(err)
-	}
-	r := bufio.NewReader(c)
-	resp, err := http.ReadResponse(r, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if resp.Close {
-		t.Fatal("server closed the connection at once; want keep-alive until the idle timeout")
-	}
-	start := time.Now()
-	_ = c.SetReadDeadline(start.Add(5 * time.Second))
-	if _, err := r.ReadByte(); err == nil {
-		t.Fatal("read a byte from an idle connection")
-	}
-	if d := time.Since(start); d < 200*time.Millisecond || d > 5*time.Second {
-		t.Errorf("idle connection closed after %s, want about the 300ms idle timeout", d)
-	}
+	servertest.IdleConnectionClosed(t, addr, "/health", 300*time.Millisecond)
 }
 
 // TestAPIReadTimeoutCutsStalledBodies: a request whose declared body never

@@ -22,43 +22,7 @@ import (
 func TestReadHeaderTimeoutCutsStalledClients(t *testing.T) {
 	t.Parallel()
 	s := startServing(t, "--read-header-timeout", "300ms", "--read-timeout", "5s", "--write-timeout", "5s")
-
-	stalled := servertest.DialRaw(t, s.addr)
-	if _, err := io.WriteString(stalled, "GET /_mock/health HTTP/1.1\r\nHost: x\r\n"); err != nil {
-		t.Fatal(err)
-	}
-	trickle := servertest.DialRaw(t, s.addr)
-	stopTrickle := make(chan struct{})
-	go func() { // one header byte every 50ms, never finishing
-		line := "GET /_mock/health HTTP/1.1\r\nX-Slow: " + strings.Repeat("a", 1000)
-		for i := 0; i < len(line); i++ {
-			select {
-			case <-stopTrickle:
-				return
-			case <-time.After(50 * time.Millisecond):
-			}
-			if _, err := trickle.Write([]byte{line[i]}); err != nil {
-				return
-			}
-		}
-	}()
-	defer close(stopTrickle)
-
-	// Other clients are not held up by the stalled ones.
-	for range 5 {
-		resp, err := http.Get("http://" + s.addr + "/_mock/health")
-		if err != nil {
-			t.Fatalf("GET /_mock/health beside stalled clients: %v", err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("GET /_mock/health beside stalled clients: got %d, want 200", resp.StatusCode)
-		}
-	}
-	// closedWithin fails the test if either is still open after 5s; the
-	// trickle alone would take over 50s to finish its headers.
-	servertest.ClosedWithin(t, stalled, 5*time.Second)
-	servertest.ClosedWithin(t, trickle, 5*time.Second)
+	servertest.StalledHeadersAreCut(t, s.addr, "GET /_mock/health HTTP/1.1\r\nHost: x\r\n", "/_mock/health")
 }
 
 // TestReadTimeoutCutsStalledBodies: a token request whose body never
@@ -117,28 +81,5 @@ func TestWriteTimeoutBoundsSlowResponses(t *testing.T) {
 func TestIdleTimeoutClosesKeepAliveConnections(t *testing.T) {
 	t.Parallel()
 	s := startServing(t, "--idle-timeout", "300ms")
-	c := servertest.DialRaw(t, s.addr)
-	if _, err := io.WriteString(c, "GET /_mock/health HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
-		t.Fatal(err)
-	}
-	r := bufio.NewReader(c)
-	resp, err := http.ReadResponse(r, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if resp.Close {
-		t.Fatal("server closed the connection at once; want keep-alive until the idle timeout")
-	}
-	start := time.Now()
-	_ = c.SetReadDeadline(start.Add(5 * time.Second))
-	_, err = r.ReadByte()
-	elapsed := time.Since(start)
-	if err == nil {
-		t.Fatal("read a byte from an idle connection")
-	}
-	if elapsed < 200*time.Millisecond || elapsed > 5*time.Second {
-		t.Errorf("idle connection closed after %s (%v), want about the 300ms idle timeout", elapsed, err)
-	}
+	servertest.IdleConnectionClosed(t, s.addr, "/_mock/health", 300*time.Millisecond)
 }
