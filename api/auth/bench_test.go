@@ -120,20 +120,7 @@ func BenchmarkValidateDistinct(b *testing.B) {
 // BenchmarkRS256Verify is the baseline of BenchmarkValidateDistinct: SHA-256
 // of the signing input and rsa.VerifyPKCS1v15, nothing else.
 func BenchmarkRS256Verify(b *testing.B) {
-	toks := benchTokens(b)
-	type signed struct {
-		input []byte
-		sig   []byte
-	}
-	inputs := make([]signed, len(toks))
-	for i, tok := range toks {
-		dot := strings.LastIndexByte(tok, '.')
-		sig, err := base64.RawURLEncoding.DecodeString(tok[dot+1:])
-		if err != nil {
-			b.Fatal(err)
-		}
-		inputs[i] = signed{input: []byte(tok[:dot]), sig: sig}
-	}
+	inputs := signedInputs(b, benchTokens(b))
 	pub := &testKeys[0].PublicKey
 	b.ReportAllocs()
 	i := 0
@@ -162,16 +149,7 @@ func BenchmarkDistinctVsRS256(b *testing.B) {
 	toks := benchTokens(b)
 	v := newBenchValidator(b, benchDistinctConfig())
 	pub := &testKeys[0].PublicKey
-	type signed struct{ input, sig []byte }
-	raw := make([]signed, len(toks))
-	for i, tok := range toks {
-		dot := strings.LastIndexByte(tok, '.')
-		sig, err := base64.RawURLEncoding.DecodeString(tok[dot+1:])
-		if err != nil {
-			b.Fatal(err)
-		}
-		raw[i] = signed{input: []byte(tok[:dot]), sig: sig}
-	}
+	raw := signedInputs(b, toks)
 	const distinctSamples = 1 << 16
 	rawSamples := make([]time.Duration, 0, distinctSamples)
 	validateSamples := make([]time.Duration, 0, distinctSamples)
@@ -204,14 +182,29 @@ func BenchmarkDistinctVsRS256(b *testing.B) {
 	b.ReportMetric(float64(median(rawSamples))/float64(median(validateSamples)), "validate-vs-raw-p50")
 }
 
+// signed is a token's signing input and decoded signature.
+type signed struct{ input, sig []byte }
+
+// signedInputs splits each token into what a raw RS256 check verifies.
+func signedInputs(b *testing.B, toks []string) []signed {
+	b.Helper()
+	out := make([]signed, len(toks))
+	for i, tok := range toks {
+		dot := strings.LastIndexByte(tok, '.')
+		sig, err := base64.RawURLEncoding.DecodeString(tok[dot+1:])
+		if err != nil {
+			b.Fatal(err)
+		}
+		out[i] = signed{input: []byte(tok[:dot]), sig: sig}
+	}
+	return out
+}
+
 // median returns the median of d, sorting it.
 func median(d []time.Duration) time.Duration {
 	slices.Sort(d)
 	return d[len(d)/2]
 }
-
-// BenchmarkMiddleware is BenchmarkMiddlewareRepeated under its old name.
-func BenchmarkMiddleware(b *testing.B) { benchmarkMiddleware(b, Config{}, 1) }
 
 // BenchmarkMiddlewareRepeated is one token through Middleware and RequireRole.
 func BenchmarkMiddlewareRepeated(b *testing.B) { benchmarkMiddleware(b, Config{}, 1) }
@@ -226,9 +219,16 @@ func benchmarkMiddleware(b *testing.B, cfg Config, tokens int) {
 	h := v.Middleware(RequireRole("admin")(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 	})))
-	reqs := make([]*http.Request, tokens)
-	for i, tok := range benchTokens(b)[:tokens] {
-		reqs[i] = httptest.NewRequest(http.MethodGet, "/api/admin/stats", nil)
+	serveLoop(b, h, "/api/admin/stats", benchTokens(b)[:tokens], http.StatusNoContent)
+}
+
+// serveLoop sends h a GET of path with each token in turn until the
+// benchmark ends, failing on any status but want.
+func serveLoop(b *testing.B, h http.Handler, path string, tokens []string, want int) {
+	b.Helper()
+	reqs := make([]*http.Request, len(tokens))
+	for i, tok := range tokens {
+		reqs[i] = httptest.NewRequest(http.MethodGet, path, nil)
 		reqs[i].Header.Set("Authorization", "Bearer "+tok)
 	}
 	w := &benchWriter{header: http.Header{}}
@@ -237,8 +237,8 @@ func benchmarkMiddleware(b *testing.B, cfg Config, tokens int) {
 	for b.Loop() {
 		w.reset()
 		h.ServeHTTP(w, reqs[i%len(reqs)])
-		if w.status != http.StatusNoContent {
-			b.Fatalf("status: got %d, want 204", w.status)
+		if w.status != want {
+			b.Fatalf("status: got %d, want %d", w.status, want)
 		}
 		i++
 	}
@@ -276,22 +276,7 @@ func BenchmarkInvalidTokens(b *testing.B) {
 			h := v.Middleware(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 				b.Error("next handler reached with an invalid token")
 			}))
-			reqs := make([]*http.Request, len(tt.tokens))
-			for i, tok := range tt.tokens {
-				reqs[i] = httptest.NewRequest(http.MethodGet, "/api/me", nil)
-				reqs[i].Header.Set("Authorization", "Bearer "+tok)
-			}
-			w := &benchWriter{header: http.Header{}}
-			b.ReportAllocs()
-			i := 0
-			for b.Loop() {
-				w.reset()
-				h.ServeHTTP(w, reqs[i%len(reqs)])
-				if w.status != http.StatusUnauthorized {
-					b.Fatalf("status: got %d, want 401", w.status)
-				}
-				i++
-			}
+			serveLoop(b, h, "/api/me", tt.tokens, http.StatusUnauthorized)
 		})
 	}
 }
