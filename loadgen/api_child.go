@@ -7,10 +7,8 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -472,11 +470,8 @@ func unknownKidTokens(ctx context.Context, env Env) (string, []string, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	pems := fixtures.KeyPEMs()
-	key, err := parseRSAKey(pems[len(pems)-1])
-	if err != nil {
-		return "", nil, err
-	}
+	all := fixtures.PrivateKeys()
+	key := all[len(all)-1]
 	now := time.Now()
 	tokens := make([]string, UnknownKidCount)
 	for i := range tokens {
@@ -503,25 +498,6 @@ func SignRS256(key *rsa.PrivateKey, kid string, claims any) (string, error) {
 		return "", err
 	}
 	return input + "." + base64.RawURLEncoding.EncodeToString(sig), nil
-}
-
-func parseRSAKey(pemBytes []byte) (*rsa.PrivateKey, error) {
-	block, _ := pem.Decode(pemBytes)
-	if block == nil {
-		return nil, errors.New("fixtures key: no PEM block")
-	}
-	if k, err := x509.ParsePKCS1PrivateKey(block.Bytes); err == nil {
-		return k, nil
-	}
-	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	if err != nil {
-		return nil, fmt.Errorf("fixtures key: %w", err)
-	}
-	rk, ok := k.(*rsa.PrivateKey)
-	if !ok {
-		return nil, fmt.Errorf("fixtures key: %T, want RSA", k)
-	}
-	return rk, nil
 }
 
 // FetchAllowance is the most key-set fetches a refetch cooldown permits in a

@@ -2,9 +2,6 @@ package loadgen_test
 
 import (
 	"context"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"strings"
 	"testing"
 	"time"
@@ -220,12 +217,7 @@ func TestChildEnv(t *testing.T) {
 // SplitRS256 gives back its signing input, signature and kid.
 func TestSignRS256(t *testing.T) {
 	t.Parallel()
-	block, _ := pem.Decode(fixtures.KeyPEMs()[0])
-	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key := k.(*rsa.PrivateKey)
+	key := fixtures.PrivateKeys()[0]
 	token, err := loadgen.SignRS256(key, "kid-1", map[string]any{"sub": "x"})
 	if err != nil {
 		t.Fatal(err)

@@ -4,10 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -36,14 +34,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	for i, p := range fixtures.KeyPEMs() {
-		k, err := parseKey(p)
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "fixture key %d: %v\n", i+1, err)
-			os.Exit(2)
-		}
-		testKeys = append(testKeys, k)
-	}
+	testKeys = fixtures.PrivateKeys()
 	if len(testKeys) < 4 {
 		fmt.Fprintf(os.Stderr, "got %d fixture keys, want at least 4\n", len(testKeys))
 		os.Exit(2)
@@ -54,25 +45,6 @@ func TestMain(m *testing.M) {
 		os.Exit(2)
 	}
 	os.Exit(m.Run())
-}
-
-func parseKey(p []byte) (*rsa.PrivateKey, error) {
-	block, _ := pem.Decode(p)
-	if block == nil {
-		return nil, fmt.Errorf("no PEM block")
-	}
-	if k, err := x509.ParsePKCS1PrivateKey(block.Bytes); err == nil {
-		return k, nil
-	}
-	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	if err != nil {
-		return nil, err
-	}
-	rk, ok := k.(*rsa.PrivateKey)
-	if !ok {
-		return nil, fmt.Errorf("not an RSA key: %T", k)
-	}
-	return rk, nil
 }
 
 // jwk describes one key served by the fake provider.

@@ -5,10 +5,8 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -176,21 +174,7 @@ func (p *fuzzProvider) validToken(tb testing.TB) string {
 
 func fuzzKey(tb testing.TB) *rsa.PrivateKey {
 	tb.Helper()
-	block, _ := pem.Decode(fixtures.KeyPEMs()[0])
-	if block == nil {
-		tb.Fatal("fixture key: no PEM block")
-	}
-	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	if err != nil {
-		if k, err = x509.ParsePKCS1PrivateKey(block.Bytes); err != nil {
-			tb.Fatalf("fixture key: %v", err)
-		}
-	}
-	rk, ok := k.(*rsa.PrivateKey)
-	if !ok {
-		tb.Fatalf("fixture key: got %T, want *rsa.PrivateKey", k)
-	}
-	return rk
+	return fixtures.PrivateKeys()[0]
 }
 
 // checkAuthError fails unless err is one of the package's sentinel errors.

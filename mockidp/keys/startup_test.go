@@ -2,13 +2,12 @@ package keys_test
 
 import (
 	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"runtime"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
 
+	"github.com/descope-harness/harness/fixtures"
 	"github.com/descope-harness/harness/mockidp/keys"
 )
 
@@ -98,23 +97,5 @@ func TestCloseWhileThePoolWaitsForTheLoser(t *testing.T) {
 // parsedKeys parses the first n fixture keys.
 func parsedKeys(t *testing.T, n int) []*rsa.PrivateKey {
 	t.Helper()
-	var out []*rsa.PrivateKey
-	for _, b := range pems(t, n) {
-		block, _ := pem.Decode(b)
-		if block == nil {
-			t.Fatal("fixture key is not PEM")
-		}
-		var k any
-		var err error
-		if block.Type == "RSA PRIVATE KEY" {
-			k, err = x509.ParsePKCS1PrivateKey(block.Bytes)
-		} else {
-			k, err = x509.ParsePKCS8PrivateKey(block.Bytes)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, k.(*rsa.PrivateKey))
-	}
-	return out
+	return fixtures.PrivateKeys()[:n]
 }
