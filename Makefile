@@ -82,13 +82,9 @@ load: ## Loopback load on the mock (token, key set, discovery) and the API (GET 
 	$(GO) run ./loadgen/cmd/loadgen -scenario api-me-child,api-me-distinct,api-invalid-garbage,api-invalid-kid -duration $(LOADTIME)
 
 FUZZTIME ?= 10s
-FUZZ_PKGS = $(shell grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u)
 .PHONY: fuzz
-fuzz: ## Run every fuzz target (every func Fuzz* in the module) for FUZZTIME each
-	@set -e; for p in $(FUZZ_PKGS); do \
-	  for t in $$($(GO) test -list '^Fuzz' $$p | grep '^Fuzz'); do \
-	    echo "== $$p $$t"; \
-	    $(GO) test -run='^$$' -fuzz="^$$t\$$" -fuzztime=$(FUZZTIME) -parallel=1 $$p; done; done
+fuzz: ## Run every fuzz target (every func Fuzz* in the module) for FUZZTIME each; see scripts/fuzz.sh
+	@GO='$(GO)' FUZZTIME='$(FUZZTIME)' ./scripts/fuzz.sh
 
 SOAKTIME ?= 60s
 .PHONY: soak
