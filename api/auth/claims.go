@@ -75,7 +75,9 @@ func countClaims(raw map[string]any) int {
 
 // Tenant is one entry of the Descope tenants claim.
 type Tenant struct {
-	Roles       []string
+	// Roles is the tenant's roles list (a list, or a string split on spaces or commas).
+	Roles []string
+	// Permissions is the tenant's permissions list (a list, or a string split on spaces or commas).
 	Permissions []string
 }
 

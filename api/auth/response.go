@@ -43,6 +43,7 @@ func headerValue(v string) []string { return []string{v}[:1:1] }
 var (
 	contentTypeJSON = headerValue("application/json")
 	cacheNoStore    = headerValue("no-store")
+	noSniff         = headerValue("nosniff")
 )
 
 // Fixed response bodies, encoded once.
@@ -65,7 +66,8 @@ var (
 //     a missing scope adds error="insufficient_scope"
 //   - anything else: 500 {"detail":"Internal server error"}
 //
-// Every body is JSON with Cache-Control: no-store. The realm, detail mode and
+// Every body is JSON with Cache-Control: no-store and
+// X-Content-Type-Options: nosniff. The realm, detail mode and
 // Retry-After come from the Validator whose middleware handled r (defaults
 // otherwise).
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
@@ -85,6 +87,7 @@ func writeError(w http.ResponseWriter, opts *renderOptions, err error) {
 	// allocate a new slice on every response.
 	h["Content-Type"] = contentTypeJSON
 	h["Cache-Control"] = cacheNoStore
+	h["X-Content-Type-Options"] = noSniff
 
 	switch {
 	case errors.Is(err, ErrMissingHeader):
