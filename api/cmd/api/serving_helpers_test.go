@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"testing"
-	"time"
 
 	"github.com/descope-harness/harness/internal/servertest"
 	"github.com/descope-harness/harness/mockidp"
@@ -21,35 +20,13 @@ func apiEnv(m *mockidptest.Mock, extra map[string]string) map[string]string {
 	return vars
 }
 
-// startAPIServing runs serve with vars in the background, waits until it
-// listens and its keys are loaded, and returns its address (host:port).
+// startAPIServing runs serve with vars in the background until the test
+// ends, and returns the address (host:port) of its "api listening" line.
 func startAPIServing(t *testing.T, vars map[string]string) string {
 	t.Helper()
-	ctx, cancel := context.WithCancel(t.Context())
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		err := run(ctx, nil, func(k string) string { return vars[k] }, pw)
-		pw.Close()
-		done <- err
-	}()
-	addrc := make(chan string, 1)
-	go servertest.ScanListening(pr, "api listening", addrc)
-	var addr string
-	select {
-	case addr = <-addrc:
-	case err := <-done:
-		cancel()
-		t.Fatalf("run returned before listening: %v", err)
-	case <-time.After(20 * time.Second):
-		cancel()
-		t.Fatal("no \"api listening\" line within 20s")
-	}
-	t.Cleanup(func() {
-		cancel()
-		<-done
+	return servertest.ServeInBackground(t, "api listening", func(ctx context.Context, logs io.Writer) error {
+		return run(ctx, nil, func(k string) string { return vars[k] }, logs)
 	})
-	return addr
 }
 
 // startMock serves a mock issuer for the API under test.

@@ -21,16 +21,16 @@ import (
 // meanwhile other clients are served.
 func TestReadHeaderTimeoutCutsStalledClients(t *testing.T) {
 	t.Parallel()
-	s := startServing(t, "--read-header-timeout", "300ms", "--read-timeout", "5s", "--write-timeout", "5s")
-	servertest.StalledHeadersAreCut(t, s.addr, "GET /_mock/health HTTP/1.1\r\nHost: x\r\n", "/_mock/health")
+	addr := startServing(t, "--read-header-timeout", "300ms", "--read-timeout", "5s", "--write-timeout", "5s")
+	servertest.StalledHeadersAreCut(t, addr, "GET /_mock/health HTTP/1.1\r\nHost: x\r\n", "/_mock/health")
 }
 
 // TestReadTimeoutCutsStalledBodies: a token request whose body never
 // arrives is answered or cut at the read timeout, not held open.
 func TestReadTimeoutCutsStalledBodies(t *testing.T) {
 	t.Parallel()
-	s := startServing(t, "--read-header-timeout", "2s", "--read-timeout", "400ms", "--write-timeout", "5s")
-	c := servertest.DialRaw(t, s.addr)
+	addr := startServing(t, "--read-header-timeout", "2s", "--read-timeout", "400ms", "--write-timeout", "5s")
+	c := servertest.DialRaw(t, addr)
 	start := time.Now()
 	req := "POST /oauth2/v1/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type="
 	if _, err := io.WriteString(c, req); err != nil {
@@ -54,8 +54,8 @@ func TestReadTimeoutCutsStalledBodies(t *testing.T) {
 // past the write timeout never reaches the client.
 func TestWriteTimeoutBoundsSlowResponses(t *testing.T) {
 	t.Parallel()
-	s := startServing(t, "--write-timeout", "300ms")
-	base := "http://" + s.addr
+	addr := startServing(t, "--write-timeout", "300ms")
+	base := "http://" + addr
 	resp, err := http.Post(base+"/_mock/faults", "application/json", strings.NewReader(`{"endpoint":"license","latency":"800ms","count":1}`))
 	if err != nil {
 		t.Fatal(err)
@@ -80,6 +80,6 @@ func TestWriteTimeoutBoundsSlowResponses(t *testing.T) {
 // is closed at the idle timeout.
 func TestIdleTimeoutClosesKeepAliveConnections(t *testing.T) {
 	t.Parallel()
-	s := startServing(t, "--idle-timeout", "300ms")
-	servertest.IdleConnectionClosed(t, s.addr, "/_mock/health", 300*time.Millisecond)
+	addr := startServing(t, "--idle-timeout", "300ms")
+	servertest.IdleConnectionClosed(t, addr, "/_mock/health", 300*time.Millisecond)
 }
