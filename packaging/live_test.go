@@ -1,0 +1,61 @@
+package packaging
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestComposeLiveServiceWithoutCredentials runs the live service's command
+// (its image's ENTRYPOINT, go tool ginkgo, plus the compose command) from
+// the module root with the service's environment and no credentials, as
+// `make compose-live` runs it for a user who has not filled in .env yet:
+// every live spec is skipped with a message and the run passes. Each suite
+// fails when its label filter leaves it no spec (harness.RunSuite sets
+// fail-on-empty), so a command that runs suites without live specs fails
+// here instead of in the user's container.
+func TestComposeLiveServiceWithoutCredentials(t *testing.T) {
+	t.Parallel()
+	f := loadCompose(t)
+	svc, ok := f.Services["live"]
+	if !ok {
+		t.Fatal("docker-compose.yml has no live service")
+	}
+	if !strings.Contains(strings.Join(svc.Command, " "), "--label-filter=live") {
+		t.Fatalf("live service command %q does not select the live label", svc.Command)
+	}
+	df := loadDockerfile(t, svc.Build.Dockerfile)
+	stage := df.stage(svc.Build.Target)
+	if stage == nil {
+		t.Fatalf("%s has no stage %q", svc.Build.Dockerfile, svc.Build.Target)
+	}
+	argv := append(append(df.entrypointOf(stage), "--no-color"), svc.Command...)
+	// The toolchain's settings come from this process; every HARNESS_* and
+	// DESCOPE_* from the compose file only (its defaults: all empty).
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "HARNESS_") && !strings.HasPrefix(kv, "DESCOPE_") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, envList(containerEnv(t, svc))...)
+	// Hang guard only: compiling and running the suites takes seconds.
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Minute)
+	defer cancel()
+	out, code, err := runCommand(ctx, repoRoot, env, argv...)
+	if err != nil || code != 0 {
+		t.Fatalf("%s: exit %d (%v), want 0 (live specs skipped without credentials):\n%s", strings.Join(argv, " "), code, err, lastLines(out, 30))
+	}
+	if !strings.Contains(out, "SUCCESS!") || !strings.Contains(out, "Skipped") {
+		t.Errorf("%s: want a passing run with the live specs skipped:\n%s", strings.Join(argv, " "), lastLines(out, 30))
+	}
+	// The README promises the skip message names what is missing; without
+	// -v ginkgo prints only an S per spec.
+	for _, name := range []string{"DESCOPE_PROJECT_ID", "DESCOPE_CLIENT_ID", "DESCOPE_CLIENT_SECRET"} {
+		if !strings.Contains(out, name) {
+			t.Errorf("%s: the output does not name the missing %s:\n%s", strings.Join(argv, " "), name, lastLines(out, 30))
+		}
+	}
+}
