@@ -18,7 +18,8 @@ import (
 type config struct {
 	// ProjectID - DESCOPE_PROJECT_ID (required unless DISCOVERY_URL and AUDIENCE are both set).
 	ProjectID string
-	// DiscoveryURL - DISCOVERY_URL (default https://api.descope.com/{DESCOPE_PROJECT_ID}/.well-known/openid-configuration).
+	// DiscoveryURL - DISCOVERY_URL (default https://api.descope.com/{DESCOPE_PROJECT_ID}/.well-known/openid-configuration;
+	// https unless the host is loopback or ALLOW_INSECURE_DISCOVERY is set).
 	DiscoveryURL string
 	// Audience - AUDIENCE (default the project ID) - a value the token's aud must contain.
 	Audience string
@@ -27,9 +28,9 @@ type config struct {
 	// Port - PORT (default 8000; 0 picks a free port) - listen port.
 	Port int
 
-	// Leeway - LEEWAY (default 5s; 0 disables) - accepted clock skew for exp and nbf.
+	// Leeway - LEEWAY (default 5s; 0 disables; at most 5m) - accepted clock skew for exp and nbf.
 	Leeway time.Duration
-	// JWKSCacheTTL - JWKS_CACHE_TTL (default 1h) - key-set lifetime when the provider sends no max-age.
+	// JWKSCacheTTL - JWKS_CACHE_TTL (default 1h, clamped to [JWKS_MIN_TTL, JWKS_MAX_TTL]; a value set outside them is refused) - key-set lifetime when the provider sends no max-age.
 	JWKSCacheTTL time.Duration
 	// JWKSMinTTL - JWKS_MIN_TTL (default 60s) - lower clamp of the key-set lifetime.
 	JWKSMinTTL time.Duration
@@ -67,6 +68,20 @@ type config struct {
 	MaxHeaderBytes int
 	// ShutdownTimeout - SHUTDOWN_TIMEOUT (default 15s) - how long graceful shutdown waits for requests in flight.
 	ShutdownTimeout time.Duration
+}
+
+// maxLeeway bounds LEEWAY: the leeway is how long after exp a token is
+// still accepted, meant for clock skew (Descope's SDKs use 5s), not minutes.
+const maxLeeway = 5 * time.Minute
+
+// isLoopback reports whether host is localhost, 127.0.0.0/8 or ::1: the
+// hosts api/auth accepts plain http discovery from.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // maxVerifiedCacheSize bounds VERIFIED_CACHE_SIZE: ten million verified
@@ -128,9 +143,16 @@ func loadConfig(getenv func(string) string) (config, error) {
 		cfg.Audience = cfg.ProjectID
 	}
 	if cfg.DiscoveryURL != "" {
-		if u, err := url.Parse(cfg.DiscoveryURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		u, err := url.Parse(cfg.DiscoveryURL)
+		switch {
+		case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
 			p.fail("DISCOVERY_URL", fmt.Sprintf("%q is not an absolute http(s) URL", cfg.DiscoveryURL))
+		case u.Scheme == "http" && !cfg.AllowInsecureDiscovery && !isLoopback(u.Hostname()):
+			p.fail("DISCOVERY_URL", fmt.Sprintf("%q uses plain http to a non-loopback host (use https, or set ALLOW_INSECURE_DISCOVERY=true)", cfg.DiscoveryURL))
 		}
+	}
+	if cfg.Leeway > maxLeeway {
+		p.fail("LEEWAY", fmt.Sprintf("%s is more than %s: expired tokens would be accepted that long", cfg.Leeway, maxLeeway))
 	}
 	for _, iss := range cfg.ExtraIssuers {
 		if strings.ContainsAny(iss, " \t") {
@@ -145,6 +167,10 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if cfg.JWKSMinTTL > cfg.JWKSMaxTTL {
 		p.fail("JWKS_MIN_TTL", fmt.Sprintf("%s is greater than JWKS_MAX_TTL %s", cfg.JWKSMinTTL, cfg.JWKSMaxTTL))
+	} else if _, set := p.raw("JWKS_CACHE_TTL"); set && (cfg.JWKSCacheTTL < cfg.JWKSMinTTL || cfg.JWKSCacheTTL > cfg.JWKSMaxTTL) {
+		// The validator would clamp it silently: say so instead. (The
+		// default is clamped quietly: JWKS_MIN_TTL=2h alone means 2h.)
+		p.fail("JWKS_CACHE_TTL", fmt.Sprintf("%s is outside [JWKS_MIN_TTL %s, JWKS_MAX_TTL %s]", cfg.JWKSCacheTTL, cfg.JWKSMinTTL, cfg.JWKSMaxTTL))
 	}
 	return cfg, errors.Join(p.errs...)
 }

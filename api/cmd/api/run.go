@@ -70,24 +70,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	validator, err := auth.New(auth.Config{
-		DiscoveryURL:      cfg.DiscoveryURL,
-		Audience:          cfg.Audience,
-		ExtraIssuers:      cfg.ExtraIssuers,
-		Leeway:            cfg.Leeway,
-		NoLeeway:          cfg.Leeway == 0,
-		CacheTTL:          cfg.JWKSCacheTTL,
-		MinCacheTTL:       cfg.JWKSMinTTL,
-		MaxCacheTTL:       cfg.JWKSMaxTTL,
-		RefetchCooldown:   cfg.JWKSRefetchCooldown,
-		DiscoveryRetries:  retries(cfg.DiscoveryRetries),
-		HTTPClient:        &http.Client{Timeout: cfg.ProviderTimeout},
-		AllowInsecureHTTP: cfg.AllowInsecureDiscovery,
-		Logger:            logger,
-		ErrorDetail:       cfg.AuthErrorDetail,
-		Metrics:           auth.NewMetrics(registry),
-		VerifiedCacheSize: validatorCacheSize(cfg.VerifiedCacheSize),
-	})
+	validator, err := auth.New(cfg.authConfig(logger, auth.NewMetrics(registry)))
 	if err != nil {
 		return fmt.Errorf("token validation: %w", err)
 	}
@@ -146,6 +129,28 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	}
 	logger.Info("api stopped")
 	return nil
+}
+
+// authConfig is the validator's configuration.
+func (cfg config) authConfig(logger *slog.Logger, metrics *auth.Metrics) auth.Config {
+	return auth.Config{
+		DiscoveryURL:      cfg.DiscoveryURL,
+		Audience:          cfg.Audience,
+		ExtraIssuers:      cfg.ExtraIssuers,
+		Leeway:            cfg.Leeway,
+		NoLeeway:          cfg.Leeway == 0,
+		CacheTTL:          cfg.JWKSCacheTTL,
+		MinCacheTTL:       cfg.JWKSMinTTL,
+		MaxCacheTTL:       cfg.JWKSMaxTTL,
+		RefetchCooldown:   cfg.JWKSRefetchCooldown,
+		DiscoveryRetries:  retries(cfg.DiscoveryRetries),
+		HTTPClient:        &http.Client{Timeout: cfg.ProviderTimeout},
+		AllowInsecureHTTP: cfg.AllowInsecureDiscovery,
+		Logger:            logger,
+		ErrorDetail:       cfg.AuthErrorDetail,
+		Metrics:           metrics,
+		VerifiedCacheSize: validatorCacheSize(cfg.VerifiedCacheSize),
+	}
 }
 
 // retries maps our "0 means none" to auth's "negative means none".
