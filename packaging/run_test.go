@@ -3,6 +3,7 @@ package packaging
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -71,24 +72,59 @@ func TestRunScript(t *testing.T) {
 	if _, err := exec.LookPath("curl"); err != nil {
 		t.Skip("curl is not installed: the printed commands use it")
 	}
+	ctrlC := func(pid int) error { return syscall.Kill(-pid, syscall.SIGINT) }
 	tests := []struct {
-		name string
-		stop func(scriptPID int) error
+		name    string
+		project func(t *testing.T) string // MOCKIDP_PROJECT, "" for the embedded one
+		stop    func(scriptPID int) error
 	}{
-		{name: "Ctrl-C", stop: func(pid int) error { return syscall.Kill(-pid, syscall.SIGINT) }},
+		{name: "Ctrl-C", stop: ctrlC},
 		{name: "SIGTERM to the script only", stop: func(pid int) error { return syscall.Kill(pid, syscall.SIGTERM) }},
+		// Tokens of an "apps" project carry {base}/v1/apps/{pid}: the API
+		// must discover that document, not the project one.
+		{name: "project with issuer_form apps", project: issuerFormProject("apps"), stop: ctrlC},
+		// Tokens carry the bare project ID, which no discovery document names.
+		{name: "project with issuer_form project", project: issuerFormProject("project"), stop: ctrlC},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			testRunScript(t, tc.stop)
+			var project string
+			if tc.project != nil {
+				project = tc.project(t)
+			}
+			testRunScript(t, project, tc.stop)
 		})
 	}
 }
 
-func testRunScript(t *testing.T, stop func(scriptPID int) error) {
+// issuerFormProject writes the fixture project with another issuer_form.
+func issuerFormProject(form string) func(t *testing.T) string {
+	return func(t *testing.T) string {
+		t.Helper()
+		raw, err := os.ReadFile(filepath.Join(repoRoot, "fixtures", "project.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		re := regexp.MustCompile(`(?m)^issuer_form: *url$`)
+		if !re.Match(raw) {
+			t.Fatal("fixtures/project.yaml has no 'issuer_form: url' line to replace")
+		}
+		path := filepath.Join(t.TempDir(), "project.yaml")
+		if err := os.WriteFile(path, re.ReplaceAll(raw, []byte("issuer_form: "+form)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+}
+
+func testRunScript(t *testing.T, project string, stop func(scriptPID int) error) {
 	mockPort, apiPort := freePort(t), freePort(t)
-	cmd, lines, stderr := runScript(t, "MOCKIDP_PORT="+itoa(mockPort), "API_PORT="+itoa(apiPort))
+	settings := []string{"MOCKIDP_PORT=" + itoa(mockPort), "API_PORT=" + itoa(apiPort)}
+	if project != "" {
+		settings = append(settings, "MOCKIDP_PROJECT="+project)
+	}
+	cmd, lines, stderr := runScript(t, settings...)
 
 	pids := map[string]int{}
 	var commands, output []string
@@ -153,6 +189,7 @@ func testRunScript(t *testing.T, stop func(scriptPID int) error) {
 	if !shortcut {
 		t.Errorf("run.sh printed no mockidp token shortcut; printed: %q", commands)
 	}
+	checkAccessKeyAccepted(t, "http://127.0.0.1:"+itoa(mockPort), "http://127.0.0.1:"+itoa(apiPort))
 
 	if err := stop(cmd.Process.Pid); err != nil {
 		t.Fatalf("stopping run.sh: %v", err)
@@ -183,6 +220,27 @@ func testRunScript(t *testing.T, stop func(scriptPID int) error) {
 			conn.Close()
 			t.Errorf("port %d still accepts connections after run.sh stopped", port)
 		}
+	}
+}
+
+// checkAccessKeyAccepted exchanges the fixture access key, as the README's
+// quick start tells, and calls /api/me with the session token: make run's
+// API must accept it although its issuer is the inbound-app form.
+func checkAccessKeyAccepted(t *testing.T, mockURL, apiURL string) {
+	t.Helper()
+	projectID := fixtureProjectID(t)
+	status, body := call(t, http.MethodPost, mockURL+"/v1/auth/accesskey/exchange", "Bearer "+projectID+":mock-access-key-secret", "application/json", "{}")
+	if status != http.StatusOK {
+		t.Fatalf("access-key exchange: %d %s, want 200", status, body)
+	}
+	var exchanged struct {
+		SessionJWT string `json:"sessionJwt"`
+	}
+	if err := json.Unmarshal([]byte(body), &exchanged); err != nil || exchanged.SessionJWT == "" {
+		t.Fatalf("access-key exchange answered %s: no sessionJwt (%v)", body, err)
+	}
+	if status, body := call(t, http.MethodGet, apiURL+"/api/me", "Bearer "+exchanged.SessionJWT, "", ""); status != http.StatusOK || !strings.Contains(body, `"authenticated":true`) {
+		t.Errorf("GET /api/me with the access key's session token (iss %v): %d %s, want 200", jwtPart(t, exchanged.SessionJWT, 1)["iss"], status, body)
 	}
 }
 
@@ -240,6 +298,8 @@ func TestRunScriptRefusals(t *testing.T) {
 			want: "port 'http' is not a number"},
 		{name: "project file missing", settings: []string{"MOCKIDP_PORT=" + itoa(free), "API_PORT=" + itoa(freePort(t)), "MOCKIDP_PROJECT=no-such-file.yaml"},
 			want: "MOCKIDP_PROJECT: cannot read 'no-such-file.yaml'"},
+		{name: "unknown issuer form", settings: []string{"MOCKIDP_PORT=" + itoa(free), "API_PORT=" + itoa(freePort(t)), "MOCKIDP_PROJECT=" + issuerFormProject("bogus")(t)},
+			want: "issuer_form 'bogus'"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

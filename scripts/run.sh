@@ -44,15 +44,30 @@ for pair in "MOCKIDP_PORT:$MOCKIDP_PORT" "API_PORT:$API_PORT"; do
   fi
 done
 
-# The API's discovery URL names the project: read its ID from the project file.
+# The API's discovery URL names the project, and the issuer its tokens carry
+# depends on the project's issuer_form: read both from the project file.
 project_id="$DEFAULT_PROJECT_ID"
+issuer_form=url
 if [[ -n "$MOCKIDP_PROJECT" ]]; then
   [[ -r "$MOCKIDP_PROJECT" ]] || die "MOCKIDP_PROJECT: cannot read '$MOCKIDP_PROJECT'"
   project_id="$(sed -nE 's/^project_id:[[:space:]]*["'"'"']?([A-Za-z0-9]+).*/\1/p' "$MOCKIDP_PROJECT" | head -n1)"
   [[ -n "$project_id" ]] || die "MOCKIDP_PROJECT: no 'project_id:' line in '$MOCKIDP_PROJECT'"
+  form="$(sed -nE 's/^issuer_form:[[:space:]]*["'"'"']?([a-z]+).*/\1/p' "$MOCKIDP_PROJECT" | head -n1)"
+  issuer_form="${form:-url}"
 fi
 
 mock_url="http://127.0.0.1:$MOCKIDP_PORT"
+# The API trusts the discovery document whose issuer the client-credentials
+# tokens carry, and also the inbound-app issuer ({base}/v1/apps/{pid}) that
+# access-key session tokens always carry, so every token the mock issues here
+# is accepted (the compose API and the suites' API accept only the first).
+apps_issuer="$mock_url/v1/apps/$project_id"
+case "$issuer_form" in
+  url) discovery_url="$mock_url/$project_id/.well-known/openid-configuration" extra_issuers="$apps_issuer" ;;
+  apps) discovery_url="$mock_url/v1/apps/$project_id/.well-known/openid-configuration" extra_issuers="" ;;
+  project) discovery_url="$mock_url/$project_id/.well-known/openid-configuration" extra_issuers="$project_id,$apps_issuer" ;;
+  *) die "MOCKIDP_PROJECT: issuer_form '$issuer_form' in '$MOCKIDP_PROJECT' is not url, apps or project" ;;
+esac
 api_url="http://127.0.0.1:$API_PORT"
 mkdir -p "$LOG_DIR"
 mock_log="$LOG_DIR/mockidp.log"
@@ -81,7 +96,7 @@ mock_pid=$!
 echo "mockidp (pid $mock_pid) starting on $mock_url, log in $mock_log"
 
 DESCOPE_PROJECT_ID="$project_id" \
-DISCOVERY_URL="$mock_url/$project_id/.well-known/openid-configuration" \
+DISCOVERY_URL="$discovery_url" EXTRA_ISSUERS="$extra_issuers" \
 HOST=127.0.0.1 PORT="$API_PORT" \
   "$BIN_DIR/api" serve >"$api_log" 2>&1 &
 api_pid=$!
