@@ -3,6 +3,7 @@ package mockidp
 import (
 	"errors"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/descope-harness/harness/mockidp/keys"
@@ -65,14 +66,24 @@ func (s *Server) Clients() []Client {
 
 // AddClient adds or replaces a client.
 func (s *Server) AddClient(c Client) error {
-	if err := c.validate("client"); err != nil {
-		return mockBadRequest("%v", err)
+	if err := c.validate(""); err != nil {
+		return fieldError(err)
 	}
 	s.mu.Lock()
 	s.clients[c.ID] = c
 	s.mu.Unlock()
 	s.discovery.clear()
 	return nil
+}
+
+// fieldError turns a validation error of a client or access key given at
+// run time into a 400 naming the JSON field (not a project-file position).
+func fieldError(err error) error {
+	var ce *ConfigError
+	if errors.As(err, &ce) {
+		return mockBadRequest("%s: %s", strings.TrimPrefix(ce.Field, "."), ce.Reason)
+	}
+	return mockBadRequest("%v", err)
 }
 
 // RemoveClient removes a client.
@@ -102,8 +113,8 @@ func (s *Server) AccessKeys() []AccessKey {
 
 // AddAccessKey adds or replaces an access key.
 func (s *Server) AddAccessKey(k AccessKey) error {
-	if err := k.validate("access key"); err != nil {
-		return mockBadRequest("%v", err)
+	if err := k.validate(""); err != nil {
+		return fieldError(err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

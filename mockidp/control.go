@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
 	"net/http"
 	"strings"
 	"time"
@@ -117,10 +118,12 @@ func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, dst any, opt
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return mockBadRequest("malformed JSON body: %v", err)
+		return mockBadRequest("invalid JSON body: %s", describeJSONError(err, body, dst))
 	}
-	if dec.More() {
-		return mockBadRequest("malformed JSON body: trailing data after the object")
+	// Anything after the object but white space is an error; dec.More
+	// would miss a stray ']' or '}'.
+	if rest := bytes.TrimSpace(body[dec.InputOffset():]); len(rest) > 0 {
+		return mockBadRequest("invalid JSON body: trailing data after the object at byte %d", dec.InputOffset())
 	}
 	return nil
 }
@@ -294,6 +297,13 @@ func (s *Server) ctlClock(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.clockState())
 }
 
+// Limits of POST /_mock/clock/advance: one step, and the clock's distance
+// from real time (time.Duration overflows at about 292 years).
+const (
+	maxClockAdvance = 100 * 365 * 24 * time.Hour
+	maxClockOffset  = 200 * 365 * 24 * time.Hour
+)
+
 func (s *Server) ctlAdvance(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Seconds *float64  `json:"seconds"`
@@ -309,11 +319,27 @@ func (s *Server) ctlAdvance(w http.ResponseWriter, r *http.Request) {
 		writeError(w, mockBadRequest("give seconds or by, not both"))
 		return
 	case req.Seconds != nil:
+		// Checked as a float: converting an out-of-range float to a
+		// Duration gives an arbitrary value.
+		if sec := *req.Seconds; !(math.Abs(sec) <= maxClockAdvance.Seconds()) {
+			writeError(w, mockBadRequest("seconds must be between -%.0f and %.0f (100 years)", maxClockAdvance.Seconds(), maxClockAdvance.Seconds()))
+			return
+		}
 		d = time.Duration(*req.Seconds * float64(time.Second))
 	case req.By != nil:
 		d = time.Duration(*req.By)
+		if d > maxClockAdvance || d < -maxClockAdvance {
+			writeError(w, mockBadRequest("by must be between -%s and %s (100 years)", maxClockAdvance, maxClockAdvance))
+			return
+		}
 	default:
 		writeError(w, mockBadRequest("seconds (a number) or by (a duration like \"90s\") is required"))
+		return
+	}
+	// The clock's offset from real time is a Duration too: keep the sum far
+	// from overflowing, which would wrap the clock centuries backwards.
+	if _, _, off := s.clock.State(); (d > 0 && off > maxClockOffset-d) || (d < 0 && off < -maxClockOffset-d) {
+		writeError(w, mockBadRequest("advancing by %s would move the clock more than 200 years from real time", d))
 		return
 	}
 	s.clock.Advance(d)

@@ -1,6 +1,7 @@
 package mockidp
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -81,7 +82,15 @@ func writeError(w http.ResponseWriter, err error) int {
 	if e.RetryAfter > 0 {
 		h.Set("Retry-After", strconv.Itoa(e.RetryAfter))
 	}
-	return writeJSON(w, e.Status, e)
+	// Messages are read by people in curl output and test logs: "<" and
+	// ">" stay as they are instead of json.Marshal's \u003c escapes.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(e); err != nil {
+		return writeJSON(w, e.Status, e)
+	}
+	return writeBytes(w, e.Status, bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 }
 
 // writeJSON writes v as JSON and returns the status written.

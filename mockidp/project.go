@@ -2,6 +2,7 @@ package mockidp
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -72,6 +73,24 @@ type Client struct {
 type TenantGrant struct {
 	Roles       []string `yaml:"roles" json:"roles"`
 	Permissions []string `yaml:"permissions" json:"permissions"`
+}
+
+// MarshalJSON writes the grant as Descope tokens carry it: keys in
+// alphabetical order, like every other claim, and an absent list as []
+// rather than null (SDKs iterate these lists without a nil check).
+func (g TenantGrant) MarshalJSON() ([]byte, error) {
+	type wire struct {
+		Permissions []string `json:"permissions"`
+		Roles       []string `json:"roles"`
+	}
+	w := wire{Permissions: g.Permissions, Roles: g.Roles}
+	if w.Permissions == nil {
+		w.Permissions = []string{}
+	}
+	if w.Roles == nil {
+		w.Roles = []string{}
+	}
+	return json.Marshal(w)
 }
 
 // AccessKey is a Descope access key (machine-to-machine credential).
@@ -387,6 +406,7 @@ func (p *Project) Validate() error {
 		seen[p.Clients[i].ID] = true
 	}
 	seenKeys := map[string]bool{}
+	secretOf := map[string]string{} // secret to the ID of the key that has it
 	for i := range p.AccessKeys {
 		field := fmt.Sprintf("access_keys[%d]", i)
 		if err := p.AccessKeys[i].validate(field); err != nil {
@@ -396,6 +416,11 @@ func (p *Project) Validate() error {
 			return &ConfigError{Field: field + ".id", Reason: fmt.Sprintf("duplicate access key ID %q", p.AccessKeys[i].ID)}
 		}
 		seenKeys[p.AccessKeys[i].ID] = true
+		// The exchange finds a key by its secret alone.
+		if other, ok := secretOf[p.AccessKeys[i].Secret]; ok {
+			return &ConfigError{Field: field + ".secret", Reason: fmt.Sprintf("access key %q has the same secret", other)}
+		}
+		secretOf[p.AccessKeys[i].Secret] = p.AccessKeys[i].ID
 	}
 	return nil
 }

@@ -62,6 +62,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("/oauth2/v1/apps/{pid}/token", s.track(EndpointToken, allowStatus(recordStatus(s.handleToken(IssuerApps)), post...)))
 	surface("/v1/auth/accesskey/exchange", EndpointExchange, plain(s.handleExchange), post...)
 	surface("/oauth2/v1/userinfo", EndpointUserinfo, plain(s.handleUserinfo), http.MethodGet, http.MethodPost)
+	// The inbound-apps discovery document advertises this one.
+	surface("/oauth2/v1/apps/userinfo", EndpointUserinfo, plain(s.handleUserinfo), http.MethodGet, http.MethodPost)
 	surface("/v1/mgmt/license", EndpointLicense, plain(s.handleLicense), get...)
 
 	mux.Handle("/metrics", allow(s.metrics.handler().ServeHTTP, get...))
@@ -78,7 +80,14 @@ func (s *Server) routes() http.Handler {
 				return
 			}
 		}
-		if strings.HasPrefix(r.URL.Path, "/_mock/") || r.URL.Path == "/_mock" {
+		if strings.HasPrefix(r.URL.Path, "/_mock/") {
+			control.ServeHTTP(w, r)
+			return
+		}
+		if r.URL.Path == "/_mock" {
+			// The control plane's mux would redirect this to /_mock/ with
+			// an HTML body; answer as for any unknown call instead.
+			r.URL.Path = "/_mock/"
 			control.ServeHTTP(w, r)
 			return
 		}

@@ -127,7 +127,14 @@ func New(cfg Config) (*Server, error) {
 		}
 		var err error
 		if pems, err = keys.LoadPEMFiles(paths...); err != nil {
-			return nil, fmt.Errorf("keys.pem_files: %w", err)
+			field := "keys.pem_files"
+			if fe, ok := errors.AsType[*keys.FileError](err); ok {
+				field = fmt.Sprintf("keys.pem_files[%d]", fe.Index)
+			}
+			if cfg.ProjectFile != "" {
+				return nil, fmt.Errorf("%s: %s: %w", cfg.ProjectFile, field, err)
+			}
+			return nil, fmt.Errorf("%s: %w", field, err)
 		}
 	}
 	ks, err := keys.New(keys.Config{

@@ -25,7 +25,7 @@ func LoadPEMFiles(paths ...string) ([][]byte, error) {
 	parseErrs := parsePEMKeys(pems)
 	for i, path := range paths {
 		if err := cmp.Or(readErrs[i], parseErrs[i]); err != nil {
-			return nil, fmt.Errorf("loading key file %q: %w", path, err)
+			return nil, &FileError{Index: i, Path: path, Err: err}
 		}
 	}
 	return pems, nil
