@@ -37,7 +37,13 @@ const (
 	EnvDetailAPIURL = "HARNESS_API_DETAIL_URL"
 	// EnvAPILeeway (optional, default 5s) is the external API's LEEWAY.
 	EnvAPILeeway = "HARNESS_API_LEEWAY"
+	// EnvAPIMaxHeaderBytes (optional, default 65536) is the external API's MAX_HEADER_BYTES.
+	EnvAPIMaxHeaderBytes = "HARNESS_API_MAX_HEADER_BYTES"
 )
+
+// DefaultMaxHeaderBytes is bin/api's default MAX_HEADER_BYTES: header blocks
+// above it get a JSON 431. The in-process API is served the same way.
+const DefaultMaxHeaderBytes = 64 << 10
 
 // SkipSharedClock is the reason specs that move the shared clock give in the external target.
 const SkipSharedClock = "needs the shared clock: runs in-process only"
@@ -115,6 +121,9 @@ type Env struct {
 	Leeway time.Duration
 	// RefetchCooldown is the API's unknown-kid refetch cooldown.
 	RefetchCooldown time.Duration
+	// MaxHeaderBytes is the largest request header block the API answers
+	// normally; larger ones get 431.
+	MaxHeaderBytes int
 
 	http *http.Client
 }
@@ -166,6 +175,17 @@ func (e *Env) SetClock(t time.Time) {
 	e.RequireInProcess(SkipSharedClock)
 	e.InProcess.SetClock(t, true)
 	GinkgoWriter.Printf("clock set to %s\n", t.UTC().Format(time.RFC3339))
+}
+
+// PassRefetchCooldown lets the API's unknown-kid refetch cooldown pass:
+// in-process it advances the shared clock by the cooldown; against external
+// processes the cooldown runs in real time, so it does nothing and
+// ExpectAcceptedAfterRefetch polls instead.
+func (e *Env) PassRefetchCooldown() {
+	GinkgoHelper()
+	if e.Target == InProcess {
+		e.Advance(e.RefetchCooldown)
+	}
 }
 
 // expectOK fails the spec with context when err is not nil.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"os"
+	"strconv"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2" //nolint:revive // Ginkgo's DSL is meant to be dot-imported
@@ -23,6 +24,9 @@ func startExternal(o Options) *Env {
 	if o.customisesAPI() {
 		Skip("configures the API or the mock's project: runs in-process only")
 	}
+	if suiteConfig, _ := GinkgoConfiguration(); suiteConfig.ParallelTotal > 1 {
+		Fail("the external target resets and drives one shared mock: run the suites without -p")
+	}
 	env := &Env{
 		Target:          External,
 		APIURL:          apiURL,
@@ -30,6 +34,7 @@ func startExternal(o Options) *Env {
 		Mock:            &mockclient.Client{BaseURL: mockURL, AdminToken: os.Getenv(EnvMockAdminToken)},
 		Leeway:          auth.DefaultLeeway,
 		RefetchCooldown: auth.DefaultRefetchCooldown,
+		MaxHeaderBytes:  DefaultMaxHeaderBytes,
 		http:            &http.Client{Timeout: 10 * time.Second},
 	}
 	if v := os.Getenv(EnvAPILeeway); v != "" {
@@ -38,6 +43,13 @@ func startExternal(o Options) *Env {
 			Fail(EnvAPILeeway + ": " + err.Error())
 		}
 		env.Leeway = d
+	}
+	if v := os.Getenv(EnvAPIMaxHeaderBytes); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			Fail(EnvAPIMaxHeaderBytes + ": not a positive integer: " + v)
+		}
+		env.MaxHeaderBytes = n
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

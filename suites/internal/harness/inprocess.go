@@ -57,6 +57,7 @@ func startInProcess(o Options) *Env {
 	default:
 		env.Leeway = auth.DefaultLeeway
 	}
+	env.MaxHeaderBytes = DefaultMaxHeaderBytes
 	env.RefetchCooldown = o.RefetchCooldown
 	if env.RefetchCooldown == 0 {
 		env.RefetchCooldown = auth.DefaultRefetchCooldown
@@ -101,7 +102,11 @@ func serveAPI(ctx context.Context, mock *mockidptest.Mock, o Options, errorDetai
 	handler, err := api.New(api.Config{Auth: v, ProjectID: mock.ProjectID(), DiscoveryURL: mock.DiscoveryURL(),
 		Logger: logs.With("component", "api")})
 	expectOK(err, "api.New")
-	srv := httptest.NewServer(handler)
+	// As bin/api serves it: oversized header blocks get the API's JSON 431,
+	// and only blocks beyond twice the limit meet net/http's own refusal.
+	srv := httptest.NewUnstartedServer(api.LimitHeaders(DefaultMaxHeaderBytes, handler))
+	srv.Config.MaxHeaderBytes = 2 * DefaultMaxHeaderBytes
+	srv.Start()
 	DeferCleanup(srv.Close)
 	v.Start(ctx)
 	return srv.URL, v
