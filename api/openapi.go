@@ -242,9 +242,13 @@ func openAPIDocument() obj {
 			"responses": obj{
 				"Unauthorized": errorResponse("Missing, malformed or invalid bearer token: "+
 					"`Missing Authorization header`, `Invalid Authorization header format. Expected: Bearer <token>` "+
-					"or `Invalid or unauthorized token`.", "DetailError", wwwAuthenticate),
+					"or `Invalid or unauthorized token`. In error-detail mode (`AUTH_ERROR_DETAIL`, development only) a token failure "+
+					"names its reason instead: `Token validation failed: <reason>`, e.g. `Token validation failed: token has expired`.",
+					"DetailError", wwwAuthenticate),
 				"Forbidden": errorResponse("The token lacks the role, permission or scope: e.g. `Missing required Descope role: admin`, "+
-					"`Missing required Descope permission: users.create`, `Required scope 'openid' not found`.", "AuthorizationError", nil),
+					"`Missing required Descope permission: users.create`, `Required scope 'openid' not found`.", "AuthorizationError",
+					obj{"WWW-Authenticate": obj{"schema": str(),
+						"description": "Only for a missing scope: `Bearer realm=\"api\", error=\"insufficient_scope\", scope=\"openid\"`."}}),
 				"NotFound":         errorResponse("`Not Found`.", "DetailError", nil),
 				"MethodNotAllowed": errorResponse("`Method Not Allowed`.", "DetailError", nil),
 				"ValidationError":  errorResponse("A required query parameter is missing.", "ValidationError", nil),
@@ -258,8 +262,11 @@ func openAPIDocument() obj {
 
 func enum403() obj { return obj{"type": "integer", "enum": []int{403}} }
 
-// operationID names an operation: "get_api_users_user_id".
+// operationID names an operation: "get_api_users_user_id"; "/" is "root".
 func operationID(method, path string) string {
+	if path == "/" {
+		return strings.ToLower(method) + "_root"
+	}
 	id := strings.ToLower(method) + strings.NewReplacer("/", "_", "{", "", "}", "", "-", "_", ".", "_").Replace(path)
 	return strings.TrimSuffix(id, "_")
 }
