@@ -47,8 +47,35 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 }
 
 const usage = `usage: api [serve | healthcheck [ready] | version | help]
-Configuration comes from the environment (DESCOPE_PROJECT_ID, DISCOVERY_URL,
-AUDIENCE, HOST, PORT, ...); see the README (Configuration, api).
+
+Configuration comes from the environment. Durations are Go durations (30s,
+5m) or whole seconds; a bad value stops start-up naming the variable.
+
+  DESCOPE_PROJECT_ID        Descope project ID; required unless DISCOVERY_URL and AUDIENCE are both set
+  DISCOVERY_URL             default https://api.descope.com/{DESCOPE_PROJECT_ID}/.well-known/openid-configuration;
+                            https unless the host is loopback or ALLOW_INSECURE_DISCOVERY is set
+  AUDIENCE                  default the project ID; a value the token's aud must contain
+  HOST                      default 127.0.0.1; listen address
+  PORT                      default 8000; listen port (0 picks a free one)
+  LEEWAY                    default 5s; clock skew accepted for exp and nbf (0 disables, at most 5m)
+  JWKS_CACHE_TTL            default 1h; key-set lifetime when the provider sends no max-age
+  JWKS_MIN_TTL              default 60s; lower clamp of the key-set lifetime
+  JWKS_MAX_TTL              default 24h; upper clamp of the key-set lifetime
+  JWKS_REFETCH_COOLDOWN     default 5s; at most one key-set refetch per cooldown for unknown kids
+  DISCOVERY_RETRIES         default 4; retries per discovery attempt on transient failures
+  PROVIDER_TIMEOUT          default 10s; timeout of each discovery or key-set request
+  EXTRA_ISSUERS             default none; comma-separated issuers accepted besides the discovered one
+  AUTH_ERROR_DETAIL         default false; put the token failure reason in 401 bodies (development only)
+  VERIFIED_CACHE_SIZE       default 10000; verified tokens remembered (0 disables, else at least 2)
+  ALLOW_INSECURE_DISCOVERY  default false; allow plain-http discovery to non-loopback hosts
+  LOG_FORMAT                default text; text or json
+  LOG_LEVEL                 default info; debug, info, warn or error
+  READ_TIMEOUT              default 15s; limit for reading a whole request
+  READ_HEADER_TIMEOUT       default 5s; limit for reading request headers
+  WRITE_TIMEOUT             default 30s; limit for writing a response
+  IDLE_TIMEOUT              default 120s; keep-alive idle limit
+  MAX_HEADER_BYTES          default 65536; largest request header block (4096 to 16777216)
+  SHUTDOWN_TIMEOUT          default 15s; how long graceful shutdown waits for requests in flight
 `
 
 // newLogger builds the process logger; every record made with a request's
