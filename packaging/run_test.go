@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -190,6 +191,9 @@ func testRunScript(t *testing.T, project string, stop func(scriptPID int) error)
 		t.Errorf("run.sh printed no mockidp token shortcut; printed: %q", commands)
 	}
 	checkAccessKeyAccepted(t, "http://127.0.0.1:"+itoa(mockPort), "http://127.0.0.1:"+itoa(apiPort))
+	if project == "" {
+		checkReadmeQuickStart(t, commands, mockPort, apiPort)
+	}
 
 	if err := stop(cmd.Process.Pid); err != nil {
 		t.Fatalf("stopping run.sh: %v", err)
@@ -220,6 +224,31 @@ func testRunScript(t *testing.T, project string, stop func(scriptPID int) error)
 			conn.Close()
 			t.Errorf("port %d still accepts connections after run.sh stopped", port)
 		}
+	}
+}
+
+// checkReadmeQuickStart checks README.md's quick start shows the commands
+// make run prints (on its default ports): those are the ones this test runs.
+func checkReadmeQuickStart(t *testing.T, printed []string, mockPort, apiPort int) {
+	t.Helper()
+	var want []string
+	for _, c := range printed {
+		c = strings.ReplaceAll(c, " --url http://127.0.0.1:"+itoa(mockPort), "")
+		c = strings.ReplaceAll(c, "127.0.0.1:"+itoa(mockPort), "127.0.0.1:8080")
+		c = strings.ReplaceAll(c, "127.0.0.1:"+itoa(apiPort), "127.0.0.1:8000")
+		c = strings.ReplaceAll(c, binDir+"/", "bin/")
+		want = append(want, c)
+	}
+	var shown []string
+	for _, line := range shellBlocks(readmeSection(t, "## Quick start")) {
+		if strings.HasPrefix(line, "make ") {
+			continue
+		}
+		line, _, _ = strings.Cut(line, "   #") // a trailing comment
+		shown = append(shown, strings.TrimSpace(line))
+	}
+	if !slices.Equal(shown, want) {
+		t.Errorf("README's quick start shows\n  %s\nbut make run prints (on ports 8080 and 8000)\n  %s", strings.Join(shown, "\n  "), strings.Join(want, "\n  "))
 	}
 }
 
