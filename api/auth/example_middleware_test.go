@@ -1,0 +1,80 @@
+package auth_test
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+
+	"github.com/descope-harness/harness/api/auth"
+)
+
+// The middleware answers a request without a token itself, with the
+// contract's 401 and an RFC 6750 challenge; next never runs. (No key is
+// needed to refuse it, so this example makes no network call.)
+func ExampleValidator_Middleware() {
+	v, err := auth.New(auth.Config{
+		DiscoveryURL: "https://api.descope.com/P2abc/.well-known/openid-configuration",
+		Audience:     "P2abc",
+	})
+	if err != nil {
+		panic(err)
+	}
+	h := v.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Println("not reached")
+	}))
+
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/me", nil))
+	fmt.Println(rec.Code, rec.Header().Get("WWW-Authenticate"))
+	fmt.Print(rec.Body.String())
+
+	rec = httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodGet, "/api/me", nil)
+	req.Header.Set("Authorization", "Basic dXNlcjpwYXNz")
+	h.ServeHTTP(rec, req)
+	fmt.Println(rec.Code, rec.Header().Get("WWW-Authenticate"))
+	// Output:
+	// 401 Bearer realm="api"
+	// {"detail":"Missing Authorization header"}
+	// 401 Bearer realm="api", error="invalid_request"
+}
+
+// Validate's failures wrap the package's sentinel errors: test them with
+// errors.Is, and label logs and metrics with Reason.
+func ExampleReason() {
+	for _, err := range []error{
+		fmt.Errorf("validating: %w", auth.ErrExpired),
+		fmt.Errorf("validating: %w", auth.ErrUnknownKey),
+		errors.New("disk full"),
+	} {
+		fmt.Println(auth.Reason(err), errors.Is(err, auth.ErrExpired))
+	}
+	// Output:
+	// expired true
+	// unknown_key false
+	// internal false
+}
+
+// RequireScope, RequireRole and RequirePermission read the claims the
+// middleware stored and render the contract's 403s.
+func ExampleRequireScope() {
+	h := auth.RequireScope("openid")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "data")
+	}))
+	for _, scopes := range [][]string{{"openid", "profile"}, {"profile"}} {
+		req := httptest.NewRequest(http.MethodGet, "/api/data", nil)
+		req = req.WithContext(auth.NewContext(req.Context(), &auth.Claims{Scopes: scopes}))
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		fmt.Println(rec.Code, strings.TrimSpace(rec.Body.String()))
+		if c := rec.Header().Get("WWW-Authenticate"); c != "" {
+			fmt.Println(c)
+		}
+	}
+	// Output:
+	// 200 data
+	// 403 {"error":"Required scope 'openid' not found","status_code":403}
+	// Bearer realm="api", error="insufficient_scope", scope="openid"
+}
