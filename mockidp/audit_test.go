@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/descope-harness/harness/fixtures"
 	"github.com/descope-harness/harness/mockidp"
 )
 
@@ -251,6 +252,25 @@ func TestAuditPEMFileErrorNamesProjectFile(t *testing.T) {
 	for _, want := range []string{file, "keys.pem_files[0]", "missing.pem"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not name %q", err, want)
+		}
+	}
+}
+
+// A public URL with a query, fragment or user info would be pasted into
+// every issuer and endpoint; it is refused like one with a path.
+func TestAuditPublicURLShape(t *testing.T) {
+	t.Parallel()
+	for _, u := range []string{"http://idp.test?x=1", "http://idp.test#f", "http://user:pw@idp.test", "http://idp.test/base", "idp.test:8080"} {
+		if err := mockidp.CheckPublicURL(u); err == nil {
+			t.Errorf("CheckPublicURL(%q) accepted it", u)
+		}
+		if _, err := mockidp.New(mockidp.Config{PublicURL: u, KeyPEM: fixtures.KeyPEMs()}); err == nil {
+			t.Errorf("New with PublicURL %q succeeded", u)
+		}
+	}
+	for _, u := range []string{"http://idp.test", "https://idp.test:8443/", "http://[::1]:8080"} {
+		if err := mockidp.CheckPublicURL(u); err != nil {
+			t.Errorf("CheckPublicURL(%q): %v", u, err)
 		}
 	}
 }

@@ -101,9 +101,8 @@ func New(cfg Config) (*Server, error) {
 		cfg.Project = p
 	}
 	if cfg.PublicURL != "" {
-		u, err := url.Parse(cfg.PublicURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
-			return nil, fmt.Errorf("public URL %q: want scheme://host[:port] with no path", cfg.PublicURL)
+		if err := CheckPublicURL(cfg.PublicURL); err != nil {
+			return nil, fmt.Errorf("public URL %w", err)
 		}
 		cfg.PublicURL = strings.TrimSuffix(cfg.PublicURL, "/")
 	}
@@ -157,6 +156,17 @@ func New(cfg Config) (*Server, error) {
 	s.resetState()
 	s.handler = s.routes()
 	return s, nil
+}
+
+// CheckPublicURL reports whether u can serve as Config.PublicURL:
+// http or https, a host, and no path.
+func CheckPublicURL(u string) error {
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" || (p.Path != "" && p.Path != "/") ||
+		p.RawQuery != "" || p.Fragment != "" || p.User != nil {
+		return fmt.Errorf("%q: want http(s)://host[:port] with no path", u)
+	}
+	return nil
 }
 
 // Close stops background work. The Server still answers requests.

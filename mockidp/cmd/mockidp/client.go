@@ -45,8 +45,8 @@ func token(ctx context.Context, args []string, getenv func(string) string, stdou
 	secret := fs.String("secret", "", "client secret: use the real token endpoint instead of the control plane")
 	scope := fs.String("scope", "", "space-separated scopes to request")
 	admin := fs.String("admin-token", getenv("MOCKIDP_ADMIN_TOKEN"), "control-plane admin token [MOCKIDP_ADMIN_TOKEN]")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
+	if err := parseFlags(fs, args, stdout, stderr); err != nil {
+		return err
 	}
 	if *client == "" {
 		return usageError{errors.New("token: --client is required")}
@@ -98,13 +98,13 @@ func token(ctx context.Context, args []string, getenv func(string) string, stdou
 
 // healthcheck exits 0 when the mock's health endpoint answers 200: for
 // container HEALTHCHECKs, which have no curl.
-func healthcheck(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+func healthcheck(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("mockidp healthcheck", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	base := fs.String("url", defaultURL(getenv), "base URL of the running mock [MOCKIDP_URL]")
 	timeout := fs.Duration("timeout", 3*time.Second, "give up after this long")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
+	if err := parseFlags(fs, args, stdout, stderr); err != nil {
+		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/descope-harness/harness/mockidp"
 )
 
 // serveConfig is the serve command's configuration. Each field has a flag
@@ -90,7 +93,13 @@ func (c *serveConfig) options() []option {
 		{"admin-token", "", "bearer token the /_mock/ control plane requires (except health)", str(&c.AdminToken)},
 		{"insecure-listen", "false", "allow a non-loopback listen address without an admin token", boolean(&c.InsecureListen)},
 		{"key-files", "", "comma-separated RSA private key PEM files (override the project's pem_files)", str(&c.KeyFiles)},
-		{"rotate-every", "", "scheduled key rotation interval (overrides the project's keys.rotate_every)", dur(&c.RotateEvery)},
+		{"rotate-every", "", "scheduled key rotation interval, or never (overrides the project's keys.rotate_every)", func(v string) error {
+			if v == "never" {
+				c.RotateEvery = -1
+				return nil
+			}
+			return dur(&c.RotateEvery)(v)
+		}},
 		{"log-format", "text", "log format: text or json", str(&c.LogFormat)},
 		{"log-level", "info", "log level: debug, info, warn or error", str(&c.LogLevel)},
 		{"read-timeout", "30s", "HTTP server read timeout", dur(&c.ReadTimeout)},
@@ -121,6 +130,8 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*s
 	c := &serveConfig{}
 	fs := flag.NewFlagSet("mockidp serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	// Help is not a mistake: serve prints it to stdout (printHelp).
+	fs.Usage = func() {}
 	for _, o := range c.options() {
 		if o.def != "" {
 			if err := o.set(o.def); err != nil {
@@ -135,6 +146,10 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*s
 		fs.Var(&flagValue{o: o, val: o.def}, o.name, o.usage+" ["+envName(o.name)+"]")
 	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, errHelp
+		}
+		printFlags(fs)
 		return nil, usageError{err}
 	}
 	if fs.NArg() > 0 {
@@ -150,10 +165,54 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*s
 	default:
 		return nil, fmt.Errorf("--log-level (MOCKIDP_LOG_LEVEL): %q is not debug, info, warn or error", c.LogLevel)
 	}
-	if c.RotateEvery != 0 && c.RotateEvery < time.Second {
+	if c.PublicURL != "" {
+		if err := mockidp.CheckPublicURL(c.PublicURL); err != nil {
+			return nil, fmt.Errorf("--public-url (MOCKIDP_PUBLIC_URL): %w", err)
+		}
+	}
+	if c.RotateEvery > 0 && c.RotateEvery < time.Second {
 		return nil, fmt.Errorf("--rotate-every (MOCKIDP_ROTATE_EVERY): must be at least 1s")
 	}
 	return c, nil
+}
+
+// errHelp is returned when help was asked for: exit status 0.
+var errHelp = errors.New("help requested")
+
+// parseFlags parses a subcommand's flags: help goes to stdout and is no
+// error (errHelp); a mistake prints the flags to stderr (usageError).
+func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
+	fs.SetOutput(stderr)
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fs.SetOutput(stdout)
+		printFlags(fs)
+		return errHelp
+	case err != nil:
+		printFlags(fs)
+		return usageError{err}
+	}
+	return nil
+}
+
+// printFlags prints a flag set's flags to its output.
+func printFlags(fs *flag.FlagSet) {
+	fmt.Fprintf(fs.Output(), "Usage of %s:\n", fs.Name())
+	fs.PrintDefaults()
+}
+
+// printHelp prints the commands and the serve flags.
+func printHelp(w io.Writer) {
+	fmt.Fprint(w, usage)
+	fs := flag.NewFlagSet("mockidp serve", flag.ContinueOnError)
+	fs.SetOutput(w)
+	for _, o := range (&serveConfig{}).options() {
+		fs.Var(&flagValue{o: o, val: o.def}, o.name, o.usage+" ["+envName(o.name)+"]")
+	}
+	fmt.Fprint(w, "\nFlags of serve; each has an environment twin, in brackets (a flag wins over its variable):\n")
+	fs.PrintDefaults()
 }
 
 // usageError is a command-line mistake: exit status 2.

@@ -17,6 +17,14 @@ import (
 
 // run is the whole program: main only wires the process to it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	err := dispatch(ctx, args, getenv, stdout, stderr)
+	if errors.Is(err, errHelp) {
+		return nil
+	}
+	return err
+}
+
+func dispatch(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cmd := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
@@ -27,12 +35,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "token":
 		return token(ctx, args, getenv, stdout, stderr)
 	case "healthcheck":
-		return healthcheck(ctx, args, getenv, stderr)
+		return healthcheck(ctx, args, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "mockidp", version)
 		return nil
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+	case "help":
+		printHelp(stdout)
 		return nil
 	default:
 		return usageError{fmt.Errorf("unknown command %q (want serve, token, healthcheck or version)", cmd)}
@@ -41,10 +49,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 const usage = `mockidp: a mock Descope identity provider
 
-  mockidp [serve] [flags]                 serve the mock (default); mockidp serve -h lists the flags
+  mockidp [serve] [flags]                 serve the mock (default)
   mockidp token --client ID [--secret S]  print an access token from a running mock
   mockidp healthcheck [--url URL]         exit 0 when a running mock is healthy
   mockidp version                         print the version
+  mockidp help                            print this help; COMMAND -h prints a command's flags
 `
 
 func exitCode(err error) int {
@@ -68,6 +77,10 @@ func newLogger(format, level string, w io.Writer) *slog.Logger {
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	start := time.Now()
 	cfg, err := parseServe(args, getenv, stderr)
+	if errors.Is(err, errHelp) {
+		printHelp(stdout)
+		return err
+	}
 	if err != nil {
 		return err
 	}
@@ -84,7 +97,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	} else {
 		project = mockidp.DefaultProject()
 	}
-	if cfg.RotateEvery > 0 {
+	if cfg.RotateEvery != 0 { // negative: never
 		project.Keys.RotateEvery = mockidp.Duration(cfg.RotateEvery)
 	}
 	var pems [][]byte

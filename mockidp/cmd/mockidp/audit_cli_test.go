@@ -1,0 +1,110 @@
+package main
+
+// Findings of the conformance audit about the command line, each pinned by a
+// test that failed before its fix.
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func noEnv(string) string { return "" }
+
+// Asking for help is not a mistake: exit status 0, the help on stdout, and
+// the top-level help lists the commands and the serve flags with their
+// environment twins.
+func TestAuditHelp(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--help"}, []string{"mockidp token", "mockidp healthcheck", "-public-url", "MOCKIDP_PUBLIC_URL"}},
+		{[]string{"-h"}, []string{"mockidp token", "-addr", "MOCKIDP_ADDR"}},
+		{[]string{"help"}, []string{"mockidp token", "-admin-token", "MOCKIDP_ADMIN_TOKEN"}},
+		{[]string{"serve", "--help"}, []string{"-addr", "MOCKIDP_ADDR", "-project"}},
+		{[]string{"serve", "--addr", "127.0.0.1:1", "-h"}, []string{"-addr"}},
+		{[]string{"token", "-h"}, []string{"-client", "-secret", "MOCKIDP_URL"}},
+		{[]string{"healthcheck", "--help"}, []string{"-url", "-timeout"}},
+	} {
+		var stdout, stderr strings.Builder
+		err := run(context.Background(), tc.args, noEnv, &stdout, &stderr)
+		if err != nil {
+			t.Errorf("mockidp %s: error %v (exit %d), want success", strings.Join(tc.args, " "), err, exitCode(err))
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(stdout.String(), w) {
+				t.Errorf("mockidp %s: stdout does not mention %q:\n%s", strings.Join(tc.args, " "), w, stdout.String())
+			}
+		}
+		if strings.Contains(stderr.String(), "help requested") {
+			t.Errorf("mockidp %s: stderr %q", strings.Join(tc.args, " "), stderr.String())
+		}
+	}
+	// A real mistake is still a usage error (exit 2) with the usage on stderr.
+	var stdout, stderr strings.Builder
+	err := run(context.Background(), []string{"serve", "--bogus"}, noEnv, &stdout, &stderr)
+	if exitCode(err) != 2 || !strings.Contains(stderr.String(), "-addr") {
+		t.Errorf("serve --bogus: error %v (exit %d), stderr %q", err, exitCode(err), stderr.String())
+	}
+}
+
+// A bad public URL is named by its flag and variable, like every other
+// setting, and is refused before anything listens.
+func TestAuditPublicURLErrorNamesTheFlag(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		env  map[string]string
+	}{
+		{[]string{"--public-url", "mockidp:8080"}, nil},
+		{nil, map[string]string{"MOCKIDP_PUBLIC_URL": "http://mockidp:8080/base"}},
+	} {
+		_, err := parseServe(tc.args, func(k string) string { return tc.env[k] }, &strings.Builder{})
+		if err == nil || !strings.Contains(err.Error(), "--public-url (MOCKIDP_PUBLIC_URL)") {
+			t.Errorf("args %q env %v: error %v, want one naming --public-url (MOCKIDP_PUBLIC_URL)", tc.args, tc.env, err)
+		}
+	}
+}
+
+// --rotate-every takes "never", as the project file's keys.rotate_every does.
+func TestAuditRotateEveryNever(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		env  map[string]string
+	}{
+		{[]string{"--rotate-every", "never"}, nil},
+		{nil, map[string]string{"MOCKIDP_ROTATE_EVERY": "never"}},
+	} {
+		cfg, err := parseServe(tc.args, func(k string) string { return tc.env[k] }, &strings.Builder{})
+		if err != nil {
+			t.Errorf("args %q env %v: %v", tc.args, tc.env, err)
+			continue
+		}
+		if cfg.RotateEvery >= 0 {
+			t.Errorf("args %q env %v: RotateEvery = %v, want negative (never)", tc.args, tc.env, cfg.RotateEvery)
+		}
+	}
+	cfg, err := parseServe([]string{"--rotate-every", "90s"}, noEnv, &strings.Builder{})
+	if err != nil || cfg.RotateEvery != 90*time.Second {
+		t.Errorf("--rotate-every 90s: %v %v", cfg, err)
+	}
+	// The served mock takes it: scheduled rotation is off.
+	addr := startServing(t, "--rotate-every", "never")
+	resp, err := http.Get("http://" + addr + "/_mock/keys")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var st struct {
+		RotateEvery string `json:"rotate_every"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil || st.RotateEvery != "never" {
+		t.Errorf("GET /_mock/keys: rotate_every %q (%v), want never", st.RotateEvery, err)
+	}
+}
