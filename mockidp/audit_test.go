@@ -274,3 +274,22 @@ func TestAuditPublicURLShape(t *testing.T) {
 		}
 	}
 }
+
+// The spec's rate-limit answer always carries Retry-After: a 429 fault
+// without retry_after sends one second rather than none.
+func TestAuditRateLimitAlwaysHasRetryAfter(t *testing.T) {
+	t.Parallel()
+	s := newServer(t, mockidp.Config{})
+	if err := s.InjectFault(mockidp.Fault{Endpoint: mockidp.EndpointToken, Status: http.StatusTooManyRequests}); err != nil {
+		t.Fatal(err)
+	}
+	rec := serve(s, http.MethodPost, "/oauth2/v1/token", "grant_type=client_credentials",
+		"Content-Type", "application/x-www-form-urlencoded")
+	e := errorBody(t, rec.Code, rec.Body.Bytes())
+	if rec.Code != http.StatusTooManyRequests || e.Code != mockidp.CodeRateLimited {
+		t.Fatalf("%d %s, want 429 %s", rec.Code, rec.Body, mockidp.CodeRateLimited)
+	}
+	if got := rec.Header().Get("Retry-After"); got != "1" {
+		t.Errorf("Retry-After %q, want 1", got)
+	}
+}

@@ -21,7 +21,8 @@ type Fault struct {
 	EmptyKeys bool `json:"empty_keys,omitempty"`
 	// Malformed (optional) - serve a 200 whose body is not valid JSON.
 	Malformed bool `json:"malformed,omitempty"`
-	// RetryAfter (optional) - Retry-After seconds sent with Status.
+	// RetryAfter (optional) - Retry-After seconds sent with Status (a 429
+	// always sends one: at least 1).
 	RetryAfter int `json:"retry_after,omitempty"`
 	// Count (optional) - apply to the next Count requests; 0 until cleared.
 	Count int `json:"count,omitempty"`
@@ -162,7 +163,8 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, endpoint str
 	sleepCtx(r.Context(), time.Duration(f.Latency))
 	switch {
 	case f.Status == http.StatusTooManyRequests:
-		writeError(w, rateLimited(f.RetryAfter))
+		// Descope's 429 always says when to come back.
+		writeError(w, rateLimited(max(f.RetryAfter, 1)))
 	case f.Status != 0:
 		e := &Error{Status: f.Status, Code: CodeServerError, Description: "Injected fault", Message: fmt.Sprintf("mockidp fault: %s answers %d", endpoint, f.Status), RetryAfter: f.RetryAfter}
 		writeError(w, e)
