@@ -119,8 +119,24 @@ func (m *httpMetrics) record(rm *routeMetrics, method string, status int, second
 	m.recordByLabels(method, rm.template, status, seconds)
 }
 
+// otherMethod labels requests whose method is not a standard one.
+const otherMethod = "other"
+
+// methodLabel is method if it is a standard HTTP method, else otherMethod:
+// a caller can send any token as a method, and each distinct label value
+// would be new series kept for the life of the process.
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return method
+	}
+	return otherMethod
+}
+
 // recordByLabels counts and times one request through the vectors.
 func (m *httpMetrics) recordByLabels(method, route string, status int, seconds float64) {
+	method = methodLabel(method)
 	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
 	m.duration.WithLabelValues(method, route).Observe(seconds)
 }
