@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/descope-harness/harness/mockidp"
+	"go.yaml.in/yaml/v3"
 )
 
 // readmeSection returns the lines of README.md's section under the heading
@@ -44,21 +45,27 @@ func readmeSection(t *testing.T, heading string) []string {
 	return out
 }
 
-// shellBlocks returns the lines of the ```sh code blocks in lines.
-func shellBlocks(lines []string) []string {
-	var out []string
+// codeBlocks returns the lines of each code block of language lang in lines.
+func codeBlocks(lines []string, lang string) [][]string {
+	var out [][]string
 	in := false
 	for _, line := range lines {
 		switch {
-		case !in && line == "```sh":
+		case !in && line == "```"+lang:
 			in = true
+			out = append(out, nil)
 		case in && line == "```":
 			in = false
 		case in:
-			out = append(out, line)
+			out[len(out)-1] = append(out[len(out)-1], line)
 		}
 	}
 	return out
+}
+
+// shellBlocks returns the lines of every ```sh code block in lines.
+func shellBlocks(lines []string) []string {
+	return slices.Concat(codeBlocks(lines, "sh")...)
 }
 
 // TestReadmeControlPlaneExamples runs every command of README.md's
@@ -167,5 +174,74 @@ func TestReadmeListsPresetsAndFaultEndpoints(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestReadmeServiceContainerSnippet checks the GitHub Actions snippet of
+// "In your CI" as the compose file is checked: valid YAML, every variable
+// it gives mockidp is one mockidp reads, the container port is the one the
+// image listens on and the public URL names the published port, and no
+// --health-cmd (the image has no shell; its own HEALTHCHECK is used).
+func TestReadmeServiceContainerSnippet(t *testing.T) {
+	t.Parallel()
+	blocks := codeBlocks(readmeSection(t, "## In your CI"), "yaml")
+	if len(blocks) != 1 {
+		t.Fatalf("\"In your CI\" has %d yaml blocks, want 1", len(blocks))
+	}
+	var wf struct {
+		Jobs map[string]struct {
+			Services map[string]struct {
+				Image   string            `yaml:"image"`
+				Ports   []string          `yaml:"ports"`
+				Env     map[string]string `yaml:"env"`
+				Options string            `yaml:"options"`
+			} `yaml:"services"`
+			Steps []struct {
+				Env map[string]string `yaml:"env"`
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal([]byte(strings.Join(blocks[0], "\n")), &wf); err != nil {
+		t.Fatalf("the snippet is not valid YAML: %v", err)
+	}
+	job, ok := wf.Jobs["test"]
+	if !ok {
+		t.Fatal("the snippet has no test job")
+	}
+	svc, ok := job.Services["mockidp"]
+	if !ok || svc.Image == "" {
+		t.Fatal("the snippet's job has no mockidp service with an image")
+	}
+	reads := mockidpEnv(t)
+	for k := range svc.Env {
+		if !reads[k] {
+			t.Errorf("the snippet sets %s, which mockidp does not read", k)
+		}
+	}
+	if svc.Env["MOCKIDP_ADMIN_TOKEN"] == "" && svc.Env["MOCKIDP_INSECURE_LISTEN"] != "true" {
+		t.Error("the snippet's mockidp has neither an admin token nor MOCKIDP_INSECURE_LISTEN: the image refuses to start")
+	}
+	if strings.Contains(svc.Options, "--health-cmd") {
+		t.Errorf("options %q: the image has no shell for --health-cmd; its HEALTHCHECK runs the binary", svc.Options)
+	}
+	df := loadDockerfile(t, "Dockerfile.mockidp")
+	exposed := strings.Fields(strings.Join(df.final().all("EXPOSE"), " "))
+	mapped, err := hostPorts(svc.Ports)
+	if err != nil || len(mapped) != 1 {
+		t.Fatalf("ports %v: want one host:container mapping (%v)", svc.Ports, err)
+	}
+	for container, host := range mapped {
+		if !slices.Contains(exposed, container) {
+			t.Errorf("the snippet publishes container port %s, but the image listens on %v", container, exposed)
+		}
+		if u := mustURL(t, svc.Env["MOCKIDP_PUBLIC_URL"]); u.Port() != host {
+			t.Errorf("MOCKIDP_PUBLIC_URL %s does not name the published port %s", u, host)
+		}
+	}
+	projectID := fixtureProjectID(t)
+	for _, step := range job.Steps {
+		if v, ok := step.Env["DESCOPE_PROJECT_ID"]; ok && v != projectID {
+			t.Errorf("a step sets DESCOPE_PROJECT_ID=%s, want the embedded project %s", v, projectID)
+		}
 	}
 }

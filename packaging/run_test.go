@@ -190,7 +190,7 @@ func testRunScript(t *testing.T, project string, stop func(scriptPID int) error)
 	if !shortcut {
 		t.Errorf("run.sh printed no mockidp token shortcut; printed: %q", commands)
 	}
-	checkAccessKeyAccepted(t, "http://127.0.0.1:"+itoa(mockPort), "http://127.0.0.1:"+itoa(apiPort))
+	checkAccessKeyAccepted(t, mockPort, apiPort)
 	if project == "" {
 		checkReadmeQuickStart(t, commands, mockPort, apiPort)
 	}
@@ -239,11 +239,12 @@ func checkReadmeQuickStart(t *testing.T, printed []string, mockPort, apiPort int
 		c = strings.ReplaceAll(c, binDir+"/", "bin/")
 		want = append(want, c)
 	}
+	blocks := codeBlocks(readmeSection(t, "## Quick start"), "sh")
+	if len(blocks) < 2 {
+		t.Fatalf("README's quick start has %d shell blocks, want make run's commands in the second", len(blocks))
+	}
 	var shown []string
-	for _, line := range shellBlocks(readmeSection(t, "## Quick start")) {
-		if strings.HasPrefix(line, "make ") {
-			continue
-		}
+	for _, line := range blocks[1] {
 		line, _, _ = strings.Cut(line, "   #") // a trailing comment
 		shown = append(shown, strings.TrimSpace(line))
 	}
@@ -252,16 +253,26 @@ func checkReadmeQuickStart(t *testing.T, printed []string, mockPort, apiPort int
 	}
 }
 
-// checkAccessKeyAccepted exchanges the fixture access key, as the README's
-// quick start tells, and calls /api/me with the session token: make run's
-// API must accept it although its issuer is the inbound-app form.
-func checkAccessKeyAccepted(t *testing.T, mockURL, apiURL string) {
+// checkAccessKeyAccepted exchanges the fixture access key with the README
+// quick start's command (its port changed) and calls /api/me with the
+// session token: make run's API must accept it although its issuer is the
+// inbound-app form.
+func checkAccessKeyAccepted(t *testing.T, mockPort, apiPort int) {
 	t.Helper()
-	projectID := fixtureProjectID(t)
-	status, body := call(t, http.MethodPost, mockURL+"/v1/auth/accesskey/exchange", "Bearer "+projectID+":mock-access-key-secret", "application/json", "{}")
-	if status != http.StatusOK {
-		t.Fatalf("access-key exchange: %d %s, want 200", status, body)
+	var exchange string
+	for _, line := range shellBlocks(readmeSection(t, "## Quick start")) {
+		if strings.Contains(line, "/v1/auth/accesskey/exchange") {
+			exchange = strings.ReplaceAll(line, "127.0.0.1:8080", "127.0.0.1:"+itoa(mockPort))
+		}
 	}
+	if exchange == "" {
+		t.Fatal("README's quick start shows no access-key exchange command")
+	}
+	body, code, err := runCommand(t.Context(), repoRoot, []string{"PATH=" + os.Getenv("PATH")}, "bash", "-c", exchange)
+	if err != nil || code != 0 {
+		t.Fatalf("README's access-key exchange %q: exit %d (%v): %s", exchange, code, err, body)
+	}
+	apiURL := "http://127.0.0.1:" + itoa(apiPort)
 	var exchanged struct {
 		SessionJWT string `json:"sessionJwt"`
 	}
