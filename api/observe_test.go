@@ -57,7 +57,7 @@ func TestRequestMetricsSeries(t *testing.T) {
 		{path: "/api/no-such", token: token},                     // 404
 		{path: "/api/no-such"},                                   // 401, no route
 		{method: http.MethodPost, path: "/api/me", token: token}, // 405
-		{method: "BREW", path: "/api/me", token: token},          // 405, unusual method
+		{method: "BREW", path: "/api/me", token: token},          // 405, unusual method: labelled other
 		{path: "/health"},
 		{path: "/docs/assets/init.js"},
 		{path: "/api/admin/users", token: token},
@@ -97,7 +97,7 @@ func TestRequestMetricsSeries(t *testing.T) {
 		"api_http_requests_total{code=404,method=GET,route=unmatched}":                1,
 		"api_http_requests_total{code=401,method=GET,route=unmatched}":                1,
 		"api_http_requests_total{code=405,method=POST,route=unmatched}":               1,
-		"api_http_requests_total{code=405,method=BREW,route=unmatched}":               1,
+		"api_http_requests_total{code=405,method=other,route=unmatched}":              1,
 		"api_http_requests_total{code=200,method=GET,route=/health}":                  1,
 		"api_http_requests_total{code=200,method=GET,route=/docs/assets/{file}}":      1,
 		"api_http_requests_total{code=200,method=GET,route=/api/admin/users}":         1,
@@ -107,7 +107,7 @@ func TestRequestMetricsSeries(t *testing.T) {
 		"api_http_request_duration_seconds{method=DELETE,route=/api/users/{user_id}}": 2,
 		"api_http_request_duration_seconds{method=GET,route=unmatched}":               2,
 		"api_http_request_duration_seconds{method=POST,route=unmatched}":              1,
-		"api_http_request_duration_seconds{method=BREW,route=unmatched}":              1,
+		"api_http_request_duration_seconds{method=other,route=unmatched}":             1,
 		"api_http_request_duration_seconds{method=GET,route=/health}":                 1,
 		"api_http_request_duration_seconds{method=GET,route=/docs/assets/{file}}":     1,
 		"api_http_request_duration_seconds{method=GET,route=/api/admin/users}":        1,
