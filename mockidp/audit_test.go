@@ -293,3 +293,21 @@ func TestAuditRateLimitAlwaysHasRetryAfter(t *testing.T) {
 		t.Errorf("Retry-After %q, want 1", got)
 	}
 }
+
+// Every endpoint a discovery document advertises answers with a Descope
+// error body that says what the mock does, not a bare "no route".
+func TestAuditAdvertisedEndpointsExplainThemselves(t *testing.T) {
+	t.Parallel()
+	s := newServer(t, mockidp.Config{PublicURL: "http://idp.test"})
+	for _, form := range []string{mockidp.IssuerURL, mockidp.IssuerApps} {
+		doc := s.DiscoveryDocument(form, "http://idp.test")
+		for _, endpoint := range []string{doc.AuthorizationEndpoint, doc.EndSessionEndpoint, doc.RevocationEndpoint} {
+			path := strings.TrimPrefix(endpoint, "http://idp.test")
+			rec := serve(s, http.MethodGet, path, "")
+			e := errorBody(t, rec.Code, rec.Body.Bytes())
+			if rec.Code != http.StatusNotFound || !strings.Contains(e.Message, "client_credentials") {
+				t.Errorf("GET %s: %d %s, want 404 explaining what mockidp implements", path, rec.Code, rec.Body)
+			}
+		}
+	}
+}

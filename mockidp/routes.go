@@ -66,6 +66,14 @@ func (s *Server) routes() http.Handler {
 	surface("/oauth2/v1/apps/userinfo", EndpointUserinfo, plain(s.handleUserinfo), http.MethodGet, http.MethodPost)
 	surface("/v1/mgmt/license", EndpointLicense, plain(s.handleLicense), get...)
 
+	// Discovery advertises these (as Descope's does); the mock implements
+	// only the client-credentials grant, and says so instead of "no route".
+	for _, p := range []string{"/oauth2/v1/authorize", "/oauth2/v1/logout", "/oauth2/v1/revoke",
+		"/oauth2/v1/apps/authorize", "/oauth2/v1/apps/logout", "/oauth2/v1/apps/revoke"} {
+		mux.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
+			writeError(w, notFound("%s is advertised by discovery but mockidp implements only the client_credentials grant (token endpoint), userinfo and the access-key exchange", r.URL.Path))
+		})
+	}
 	mux.Handle("/metrics", allow(s.metrics.handler().ServeHTTP, get...))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, notFound("no route for %s %s", r.Method, r.URL.Path))
