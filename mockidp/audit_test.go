@@ -311,3 +311,40 @@ func TestAuditAdvertisedEndpointsExplainThemselves(t *testing.T) {
 		}
 	}
 }
+
+// Project-file type mistakes are explained in YAML's terms (a mapping, a
+// list, a string), not Go's (mockidp.Project, map[string]interface {}).
+func TestAuditProjectTypeErrorsSpeakYAML(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		yaml, field string
+		line        int
+		want        []string
+	}{
+		{"- a\n- b\n", "", 1, []string{"mapping", "list"}},
+		{"project_id: P1\nclients:\n  - id: a\n    secret: s\n    claims: [1]\n", "clients[0].claims", 5, []string{"mapping", "list"}},
+		{"project_id: P1\nkeys:\n  keep: many\n", "keys.keep", 3, []string{"whole number", "many"}},
+		{"project_id: P1\nclients:\n  - id: a\n    secret: s\n    scopes: openid\n", "clients[0].scopes", 5, []string{"list", "openid"}},
+		{"project_id: P1\nclients: {a: 1}\n", "clients", 2, []string{"list", "mapping"}},
+	} {
+		_, err := mockidp.ParseProject("p.yaml", []byte(tc.yaml))
+		var ce *mockidp.ConfigError
+		if !errors.As(err, &ce) {
+			t.Errorf("%q: %v, want a ConfigError", tc.yaml, err)
+			continue
+		}
+		if ce.Line != tc.line || !strings.HasPrefix(ce.Field, tc.field) {
+			t.Errorf("%q: line %d field %q, want %d %q", tc.yaml, ce.Line, ce.Field, tc.line, tc.field)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(ce.Reason, w) {
+				t.Errorf("%q: reason %q does not mention %q", tc.yaml, ce.Reason, w)
+			}
+		}
+		for _, bad := range []string{"mockidp.", "interface", "!!", "[]string", "unmarshal"} {
+			if strings.Contains(ce.Reason, bad) {
+				t.Errorf("%q: reason %q speaks Go or YAML tags (%q)", tc.yaml, ce.Reason, bad)
+			}
+		}
+	}
+}

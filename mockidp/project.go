@@ -259,7 +259,7 @@ func yamlError(name string, root *yaml.Node, err error) error {
 	msg = strings.TrimPrefix(msg, "unmarshal errors:\n  ")
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
-		reason := m[2]
+		reason := yamlTypeReason(m[2])
 		field := ""
 		if f := regexp.MustCompile(`field (\S+) not found`).FindStringSubmatch(reason); f != nil {
 			field, reason = f[1], "unknown field"
@@ -270,6 +270,43 @@ func yamlError(name string, root *yaml.Node, err error) error {
 		return &ConfigError{File: name, Line: line, Field: field, Reason: reason}
 	}
 	return &ConfigError{File: name, Reason: msg}
+}
+
+// yamlTypeReason restates yaml's "cannot unmarshal !!str `x` into []string"
+// in the file's terms: "want a list, got the string x".
+func yamlTypeReason(reason string) string {
+	// Compiled here, on the error path: start-up compiles no expression it
+	// does not need.
+	m := regexp.MustCompile("^cannot unmarshal !!(\\w+)(?: `(.*)`)? into (.+)$").FindStringSubmatch(reason)
+	if m == nil {
+		return reason
+	}
+	got := map[string]string{"seq": "a list", "map": "a mapping", "str": "a string", "int": "a number",
+		"float": "a number", "bool": "true or false", "null": "nothing"}[m[1]]
+	if got == "" {
+		got = "a " + m[1]
+	}
+	if m[2] != "" {
+		got += " (" + m[2] + ")"
+	}
+	var want string
+	switch goType := m[3]; {
+	case strings.HasPrefix(goType, "[]"):
+		want = "a list"
+	case strings.HasPrefix(goType, "map["), strings.HasPrefix(goType, "mockidp."):
+		want = "a mapping"
+	case strings.HasPrefix(goType, "int"), strings.HasPrefix(goType, "uint"):
+		want = "a whole number"
+	case strings.HasPrefix(goType, "float"):
+		want = "a number"
+	case goType == "string":
+		want = "a string"
+	case goType == "bool":
+		want = "true or false"
+	default:
+		return reason
+	}
+	return "want " + want + ", got " + got
 }
 
 // lineOf finds the line of a dotted field path such as "clients[2].ttl".

@@ -207,7 +207,7 @@ func TestParseProjectDecodeErrors(t *testing.T) {
 			yaml:       "project_id: P2Test\nclients: yes-please\n",
 			wantLine:   2,
 			wantField:  "clients",
-			wantReason: "cannot unmarshal",
+			wantReason: "want a list, got a string",
 		},
 	}
 	for _, tt := range tests {
