@@ -108,3 +108,38 @@ func TestAuditRotateEveryNever(t *testing.T) {
 		t.Errorf("GET /_mock/keys: rotate_every %q (%v), want never", st.RotateEvery, err)
 	}
 }
+
+// Every flag has an MOCKIDP_* environment twin (issue 2), the token and
+// healthcheck flags included: MOCKIDP_ + the flag name.
+func TestAuditClientFlagsHaveEnvironmentTwins(t *testing.T) {
+	t.Parallel()
+	addr := startServing(t)
+	env := map[string]string{"MOCKIDP_URL": "http://" + addr, "MOCKIDP_CLIENT": "reader-client",
+		"MOCKIDP_SECRET": "reader-secret", "MOCKIDP_SCOPE": "openid", "MOCKIDP_TIMEOUT": "5s"}
+	getenv := func(k string) string { return env[k] }
+	var stdout, stderr strings.Builder
+	if err := run(context.Background(), []string{"token"}, getenv, &stdout, &stderr); err != nil {
+		t.Fatalf("token from the environment: %v (stderr %s)", err, stderr.String())
+	}
+	if parts := strings.Split(strings.TrimSpace(stdout.String()), "."); len(parts) != 3 {
+		t.Errorf("token printed %q, want a JWT", stdout.String())
+	}
+	env["MOCKIDP_SECRET"] = "wrong" // proves the secret came from the environment
+	if err := run(context.Background(), []string{"token"}, getenv, &strings.Builder{}, &strings.Builder{}); err == nil || !strings.Contains(err.Error(), "401") {
+		t.Errorf("token with MOCKIDP_SECRET=wrong: %v, want a 401", err)
+	}
+	if err := run(context.Background(), []string{"healthcheck"}, getenv, &strings.Builder{}, &strings.Builder{}); err != nil {
+		t.Errorf("healthcheck: %v", err)
+	}
+	env["MOCKIDP_TIMEOUT"] = "soon"
+	if err := run(context.Background(), []string{"healthcheck"}, getenv, &strings.Builder{}, &strings.Builder{}); err == nil || !strings.Contains(err.Error(), "MOCKIDP_TIMEOUT") {
+		t.Errorf("healthcheck with MOCKIDP_TIMEOUT=soon: %v, want an error naming it", err)
+	}
+	var help strings.Builder
+	_ = run(context.Background(), []string{"token", "-h"}, noEnv, &help, &strings.Builder{})
+	for _, v := range []string{"MOCKIDP_CLIENT", "MOCKIDP_SECRET", "MOCKIDP_SCOPE"} {
+		if !strings.Contains(help.String(), v) {
+			t.Errorf("token -h does not name %s:\n%s", v, help.String())
+		}
+	}
+}

@@ -41,15 +41,15 @@ func token(ctx context.Context, args []string, getenv func(string) string, stdou
 	fs := flag.NewFlagSet("mockidp token", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	base := fs.String("url", defaultURL(getenv), "base URL of the running mock [MOCKIDP_URL]")
-	client := fs.String("client", "", "client ID (required)")
-	secret := fs.String("secret", "", "client secret: use the real token endpoint instead of the control plane")
-	scope := fs.String("scope", "", "space-separated scopes to request")
+	client := fs.String("client", getenv("MOCKIDP_CLIENT"), "client ID (required) [MOCKIDP_CLIENT]")
+	secret := fs.String("secret", getenv("MOCKIDP_SECRET"), "client secret: use the real token endpoint instead of the control plane [MOCKIDP_SECRET]")
+	scope := fs.String("scope", getenv("MOCKIDP_SCOPE"), "space-separated scopes to request [MOCKIDP_SCOPE]")
 	admin := fs.String("admin-token", getenv("MOCKIDP_ADMIN_TOKEN"), "control-plane admin token [MOCKIDP_ADMIN_TOKEN]")
 	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return err
 	}
 	if *client == "" {
-		return usageError{errors.New("token: --client is required")}
+		return usageError{errors.New("token: --client (MOCKIDP_CLIENT) is required")}
 	}
 	httpc := &http.Client{Timeout: 10 * time.Second}
 	var req *http.Request
@@ -102,7 +102,15 @@ func healthcheck(ctx context.Context, args []string, getenv func(string) string,
 	fs := flag.NewFlagSet("mockidp healthcheck", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	base := fs.String("url", defaultURL(getenv), "base URL of the running mock [MOCKIDP_URL]")
-	timeout := fs.Duration("timeout", 3*time.Second, "give up after this long")
+	defTimeout := 3 * time.Second
+	if v := getenv("MOCKIDP_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("MOCKIDP_TIMEOUT: %q is not a duration like 3s", v)
+		}
+		defTimeout = d
+	}
+	timeout := fs.Duration("timeout", defTimeout, "give up after this long [MOCKIDP_TIMEOUT]")
 	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return err
 	}
