@@ -28,7 +28,7 @@ func ExampleValidator_Middleware() {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/me", nil))
 	fmt.Println(rec.Code, rec.Header().Get("WWW-Authenticate"))
-	fmt.Print(rec.Body.String())
+	fmt.Println(rec.Body.String())
 
 	rec = httptest.NewRecorder()
 	req := httptest.NewRequest(http.MethodGet, "/api/me", nil)

@@ -48,11 +48,11 @@ var (
 
 // Fixed response bodies, encoded once.
 var (
-	bodyMissingHeader = []byte(`{"detail":"Missing Authorization header"}` + "\n")
-	bodyInvalidHeader = []byte(`{"detail":"Invalid Authorization header format. Expected: Bearer <token>"}` + "\n")
-	bodyInvalidToken  = []byte(`{"detail":"Invalid or unauthorized token"}` + "\n")
-	bodyUnavailable   = []byte(`{"detail":"Authentication temporarily unavailable"}` + "\n")
-	bodyInternal      = []byte(`{"detail":"Internal server error"}` + "\n")
+	bodyMissingHeader = []byte(`{"detail":"Missing Authorization header"}`)
+	bodyInvalidHeader = []byte(`{"detail":"Invalid Authorization header format. Expected: Bearer <token>"}`)
+	bodyInvalidToken  = []byte(`{"detail":"Invalid or unauthorized token"}`)
+	bodyUnavailable   = []byte(`{"detail":"Authentication temporarily unavailable"}`)
+	bodyInternal      = []byte(`{"detail":"Internal server error"}`)
 )
 
 // WriteError renders an auth failure per the API contract:
@@ -164,7 +164,7 @@ func jsonBody(v any) []byte {
 	if err != nil {
 		return bodyInternal
 	}
-	return append(b, '\n')
+	return b
 }
 
 func write(w http.ResponseWriter, status int, body []byte) {
