@@ -160,19 +160,14 @@ func StartAPIChild(ctx context.Context, env Env, extra map[string]string) (*Proc
 	if err != nil {
 		return nil, "", err
 	}
-	addr, err := FreeLoopbackAddr()
-	if err != nil {
-		return nil, "", err
-	}
-	vars, err := APIChildEnv(env, addr, extra)
+	p, addr, _, err := StartOnFreeAddr(ctx, func(addr string) (ProcSpec, error) {
+		vars, err := APIChildEnv(env, addr, extra)
+		return ProcSpec{Name: "api", Binary: bin, Env: vars, ReadyURL: "http://" + addr + "/ready"}, err
+	})
 	if err != nil {
 		return nil, "", err
 	}
 	base := "http://" + addr
-	p, err := StartProc(ctx, ProcSpec{Name: "api", Binary: bin, Env: vars, ReadyURL: base + "/ready"})
-	if err != nil {
-		return nil, "", err
-	}
 	if err := p.Settle(childIdle); err != nil {
 		p.Stop()
 		return nil, "", err
@@ -237,12 +232,10 @@ func BareChild(ctx context.Context, env Env, body []byte, tokens []string) (Load
 	if err != nil {
 		return Load{}, nil, err
 	}
-	addr, err := FreeLoopbackAddr()
-	if err != nil {
-		return Load{}, nil, err
-	}
-	p, err := StartProc(ctx, ProcSpec{Name: "bareserve", Binary: bin, Env: ChildEnv(map[string]string{"BARE_ADDR": addr, "BARE_BODY": string(body)}),
-		ReadyURL: "http://" + addr + "/"})
+	p, addr, _, err := StartOnFreeAddr(ctx, func(addr string) (ProcSpec, error) {
+		return ProcSpec{Name: "bareserve", Binary: bin, Env: ChildEnv(map[string]string{"BARE_ADDR": addr, "BARE_BODY": string(body)}),
+			ReadyURL: "http://" + addr + "/"}, nil
+	})
 	if err != nil {
 		return Load{}, nil, err
 	}

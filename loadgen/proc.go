@@ -5,12 +5,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -122,12 +125,28 @@ type Proc struct {
 	done chan struct{}
 }
 
-// StartProc starts spec's binary and waits until its ReadyURL answers 200.
-// The child is stopped (SIGINT, then SIGKILL after 5s) by Stop, and killed
-// when ctx ends.
+// ErrAddrTaken says a child could not have the address it was given:
+// another process held it (it took the port between FreeLoopbackAddr
+// closing it and the child binding it). The attempt tells nothing about the
+// child; StartOnFreeAddr tries again on a new address.
+var ErrAddrTaken = errors.New("address taken by another process")
+
+// StartProc starts spec's binary and waits until its ReadyURL answers 200
+// from a listener the child holds. The child is stopped (SIGINT, then
+// SIGKILL after 5s) by Stop, and killed when ctx ends. The error wraps
+// ErrAddrTaken when another process holds ReadyURL's port: the child exited
+// early with the port in use, or the 200 came from someone else.
 func StartProc(ctx context.Context, spec ProcSpec) (*Proc, error) {
 	if err := CheckLoopback(spec.ReadyURL); err != nil {
 		return nil, err
+	}
+	u, err := url.Parse(spec.ReadyURL)
+	if err != nil {
+		return nil, err
+	}
+	port, err := strconv.Atoi(u.Port())
+	if err != nil {
+		return nil, fmt.Errorf("ready URL %q: want an explicit port", spec.ReadyURL)
 	}
 	if spec.Timeout <= 0 {
 		spec.Timeout = 10 * time.Second
@@ -150,12 +169,25 @@ func StartProc(ctx context.Context, spec ProcSpec) (*Proc, error) {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
 				p.Ready = time.Since(begin)
+				// Only the child's own 200 counts: another process on the
+				// port would answer before the child failed to bind it.
+				owned, err := ListenerHeld(p.PID(), port)
+				if err != nil || !owned {
+					p.Stop()
+					if err == nil {
+						err = fmt.Errorf("%w: %s answered 200 from a listener %s does not hold", ErrAddrTaken, spec.ReadyURL, spec.Binary)
+					}
+					return nil, err
+				}
 				return p, nil
 			}
 			err = fmt.Errorf("status %d", resp.StatusCode)
 		}
 		select {
 		case <-p.done:
+			if addrInUse(u.Host) {
+				return nil, fmt.Errorf("%w: %s exited before %s answered 200 (%v) and the port is in use", ErrAddrTaken, spec.Binary, spec.ReadyURL, cmd.ProcessState)
+			}
 			return nil, fmt.Errorf("%s exited before %s answered 200 (%v)", spec.Binary, spec.ReadyURL, cmd.ProcessState)
 		default:
 		}
@@ -165,6 +197,76 @@ func StartProc(ctx context.Context, spec ProcSpec) (*Proc, error) {
 		}
 		time.Sleep(time.Millisecond)
 	}
+}
+
+// addrInUse reports whether hostport cannot be listened on because another
+// socket holds it.
+func addrInUse(hostport string) bool {
+	ln, err := net.Listen("tcp", hostport)
+	if err == nil {
+		ln.Close()
+		return false
+	}
+	return errors.Is(err, syscall.EADDRINUSE)
+}
+
+// ListenerHeld reports whether process pid holds a socket listening on TCP
+// port (IPv4 or IPv6): a listening inode of /proc/net/tcp{,6} among the
+// sockets of /proc/PID/fd.
+func ListenerHeld(pid, port int) (bool, error) {
+	inodes := map[string]bool{}
+	for _, table := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+		b, err := os.ReadFile(table)
+		if errors.Is(err, os.ErrNotExist) && table == "/proc/net/tcp6" {
+			continue // no IPv6 on this machine
+		}
+		if err != nil {
+			return false, fmt.Errorf("reading listening sockets: %w", err)
+		}
+		for _, ino := range ParseListeningInodes(b, port) {
+			inodes[ino] = true
+		}
+	}
+	if len(inodes) == 0 {
+		return false, nil
+	}
+	fds, err := os.ReadDir(procPath(pid, "fd"))
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil // the process has exited: it holds nothing
+	}
+	if err != nil {
+		return false, fmt.Errorf("reading the child's descriptors: %w", err)
+	}
+	for _, fd := range fds {
+		link, err := os.Readlink(procPath(pid, "fd/"+fd.Name()))
+		if err != nil {
+			continue // closed meanwhile
+		}
+		if ino, ok := strings.CutPrefix(link, "socket:["); ok && inodes[strings.TrimSuffix(ino, "]")] {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// ParseListeningInodes returns the inodes of the sockets a /proc/net/tcp
+// (or tcp6) table lists as listening (state 0A) on port.
+func ParseListeningInodes(table []byte, port int) []string {
+	var out []string
+	for line := range strings.SplitSeq(string(table), "\n") {
+		// sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+		f := strings.Fields(line)
+		if len(f) < 10 || f[3] != "0A" {
+			continue
+		}
+		_, hexPort, ok := strings.Cut(f[1], ":")
+		p, err := strconv.ParseUint(hexPort, 16, 16)
+		if !ok || err != nil || int(p) != port {
+			continue
+		}
+		out = append(out, f[9])
+	}
+	return out
 }
 
 // PID is the child's process ID.

@@ -2,6 +2,7 @@ package loadgen
 
 import (
 	"context"
+	"errors"
 	"net"
 	"slices"
 	"time"
@@ -26,21 +27,53 @@ func FreeLoopbackAddr() (string, error) {
 	return ln.Addr().String(), nil
 }
 
-// MeasureStartup starts spec's binary, polls its ReadyURL every millisecond
-// until it answers 200 (at most spec.Timeout), waits idle, reads the
-// process's VmRSS from /proc, and stops it.
-func MeasureStartup(ctx context.Context, spec ProcSpec, idle time.Duration) (Startup, error) {
-	p, err := StartProc(ctx, spec)
+// AddrTries is how many addresses StartOnFreeAddr tries before giving up.
+const AddrTries = 5
+
+// StartOnFreeAddr starts the child spec(addr) describes on a free loopback
+// address, as StartProc does. FreeLoopbackAddr's port is free when it
+// returns but not reserved, so another process can take it before the
+// child binds it; such an attempt (ErrAddrTaken) is stopped and discarded,
+// and the whole start is made again on a new address, at most AddrTries
+// times in all. retried is the number of discarded attempts; the Proc's
+// Ready is that of the start that succeeded.
+func StartOnFreeAddr(ctx context.Context, spec func(addr string) (ProcSpec, error)) (p *Proc, addr string, retried int, err error) {
+	for {
+		addr, err = FreeLoopbackAddr()
+		if err != nil {
+			return nil, "", retried, err
+		}
+		var s ProcSpec
+		if s, err = spec(addr); err != nil {
+			return nil, "", retried, err
+		}
+		p, err = StartProc(ctx, s)
+		if err == nil {
+			return p, addr, retried, nil
+		}
+		if !errors.Is(err, ErrAddrTaken) || retried+1 >= AddrTries {
+			return nil, "", retried, err
+		}
+		retried++
+	}
+}
+
+// MeasureStartupOnFreeAddr starts the child spec(addr) describes on a free
+// loopback address (StartOnFreeAddr: attempts that lost their port to
+// another process are discarded, counted in retried, and not measured),
+// waits idle without traffic, reads its VmRSS from /proc, and stops it.
+func MeasureStartupOnFreeAddr(ctx context.Context, spec func(addr string) (ProcSpec, error), idle time.Duration) (res Startup, retried int, err error) {
+	p, _, retried, err := StartOnFreeAddr(ctx, spec)
 	if err != nil {
-		return Startup{}, err
+		return Startup{}, retried, err
 	}
 	defer p.Stop()
-	res := Startup{Ready: p.Ready}
+	res = Startup{Ready: p.Ready}
 	if err := p.Settle(idle); err != nil {
-		return res, err
+		return res, retried, err
 	}
 	res.IdleRSS, res.Idle = p.IdleRSS, p.Idle
-	return res, nil
+	return res, retried, nil
 }
 
 // StartupSummary is the median and worst ready time of several starts and
