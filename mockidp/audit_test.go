@@ -4,6 +4,7 @@ package mockidp_test
 // each pinned by a test that failed before its fix.
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -15,8 +16,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coreos/go-oidc/v3/oidc"
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+
 	"github.com/descope-harness/harness/fixtures"
 	"github.com/descope-harness/harness/mockidp"
+	"github.com/descope-harness/harness/mockidp/mockidptest"
 )
 
 // errorBody decodes a Descope-shaped error body, failing on anything else.
@@ -346,5 +352,38 @@ func TestAuditProjectTypeErrorsSpeakYAML(t *testing.T) {
 				t.Errorf("%q: reason %q speaks Go or YAML tags (%q)", tc.yaml, ce.Reason, bad)
 			}
 		}
+	}
+}
+
+// The inbound-apps issuer works end to end for a generic OIDC client:
+// go-oidc discovers {base}/v1/apps/{pid}, x/oauth2 gets a token from the
+// token endpoint it advertises, go-oidc verifies it and reads userinfo.
+func TestAuditAppsIssuerWithRealClients(t *testing.T) {
+	t.Parallel()
+	m := mockidptest.Start(t, mockidp.Config{})
+	ctx := oidc.ClientContext(t.Context(), m.Client())
+	issuer := m.URL + "/v1/apps/" + m.ProjectID()
+	provider, err := oidc.NewProvider(ctx, issuer)
+	if err != nil {
+		t.Fatalf("NewProvider(%s): %v", issuer, err)
+	}
+	cfg := clientcredentials.Config{ClientID: "admin-client", ClientSecret: "admin-secret", TokenURL: provider.Endpoint().TokenURL}
+	tok, err := cfg.Token(context.WithValue(t.Context(), oauth2.HTTPClient, m.Client()))
+	if err != nil {
+		t.Fatalf("Token from %s: %v", cfg.TokenURL, err)
+	}
+	idt, err := provider.Verifier(&oidc.Config{ClientID: m.ProjectID(), Now: m.Now}).Verify(ctx, tok.AccessToken)
+	if err != nil {
+		t.Fatalf("Verify: %v", err)
+	}
+	if idt.Issuer != issuer || idt.Subject != "admin-client" {
+		t.Errorf("issuer %q subject %q", idt.Issuer, idt.Subject)
+	}
+	info, err := provider.UserInfo(ctx, oauth2.StaticTokenSource(tok))
+	if err != nil {
+		t.Fatalf("UserInfo: %v", err)
+	}
+	if info.Subject != "admin-client" || info.Email != "admin@example.com" {
+		t.Errorf("userinfo subject %q email %q", info.Subject, info.Email)
 	}
 }
