@@ -1,5 +1,6 @@
 // Command api serves the protected API (the Go port of Descope's FastAPI
-// example). Configuration comes from the environment; see the README (Configuration, api).
+// example). Configuration comes from the environment; `api help` lists it, as
+// does the README (Configuration, api).
 //
 // Usage:
 //
@@ -7,6 +8,7 @@
 //	api healthcheck       exit 0 if GET /health on the configured address answers 200
 //	api healthcheck ready exit 0 if GET /ready answers 200 (signing keys loaded)
 //	api version           print the version
+//	api help              usage and every environment variable with its default
 package main
 
 import (
