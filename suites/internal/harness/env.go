@@ -39,6 +39,12 @@ const (
 	EnvAPILeeway = "HARNESS_API_LEEWAY"
 	// EnvAPIMaxHeaderBytes (optional, default 65536) is the external API's MAX_HEADER_BYTES.
 	EnvAPIMaxHeaderBytes = "HARNESS_API_MAX_HEADER_BYTES"
+	// EnvAPIRefetchCooldown (optional, default 5s) is the external API's
+	// JWKS_REFETCH_COOLDOWN; a short one makes the specs that wait it out quicker.
+	EnvAPIRefetchCooldown = "HARNESS_API_REFETCH_COOLDOWN"
+	// EnvAPIProviderTimeout (optional, default 10s) is the external API's
+	// PROVIDER_TIMEOUT; at 2s or less the slow key-set spec runs externally too.
+	EnvAPIProviderTimeout = "HARNESS_API_PROVIDER_TIMEOUT"
 )
 
 // DefaultMaxHeaderBytes is bin/api's default MAX_HEADER_BYTES: header blocks
@@ -121,6 +127,8 @@ type Env struct {
 	Leeway time.Duration
 	// RefetchCooldown is the API's unknown-kid refetch cooldown.
 	RefetchCooldown time.Duration
+	// HTTPTimeout is the timeout of the API's requests to the provider.
+	HTTPTimeout time.Duration
 	// MaxHeaderBytes is the largest request header block the API answers
 	// normally; larger ones get 431.
 	MaxHeaderBytes int

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2" //nolint:revive // Ginkgo's DSL is meant to be dot-imported
+	. "github.com/onsi/gomega"    //nolint:revive // Gomega's DSL is meant to be dot-imported
 
 	"github.com/descope-harness/harness/api/auth"
 	"github.com/descope-harness/harness/suites/internal/mockclient"
@@ -34,16 +35,13 @@ func startExternal(o Options) *Env {
 		Mock:            &mockclient.Client{BaseURL: mockURL, AdminToken: os.Getenv(EnvMockAdminToken)},
 		Leeway:          auth.DefaultLeeway,
 		RefetchCooldown: auth.DefaultRefetchCooldown,
+		HTTPTimeout:     auth.DefaultHTTPTimeout,
 		MaxHeaderBytes:  DefaultMaxHeaderBytes,
 		http:            &http.Client{Timeout: 10 * time.Second},
 	}
-	if v := os.Getenv(EnvAPILeeway); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			Fail(EnvAPILeeway + ": " + err.Error())
-		}
-		env.Leeway = d
-	}
+	env.Leeway = durationFromEnv(EnvAPILeeway, env.Leeway)
+	env.RefetchCooldown = durationFromEnv(EnvAPIRefetchCooldown, env.RefetchCooldown)
+	env.HTTPTimeout = durationFromEnv(EnvAPIProviderTimeout, env.HTTPTimeout)
 	if v := os.Getenv(EnvAPIMaxHeaderBytes); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n <= 0 {
@@ -60,5 +58,43 @@ func startExternal(o Options) *Env {
 		}
 	})
 	GinkgoWriter.Printf("external target: mock %s, API %s\n", mockURL, apiURL)
+	env.awaitCurrentKey()
 	return env
+}
+
+// awaitCurrentKey waits until the external APIs accept a token of the mock's
+// current key. A reset brings back the mock's first key, which an API that
+// saw it revoked by an earlier spec no longer holds: it refuses the key's
+// tokens until its refetch cooldown lets it fetch the key set again. Specs
+// start from an API that trusts the mock.
+func (e *Env) awaitCurrentKey() {
+	GinkgoHelper()
+	token := e.Token(AdminClient)
+	for _, base := range []string{e.APIURL, e.DetailAPIURL} {
+		if base == "" {
+			continue
+		}
+		Eventually(func() int {
+			resp, err := e.Try(Request{Path: "/api/me", Token: token, BaseURL: base})
+			if err != nil {
+				return 0
+			}
+			return resp.Status
+		}).WithTimeout(e.RefetchCooldown+2*time.Second).WithPolling(100*time.Millisecond).
+			Should(Equal(http.StatusOK), "the API at %s never accepted a token of the mock's current key", base)
+	}
+}
+
+// durationFromEnv is the duration in the environment variable name, or def when it is unset.
+func durationFromEnv(name string, def time.Duration) time.Duration {
+	GinkgoHelper()
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		Fail(name + ": not a non-negative duration: " + v)
+	}
+	return d
 }

@@ -58,6 +58,10 @@ func startInProcess(o Options) *Env {
 		env.Leeway = auth.DefaultLeeway
 	}
 	env.MaxHeaderBytes = DefaultMaxHeaderBytes
+	env.HTTPTimeout = o.HTTPTimeout
+	if env.HTTPTimeout == 0 {
+		env.HTTPTimeout = auth.DefaultHTTPTimeout
+	}
 	env.RefetchCooldown = o.RefetchCooldown
 	if env.RefetchCooldown == 0 {
 		env.RefetchCooldown = auth.DefaultRefetchCooldown
