@@ -127,9 +127,7 @@ func handleMe(r *http.Request) (any, error) {
 		return nil, err
 	}
 	resp := meResponse{claimsCount: c.ClaimCount()}
-	if v, ok := c.Raw["name"]; ok && v != nil {
-		resp.name, resp.hasName = claimText(v), true
-	}
+	resp.name, resp.hasName = firstValue(c.Raw["name"])
 	return resp, nil
 }
 
@@ -302,16 +300,31 @@ func tokenPreview(token string) string {
 }
 
 // firstClaim returns the text of the first of names whose claim is present
-// and not empty, or "".
+// and not empty (see firstValue), or "".
 func firstClaim(claims map[string]any, names ...string) string {
 	for _, name := range names {
-		if v, ok := claims[name]; ok && v != nil {
-			if text := claimText(v); text != "" {
-				return text
-			}
+		if text, ok := firstValue(claims[name]); ok && text != "" {
+			return text
 		}
 	}
 	return ""
+}
+
+// firstValue is the text of a claim as the Python example's principal
+// holds it: a list-valued claim is one claim per element, so its first
+// element (none for an empty list); null is no claim; anything else is
+// one claim.
+func firstValue(v any) (string, bool) {
+	if list, ok := v.([]any); ok {
+		if len(list) == 0 {
+			return "", false
+		}
+		v = list[0]
+	}
+	if v == nil {
+		return "", false
+	}
+	return claimText(v), true
 }
 
 // claimText renders a claim value as text: strings as they are, anything

@@ -63,7 +63,7 @@ var operations = map[string]operation{
 	},
 	"GET /api/me": {
 		summary: "Current caller", tag: "protected",
-		description: "`name` is the token's name claim or null; `claims_count` counts one per element of a " +
+		description: "`name` is the token's name claim (a list's first element) or null; `claims_count` counts one per element of a " +
 			"list-valued claim and one per other claim.",
 		okSchema: object(props{"authenticated": obj{"type": "boolean"}, "authentication_type": enum("Bearer"),
 			"name": obj{"type": []string{"string", "null"}}, "claims_count": integer()}),
@@ -79,8 +79,9 @@ var operations = map[string]operation{
 	},
 	"GET /api/profile": {
 		summary: "Profile from the claims", tag: "protected",
-		description: "`user_id` is `sub`, else `client_id`, else \"Not provided\"; `email` is the email claim or \"Not provided\".",
-		okSchema:    object(props{"user_id": str(), "email": str()}),
+		description: "`user_id` is `sub`, else `client_id`, else \"Not provided\"; `email` is the email claim or \"Not provided\" " +
+			"(a list-valued claim gives its first element).",
+		okSchema: object(props{"user_id": str(), "email": str()}),
 	},
 	"GET /api/descope/roles": {
 		summary: "The caller's Descope roles", tag: "descope",
