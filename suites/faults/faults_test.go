@@ -50,7 +50,8 @@ var _ = Describe("Provider faults", Label("offline", "faults"), func() {
 			if env.Target == harness.InProcess {
 				refused()
 				// The mock counts a request when it has answered it: a slow one after the API gave up.
-				Eventually(func() int { return env.RequestCount(jwks) }).Should(Equal(1), "the refetch reached the faulty key set")
+				Eventually(func() int { return env.RequestCount(jwks) }).WithTimeout(5*time.Second).
+					Should(Equal(1), "the refetch reached the faulty key set")
 			} else {
 				Eventually(refused).WithTimeout(env.RefetchCooldown+2*time.Second).WithPolling(100*time.Millisecond).
 					Should(BeNumerically(">=", 1), "the refetch reached the faulty key set")
