@@ -2,6 +2,7 @@ package contract_test
 
 import (
 	"encoding/json"
+	"regexp"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -73,11 +74,22 @@ var _ = Describe("The API contract", Label("offline", "contract"), func() {
 			harness.ExpectJSON(env.Get("/health", ""), 200, `{"status":"healthy","provider":"descope"}`)
 		})
 
-		It("serves the interactive docs without a token", func() {
+		It("serves the interactive docs and every asset they load without a token, from the API itself", func() {
 			resp := env.Get("/docs", "")
 			Expect(resp.Status).To(Equal(200))
 			Expect(resp.Header.Get("Content-Type")).To(HavePrefix("text/html"))
 			Expect(string(resp.Body)).To(ContainSubstring("swagger-ui"))
+
+			// Works offline: every script and stylesheet is a path on the API, public like the page.
+			assets := regexp.MustCompile(`(?:src|href)="([^"]+)"`).FindAllStringSubmatch(string(resp.Body), -1)
+			Expect(assets).NotTo(BeEmpty(), "the docs page loads its assets")
+			for _, m := range assets {
+				Expect(m[1]).To(HavePrefix("/"), "asset %s is not served by the API", m[1])
+				Expect(m[1]).NotTo(HavePrefix("//"), "asset %s is not served by the API", m[1])
+				asset := env.Get(m[1], "")
+				Expect(asset.Status).To(Equal(200), "GET %s without a token: %s", m[1], asset)
+				Expect(asset.Body).NotTo(BeEmpty(), m[1])
+			}
 		})
 
 		It("describes every endpoint in /openapi.json", func() {
@@ -205,6 +217,7 @@ var _ = Describe("The API contract", Label("offline", "contract"), func() {
 					items = append(items, map[string]any{"type": "missing", "loc": []string{"query", m}, "msg": "Field required"})
 				}
 				harness.ExpectJSON(resp, 422, mustJSON(map[string]any{"detail": items}))
+				harness.ExpectChallenge(resp, "")
 			},
 			Entry("name missing", "?email=test@example.com", []string{"name"}),
 			Entry("email missing", "?name=Test", []string{"email"}),
