@@ -6,7 +6,10 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/onsi/gomega/types"
+
 	"github.com/descope-harness/harness/suites/internal/harness"
+	"github.com/descope-harness/harness/suites/internal/mockclient"
 )
 
 var _ = Describe("Hostile input", Label("offline", "security"), func() {
@@ -41,6 +44,42 @@ var _ = Describe("Hostile input", Label("offline", "security"), func() {
 	)
 })
 
+var _ = Describe("Oversized requests", Label("offline", "security"), func() {
+	var env *harness.Env
+	BeforeEach(func() { env = harness.Start(harness.Options{DetailAPI: true}) })
+
+	When("the Authorization header makes the header block larger than the API's limit", func() {
+		It("answers 431 with the API's JSON body, before any token parsing", func() {
+			c := newCorpus(env)
+			// A validly signed token padded past the limit (base64 makes the
+			// pad a third longer): refused for its size alone.
+			token := c.env.MintToken(mockclient.MintRequest{ClientID: harness.AdminClient,
+				Claims: map[string]any{"pad": strings.Repeat("A", env.MaxHeaderBytes*3/4+1024)}})
+			Expect(len(token)).To(BeNumerically(">", env.MaxHeaderBytes))
+			for _, base := range []string{env.APIURL, env.DetailAPIURL} {
+				if base == "" {
+					continue
+				}
+				resp := env.Do(harness.Request{Path: "/api/me", Token: token, BaseURL: base})
+				harness.ExpectJSON(resp, 431, `{"detail":"Request header fields too large"}`)
+				harness.ExpectChallenge(resp, "")
+			}
+		})
+
+		It("answers a header block beyond net/http's own limit with 431, never a 500 or a reset connection", func() {
+			resp := env.Do(harness.Request{Path: "/api/me", Token: strings.Repeat("A", 4*env.MaxHeaderBytes)})
+			Expect(resp.Status).To(Equal(431), resp.String())
+		})
+	})
+
+	When("the header block is just under the limit", func() {
+		It("treats the token as a token failure (401), not a header-size one", func() {
+			resp := env.Do(harness.Request{Path: "/api/me", Token: strings.Repeat("A", env.MaxHeaderBytes-1024)})
+			harness.ExpectInvalidToken(resp)
+		})
+	})
+})
+
 // expectOutcome asserts want: a header outcome, or a token failure with the
 // uniform body (or, in detail mode, the reason).
 func expectOutcome(resp *harness.Response, want string, detail bool) {
@@ -51,12 +90,12 @@ func expectOutcome(resp *harness.Response, want string, detail bool) {
 	case want == wantInvalidHeader:
 		harness.ExpectInvalidHeader(resp)
 	case detail && strings.Contains(want, "|"):
-		bodies := []string{}
+		var bodies []types.GomegaMatcher
 		for _, reason := range strings.Split(want, "|") {
-			bodies = append(bodies, `{"detail":"Token validation failed: `+reason+`"}`)
+			bodies = append(bodies, MatchJSON(`{"detail":"Token validation failed: `+reason+`"}`))
 		}
-		Expect(resp.Status).To(Equal(401))
-		Expect(string(resp.Body)).To(Or(MatchJSON(bodies[0]), MatchJSON(bodies[1])))
+		harness.ExpectJSON(resp, 401, string(resp.Body))
+		Expect(string(resp.Body)).To(Or(bodies...))
 		harness.ExpectChallenge(resp, harness.ChallengeInvalidToken)
 	case detail:
 		harness.ExpectReason(resp, want)
