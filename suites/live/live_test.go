@@ -105,18 +105,32 @@ var _ = Describe("Real Descope", Label("live"), func() {
 		live := collect(cfg.DiscoveryURL(), token())
 		mockEnv := harness.Start(harness.Options{})
 		mock := collect(mockEnv.Mock.DiscoveryURL(), mockEnv.Token(harness.AdminClient))
-		path := writeReport(drift.Compare(mock, live), filepath.Join(harness.RepoRoot(), "reports"))
-		AddReportEntry("drift report", path)
+		report := drift.Compare(mock, live)
+		path := writeReport(report, filepath.Join(harness.RepoRoot(), "reports"))
+		// The entry is printed with the spec's result, verbose or not.
+		AddReportEntry("drift report ("+path+")", report.Markdown())
 	})
 })
 
-// effective is a claim's top-level list plus the current tenant's (dct), without duplicates.
+// effective is a claim's top-level values plus the current tenant's (dct),
+// without duplicates; as the contract reads them, a claim is a list or a
+// string split on spaces or commas.
 func effective(claims map[string]any, name string) []string {
 	var out []string
 	add := func(v any) {
-		list, _ := v.([]any)
-		for _, e := range list {
-			if s, ok := e.(string); ok && !slices.Contains(out, s) {
+		var values []string
+		switch v := v.(type) {
+		case []any:
+			for _, e := range v {
+				if s, ok := e.(string); ok {
+					values = append(values, s)
+				}
+			}
+		case string:
+			values = strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' })
+		}
+		for _, s := range values {
+			if !slices.Contains(out, s) {
 				out = append(out, s)
 			}
 		}

@@ -30,6 +30,18 @@ var _ = Describe("The live suite's machinery", Label("offline", "drift"), func()
 		Entry("all set", map[string]string{"DESCOPE_PROJECT_ID": "P2x", "DESCOPE_CLIENT_ID": "c", "DESCOPE_CLIENT_SECRET": "s"}, nil),
 	)
 
+	DescribeTable("the live roles check reads a claim as the contract does",
+		func(claims map[string]any, want []string) {
+			Expect(effective(claims, "roles")).To(Equal(want))
+		},
+		Entry("a list", map[string]any{"roles": []any{"admin", 1, "user"}}, []string{"admin", "user"}),
+		Entry("a string split on spaces and commas", map[string]any{"roles": "admin, user viewer"}, []string{"admin", "user", "viewer"}),
+		Entry("plus the current tenant's, without duplicates", map[string]any{"roles": []any{"user"}, "dct": "T1",
+			"tenants": map[string]any{"T1": map[string]any{"roles": "user,tenant-admin"}, "T2": map[string]any{"roles": []any{"other"}}}},
+			[]string{"user", "tenant-admin"}),
+		Entry("absent", map[string]any{}, []string(nil)),
+	)
+
 	It("honours DESCOPE_BASE_URL and DESCOPE_SCOPE", func() {
 		cfg, msg := harness.Live(func(k string) string {
 			return map[string]string{"DESCOPE_PROJECT_ID": "P2x", "DESCOPE_CLIENT_ID": "c", "DESCOPE_CLIENT_SECRET": "s",
