@@ -21,7 +21,8 @@ UNIT_PKGS = $(shell $(GO) list ./... | grep -v /suites)
 
 .PHONY: help
 help: ## Show this help
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@if [ -t 1 ]; then on='\033[36m'; off='\033[0m'; fi; \
+	  awk -v on="$$on" -v off="$$off" 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %s%-16s%s %s\n", on, $$1, off, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: build
 build: ## Build bin/mockidp and bin/api
@@ -59,7 +60,7 @@ test-wiring: build ## Start mockidp and api as processes with the compose enviro
 .PHONY: test-live
 test-live: ## Live smoke tests against real Descope (needs DESCOPE_* variables)
 	@mkdir -p $(REPORTS)
-	$(GINKGO) -r --label-filter='live' --junit-report=live.xml --output-dir=$(REPORTS) ./suites
+	$(GINKGO) -v --label-filter='live' --junit-report=live.xml --output-dir=$(REPORTS) ./suites/live
 
 .PHONY: vet
 vet: ## go vet and gofmt check
@@ -97,8 +98,8 @@ run: build ## Start mockidp (127.0.0.1:8080) and the API (127.0.0.1:8000); MOCKI
 
 .PHONY: images
 images: ## Build the mockidp and api container images (needs Docker)
-	docker build -f Dockerfile.mockidp --build-arg VERSION=$(VERSION) -t descope-harness/mockidp:$(VERSION) .
-	docker build -f Dockerfile.api --build-arg VERSION=$(VERSION) -t descope-harness/api:$(VERSION) .
+	docker build -f Dockerfile.mockidp --build-arg VERSION=$(VERSION) -t descope-harness/mockidp:$(VERSION) -t descope-harness/mockidp:latest .
+	docker build -f Dockerfile.api --build-arg VERSION=$(VERSION) -t descope-harness/api:$(VERSION) -t descope-harness/api:latest .
 
 .PHONY: up
 up: ## Start mockidp and the API with docker-compose (127.0.0.1:8080 and :8000), detached
@@ -112,7 +113,9 @@ down: ## Stop and remove the docker-compose stack
 .PHONY: compose-test
 compose-test: ## Run the offline suites in external mode against the compose stack (needs Docker)
 	VERSION=$(VERSION) $(COMPOSE) --profile test up --build --exit-code-from suites suites; \
-	  status=$$?; $(COMPOSE) --profile test down --remove-orphans; exit $$status
+	  status=$$?; \
+	  if [ $$status != 0 ]; then $(COMPOSE) --profile test logs --no-color mockidp api; fi; \
+	  $(COMPOSE) --profile test down --remove-orphans; exit $$status
 
 .PHONY: compose-live
 compose-live: ## Run the live smoke suite in a container with DESCOPE_* from .env (needs Docker)

@@ -59,3 +59,33 @@ func TestComposeLiveServiceWithoutCredentials(t *testing.T) {
 		}
 	}
 }
+
+// TestMakeTestLiveWithoutCredentials runs `make test-live` as the README
+// tells a user to, with no DESCOPE_* set: it must pass with every live spec
+// skipped and name the variables to set. (It once ran every suite with the
+// live label filter, and each suite without live specs failed as empty.)
+func TestMakeTestLiveWithoutCredentials(t *testing.T) {
+	t.Parallel()
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "DESCOPE_") && !strings.HasPrefix(kv, "HARNESS_") && !strings.HasPrefix(kv, "MAKE") {
+			env = append(env, kv)
+		}
+	}
+	// Hang guard only.
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Minute)
+	defer cancel()
+	argv := []string{"make", "--no-print-directory", "test-live", "REPORTS=" + t.TempDir()}
+	out, code, err := runCommand(ctx, repoRoot, env, argv...)
+	if err != nil || code != 0 {
+		t.Fatalf("%s: exit %d (%v), want 0 (live specs skipped without credentials):\n%s", strings.Join(argv, " "), code, err, lastLines(out, 30))
+	}
+	if !strings.Contains(out, "Skipped") {
+		t.Errorf("%s: want the live specs reported as skipped:\n%s", strings.Join(argv, " "), lastLines(out, 30))
+	}
+	for _, name := range []string{"DESCOPE_PROJECT_ID", "DESCOPE_CLIENT_ID", "DESCOPE_CLIENT_SECRET"} {
+		if !strings.Contains(out, name) {
+			t.Errorf("%s: the output does not name the missing %s:\n%s", strings.Join(argv, " "), name, lastLines(out, 30))
+		}
+	}
+}
