@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"maps"
+	"slices"
 	"strings"
 	"sync"
 
@@ -128,4 +129,61 @@ func segments(token string) (string, string, string) {
 // nested is depth levels of JSON arrays around 1.
 func nested(depth int) string {
 	return strings.Repeat("[", depth) + "1" + strings.Repeat("]", depth)
+}
+
+// credentials is every credential req carries (Authorization values without
+// their scheme, the query string's values, cookie and X-Access-Token values)
+// and the signature segment of each JWT-shaped one: what no log may show.
+// Values under 16 characters are left out: a log may contain such a string
+// by chance ("garbage", "Bearer").
+func credentials(req harness.Request) []string {
+	var values []string
+	if req.Token != "" {
+		values = append(values, req.Token)
+	}
+	for _, v := range req.Authorization {
+		v = strings.TrimSpace(v)
+		if _, cred, ok := strings.Cut(v, " "); ok {
+			v = strings.TrimSpace(cred)
+		}
+		values = append(values, v)
+	}
+	if _, query, ok := strings.Cut(req.Path, "?"); ok {
+		for _, pair := range strings.Split(query, "&") {
+			_, v, _ := strings.Cut(pair, "=")
+			values = append(values, v)
+		}
+	}
+	for _, name := range []string{"Cookie", "X-Access-Token"} {
+		for _, v := range req.Header.Values(name) {
+			_, cookie, ok := strings.Cut(v, "=")
+			if ok && name == "Cookie" {
+				v = cookie
+			}
+			values = append(values, v)
+		}
+	}
+	var out []string
+	for _, v := range values {
+		out = append(out, v)
+		if i := strings.LastIndexByte(v, '.'); i >= 0 {
+			out = append(out, v[i+1:])
+		}
+	}
+	return slices.DeleteFunc(out, func(v string) bool { return len(v) < 16 })
+}
+
+// expectNoCredentialInLogs asserts that none of secrets appears in the
+// in-process servers' logs (external servers' logs are not checked).
+func expectNoCredentialInLogs(env *harness.Env, secrets []string) {
+	GinkgoHelper()
+	logs, ok := env.Logs()
+	if !ok {
+		GinkgoWriter.Println("external target: the servers' logs are not scanned")
+		return
+	}
+	for _, secret := range secrets {
+		Expect(strings.Contains(logs, secret)).To(BeFalse(),
+			"a credential of %d bytes (%.12s...) was written to the logs", len(secret), secret)
+	}
 }

@@ -134,6 +134,16 @@ type Env struct {
 	MaxHeaderBytes int
 
 	http *http.Client
+	logs *logBuffer
+}
+
+// Logs is everything the in-process mock and APIs have logged so far, at
+// every level; ok is false in the external target, whose logs are not here.
+func (e *Env) Logs() (logs string, ok bool) {
+	if e.logs == nil {
+		return "", false
+	}
+	return e.logs.String(), true
 }
 
 // Start returns an Env for the current target; everything it starts is

@@ -1,10 +1,12 @@
 package harness
 
 import (
+	"bytes"
 	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2" //nolint:revive // Ginkgo's DSL is meant to be dot-imported
@@ -24,7 +26,11 @@ const defaultRetryBackoff = 10 * time.Millisecond
 // mock's clock, frozen at a whole second unless o.RunningClock.
 func startInProcess(o Options) *Env {
 	GinkgoHelper()
-	logs := slog.New(slog.NewTextHandler(GinkgoWriter, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	captured := &logBuffer{}
+	logs := slog.New(slog.NewMultiHandler(
+		slog.NewTextHandler(GinkgoWriter, &slog.HandlerOptions{Level: slog.LevelInfo}),
+		slog.NewTextHandler(captured, &slog.HandlerOptions{Level: slog.LevelDebug}),
+	))
 	mock := mockidptest.Start(GinkgoT(), mockidp.Config{Project: o.Project, Logger: logs.With("component", "mockidp")})
 	if !o.RunningClock {
 		// A whole second makes exp/nbf arithmetic exact: claims are whole seconds.
@@ -39,6 +45,7 @@ func startInProcess(o Options) *Env {
 		Mock:      &mockclient.Client{BaseURL: mock.URL, ProjectID: mock.ProjectID(), HTTP: mock.Client()},
 		InProcess: mock,
 		http:      &http.Client{Timeout: 10 * time.Second},
+		logs:      captured,
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	DeferCleanup(cancel)
@@ -114,4 +121,23 @@ func serveAPI(ctx context.Context, mock *mockidptest.Mock, o Options, errorDetai
 	DeferCleanup(srv.Close)
 	v.Start(ctx)
 	return srv.URL, v
+}
+
+// logBuffer collects the in-process servers' logs, every level, for specs
+// that scan them (Env.Logs).
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }
