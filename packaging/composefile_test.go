@@ -150,3 +150,36 @@ func hostPorts(mappings []string) (map[string]string, error) {
 	}
 	return out, nil
 }
+
+// TestComposeSuitesKnowTheAPIsSettings: the suites service's HARNESS_API_*
+// settings describe how the APIs were started (the specs wait out the
+// refetch cooldown, time the slow key set against the provider timeout, pad
+// tokens past the header limit…), so each must equal the variable both API
+// services set, or neither side may set it (both then use the defaults).
+func TestComposeSuitesKnowTheAPIsSettings(t *testing.T) {
+	t.Parallel()
+	f := loadCompose(t)
+	suites, ok := f.Services["suites"]
+	if !ok {
+		t.Fatal("docker-compose.yml has no suites service")
+	}
+	told := containerEnv(t, suites)
+	pairs := map[string]string{
+		"HARNESS_API_LEEWAY":           "LEEWAY",
+		"HARNESS_API_MAX_HEADER_BYTES": "MAX_HEADER_BYTES",
+		"HARNESS_API_REFETCH_COOLDOWN": "JWKS_REFETCH_COOLDOWN",
+		"HARNESS_API_PROVIDER_TIMEOUT": "PROVIDER_TIMEOUT",
+	}
+	for _, name := range []string{"api", "api-detail"} {
+		api, ok := f.Services[name]
+		if !ok {
+			t.Fatalf("docker-compose.yml has no %s service", name)
+		}
+		env := containerEnv(t, api)
+		for harnessVar, apiVar := range pairs {
+			if told[harnessVar] != env[apiVar] {
+				t.Errorf("suites sets %s=%q but %s sets %s=%q", harnessVar, told[harnessVar], name, apiVar, env[apiVar])
+			}
+		}
+	}
+}
