@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"testing"
 
 	jose "github.com/go-jose/go-jose/v4"
 	. "github.com/onsi/ginkgo/v2"
@@ -197,4 +198,14 @@ func unix(claims map[string]any, name string) int64 {
 func startMock(cfg mockidp.Config) *mockidptest.Mock {
 	GinkgoHelper()
 	return mockidptest.Start(GinkgoT(), cfg)
+}
+
+// errorBody decodes a Descope-shaped error body, failing on anything else.
+func errorBody(t *testing.T, status int, body []byte) mockidp.Error {
+	t.Helper()
+	var e mockidp.Error
+	if err := json.Unmarshal(body, &e); err != nil || e.Code == "" {
+		t.Fatalf("status %d body %s: not a Descope error body (%v)", status, body, err)
+	}
+	return e
 }

@@ -11,7 +11,7 @@ import (
 // list-valued claim is one claim per element (claims_count counts them so):
 // name is the first element, and an empty list is no claim at all (null,
 // "Not provided"), not the list's JSON text.
-func TestAuditListValuedIdentityClaims(t *testing.T) {
+func TestListValuedIdentityClaims(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
 		name        string

@@ -8,8 +8,8 @@ import (
 	"github.com/descope-harness/harness/api/auth"
 )
 
-// auditEnv is a getenv over vars with DESCOPE_PROJECT_ID set.
-func auditEnv(vars map[string]string) func(string) string {
+// projectEnv is a getenv over vars with DESCOPE_PROJECT_ID set.
+func projectEnv(vars map[string]string) func(string) string {
 	return func(name string) string {
 		if name == "DESCOPE_PROJECT_ID" {
 			if v, ok := vars[name]; ok {
@@ -25,7 +25,7 @@ func auditEnv(vars map[string]string) func(string) string {
 // than passing it on to be refused by auth.New in terms of auth.Config's
 // fields (DiscoveryURL), accepted absurdly (a leeway of hours) or changed
 // silently (a key-set lifetime clamped to other bounds).
-func TestAuditLoadConfigRefuses(t *testing.T) {
+func TestLoadConfigRefuses(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
 		name     string
@@ -44,7 +44,7 @@ func TestAuditLoadConfigRefuses(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := loadConfig(auditEnv(tt.vars))
+			_, err := loadConfig(projectEnv(tt.vars))
 			if err == nil {
 				t.Fatalf("loadConfig(%v): no error, want one naming %s", tt.vars, tt.wantName)
 			}
@@ -57,7 +57,7 @@ func TestAuditLoadConfigRefuses(t *testing.T) {
 
 // What loadConfig accepts, auth.New accepts too: no bad value reaches the
 // validator, whose messages name auth.Config's fields, not variables.
-func TestAuditAcceptedConfigBuildsValidator(t *testing.T) {
+func TestAcceptedConfigBuildsValidator(t *testing.T) {
 	t.Parallel()
 	for _, vars := range []map[string]string{
 		{},
@@ -79,7 +79,7 @@ func TestAuditAcceptedConfigBuildsValidator(t *testing.T) {
 		{"VERIFIED_CACHE_SIZE": "2"},
 		{"DISCOVERY_RETRIES": "0"},
 	} {
-		cfg, err := loadConfig(auditEnv(vars))
+		cfg, err := loadConfig(projectEnv(vars))
 		if err != nil {
 			t.Errorf("loadConfig(%v): %v", vars, err)
 			continue
@@ -92,9 +92,9 @@ func TestAuditAcceptedConfigBuildsValidator(t *testing.T) {
 
 // authConfig passes every setting on: a zero LEEWAY is no leeway (not
 // auth's default), and the durations arrive unchanged.
-func TestAuditAuthConfig(t *testing.T) {
+func TestAuthConfig(t *testing.T) {
 	t.Parallel()
-	cfg, err := loadConfig(auditEnv(map[string]string{"LEEWAY": "0", "JWKS_CACHE_TTL": "2h", "JWKS_REFETCH_COOLDOWN": "7s",
+	cfg, err := loadConfig(projectEnv(map[string]string{"LEEWAY": "0", "JWKS_CACHE_TTL": "2h", "JWKS_REFETCH_COOLDOWN": "7s",
 		"AUTH_ERROR_DETAIL": "true", "PROVIDER_TIMEOUT": "3s"}))
 	if err != nil {
 		t.Fatal(err)

@@ -12,13 +12,13 @@ import (
 // api/README.md's configuration table, like the top-level README's, lists
 // exactly the variables loadConfig reads, and every default written as code
 // is the real default: setting it changes nothing.
-func TestAuditAPIReadmeConfigTable(t *testing.T) {
+func TestAPIReadmeConfigTable(t *testing.T) {
 	t.Parallel()
 	rows := servertest.MarkdownTable(t, filepath.Join("..", "..", "README.md"), "| Variable | Default |")
 	read := map[string]bool{}
 	baseline, err := loadConfig(func(name string) string {
 		read[name] = true
-		return auditEnv(nil)(name)
+		return projectEnv(nil)(name)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -38,7 +38,7 @@ func TestAuditAPIReadmeConfigTable(t *testing.T) {
 			continue // prose or a template
 		}
 		value := strings.Trim(def, "`")
-		got, err := loadConfig(auditEnv(map[string]string{name: value}))
+		got, err := loadConfig(projectEnv(map[string]string{name: value}))
 		if err != nil {
 			t.Errorf("%s=%s (the documented default): %v", name, value, err)
 		} else if !reflect.DeepEqual(got, baseline) {

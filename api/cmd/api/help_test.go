@@ -13,7 +13,7 @@ import (
 // `api help` documents the configuration without the README at hand (in a
 // container, say): every variable loadConfig reads, each with the default
 // the README gives it.
-func TestAuditHelpListsVariables(t *testing.T) {
+func TestHelpListsVariables(t *testing.T) {
 	t.Parallel()
 	var out bytes.Buffer
 	if err := run(context.Background(), []string{"help"}, func(string) string { return "" }, &out); err != nil {
@@ -26,7 +26,7 @@ func TestAuditHelpListsVariables(t *testing.T) {
 		}
 	}
 	read := map[string]bool{}
-	if _, err := loadConfig(func(name string) string { read[name] = true; return auditEnv(nil)(name) }); err != nil {
+	if _, err := loadConfig(func(name string) string { read[name] = true; return projectEnv(nil)(name) }); err != nil {
 		t.Fatal(err)
 	}
 	for name := range read {

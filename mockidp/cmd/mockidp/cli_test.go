@@ -1,7 +1,6 @@
 package main
 
-// Findings of the conformance audit about the command line, each pinned by a
-// test that failed before its fix.
+// The command line: help, flag errors, and the environment twin of every flag.
 
 import (
 	"context"
@@ -17,7 +16,7 @@ func noEnv(string) string { return "" }
 // Asking for help is not a mistake: exit status 0, the help on stdout, and
 // the top-level help lists the commands and the serve flags with their
 // environment twins.
-func TestAuditHelp(t *testing.T) {
+func TestHelp(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		args []string
@@ -55,7 +54,7 @@ func TestAuditHelp(t *testing.T) {
 
 // A bad public URL is named by its flag and variable, like every other
 // setting, and is refused before anything listens.
-func TestAuditPublicURLErrorNamesTheFlag(t *testing.T) {
+func TestPublicURLErrorNamesTheFlag(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		args []string
@@ -72,7 +71,7 @@ func TestAuditPublicURLErrorNamesTheFlag(t *testing.T) {
 }
 
 // --rotate-every takes "never", as the project file's keys.rotate_every does.
-func TestAuditRotateEveryNever(t *testing.T) {
+func TestRotateEveryNever(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		args []string
@@ -111,7 +110,7 @@ func TestAuditRotateEveryNever(t *testing.T) {
 
 // Every flag has an MOCKIDP_* environment twin (issue 2), the token and
 // healthcheck flags included: MOCKIDP_ + the flag name.
-func TestAuditClientFlagsHaveEnvironmentTwins(t *testing.T) {
+func TestClientFlagsHaveEnvironmentTwins(t *testing.T) {
 	t.Parallel()
 	addr := startServing(t)
 	env := map[string]string{"MOCKIDP_URL": "http://" + addr, "MOCKIDP_CLIENT": "reader-client",

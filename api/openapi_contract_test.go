@@ -13,7 +13,7 @@ import (
 
 // operationIds are what client generators name methods after: each is
 // unique and says more than the HTTP method.
-func TestAuditOpenAPIOperationIDs(t *testing.T) {
+func TestOpenAPIOperationIDs(t *testing.T) {
 	t.Parallel()
 	paths := served(t, newTestServer(t, fakeAuth{}))["paths"].(map[string]any)
 	seen := map[string]string{}
@@ -35,7 +35,7 @@ func TestAuditOpenAPIOperationIDs(t *testing.T) {
 // The error responses document what the contract's error table puts in
 // them: the 403's insufficient_scope challenge, and the 401's error-detail
 // body.
-func TestAuditOpenAPIErrorResponses(t *testing.T) {
+func TestOpenAPIErrorResponses(t *testing.T) {
 	t.Parallel()
 	responses := served(t, newTestServer(t, fakeAuth{}))["components"].(map[string]any)["responses"].(map[string]any)
 	forbidden := responses["Forbidden"].(map[string]any)
@@ -52,7 +52,7 @@ func TestAuditOpenAPIErrorResponses(t *testing.T) {
 // Every 200 JSON body the API serves matches the schema its operation
 // documents: required members present, no undocumented members, types and
 // enums as written.
-func TestAuditOpenAPISchemasMatchBodies(t *testing.T) {
+func TestOpenAPISchemasMatchBodies(t *testing.T) {
 	t.Parallel()
 	claims := &auth.Claims{
 		Raw: map[string]any{"sub": "U1", "name": "Ann", "email": "a@example.com", "aud": []any{"P2Test"},

@@ -12,7 +12,7 @@ import (
 // requests with made-up methods (they are 401s before routing), and each
 // distinct one must not become new series in /metrics, or an anonymous
 // caller grows the registry, and every scrape, without bound.
-func TestAuditMetricsMethodCardinality(t *testing.T) {
+func TestMetricsMethodCardinality(t *testing.T) {
 	t.Parallel()
 	reg := prometheus.NewRegistry()
 	s, err := New(Config{Auth: fakeAuth{}, Registry: reg})
