@@ -66,14 +66,21 @@ func (s *Server) Clients() []Client {
 
 // AddClient adds or replaces a client.
 func (s *Server) AddClient(c Client) error {
+	_, err := s.putClient(c)
+	return err
+}
+
+// putClient adds or replaces a client and says whether it replaced one.
+func (s *Server) putClient(c Client) (replaced bool, err error) {
 	if err := c.validate(""); err != nil {
-		return fieldError(err)
+		return false, fieldError(err)
 	}
 	s.mu.Lock()
+	_, replaced = s.clients[c.ID]
 	s.clients[c.ID] = c
 	s.mu.Unlock()
 	s.discovery.clear()
-	return nil
+	return replaced, nil
 }
 
 // fieldError turns a validation error of a client or access key given at
@@ -113,18 +120,25 @@ func (s *Server) AccessKeys() []AccessKey {
 
 // AddAccessKey adds or replaces an access key.
 func (s *Server) AddAccessKey(k AccessKey) error {
+	_, err := s.putAccessKey(k)
+	return err
+}
+
+// putAccessKey adds or replaces an access key and says whether it replaced one.
+func (s *Server) putAccessKey(k AccessKey) (replaced bool, err error) {
 	if err := k.validate(""); err != nil {
-		return fieldError(err)
+		return false, fieldError(err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for id, other := range s.accessKeys {
 		if id != k.ID && other.Secret == k.Secret {
-			return mockBadRequest("another access key has the same secret")
+			return false, mockBadRequest("another access key has the same secret")
 		}
 	}
+	_, replaced = s.accessKeys[k.ID]
 	s.accessKeys[k.ID] = k
-	return nil
+	return replaced, nil
 }
 
 // RemoveAccessKey removes an access key.

@@ -191,12 +191,13 @@ func (s *Server) ctlClients(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	if err := s.AddClient(c); err != nil {
+	replaced, err := s.putClient(c)
+	if err != nil {
 		writeError(w, err)
 		return
 	}
 	c.Secret = ""
-	writeJSON(w, http.StatusCreated, c)
+	writeJSON(w, createdOrReplaced(replaced), c)
 }
 
 func (s *Server) ctlAccessKeys(w http.ResponseWriter, r *http.Request) {
@@ -213,12 +214,22 @@ func (s *Server) ctlAccessKeys(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	if err := s.AddAccessKey(k); err != nil {
+	replaced, err := s.putAccessKey(k)
+	if err != nil {
 		writeError(w, err)
 		return
 	}
 	k.Secret = ""
-	writeJSON(w, http.StatusCreated, k)
+	writeJSON(w, createdOrReplaced(replaced), k)
+}
+
+// createdOrReplaced is the status of a POST that adds or replaces by ID:
+// 201 for a new one, 200 when one with that ID was replaced.
+func createdOrReplaced(replaced bool) int {
+	if replaced {
+		return http.StatusOK
+	}
+	return http.StatusCreated
 }
 
 func (s *Server) ctlFaults(w http.ResponseWriter, r *http.Request) {

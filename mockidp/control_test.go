@@ -179,8 +179,8 @@ var _ = Describe("Control plane", Label("offline", "control"), func() {
 			expectDescopeError(r, http.StatusUnauthorized, mockidp.CodeBadClient)
 		})
 
-		It("replaces a client with the same ID", func() {
-			Expect(call(m, http.MethodPost, "/_mock/clients", `{"id":"admin-client","secret":"rotated"}`).Status).To(Equal(http.StatusCreated))
+		It("replaces a client with the same ID, answering 200 instead of 201", func() {
+			Expect(call(m, http.MethodPost, "/_mock/clients", `{"id":"admin-client","secret":"rotated"}`).Status).To(Equal(http.StatusOK))
 			r := call(m, http.MethodPost, "/oauth2/v1/token", "grant_type=client_credentials", headers(formContentType, basic("admin-client", "admin-secret"))...)
 			expectDescopeError(r, http.StatusUnauthorized, mockidp.CodeBadClient)
 			requestToken(m, "/oauth2/v1/token", "admin-client", "rotated", nil)
@@ -222,6 +222,14 @@ var _ = Describe("Control plane", Label("offline", "control"), func() {
 
 			Expect(call(m, http.MethodDelete, "/_mock/access-keys/K2New", "").Status).To(Equal(http.StatusNoContent))
 			expectDescopeError(call(m, http.MethodPost, exchangePath, "{}", "Authorization", "Bearer "+pid+":new-key-secret"), http.StatusUnauthorized, mockidp.CodeBadClient)
+		})
+
+		It("replaces an access key with the same ID, answering 200 instead of 201", func() {
+			Expect(call(m, http.MethodPost, "/_mock/access-keys", `{"id":"K2New","secret":"first-secret"}`).Status).To(Equal(http.StatusCreated))
+			r := call(m, http.MethodPost, "/_mock/access-keys", `{"id":"K2New","secret":"second-secret"}`)
+			Expect(r.Status).To(Equal(http.StatusOK), "body %s", r.Body)
+			expectDescopeError(call(m, http.MethodPost, exchangePath, "{}", "Authorization", "Bearer "+pid+":first-secret"), http.StatusUnauthorized, mockidp.CodeBadClient)
+			Expect(call(m, http.MethodPost, exchangePath, "{}", "Authorization", "Bearer "+pid+":second-secret").Status).To(Equal(http.StatusOK))
 		})
 
 		DescribeTable("refuses invalid access keys",
