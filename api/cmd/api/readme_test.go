@@ -10,13 +10,6 @@ import (
 	"github.com/descope-harness/harness/internal/servertest"
 )
 
-// readmeTable returns the rows (cells with their backticks kept) of the
-// first table in README.md whose header row starts with header.
-func readmeTable(t *testing.T, header string) [][]string {
-	t.Helper()
-	return servertest.MarkdownTable(t, filepath.Join("..", "..", "..", "README.md"), header)
-}
-
 // recordingEnv answers from vars and remembers every name asked for.
 type recordingEnv struct {
 	mu   sync.Mutex
@@ -34,12 +27,26 @@ func (r *recordingEnv) getenv(name string) string {
 // baseProject is the only variable without a default.
 const baseProject = "P2MockDescopeHarness00000001"
 
-// TestReadmeConfigTable keeps README.md's api table true: it lists exactly
-// the variables loadConfig reads, and every default written as code (in
-// backticks) is the real default: setting it changes nothing.
+// TestReadmeConfigTable keeps the configuration tables of README.md and
+// api/README.md true: each lists exactly the variables loadConfig reads, and
+// every default written as code (in backticks) is the real default: setting
+// it changes nothing.
 func TestReadmeConfigTable(t *testing.T) {
 	t.Parallel()
-	rows := readmeTable(t, "| Variable | Default |")
+	for name, path := range map[string]string{
+		"README.md":     filepath.Join("..", "..", "..", "README.md"),
+		"api/README.md": filepath.Join("..", "..", "README.md"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			checkConfigTable(t, path)
+		})
+	}
+}
+
+func checkConfigTable(t *testing.T, readme string) {
+	t.Helper()
+	rows := servertest.MarkdownTable(t, readme, "| Variable | Default |")
 	rec := &recordingEnv{vars: map[string]string{"DESCOPE_PROJECT_ID": baseProject}, read: map[string]bool{}}
 	baseline, err := loadConfig(rec.getenv)
 	if err != nil {
@@ -54,28 +61,24 @@ func TestReadmeConfigTable(t *testing.T) {
 		name := strings.Trim(row[0], "`")
 		documented[name] = true
 		if !rec.read[name] {
-			t.Errorf("README documents %s, which loadConfig does not read", name)
+			t.Errorf("%s documents %s, which loadConfig does not read", readme, name)
 		}
 		def := row[1]
 		if name == "DESCOPE_PROJECT_ID" || !strings.HasPrefix(def, "`") || strings.Contains(def, "{") {
 			continue // prose or a template: not a literal default
 		}
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			value := strings.Trim(def, "`")
-			env := map[string]string{"DESCOPE_PROJECT_ID": baseProject, name: value}
-			got, err := loadConfig(func(k string) string { return env[k] })
-			if err != nil {
-				t.Fatalf("%s=%s (the documented default): %v", name, value, err)
-			}
-			if !reflect.DeepEqual(got, baseline) {
-				t.Errorf("%s=%s (the documented default) gives %+v, want the unset default %+v", name, value, got, baseline)
-			}
-		})
+		value := strings.Trim(def, "`")
+		env := map[string]string{"DESCOPE_PROJECT_ID": baseProject, name: value}
+		got, err := loadConfig(func(k string) string { return env[k] })
+		if err != nil {
+			t.Errorf("%s=%s (the documented default): %v", name, value, err)
+		} else if !reflect.DeepEqual(got, baseline) {
+			t.Errorf("%s=%s (the documented default) gives %+v, want the unset default %+v", name, value, got, baseline)
+		}
 	}
 	for name := range rec.read {
 		if !documented[name] {
-			t.Errorf("loadConfig reads %s, which the README table does not document", name)
+			t.Errorf("loadConfig reads %s, which the table of %s does not document", name, readme)
 		}
 	}
 }
