@@ -2,7 +2,6 @@ package packaging
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -34,13 +33,7 @@ func TestComposeLiveServiceWithoutCredentials(t *testing.T) {
 	argv := append(append(df.entrypointOf(stage), "--no-color"), svc.Command...)
 	// The toolchain's settings come from this process; every HARNESS_* and
 	// DESCOPE_* from the compose file only (its defaults: all empty).
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "HARNESS_") && !strings.HasPrefix(kv, "DESCOPE_") {
-			env = append(env, kv)
-		}
-	}
-	env = append(env, envList(containerEnv(t, svc))...)
+	env := append(environWithout("HARNESS_", "DESCOPE_"), envList(containerEnv(t, svc))...)
 	// Hang guard only: compiling and running the suites takes seconds.
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Minute)
 	defer cancel()
@@ -66,12 +59,7 @@ func TestComposeLiveServiceWithoutCredentials(t *testing.T) {
 // live label filter, and each suite without live specs failed as empty.)
 func TestMakeTestLiveWithoutCredentials(t *testing.T) {
 	t.Parallel()
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "DESCOPE_") && !strings.HasPrefix(kv, "HARNESS_") && !strings.HasPrefix(kv, "MAKE") {
-			env = append(env, kv)
-		}
-	}
+	env := environWithout("DESCOPE_", "HARNESS_", "MAKE")
 	// Hang guard only.
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Minute)
 	defer cancel()

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -185,3 +186,24 @@ func runCommand(ctx context.Context, dir string, env []string, argv ...string) (
 
 // itoa is strconv.Itoa, short for building addresses.
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// environWithout is this process's environment (the toolchain's GOCACHE,
+// GOPATH, PATH…) minus every variable whose name starts with one of
+// prefixes, for commands whose HARNESS_* and DESCOPE_* must come from
+// elsewhere (a compose file) or not at all.
+func environWithout(prefixes ...string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		keep := true
+		for _, p := range prefixes {
+			if strings.HasPrefix(kv, p) {
+				keep = false
+				break
+			}
+		}
+		if keep {
+			env = append(env, kv)
+		}
+	}
+	return env
+}

@@ -333,13 +333,7 @@ func runExternalSuites(t *testing.T, s *stack) {
 	argv := append(df.entrypointOf(df.stage(svc.Build.Target)), svc.Command...)
 	// The toolchain's own settings (GOCACHE, GOPATH, PATH…) come from this
 	// process; every HARNESS_* and DESCOPE_* comes from the compose file only.
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "HARNESS_") && !strings.HasPrefix(kv, "DESCOPE_") {
-			env = append(env, kv)
-		}
-	}
-	env = append(env, envList(s.envs["suites"])...)
+	env := append(environWithout("HARNESS_", "DESCOPE_"), envList(s.envs["suites"])...)
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Minute)
 	defer cancel()
 	out, code, err := runCommand(ctx, repoRoot, env, argv...)
