@@ -116,21 +116,34 @@ func (d *claimsDecoder) object(depth int) (map[string]any, bool) {
 			return nil, false
 		}
 		m[key] = v
-		d.skipSpace()
-		if d.pos >= len(d.s) {
+		more, ok := d.separator('}')
+		if !ok {
 			return nil, false
 		}
-		switch d.s[d.pos] {
-		case ',':
-			d.pos++
-			d.skipSpace()
-		case '}':
-			d.pos++
+		if !more {
 			return m, true
-		default:
-			return nil, false
 		}
 	}
+}
+
+// separator consumes what follows an element of an object or array: a ','
+// (more elements follow) or the closing byte (none do); ok is false for
+// anything else.
+func (d *claimsDecoder) separator(closing byte) (more, ok bool) {
+	d.skipSpace()
+	if d.pos >= len(d.s) {
+		return false, false
+	}
+	switch d.s[d.pos] {
+	case ',':
+		d.pos++
+		d.skipSpace()
+		return true, true
+	case closing:
+		d.pos++
+		return false, true
+	}
+	return false, false
 }
 
 // array decodes the array whose '[' is at d.pos.
@@ -151,19 +164,12 @@ func (d *claimsDecoder) array(depth int) ([]any, bool) {
 			return nil, false
 		}
 		a = append(a, v)
-		d.skipSpace()
-		if d.pos >= len(d.s) {
+		more, ok := d.separator(']')
+		if !ok {
 			return nil, false
 		}
-		switch d.s[d.pos] {
-		case ',':
-			d.pos++
-			d.skipSpace()
-		case ']':
-			d.pos++
+		if !more {
 			return a, true
-		default:
-			return nil, false
 		}
 	}
 }
