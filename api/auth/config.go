@@ -204,6 +204,19 @@ var rsaAlgorithms = map[string]bool{
 	string(jose.PS256): true, string(jose.PS384): true, string(jose.PS512): true,
 }
 
+// ErrInsecureURL is wrapped by the error CheckURL (and New) returns for
+// plain http to a host that is not loopback without AllowInsecureHTTP.
+var ErrInsecureURL = errors.New("plain http to a non-loopback host")
+
+// CheckURL reports whether raw is a URL New accepts as a DiscoveryURL: an
+// absolute https URL, or http to a loopback host (localhost, 127.0.0.0/8,
+// ::1), or http to any host when allowInsecure is set. A service can check
+// its configuration with it before it builds a Validator.
+func CheckURL(raw string, allowInsecure bool) error {
+	_, err := checkURL(raw, allowInsecure)
+	return err
+}
+
 // checkURL parses raw as an absolute http(s) URL; plain http is accepted only
 // for loopback hosts unless allowInsecure is set.
 func checkURL(raw string, allowInsecure bool) (*url.URL, error) {
@@ -218,7 +231,7 @@ func checkURL(raw string, allowInsecure bool) (*url.URL, error) {
 	case "https":
 	case "http":
 		if !allowInsecure && !isLoopback(u.Hostname()) {
-			return nil, fmt.Errorf("%q uses plain http to a non-loopback host", raw)
+			return nil, fmt.Errorf("%q uses %w", raw, ErrInsecureURL)
 		}
 	default:
 		return nil, fmt.Errorf("%q: scheme must be https", raw)

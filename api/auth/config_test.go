@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -95,5 +96,34 @@ func TestNewDefaults(t *testing.T) {
 	}
 	if v.cfg.Leeway != 0 || v.cfg.DiscoveryRetries != 0 {
 		t.Errorf("NoLeeway/negative retries: got leeway %v retries %d, want 0 and 0", v.cfg.Leeway, v.cfg.DiscoveryRetries)
+	}
+}
+
+// CheckURL gives a service New's verdict on a discovery URL before it builds
+// a Validator, and the insecure case is recognisable for a better message.
+func TestCheckURL(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		raw           string
+		allowInsecure bool
+		wantErr       bool
+		insecure      bool
+	}{
+		{"https://api.descope.com/P2/.well-known/openid-configuration", false, false, false},
+		{"http://127.0.0.1:8080/d", false, false, false},
+		{"http://mockidp:8080/d", true, false, false},
+		{"http://mockidp:8080/d", false, true, true},
+		{"http://localhost.evil.test/d", false, true, true},
+		{"ftp://idp.test/d", false, true, false},
+		{"/relative/d", false, true, false},
+	} {
+		err := CheckURL(tt.raw, tt.allowInsecure)
+		if (err != nil) != tt.wantErr || errors.Is(err, ErrInsecureURL) != tt.insecure {
+			t.Errorf("CheckURL(%q, %v) = %v; want error %v, ErrInsecureURL %v", tt.raw, tt.allowInsecure, err, tt.wantErr, tt.insecure)
+		}
+		_, newErr := New(Config{DiscoveryURL: tt.raw, Audience: "P2", AllowInsecureHTTP: tt.allowInsecure})
+		if (newErr != nil) != tt.wantErr || errors.Is(newErr, ErrInsecureURL) != tt.insecure {
+			t.Errorf("New with %q: %v; want the same verdict as CheckURL", tt.raw, newErr)
+		}
 	}
 }

@@ -74,16 +74,6 @@ type config struct {
 // still accepted, meant for clock skew (Descope's SDKs use 5s), not minutes.
 const maxLeeway = 5 * time.Minute
 
-// isLoopback reports whether host is localhost, 127.0.0.0/8 or ::1: the
-// hosts api/auth accepts plain http discovery from.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
 // maxVerifiedCacheSize bounds VERIFIED_CACHE_SIZE: ten million verified
 // tokens is already gigabytes of claims.
 const maxVerifiedCacheSize = 10_000_000
@@ -143,12 +133,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 		cfg.Audience = cfg.ProjectID
 	}
 	if cfg.DiscoveryURL != "" {
-		u, err := url.Parse(cfg.DiscoveryURL)
-		switch {
-		case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
+		switch err := auth.CheckURL(cfg.DiscoveryURL, cfg.AllowInsecureDiscovery); {
+		case errors.Is(err, auth.ErrInsecureURL):
+			p.fail("DISCOVERY_URL", err.Error()+" (use https, or set ALLOW_INSECURE_DISCOVERY=true)")
+		case err != nil:
 			p.fail("DISCOVERY_URL", fmt.Sprintf("%q is not an absolute http(s) URL", cfg.DiscoveryURL))
-		case u.Scheme == "http" && !cfg.AllowInsecureDiscovery && !isLoopback(u.Hostname()):
-			p.fail("DISCOVERY_URL", fmt.Sprintf("%q uses plain http to a non-loopback host (use https, or set ALLOW_INSECURE_DISCOVERY=true)", cfg.DiscoveryURL))
 		}
 	}
 	if cfg.Leeway > maxLeeway {
