@@ -339,7 +339,7 @@ func TestRunScriptRefusals(t *testing.T) {
 		{name: "project file missing", settings: []string{"MOCKIDP_PORT=" + itoa(free), "API_PORT=" + itoa(freePort(t)), "MOCKIDP_PROJECT=no-such-file.yaml"},
 			want: "MOCKIDP_PROJECT: cannot read 'no-such-file.yaml'"},
 		{name: "unknown issuer form", settings: []string{"MOCKIDP_PORT=" + itoa(free), "API_PORT=" + itoa(freePort(t)), "MOCKIDP_PROJECT=" + issuerFormProject("bogus")(t)},
-			want: "issuer_form 'bogus'"},
+			want: `issuer_form: "bogus" is not one of url, apps, project`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

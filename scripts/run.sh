@@ -23,7 +23,6 @@ MOCKIDP_PROJECT="${MOCKIDP_PROJECT:-}"
 BIN_DIR="${BIN_DIR:-bin}"
 LOG_DIR="${LOG_DIR:-$BIN_DIR/logs}"
 READY_TIMEOUT="${READY_TIMEOUT:-20}"
-DEFAULT_PROJECT_ID=P2MockDescopeHarness00000001
 
 die() { echo "run: $*" >&2; exit 1; }
 
@@ -44,30 +43,25 @@ for pair in "MOCKIDP_PORT:$MOCKIDP_PORT" "API_PORT:$API_PORT"; do
   fi
 done
 
-# The API's discovery URL names the project, and the issuer its tokens carry
-# depends on the project's issuer_form: read both from the project file.
-project_id="$DEFAULT_PROJECT_ID"
-issuer_form=url
 if [[ -n "$MOCKIDP_PROJECT" ]]; then
   [[ -r "$MOCKIDP_PROJECT" ]] || die "MOCKIDP_PROJECT: cannot read '$MOCKIDP_PROJECT'"
-  project_id="$(sed -nE 's/^project_id:[[:space:]]*["'"'"']?([A-Za-z0-9]+).*/\1/p' "$MOCKIDP_PROJECT" | head -n1)"
-  [[ -n "$project_id" ]] || die "MOCKIDP_PROJECT: no 'project_id:' line in '$MOCKIDP_PROJECT'"
-  form="$(sed -nE 's/^issuer_form:[[:space:]]*["'"'"']?([a-z]+).*/\1/p' "$MOCKIDP_PROJECT" | head -n1)"
-  issuer_form="${form:-url}"
 fi
-
 mock_url="http://127.0.0.1:$MOCKIDP_PORT"
-# The API trusts the discovery document whose issuer the client-credentials
-# tokens carry, and also the inbound-app issuer ({base}/v1/apps/{pid}) that
-# access-key session tokens always carry, so every token the mock issues here
-# is accepted (the compose API and the suites' API accept only the first).
-apps_issuer="$mock_url/v1/apps/$project_id"
-case "$issuer_form" in
-  url) discovery_url="$mock_url/$project_id/.well-known/openid-configuration" extra_issuers="$apps_issuer" ;;
-  apps) discovery_url="$mock_url/v1/apps/$project_id/.well-known/openid-configuration" extra_issuers="" ;;
-  project) discovery_url="$mock_url/$project_id/.well-known/openid-configuration" extra_issuers="$project_id,$apps_issuer" ;;
-  *) die "MOCKIDP_PROJECT: issuer_form '$issuer_form' in '$MOCKIDP_PROJECT' is not url, apps or project" ;;
-esac
+# What the API must trust to accept every token this mock issues: the
+# discovery document of the project's issuer_form, and the other issuers its
+# tokens carry (access-key session tokens always carry the inbound-app
+# issuer). The mock reads its own project file for this (mockidp api-env);
+# the compose API and the suites' API trust only the discovery document.
+api_env="$(MOCKIDP_PROJECT="$MOCKIDP_PROJECT" "$BIN_DIR/mockidp" api-env --url "$mock_url" 2>&1)" || die "$api_env"
+project_id="" discovery_url="" extra_issuers=""
+while IFS='=' read -r name value; do
+  case "$name" in
+    DESCOPE_PROJECT_ID) project_id="$value" ;;
+    DISCOVERY_URL) discovery_url="$value" ;;
+    EXTRA_ISSUERS) extra_issuers="$value" ;;
+  esac
+done <<<"$api_env"
+[[ -n "$project_id" && -n "$discovery_url" ]] || die "mockidp api-env printed no project ID or discovery URL: $api_env"
 api_url="http://127.0.0.1:$API_PORT"
 mkdir -p "$LOG_DIR"
 mock_log="$LOG_DIR/mockidp.log"

@@ -6,6 +6,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -29,6 +31,8 @@ func TestHelp(t *testing.T) {
 		{[]string{"serve", "--addr", "127.0.0.1:1", "-h"}, []string{"-addr"}},
 		{[]string{"token", "-h"}, []string{"-client", "-secret", "MOCKIDP_URL"}},
 		{[]string{"healthcheck", "--help"}, []string{"-url", "-timeout"}},
+		{[]string{"api-env", "-h"}, []string{"-url", "-project", "MOCKIDP_PROJECT"}},
+		{[]string{"help"}, []string{"mockidp api-env"}},
 	} {
 		var stdout, stderr strings.Builder
 		err := run(context.Background(), tc.args, noEnv, &stdout, &stderr)
@@ -140,5 +144,56 @@ func TestClientFlagsHaveEnvironmentTwins(t *testing.T) {
 		if !strings.Contains(help.String(), v) {
 			t.Errorf("token -h does not name %s:\n%s", v, help.String())
 		}
+	}
+}
+
+// api-env prints what bin/api must trust for a mock at --url serving the
+// project (the mock's own parse of the file, with MOCKIDP_PROJECT as the
+// default file), and refuses a bad URL or project file with the reason.
+func TestAPIEnv(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	apps := filepath.Join(dir, "apps.yaml")
+	if err := os.WriteFile(apps, []byte("project_id: P2AppsProject\nissuer_form: apps\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bogus := filepath.Join(dir, "bogus.yaml")
+	if err := os.WriteFile(bogus, []byte("project_id: P2AppsProject\nissuer_form: bogus\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := func(vars map[string]string) func(string) string { return func(k string) string { return vars[k] } }
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string // stdout, or for a failure a part of the error
+		code int
+	}{
+		{"embedded project", []string{"api-env", "--url", "http://127.0.0.1:18080/"}, nil,
+			"DESCOPE_PROJECT_ID=P2MockDescopeHarness00000001\n" +
+				"DISCOVERY_URL=http://127.0.0.1:18080/P2MockDescopeHarness00000001/.well-known/openid-configuration\n" +
+				"EXTRA_ISSUERS=http://127.0.0.1:18080/v1/apps/P2MockDescopeHarness00000001\n", 0},
+		{"project file from MOCKIDP_PROJECT, URL from MOCKIDP_ADDR", []string{"api-env"},
+			map[string]string{"MOCKIDP_PROJECT": apps, "MOCKIDP_ADDR": "0.0.0.0:9090"},
+			"DESCOPE_PROJECT_ID=P2AppsProject\n" +
+				"DISCOVERY_URL=http://127.0.0.1:9090/v1/apps/P2AppsProject/.well-known/openid-configuration\n" +
+				"EXTRA_ISSUERS=\n", 0},
+		{"bad project file", []string{"api-env", "--project", bogus}, nil, bogus + `:2: issuer_form: "bogus" is not one of`, 1},
+		{"bad URL", []string{"api-env", "--url", "ftp://idp"}, nil, "--url (MOCKIDP_URL)", 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var stdout, stderr strings.Builder
+			err := run(context.Background(), tc.args, env(tc.env), &stdout, &stderr)
+			if tc.code == 0 {
+				if err != nil || stdout.String() != tc.want {
+					t.Fatalf("mockidp %s: error %v, stdout\n%s\nwant\n%s", strings.Join(tc.args, " "), err, stdout.String(), tc.want)
+				}
+				return
+			}
+			if err == nil || exitCode(err) != tc.code || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("mockidp %s: error %v (exit %d), want exit %d and %q", strings.Join(tc.args, " "), err, exitCode(err), tc.code, tc.want)
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@
 //	mockidp [serve] [flags]       serve the mock (default)
 //	mockidp token --client ID     print an access token from a running mock
 //	mockidp healthcheck           exit 0 when a running mock answers its health check
+//	mockidp api-env               print DESCOPE_PROJECT_ID, DISCOVERY_URL and EXTRA_ISSUERS for bin/api
 //	mockidp version               print the version
 //
 // Every flag has an environment twin: --public-url is MOCKIDP_PUBLIC_URL.
