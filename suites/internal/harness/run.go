@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,6 +35,14 @@ func RunSuite(t *testing.T, description string) bool {
 	if dir := os.Getenv(ReportsDirEnv); dir != "" && reporterConfig.JUnitReport == "" {
 		name := strings.ToLower(strings.ReplaceAll(description, " ", "-"))
 		reporterConfig.JUnitReport = filepath.Join(dir, name+".junit.xml")
+	}
+	if mockURL := os.Getenv(EnvMockURL); mockURL != "" {
+		// go test runs suite packages at the same time; against one
+		// external mock they must take turns.
+		logf := func(format string, args ...any) { fmt.Fprintf(os.Stderr, format, args...) }
+		if err := lockExternalMock(mockURL, logf); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return RunSpecs(t, description, suiteConfig, reporterConfig)
 }
