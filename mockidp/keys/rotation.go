@@ -2,6 +2,8 @@ package keys
 
 import (
 	"fmt"
+	"math"
+	"math/bits"
 	"slices"
 	"time"
 )
@@ -25,27 +27,67 @@ func (s *Set) due(st *state, now time.Time) bool {
 }
 
 // catchUpLocked performs floor(elapsed/RotateEvery) scheduled rotations and
-// stores the result. On a key generation failure it logs and keeps the old
-// state, so the rotation is retried by the next call. s.mu must be held.
+// stores the result. The count is worked out arithmetically, so any gap
+// costs the same: at most Keep+1 keys are made (rotateLocked). On a key
+// generation failure it logs and keeps the old state, so the rotation is
+// retried by the next call. s.mu must be held.
 func (s *Set) catchUpLocked() *state {
 	st := s.st.Load()
 	now := s.now()
 	if !s.due(st, now) {
 		return st
 	}
-	n := uint64(now.Sub(st.lastRotation) / s.every)
-	last := st.lastRotation
+	n, at := periodsBetween(st.lastRotation, now, s.every)
 	next, err := s.rotateLocked(st, n, func(i uint64) time.Time {
-		return last.Add(time.Duration(i) * s.every)
+		// The i-th rotation happened n-i periods before at; only the last
+		// Keep+1 are stamped, so n-i is small.
+		return at.Add(-mulDuration(n-i, s.every))
 	})
 	if err != nil {
 		s.log.Error("scheduled key rotation failed", "err", err)
 		return st
 	}
-	next.lastRotation = last.Add(time.Duration(n) * s.every)
+	next.lastRotation = at
 	s.st.Store(next)
 	s.log.Info("keys rotated on schedule", "rotations", n, "current", next.current.key.ID)
 	return next
+}
+
+// periodsBetween is how many whole periods of every fit from from to to
+// (to after from) and the instant from + n×every. It is exact for gaps
+// beyond time.Duration's 292 years, where to.Sub(from) saturates: the gap is
+// counted in 128-bit nanoseconds.
+func periodsBetween(from, to time.Time, every time.Duration) (n uint64, at time.Time) {
+	if d := to.Sub(from); d < math.MaxInt64 {
+		n = uint64(d / every)
+		return n, to.Add(-(d % every))
+	}
+	secs := uint64(to.Unix() - from.Unix()) // positive: the gap is over 292 years
+	hi, lo := bits.Mul64(secs, uint64(time.Second))
+	var borrow uint64
+	if dn := to.Nanosecond() - from.Nanosecond(); dn >= 0 {
+		var carry uint64
+		lo, carry = bits.Add64(lo, uint64(dn), 0)
+		hi += carry
+	} else {
+		lo, borrow = bits.Sub64(lo, uint64(-dn), 0)
+		hi -= borrow
+	}
+	if hi >= uint64(every) {
+		// More than 2^64 periods: beyond any time the clock can hold
+		// with every >= 1s; count what fits.
+		return math.MaxUint64, to
+	}
+	n, rem := bits.Div64(hi, lo, uint64(every))
+	return n, to.Add(-time.Duration(rem))
+}
+
+// mulDuration is k×d, saturated at the largest Duration.
+func mulDuration(k uint64, d time.Duration) time.Duration {
+	if d > 0 && k > uint64(math.MaxInt64/int64(d)) {
+		return math.MaxInt64
+	}
+	return time.Duration(k) * d
 }
 
 // Rotate rotates the set now, n times (n >= 1). On-demand rotations do not
