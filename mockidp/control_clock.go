@@ -19,8 +19,17 @@ func (s *Server) clockState() ClockState {
 	return ClockState{Now: now.UTC(), Unix: now.Unix(), Frozen: frozen, OffsetSeconds: offset.Seconds()}
 }
 
-// SetClock moves the mock's clock to t (frozen there when freeze is true).
-func (s *Server) SetClock(t time.Time, freeze bool) { s.clock.Set(t, freeze) }
+// SetClock moves the mock's clock to t (frozen there when freeze is true);
+// t must be within MaxClockOffset (200 years) of real time.
+func (s *Server) SetClock(t time.Time, freeze bool) error { return s.clock.Set(t, freeze) }
+
+// clockError is a refused clock move as a 400 naming the request field.
+func clockError(field string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return mockBadRequest("%s: %v", field, err)
+}
 
 func (s *Server) ctlClock(w http.ResponseWriter, r *http.Request) (int, error) {
 	if r.Method == http.MethodPut {
@@ -33,22 +42,18 @@ func (s *Server) ctlClock(w http.ResponseWriter, r *http.Request) (int, error) {
 		}
 		at := s.clock.Now()
 		if req.Now != nil {
-			at = time.Unix(req.Now.resolve(at), 0)
-			if req.Now.At != nil {
-				at = *req.Now.At
-			}
+			at = req.Now.instant(at)
 		}
-		s.clock.Set(at, req.Frozen)
+		if err := clockError("now", s.clock.Set(at, req.Frozen)); err != nil {
+			return 0, err
+		}
 	}
 	return writeJSON(w, http.StatusOK, s.clockState()), nil
 }
 
-// Limits of POST /_mock/clock/advance: one step, and the clock's distance
-// from real time (time.Duration overflows at about 292 years).
-const (
-	maxClockAdvance = 100 * 365 * 24 * time.Hour
-	maxClockOffset  = 200 * 365 * 24 * time.Hour
-)
+// maxClockAdvance bounds one step of POST /_mock/clock/advance; the clock
+// itself stays within MaxClockOffset of real time.
+const maxClockAdvance = 100 * 365 * 24 * time.Hour
 
 func (s *Server) ctlAdvance(w http.ResponseWriter, r *http.Request) (int, error) {
 	var req struct {
@@ -59,29 +64,28 @@ func (s *Server) ctlAdvance(w http.ResponseWriter, r *http.Request) (int, error)
 		return 0, err
 	}
 	var d time.Duration
+	field := "by"
 	switch {
 	case req.Seconds != nil && req.By != nil:
 		return 0, mockBadRequest("give seconds or by, not both")
 	case req.Seconds != nil:
+		field = "seconds"
 		// Checked as a float: converting an out-of-range float to a
 		// Duration gives an arbitrary value.
 		if sec := *req.Seconds; !(math.Abs(sec) <= maxClockAdvance.Seconds()) {
-			return 0, mockBadRequest("seconds must be between -%.0f and %.0f (100 years)", maxClockAdvance.Seconds(), maxClockAdvance.Seconds())
+			return 0, mockBadRequest("seconds must be between -%.0f and %.0f (100 years; the clock stays within 200 years of real time)", maxClockAdvance.Seconds(), maxClockAdvance.Seconds())
 		}
 		d = time.Duration(*req.Seconds * float64(time.Second))
 	case req.By != nil:
 		d = time.Duration(*req.By)
 		if d > maxClockAdvance || d < -maxClockAdvance {
-			return 0, mockBadRequest("by must be between -%s and %s (100 years)", maxClockAdvance, maxClockAdvance)
+			return 0, mockBadRequest("by must be between -%s and %s (100 years; the clock stays within 200 years of real time)", maxClockAdvance, maxClockAdvance)
 		}
 	default:
 		return 0, mockBadRequest("seconds (a number) or by (a duration like \"90s\") is required")
 	}
-	// The clock's offset from real time is a Duration too: keep the sum far
-	// from overflowing, which would wrap the clock centuries backwards.
-	if _, _, off := s.clock.State(); (d > 0 && off > maxClockOffset-d) || (d < 0 && off < -maxClockOffset-d) {
-		return 0, mockBadRequest("advancing by %s would move the clock more than 200 years from real time", d)
+	if err := clockError(field, s.clock.Advance(d)); err != nil {
+		return 0, err
 	}
-	s.clock.Advance(d)
 	return writeJSON(w, http.StatusOK, s.clockState()), nil
 }

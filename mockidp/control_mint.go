@@ -127,6 +127,14 @@ func Offset(d time.Duration) *TimeSpec { return &TimeSpec{Offset: &d} }
 // At returns a TimeSpec of a fixed instant, for Go callers.
 func At(t time.Time) *TimeSpec { u := t.Unix(); return &TimeSpec{Unix: &u} }
 
+// instant is the time t names, relative to now for an offset.
+func (t *TimeSpec) instant(now time.Time) time.Time {
+	if t.At != nil {
+		return *t.At
+	}
+	return time.Unix(t.resolve(now), 0)
+}
+
 func (t *TimeSpec) resolve(now time.Time) int64 {
 	switch {
 	case t.Unix != nil:

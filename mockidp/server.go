@@ -221,8 +221,9 @@ func (s *Server) Clock() *Clock { return s.clock }
 // Now is the mock's current time; pass it as a validator's clock so both share time.
 func (s *Server) Now() time.Time { return s.clock.Now() }
 
-// Advance moves the mock's clock forward by d.
-func (s *Server) Advance(d time.Duration) { s.clock.Advance(d) }
+// Advance moves the mock's clock forward by d (backward when negative); the
+// clock must stay within MaxClockOffset (200 years) of real time.
+func (s *Server) Advance(d time.Duration) error { return s.clock.Advance(d) }
 
 // ProjectID returns the configured project ID.
 func (s *Server) ProjectID() string { return s.project.ID }
