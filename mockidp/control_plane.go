@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -13,6 +14,24 @@ import (
 // The control plane serves /_mock/: JSON in and out. With an admin token
 // set, every call but health needs "Authorization: Bearer <token>". Its
 // routes are in routes.go.
+
+// CheckAdminToken reports why token could never match a request's
+// Authorization header: blank, white space at either end (HTTP trims it), or
+// a control character (HTTP carries none). New refuses such a token too.
+func CheckAdminToken(token string) error {
+	if strings.TrimSpace(token) == "" {
+		return errors.New("the token is blank")
+	}
+	for i := 0; i < len(token); i++ {
+		if c := token[i]; c < 0x20 || c == 0x7f {
+			return fmt.Errorf("the token has a control character (byte %d): no request header could carry it", i)
+		}
+	}
+	if strings.TrimSpace(token) != token {
+		return errors.New("the token starts or ends with white space, which HTTP trims from header values")
+	}
+	return nil
+}
 
 func (s *Server) requireAdmin(next http.Handler) http.Handler {
 	if s.cfg.AdminToken == "" {

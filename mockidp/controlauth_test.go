@@ -3,7 +3,11 @@ package mockidp_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
+
+	"github.com/descope-harness/harness/fixtures"
+	"github.com/descope-harness/harness/mockidp"
 )
 
 // TestControlPlaneNeedsAdminToken: with an admin token set, every /_mock/
@@ -53,5 +57,17 @@ func TestControlPlaneNeedsAdminToken(t *testing.T) {
 	s.ServeHTTP(rec, r)
 	if rec.Code != http.StatusOK {
 		t.Errorf("GET /_mock/keys with the admin token: got %d, want 200", rec.Code)
+	}
+}
+
+// TestNewRefusesUnmatchableAdminTokens: an admin token no request header
+// could carry locks every caller out; New refuses it and says why.
+func TestNewRefusesUnmatchableAdminTokens(t *testing.T) {
+	t.Parallel()
+	for token, want := range map[string]string{" ": "blank", "tok\n": "control character", "a\x00b": "control character", " token": "white space"} {
+		_, err := mockidp.New(mockidp.Config{AdminToken: token, KeyPEM: fixtures.KeyPEMs()[:1]})
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("AdminToken %q: got %v, want an error containing %q", token, err, want)
+		}
 	}
 }

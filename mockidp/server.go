@@ -106,6 +106,11 @@ func New(cfg Config) (*Server, error) {
 		}
 		cfg.PublicURL = strings.TrimSuffix(cfg.PublicURL, "/")
 	}
+	if cfg.AdminToken != "" {
+		if err := CheckAdminToken(cfg.AdminToken); err != nil {
+			return nil, fmt.Errorf("admin token: %w", err)
+		}
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

@@ -108,6 +108,9 @@ func TestComposeWiring(t *testing.T) {
 				if env["MOCKIDP_ADMIN_TOKEN"] == "" && env["MOCKIDP_INSECURE_LISTEN"] != "true" {
 					t.Errorf("%s: listens beyond loopback with neither MOCKIDP_ADMIN_TOKEN nor MOCKIDP_INSECURE_LISTEN: it will refuse to start", name)
 				}
+				if tok := env["MOCKIDP_ADMIN_TOKEN"]; tok != "" && len(tok) < 16 {
+					t.Errorf("%s: MOCKIDP_ADMIN_TOKEN %q is shorter than the 16 characters mockidp wants beyond loopback: it will refuse to start", name, tok)
+				}
 			case kindAPI:
 				if env["HOST"] != "0.0.0.0" {
 					t.Errorf("%s: HOST = %q, want 0.0.0.0 so other containers reach it", name, env["HOST"])

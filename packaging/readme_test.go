@@ -221,6 +221,9 @@ func TestReadmeServiceContainerSnippet(t *testing.T) {
 	if svc.Env["MOCKIDP_ADMIN_TOKEN"] == "" && svc.Env["MOCKIDP_INSECURE_LISTEN"] != "true" {
 		t.Error("the snippet's mockidp has neither an admin token nor MOCKIDP_INSECURE_LISTEN: the image refuses to start")
 	}
+	if tok := svc.Env["MOCKIDP_ADMIN_TOKEN"]; tok != "" && len(tok) < 16 {
+		t.Errorf("the snippet's admin token %q is shorter than 16 characters: the image (on 0.0.0.0) refuses to start", tok)
+	}
 	if strings.Contains(svc.Options, "--health-cmd") {
 		t.Errorf("options %q: the image has no shell for --health-cmd; its HEALTHCHECK runs the binary", svc.Options)
 	}

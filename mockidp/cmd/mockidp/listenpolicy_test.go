@@ -26,8 +26,8 @@ func TestListenPolicy(t *testing.T) {
 		{"insecure-listen false", []string{"--addr", "0.0.0.0:0", "--insecure-listen=false"}, nil, "not a loopback address and no admin token"},
 		{"loopback", []string{"--addr", "127.0.0.1:0"}, nil, ""},
 		{"localhost", []string{"--addr", "localhost:0"}, nil, ""},
-		{"all interfaces with an admin token", []string{"--addr", "0.0.0.0:0", "--admin-token", "t0k"}, nil, ""},
-		{"all interfaces with the token variable", []string{"--addr", "0.0.0.0:0"}, map[string]string{"MOCKIDP_ADMIN_TOKEN": "t0k"}, ""},
+		{"all interfaces with an admin token", []string{"--addr", "0.0.0.0:0", "--admin-token", "a-sixteen-char-token"}, nil, ""},
+		{"all interfaces with the token variable", []string{"--addr", "0.0.0.0:0"}, map[string]string{"MOCKIDP_ADMIN_TOKEN": "a-sixteen-char-token"}, ""},
 		{"all interfaces with --insecure-listen", []string{"--addr", "0.0.0.0:0", "--insecure-listen"}, nil, ""},
 		{"all interfaces with MOCKIDP_INSECURE_LISTEN", []string{"--addr", "0.0.0.0:0"}, map[string]string{"MOCKIDP_INSECURE_LISTEN": "true"}, ""},
 	}

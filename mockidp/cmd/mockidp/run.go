@@ -89,6 +89,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	log := newLogger(cfg.LogFormat, cfg.LogLevel, stderr)
 
+	if err := checkAdminToken(cfg.Addr, cfg.AdminToken); err != nil {
+		return err
+	}
 	if err := checkListenPolicy(cfg.Addr, cfg.AdminToken, cfg.InsecureListen); err != nil {
 		return err
 	}
@@ -171,6 +174,30 @@ func checkListenPolicy(addr, adminToken string, insecure bool) error {
 		return nil
 	}
 	return fmt.Errorf("--addr (MOCKIDP_ADDR): %q is not a loopback address and no admin token is set: anyone who can reach it could drive the control plane; set --admin-token (MOCKIDP_ADMIN_TOKEN), or --insecure-listen (MOCKIDP_INSECURE_LISTEN=true) to accept that", addr)
+}
+
+// minAdminTokenRemote is the shortest admin token accepted on an address
+// beyond loopback (README, "Control plane").
+const minAdminTokenRemote = 16
+
+// checkAdminToken refuses an admin token no request could match (HTTP trims
+// white space around header values and carries no control characters), and
+// one shorter than minAdminTokenRemote on an address beyond loopback.
+func checkAdminToken(addr, token string) error {
+	if token == "" {
+		return nil
+	}
+	if err := mockidp.CheckAdminToken(token); err != nil {
+		return fmt.Errorf("--admin-token (MOCKIDP_ADMIN_TOKEN): %w", err)
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--addr (MOCKIDP_ADDR): %q is not host:port", addr)
+	}
+	if !isLoopback(host) && len(token) < minAdminTokenRemote {
+		return fmt.Errorf("--admin-token (MOCKIDP_ADMIN_TOKEN): %d characters; on %q, beyond loopback, it must have at least %d", len(token), addr, minAdminTokenRemote)
+	}
+	return nil
 }
 
 func isLoopback(host string) bool {
