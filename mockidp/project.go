@@ -204,8 +204,8 @@ func (p *Project) Validate() error {
 }
 
 func (c *Client) validate(field string) error {
-	if !validID(c.ID) {
-		return &ConfigError{Field: field + ".id", Reason: fmt.Sprintf("%q must be 1 to 128 characters of letters, digits and ._:@-", c.ID)}
+	if err := checkID(field, c.ID); err != nil {
+		return err
 	}
 	if c.Secret == "" {
 		return &ConfigError{Field: field + ".secret", Reason: "is required"}
@@ -232,8 +232,8 @@ func (c *Client) validate(field string) error {
 }
 
 func (k *AccessKey) validate(field string) error {
-	if !validID(k.ID) {
-		return &ConfigError{Field: field + ".id", Reason: fmt.Sprintf("%q must be 1 to 128 characters of letters, digits and ._:@-", k.ID)}
+	if err := checkID(field, k.ID); err != nil {
+		return err
 	}
 	if k.Secret == "" {
 		return &ConfigError{Field: field + ".secret", Reason: "is required"}
@@ -245,6 +245,19 @@ func (k *AccessKey) validate(field string) error {
 		return &ConfigError{Field: field + ".ttl", Reason: "must be at least 1s"}
 	}
 	return validateClaims(field+".claims", k.Claims)
+}
+
+// checkID checks a client or access key ID: it is a path segment of the
+// control plane (DELETE /_mock/clients/{id}), so "." and "..", which path
+// cleaning removes, are refused.
+func checkID(field, id string) error {
+	if !validID(id) {
+		return &ConfigError{Field: field + ".id", Reason: fmt.Sprintf("%q must be 1 to 128 characters of letters, digits and ._:@-", id)}
+	}
+	if id == "." || id == ".." {
+		return &ConfigError{Field: field + ".id", Reason: fmt.Sprintf("%q cannot be addressed in a URL path (path cleaning removes it)", id)}
+	}
+	return nil
 }
 
 // reservedClaims are set by the mock and cannot be overridden by configuration.

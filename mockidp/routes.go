@@ -33,6 +33,7 @@ package mockidp
 
 import (
 	"net/http"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -173,6 +174,9 @@ func (rt *router) control(pattern string, h handlerFunc, methods ...string) {
 
 func (rt *router) handler() http.Handler {
 	control := rt.s.requireAdmin(rt.ctl)
+	uncleanControl := rt.s.requireAdmin(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, mockNotFound("no control-plane call %s %s (a path with . or .. segments)", r.Method, truncate(r.URL.Path, 128)))
+	}))
 	exact, mux := rt.exact, rt.mux
 	// The control plane is dispatched by prefix: its paths would otherwise
 	// overlap the project-ID wildcard patterns of the surface.
@@ -182,6 +186,17 @@ func (rt *router) handler() http.Handler {
 				h.ServeHTTP(w, r)
 				return
 			}
+		}
+		if !cleanPath(r.URL.Path) {
+			// ServeMux would answer these with an HTML redirect to the
+			// cleaned path; Descope's clients get JSON, and no route is
+			// reached by two spellings.
+			if strings.HasPrefix(r.URL.Path, "/_mock/") {
+				uncleanControl.ServeHTTP(w, r)
+				return
+			}
+			writeError(w, notFound("no route for %s %s (a path with . or .. segments)", r.Method, truncate(r.URL.Path, 128)))
+			return
 		}
 		if strings.HasPrefix(r.URL.Path, "/_mock/") {
 			control.ServeHTTP(w, r)
@@ -196,6 +211,20 @@ func (rt *router) handler() http.Handler {
 		}
 		mux.ServeHTTP(w, r)
 	})
+}
+
+// cleanPath reports whether p is what ServeMux's path cleaning leaves as it
+// is: rooted, without "." or ".." segments (doubled slashes are collapsed
+// before routing, in Server.ServeHTTP).
+func cleanPath(p string) bool {
+	if p == "" || p[0] != '/' {
+		return false
+	}
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c == p
 }
 
 // serveFunc serves a request and returns the HTTP status it answered with,
