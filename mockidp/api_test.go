@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -328,8 +329,17 @@ func TestServeHTTPNeverPanics(t *testing.T) {
 func jsonNum(n int64) any { return json.Number(strconv.FormatInt(n, 10)) }
 
 // serve sends one request straight to ServeHTTP; path is set raw, so it
-// may hold what a URL parser would refuse.
+// may hold what a URL parser would refuse. A body is sent as
+// application/json unless headers name another Content-Type.
 func serve(s *mockidp.Server, method, path, body string, headers ...string) *httptest.ResponseRecorder {
+	if body != "" && !slices.ContainsFunc(headers, func(h string) bool { return strings.EqualFold(h, "Content-Type") }) {
+		headers = append([]string{"Content-Type", "application/json"}, headers...)
+	}
+	return serveRaw(s, method, path, body, headers...)
+}
+
+// serveRaw is serve with exactly the headers given.
+func serveRaw(s *mockidp.Server, method, path, body string, headers ...string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(method, "/", strings.NewReader(body))
 	req.URL.Path = path
 	for i := 0; i+1 < len(headers); i += 2 {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
 )
@@ -78,8 +79,9 @@ func noContent(w http.ResponseWriter) (int, error) {
 	return http.StatusNoContent, nil
 }
 
-// decodeBody reads a JSON object into dst: unknown fields and trailing data
-// are errors; an empty body leaves dst as it is when optional.
+// decodeBody reads a JSON object into dst: a body must be sent as
+// application/json (415 otherwise); duplicate keys, unknown fields and
+// trailing data are errors; an empty body leaves dst as it is when optional.
 func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, dst any, optional bool) error {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
 	if err != nil {
@@ -97,6 +99,12 @@ func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, dst any, opt
 		}
 		return mockBadRequest("a JSON body is required")
 	}
+	if err := checkJSONContentType(r.Header.Get("Content-Type")); err != nil {
+		return err
+	}
+	if err := checkDuplicateKeys(body); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
@@ -109,3 +117,75 @@ func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, dst any, opt
 	}
 	return nil
 }
+
+// checkJSONContentType accepts application/json, with or without parameters.
+func checkJSONContentType(ct string) error {
+	mediaType, _, err := mime.ParseMediaType(ct)
+	if err == nil && mediaType == "application/json" {
+		return nil
+	}
+	got := "no Content-Type"
+	if ct != "" {
+		got = fmt.Sprintf("Content-Type %q", truncate(ct, 64))
+	}
+	return &Error{Status: http.StatusUnsupportedMediaType, Code: CodeMockUnsupportedMedia, Description: "Unsupported media type",
+		Message: fmt.Sprintf("the control plane reads JSON bodies only: send Content-Type: application/json (got %s)", got)}
+}
+
+// checkDuplicateKeys refuses a key given twice in one object, at any depth,
+// naming its path: encoding/json would keep the last one silently. body is
+// valid JSON or the decode that follows reports why not.
+func checkDuplicateKeys(body []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var walk func(path string) error
+	walk = func(path string) error {
+		tok, err := dec.Token()
+		if err != nil {
+			return errStopWalk
+		}
+		switch tok {
+		case json.Delim('{'):
+			seen := map[string]bool{}
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return errStopWalk
+				}
+				key, _ := kt.(string)
+				p := key
+				if path != "" {
+					p = path + "." + key
+				}
+				if seen[key] {
+					return mockBadRequest("invalid JSON body: duplicate key %q", truncate(p, 128))
+				}
+				seen[key] = true
+				if err := walk(p); err != nil {
+					return err
+				}
+			}
+			if _, err := dec.Token(); err != nil {
+				return errStopWalk
+			}
+		case json.Delim('['):
+			for i := 0; dec.More(); i++ {
+				if err := walk(fmt.Sprintf("%s[%d]", path, i)); err != nil {
+					return err
+				}
+			}
+			if _, err := dec.Token(); err != nil {
+				return errStopWalk
+			}
+		}
+		return nil
+	}
+	if err := walk(""); err != nil && err != errStopWalk {
+		return err
+	}
+	return nil
+}
+
+// errStopWalk ends checkDuplicateKeys at malformed JSON, which the decoder
+// reports in its own words.
+var errStopWalk = errors.New("malformed JSON")

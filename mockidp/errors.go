@@ -38,6 +38,8 @@ const (
 	CodeMockBadRequest = "M000400" // control-plane errors
 	CodeMockAuth       = "M000401"
 	CodeMockNotFound   = "M000404"
+	// CodeMockUnsupportedMedia: a control-plane body not sent as application/json.
+	CodeMockUnsupportedMedia = "M000415"
 )
 
 func badRequest(format string, args ...any) *Error {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -66,8 +67,13 @@ func send(c *http.Client, method, rawURL, body string, headers ...string) (reply
 }
 
 // call sends a request to the mock at path (a path, not a URL).
+// A control-plane body is sent as application/json unless headers name
+// another Content-Type.
 func call(m *mockidptest.Mock, method, path, body string, headers ...string) reply {
 	GinkgoHelper()
+	if strings.HasPrefix(path, "/_mock") && body != "" && !slices.ContainsFunc(headers, func(h string) bool { return strings.EqualFold(h, "Content-Type") }) {
+		headers = append([]string{"Content-Type", "application/json"}, headers...)
+	}
 	r, err := send(m.Client(), method, m.URL+path, body, headers...)
 	Expect(err).NotTo(HaveOccurred())
 	return r
