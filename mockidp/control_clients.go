@@ -32,6 +32,10 @@ func (s *Server) putClient(c Client) (replaced bool, err error) {
 	}
 	s.mu.Lock()
 	_, replaced = s.clients[c.ID]
+	if !replaced && len(s.clients) >= MaxClients {
+		s.mu.Unlock()
+		return false, atCapacity("clients", MaxClients, "remove one with DELETE /_mock/clients/{id}")
+	}
 	s.clients[c.ID] = c
 	s.mu.Unlock()
 	s.discovery.clear()
@@ -92,6 +96,9 @@ func (s *Server) putAccessKey(k AccessKey) (replaced bool, err error) {
 		}
 	}
 	_, replaced = s.accessKeys[k.ID]
+	if !replaced && len(s.accessKeys) >= MaxAccessKeys {
+		return false, atCapacity("access keys", MaxAccessKeys, "remove one with DELETE /_mock/access-keys/{id}")
+	}
 	s.accessKeys[k.ID] = k
 	return replaced, nil
 }

@@ -69,15 +69,20 @@ type faultList struct {
 	active atomic.Int32
 }
 
-func (l *faultList) add(f Fault) {
+// add adds f and answers it as listed, or refuses it past MaxFaults.
+func (l *faultList) add(f Fault) (ActiveFault, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if len(l.faults) >= MaxFaults {
+		return ActiveFault{}, atCapacity("faults in force", MaxFaults, "DELETE /_mock/faults clears them")
+	}
 	remaining := f.Count
 	if remaining == 0 {
 		remaining = -1
 	}
 	l.faults = append(l.faults, &activeFault{Fault: f, remaining: remaining})
 	l.active.Store(int32(len(l.faults)))
+	return ActiveFault{Fault: f, Remaining: remaining}, nil
 }
 
 // take returns the first fault for endpoint and uses up one of its requests.
@@ -139,13 +144,18 @@ func (l *faultList) list() []ActiveFault {
 	return out
 }
 
-// InjectFault adds a fault; faults for the same endpoint apply in the order added.
+// InjectFault adds a fault; faults for the same endpoint apply in the order
+// added. At most MaxFaults are in force.
 func (s *Server) InjectFault(f Fault) error {
+	_, err := s.injectFault(f)
+	return err
+}
+
+func (s *Server) injectFault(f Fault) (ActiveFault, error) {
 	if err := f.Validate(); err != nil {
-		return err
+		return ActiveFault{}, err
 	}
-	s.faults.add(f)
-	return nil
+	return s.faults.add(f)
 }
 
 // ClearFaults removes the faults of one endpoint, or every fault when endpoint is "".
@@ -198,9 +208,12 @@ func (s *Server) ctlFaults(w http.ResponseWriter, r *http.Request) (int, error) 
 		if err := s.decodeBody(w, r, &f, false); err != nil {
 			return 0, err
 		}
-		if err := s.InjectFault(f); err != nil {
+		added, err := s.injectFault(f)
+		if err != nil {
 			return 0, err
 		}
-		return writeJSON(w, http.StatusCreated, map[string]any{"faults": s.Faults()}), nil
+		// The fault added, not the list: the answer stays small however
+		// many are in force (GET lists them).
+		return writeJSON(w, http.StatusCreated, added), nil
 	}
 }

@@ -264,6 +264,9 @@ func (s *Server) signWithHeader(key *keys.Key, h map[string]any, claims Claims) 
 	if err != nil {
 		return "", mockBadRequest("claims cannot be encoded as JSON: %v", err)
 	}
+	if n := tokenLength(hs, len(payload), key.Private.Size()); n > MaxTokenBytes {
+		return "", mockBadRequest("%s", tokenTooLarge(n))
+	}
 	input := appendSigningInput(nil, hs, payload)
 	switch h["alg"] {
 	case "none":

@@ -172,6 +172,12 @@ func (p *Project) Validate() error {
 	if p.Keys.Keep < 0 || p.Keys.Keep > 1000 {
 		return &ConfigError{Field: "keys.keep", Reason: "must be between 1 and 1000"}
 	}
+	if len(p.Clients) > MaxClients {
+		return &ConfigError{Field: "clients", Reason: fmt.Sprintf("%d clients, over the limit of %d (MaxClients)", len(p.Clients), MaxClients)}
+	}
+	if len(p.AccessKeys) > MaxAccessKeys {
+		return &ConfigError{Field: "access_keys", Reason: fmt.Sprintf("%d access keys, over the limit of %d (MaxAccessKeys)", len(p.AccessKeys), MaxAccessKeys)}
+	}
 	seen := map[string]bool{}
 	for i := range p.Clients {
 		field := fmt.Sprintf("clients[%d]", i)
@@ -268,6 +274,16 @@ func validateClaims(field string, claims map[string]any) error {
 		if slices.Contains(reservedClaims, k) {
 			return &ConfigError{Field: field + "." + k, Reason: "is a reserved claim set by the mock"}
 		}
+	}
+	if len(claims) == 0 {
+		return nil
+	}
+	b, err := json.Marshal(claims)
+	if err != nil {
+		return &ConfigError{Field: field, Reason: fmt.Sprintf("cannot be encoded as JSON: %v", err)}
+	}
+	if len(b) > MaxClaimsBytes {
+		return &ConfigError{Field: field, Reason: fmt.Sprintf("%d bytes as JSON, over the limit of %d (MaxClaimsBytes)", len(b), MaxClaimsBytes)}
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"strconv"
@@ -38,10 +39,19 @@ func (e *ConfigError) Error() string {
 }
 
 // LoadProject reads and validates a project file.
+// A file over MaxProjectFileBytes is refused before it is parsed.
 func LoadProject(path string) (*Project, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading project file: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxProjectFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading project file: %w", err)
+	}
+	if len(data) > MaxProjectFileBytes {
+		return nil, &ConfigError{File: path, Reason: fmt.Sprintf("the file is over the limit of %d bytes (MaxProjectFileBytes)", MaxProjectFileBytes)}
 	}
 	return ParseProject(path, data)
 }

@@ -255,6 +255,9 @@ func (s *Server) sign(key *keys.Key, claims Claims) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if n := tokenLength(h, len(payload), key.Private.Size()); n > MaxTokenBytes {
+		return "", badRequest("%s", tokenTooLarge(n))
+	}
 	buf := appendSigningInput(nil, h, payload)
 	if t, ok := s.tokens.get(buf); ok {
 		return t, nil

@@ -1,0 +1,46 @@
+package mockidp
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/http"
+)
+
+// Bounds on what a caller can make the mock hold or emit (README, "Limits").
+// Each refusal names its limit.
+const (
+	// MaxFaults is the most faults in force at once.
+	MaxFaults = 100
+	// MaxClients and MaxAccessKeys bound the clients and access keys, from
+	// the project file and added at run time together.
+	MaxClients    = 1000
+	MaxAccessKeys = 1000
+	// MaxClaimsBytes bounds the custom claims of one client or access key,
+	// encoded as JSON.
+	MaxClaimsBytes = 16 << 10
+	// MaxTokenBytes is the longest token the mock issues or mints, the
+	// largest the API accepts (its token_too_large limit).
+	MaxTokenBytes = 32 << 10
+	// MaxProjectFileBytes bounds a project file.
+	MaxProjectFileBytes = 1 << 20
+)
+
+// CodeMockLimit: the control plane holds as many of something as it will.
+const CodeMockLimit = "M000409"
+
+// atCapacity is the 409 for adding past a count limit.
+func atCapacity(what string, limit int, hint string) *Error {
+	return &Error{Status: http.StatusConflict, Code: CodeMockLimit, Description: "Limit reached",
+		Message: fmt.Sprintf("the mock holds at most %d %s (%s)", limit, what, hint)}
+}
+
+// tokenLength is the length of a compact JWS of a header segment, a payload
+// and a signature of sigBytes.
+func tokenLength(headerSegment string, payloadBytes, sigBytes int) int {
+	return len(headerSegment) + 1 + base64.RawURLEncoding.EncodedLen(payloadBytes) + 1 + base64.RawURLEncoding.EncodedLen(sigBytes)
+}
+
+// tokenTooLarge says which limit a token would pass.
+func tokenTooLarge(n int) string {
+	return fmt.Sprintf("the token would be %d bytes, over the %d-byte limit of tokens the mock issues (MaxTokenBytes): shorten its claims", n, MaxTokenBytes)
+}
