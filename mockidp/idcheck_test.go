@@ -10,7 +10,7 @@ import (
 
 // The regular expressions the ID checks stand for.
 var (
-	projectIDRegexp = regexp.MustCompile(`^[A-Za-z0-9]{1,31}$`)
+	projectIDRegexp = regexp.MustCompile(`^P[A-Za-z0-9]{27}$`)
 	idRegexp        = regexp.MustCompile(`^[A-Za-z0-9._:@-]{1,128}$`)
 )
 
@@ -29,13 +29,16 @@ func checkIDValidators(t *testing.T, s string) {
 func TestIDValidatorsMatchTheirRegexps(t *testing.T) {
 	t.Parallel()
 	for c := range 256 {
-		for _, s := range []string{string(rune(c)), string([]byte{byte(c)}), "a" + string([]byte{byte(c)}) + "b"} {
+		pid := []byte(mockidp.DefaultProjectID)
+		pid[c%len(pid)] = byte(c) // every byte at every position of a project ID
+		for _, s := range []string{string(rune(c)), string([]byte{byte(c)}), "a" + string([]byte{byte(c)}) + "b", string(pid)} {
 			checkIDValidators(t, s)
 		}
 	}
-	for _, n := range []int{0, 1, 30, 31, 32, 127, 128, 129} {
+	for _, n := range []int{0, 1, 26, 27, 28, 30, 31, 32, 127, 128, 129} {
 		checkIDValidators(t, strings.Repeat("a", n))
 		checkIDValidators(t, strings.Repeat("9.", n/2))
+		checkIDValidators(t, "P"+strings.Repeat("a", n))
 	}
 	for _, s := range []string{mockidp.DefaultProjectID, "admin-client", "K2Mock:key@x.y", "abc\n", "é", "ab c", "a/b", "日本"} {
 		checkIDValidators(t, s)

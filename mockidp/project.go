@@ -111,10 +111,20 @@ const (
 
 var scopePattern = regexp.MustCompile(`^[\x21\x23-\x5B\x5D-\x7E]+$`) // RFC 6749 scope-token
 
-// validProjectID is ^[A-Za-z0-9]{1,31}$ and validID ^[A-Za-z0-9._:@-]{1,128}$,
+// projectIDLength is the length of a Descope project ID: "P" and 27 letters
+// or digits, as every real token and the console show them (research/descope.md
+// §1). The SDKs check only that one is set; 32-character IDs carry a region
+// (P + 4 region characters + 27), from which the Go, Python and .NET SDKs
+// derive an api.<region>.descope.com host when no base URL is configured,
+// so the mock refuses them rather than let an SDK leave the mock.
+const projectIDLength = 28
+
+// validProjectID is ^P[A-Za-z0-9]{27}$ and validID ^[A-Za-z0-9._:@-]{1,128}$,
 // checked without regular expressions: compiling the counted repetitions
 // cost almost a millisecond at every process start.
-func validProjectID(s string) bool { return asciiWord(s, 31, "") }
+func validProjectID(s string) bool {
+	return len(s) == projectIDLength && s[0] == 'P' && asciiWord(s[1:], projectIDLength-1, "")
+}
 
 func validID(s string) bool { return asciiWord(s, 128, "._:@-") }
 
@@ -139,7 +149,11 @@ func (p *Project) Validate() error {
 		p.ID = DefaultProjectID
 	}
 	if !validProjectID(p.ID) {
-		return &ConfigError{Field: "project_id", Reason: fmt.Sprintf("%q must be 1 to 31 letters or digits (32+ characters make Descope SDKs derive a regional host)", p.ID)}
+		reason := fmt.Sprintf(`%q is not a Descope project ID: want "P" followed by 27 letters or digits (28 characters, like %s)`, truncate(p.ID, 64), DefaultProjectID)
+		if len(p.ID) >= 32 {
+			reason += "; 32-character regional IDs are refused because Descope SDKs derive a regional host from them"
+		}
+		return &ConfigError{Field: "project_id", Reason: reason}
 	}
 	switch p.IssuerForm {
 	case "":

@@ -16,7 +16,7 @@ import (
 // control plane refuses them: otherwise which key an exchange gets is chance.
 func TestDuplicateAccessKeySecrets(t *testing.T) {
 	t.Parallel()
-	_, err := mockidp.ParseProject("p.yaml", []byte("project_id: P1\naccess_keys:\n  - id: K1\n    secret: s\n  - id: K2\n    secret: s\n"))
+	_, err := mockidp.ParseProject("p.yaml", []byte("project_id: P1Project0000000000000000000\naccess_keys:\n  - id: K1\n    secret: s\n  - id: K2\n    secret: s\n"))
 	var ce *mockidp.ConfigError
 	if !errors.As(err, &ce) {
 		t.Fatalf("ParseProject: %v, want a ConfigError", err)
@@ -32,7 +32,7 @@ func TestPEMFileErrorNamesProjectFile(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "project.yaml")
-	if err := os.WriteFile(file, []byte("project_id: P1\nkeys:\n  pem_files: [missing.pem]\n"), 0o600); err != nil {
+	if err := os.WriteFile(file, []byte("project_id: P1Project0000000000000000000\nkeys:\n  pem_files: [missing.pem]\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	p, err := mockidp.LoadProject(file)
@@ -60,10 +60,10 @@ func TestProjectTypeErrorsSpeakYAML(t *testing.T) {
 		want        []string
 	}{
 		{"- a\n- b\n", "", 1, []string{"mapping", "list"}},
-		{"project_id: P1\nclients:\n  - id: a\n    secret: s\n    claims: [1]\n", "clients[0].claims", 5, []string{"mapping", "list"}},
-		{"project_id: P1\nkeys:\n  keep: many\n", "keys.keep", 3, []string{"whole number", "many"}},
-		{"project_id: P1\nclients:\n  - id: a\n    secret: s\n    scopes: openid\n", "clients[0].scopes", 5, []string{"list", "openid"}},
-		{"project_id: P1\nclients: {a: 1}\n", "clients", 2, []string{"list", "mapping"}},
+		{"project_id: P1Project0000000000000000000\nclients:\n  - id: a\n    secret: s\n    claims: [1]\n", "clients[0].claims", 5, []string{"mapping", "list"}},
+		{"project_id: P1Project0000000000000000000\nkeys:\n  keep: many\n", "keys.keep", 3, []string{"whole number", "many"}},
+		{"project_id: P1Project0000000000000000000\nclients:\n  - id: a\n    secret: s\n    scopes: openid\n", "clients[0].scopes", 5, []string{"list", "openid"}},
+		{"project_id: P1Project0000000000000000000\nclients: {a: 1}\n", "clients", 2, []string{"list", "mapping"}},
 	} {
 		_, err := mockidp.ParseProject("p.yaml", []byte(tc.yaml))
 		var ce *mockidp.ConfigError

@@ -26,35 +26,35 @@ func TestParseProjectErrors(t *testing.T) {
 	}{
 		{
 			name:       "unknown top-level field",
-			yaml:       "project_id: P2Test\ncolour: red\n",
+			yaml:       "project_id: P2TestProject000000000000000\ncolour: red\n",
 			wantLine:   2,
 			wantField:  "colour",
 			wantReason: "unknown field",
 		},
 		{
 			name:       "unknown client field",
-			yaml:       "project_id: P2Test\nclients:\n  - id: a\n    secret: s\n    scope: [openid]\n",
+			yaml:       "project_id: P2TestProject000000000000000\nclients:\n  - id: a\n    secret: s\n    scope: [openid]\n",
 			wantLine:   5,
 			wantField:  "clients[0].scope",
 			wantReason: "unknown field",
 		},
 		{
 			name:       "token TTL below a second",
-			yaml:       "project_id: P2Test\ntoken_ttl: 10ms\n",
+			yaml:       "project_id: P2TestProject000000000000000\ntoken_ttl: 10ms\n",
 			wantLine:   2,
 			wantField:  "token_ttl",
 			wantReason: "at least 1s",
 		},
 		{
 			name:       "duplicate client",
-			yaml:       "project_id: P2Test\nclients:\n  - id: a\n    secret: s\n  - id: a\n    secret: t\n",
+			yaml:       "project_id: P2TestProject000000000000000\nclients:\n  - id: a\n    secret: s\n  - id: a\n    secret: t\n",
 			wantLine:   5,
 			wantField:  "clients[1].id",
 			wantReason: "duplicate client",
 		},
 		{
 			name: "current tenant not in tenants",
-			yaml: "project_id: P2Test\nclients:\n  - id: a\n    secret: s\n    tenants:\n      T1:\n        roles: [x]\n" +
+			yaml: "project_id: P2TestProject000000000000000\nclients:\n  - id: a\n    secret: s\n    tenants:\n      T1:\n        roles: [x]\n" +
 				"    current_tenant: T2\n",
 			wantLine:   8,
 			wantField:  "clients[0].current_tenant",
@@ -62,21 +62,21 @@ func TestParseProjectErrors(t *testing.T) {
 		},
 		{
 			name:       "default scope not in scopes",
-			yaml:       "project_id: P2Test\nclients:\n  - id: a\n    secret: s\n    scopes: [openid]\n    default_scopes: [openid, email]\n",
+			yaml:       "project_id: P2TestProject000000000000000\nclients:\n  - id: a\n    secret: s\n    scopes: [openid]\n    default_scopes: [openid, email]\n",
 			wantLine:   6,
 			wantField:  "clients[0].default_scopes[1]",
 			wantReason: "not in the client's scopes",
 		},
 		{
 			name:       "reserved custom claim",
-			yaml:       "project_id: P2Test\nclients:\n  - id: a\n    secret: s\n    claims:\n      name: A\n      sub: someone\n",
+			yaml:       "project_id: P2TestProject000000000000000\nclients:\n  - id: a\n    secret: s\n    claims:\n      name: A\n      sub: someone\n",
 			wantLine:   7,
 			wantField:  "clients[0].claims.sub",
 			wantReason: "reserved claim",
 		},
 		{
 			name:       "reserved access-key claim",
-			yaml:       "project_id: P2Test\naccess_keys:\n  - id: K1\n    secret: s\n    claims:\n      drn: x\n",
+			yaml:       "project_id: P2TestProject000000000000000\naccess_keys:\n  - id: K1\n    secret: s\n    claims:\n      drn: x\n",
 			wantLine:   6,
 			wantField:  "access_keys[0].claims.drn",
 			wantReason: "reserved claim",
@@ -86,39 +86,60 @@ func TestParseProjectErrors(t *testing.T) {
 			yaml:       "project_id: P" + strings.Repeat("a", 31) + "\n",
 			wantLine:   1,
 			wantField:  "project_id",
-			wantReason: "1 to 31 letters or digits",
+			wantReason: "regional IDs are refused",
 		},
 		{
 			name:       "project ID with a dash",
-			yaml:       "# comment\nproject_id: P2-Test\n",
+			yaml:       "# comment\nproject_id: P2-Test" + strings.Repeat("0", 20) + "\n",
 			wantLine:   2,
 			wantField:  "project_id",
-			wantReason: "1 to 31 letters or digits",
+			wantReason: `"P" followed by 27 letters or digits`,
+		},
+		{
+			name:       "short project ID",
+			yaml:       "project_id: short\n",
+			wantLine:   1,
+			wantField:  "project_id",
+			wantReason: `"P" followed by 27 letters or digits`,
+		},
+		{
+			name:       "project ID without the P",
+			yaml:       "project_id: X2MockDescopeHarness00000001\n",
+			wantLine:   1,
+			wantField:  "project_id",
+			wantReason: `"P" followed by 27 letters or digits`,
+		},
+		{
+			name:       "project ID of 2 characters",
+			yaml:       "project_id: P1\n",
+			wantLine:   1,
+			wantField:  "project_id",
+			wantReason: `"P" followed by 27 letters or digits`,
 		},
 		{
 			name:       "bad issuer form",
-			yaml:       "project_id: P2Test\nissuer_form: oidc\n",
+			yaml:       "project_id: P2TestProject000000000000000\nissuer_form: oidc\n",
 			wantLine:   2,
 			wantField:  "issuer_form",
 			wantReason: "not one of url, apps, project",
 		},
 		{
 			name:       "client without secret",
-			yaml:       "project_id: P2Test\nclients:\n  - id: a\n",
+			yaml:       "project_id: P2TestProject000000000000000\nclients:\n  - id: a\n",
 			wantLine:   3,
 			wantField:  "clients[0].secret",
 			wantReason: "required",
 		},
 		{
 			name:       "access key secret with a colon",
-			yaml:       "project_id: P2Test\naccess_keys:\n  - id: K1\n    secret: a:b\n",
+			yaml:       "project_id: P2TestProject000000000000000\naccess_keys:\n  - id: K1\n    secret: a:b\n",
 			wantLine:   4,
 			wantField:  "access_keys[0].secret",
 			wantReason: "must not contain ':'",
 		},
 		{
 			name:       "keep out of range",
-			yaml:       "project_id: P2Test\nkeys:\n  keep: 5000\n",
+			yaml:       "project_id: P2TestProject000000000000000\nkeys:\n  keep: 5000\n",
 			wantLine:   3,
 			wantField:  "keys.keep",
 			wantReason: "between 1 and 1000",
@@ -139,7 +160,7 @@ func TestParseProjectErrors(t *testing.T) {
 		},
 		{
 			name:       "YAML syntax error",
-			yaml:       "project_id: P2Test\nkeys:\n\tkeep: 3\n",
+			yaml:       "project_id: P2TestProject000000000000000\nkeys:\n\tkeep: 3\n",
 			wantLine:   3,
 			wantField:  "",
 			wantReason: "cannot start any token",
@@ -190,21 +211,21 @@ func TestParseProjectDecodeErrors(t *testing.T) {
 	}{
 		{
 			name:       "bad duration",
-			yaml:       "project_id: P2Test\ntoken_ttl: soon\n",
+			yaml:       "project_id: P2TestProject000000000000000\ntoken_ttl: soon\n",
 			wantLine:   2,
 			wantField:  "token_ttl",
 			wantReason: "invalid duration",
 		},
 		{
 			name:       "bad client duration",
-			yaml:       "project_id: P2Test\nclients:\n  - id: a\n    secret: s\n    ttl: 5 minutes\n",
+			yaml:       "project_id: P2TestProject000000000000000\nclients:\n  - id: a\n    secret: s\n    ttl: 5 minutes\n",
 			wantLine:   5,
 			wantField:  "clients[0].ttl",
 			wantReason: "invalid duration",
 		},
 		{
 			name:       "wrong type",
-			yaml:       "project_id: P2Test\nclients: yes-please\n",
+			yaml:       "project_id: P2TestProject000000000000000\nclients: yes-please\n",
 			wantLine:   2,
 			wantField:  "clients",
 			wantReason: "want a list, got a string",
@@ -301,7 +322,7 @@ func TestLoadProject(t *testing.T) {
 		t.Errorf("missing file: got %v, want an error wrapping os.ErrNotExist", err)
 	}
 	bad := filepath.Join(dir, "bad.yaml")
-	if err := os.WriteFile(bad, []byte("project_id: P2Test\nissuer_form: x\n"), 0o600); err != nil {
+	if err := os.WriteFile(bad, []byte("project_id: P2TestProject000000000000000\nissuer_form: x\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	var ce *mockidp.ConfigError

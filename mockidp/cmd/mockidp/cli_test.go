@@ -154,11 +154,11 @@ func TestAPIEnv(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	apps := filepath.Join(dir, "apps.yaml")
-	if err := os.WriteFile(apps, []byte("project_id: P2AppsProject\nissuer_form: apps\n"), 0o644); err != nil {
+	if err := os.WriteFile(apps, []byte("project_id: P2AppsProject000000000000000\nissuer_form: apps\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	bogus := filepath.Join(dir, "bogus.yaml")
-	if err := os.WriteFile(bogus, []byte("project_id: P2AppsProject\nissuer_form: bogus\n"), 0o644); err != nil {
+	if err := os.WriteFile(bogus, []byte("project_id: P2AppsProject000000000000000\nissuer_form: bogus\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	env := func(vars map[string]string) func(string) string { return func(k string) string { return vars[k] } }
@@ -175,8 +175,8 @@ func TestAPIEnv(t *testing.T) {
 				"EXTRA_ISSUERS=http://127.0.0.1:18080/v1/apps/P2MockDescopeHarness00000001\n", 0},
 		{"project file from MOCKIDP_PROJECT, URL from MOCKIDP_ADDR", []string{"api-env"},
 			map[string]string{"MOCKIDP_PROJECT": apps, "MOCKIDP_ADDR": "0.0.0.0:9090"},
-			"DESCOPE_PROJECT_ID=P2AppsProject\n" +
-				"DISCOVERY_URL=http://127.0.0.1:9090/v1/apps/P2AppsProject/.well-known/openid-configuration\n" +
+			"DESCOPE_PROJECT_ID=P2AppsProject000000000000000\n" +
+				"DISCOVERY_URL=http://127.0.0.1:9090/v1/apps/P2AppsProject000000000000000/.well-known/openid-configuration\n" +
 				"EXTRA_ISSUERS=\n", 0},
 		{"bad project file", []string{"api-env", "--project", bogus}, nil, bogus + `:2: issuer_form: "bogus" is not one of`, 1},
 		{"bad URL", []string{"api-env", "--url", "ftp://idp"}, nil, "--url (MOCKIDP_URL)", 2},
