@@ -86,6 +86,9 @@ func TestRunScript(t *testing.T) {
 		{name: "project with issuer_form apps", project: issuerFormProject("apps"), stop: ctrlC},
 		// Tokens carry the bare project ID, which no discovery document names.
 		{name: "project with issuer_form project", project: issuerFormProject("project"), stop: ctrlC},
+		// Another project's clients: the printed commands must be its own
+		// (they printed the fixture's admin-client before, which failed).
+		{name: "project with other clients", project: otherClientsProject, stop: ctrlC},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -97,6 +100,21 @@ func TestRunScript(t *testing.T) {
 			testRunScript(t, project, tc.stop)
 		})
 	}
+}
+
+// otherClientsProject writes a project whose clients are not the fixture's;
+// the first has the roles /api/admin/users wants and a secret that needs
+// shell quoting.
+func otherClientsProject(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "project.yaml")
+	project := "project_id: P2OtherProject00000000000000\nclients:\n" +
+		"  - {id: ci-bot, secret: \"bot secret's\", roles: [admin], permissions: [users.create], claims: {name: CI Bot}}\n" +
+		"  - {id: second-client, secret: s2}\n"
+	if err := os.WriteFile(path, []byte(project), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 // issuerFormProject writes the fixture project with another issuer_form.
@@ -154,12 +172,17 @@ func testRunScript(t *testing.T, project string, stop func(scriptPID int) error)
 	}
 
 	results := runPrinted(t, commands)
+	client, name := "admin-client", "Admin Client"
+	if project != "" && strings.Contains(readFile(t, project), "ci-bot") {
+		client, name = "ci-bot", "CI Bot"
+	}
 	checks := []struct {
 		contains string
 		want     []string
 	}{
-		{contains: "/api/me", want: []string{`"authenticated":true`, `"name":"Admin Client"`}},
+		{contains: "/api/me", want: []string{`"authenticated":true`, `"name":"` + name + `"`}},
 		{contains: "/api/admin/users", want: []string{`"message":"Admin access granted"`, `"users":[`}},
+		{contains: "/oauth2/v1/token", want: []string{`"access_token":"`}},
 	}
 	for _, c := range checks {
 		found := false
@@ -178,19 +201,15 @@ func testRunScript(t *testing.T, project string, stop func(scriptPID int) error)
 			t.Errorf("run.sh printed no command calling %s; printed: %q", c.contains, commands)
 		}
 	}
-	shortcut := false
-	for i, command := range commands {
-		if strings.Contains(command, "mockidp token --client admin-client") {
-			shortcut = true
-			if results[i] != "" {
-				t.Errorf("printed shortcut %q wrote %q, want it to set TOKEN silently", command, results[i])
-			}
+	for _, command := range commands {
+		if !strings.Contains(command, "--client "+client) && !strings.Contains(command, "-u "+client+":") {
+			t.Errorf("printed command %q is not for the project's first client %s", command, client)
 		}
 	}
-	if !shortcut {
-		t.Errorf("run.sh printed no mockidp token shortcut; printed: %q", commands)
+	checkPrintedCommandsFailLoudly(t, commands)
+	if client == "admin-client" { // the README's access key is the fixture's
+		checkAccessKeyAccepted(t, mockPort, apiPort)
 	}
-	checkAccessKeyAccepted(t, mockPort, apiPort)
 	if project == "" {
 		checkReadmeQuickStart(t, commands, mockPort, apiPort)
 	}
@@ -225,6 +244,42 @@ func testRunScript(t *testing.T, project string, stop func(scriptPID int) error)
 			t.Errorf("port %d still accepts connections after run.sh stopped", port)
 		}
 	}
+}
+
+// checkPrintedCommandsFailLoudly runs each printed command with a wrong
+// secret: it must fail (exit status not 0) and show the mock's refusal,
+// never call the API with an error body as the token.
+func checkPrintedCommandsFailLoudly(t *testing.T, commands []string) {
+	t.Helper()
+	secret := regexp.MustCompile(`--secret |-u [^: ]+:`)
+	for _, command := range commands {
+		m := secret.FindString(command)
+		if m == "" {
+			t.Errorf("printed command %q names no client secret", command)
+			continue
+		}
+		wrong := strings.Replace(command, m, m+"wrong-", 1)
+		out, code, err := runCommand(t.Context(), repoRoot, []string{"PATH=" + os.Getenv("PATH")}, "bash", "-c", wrong)
+		if err != nil || code == 0 {
+			t.Errorf("printed command with a wrong secret %q: exit %d (%v), want a failure:\n%s", wrong, code, err, out)
+		}
+		if !strings.Contains(out, "401") || !strings.Contains(out, "invalid client credentials") {
+			t.Errorf("printed command with a wrong secret %q: output %q does not show the mock's 401", wrong, out)
+		}
+		if strings.Contains(out, "Authorization header") || strings.Contains(out, `"authenticated"`) {
+			t.Errorf("printed command with a wrong secret %q called the API anyway: %q", wrong, out)
+		}
+	}
+}
+
+// readFile is a file's text.
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // checkReadmeQuickStart checks README.md's quick start shows the commands
@@ -474,4 +529,54 @@ func silentHealthcheckBin(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// TestRunScriptSuggestsAFreePort: the port-in-use hint names a port that was
+// free when it was printed; it used to suggest port + 10000 unchecked, and
+// here that one is taken too.
+func TestRunScriptSuggestsAFreePort(t *testing.T) {
+	t.Parallel()
+	var busy int
+	for range 20 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := ln.Addr().(*net.TCPAddr).Port
+		if port+10000 >= 65536 {
+			ln.Close()
+			continue
+		}
+		next, err := net.Listen("tcp", "127.0.0.1:"+itoa(port+10000))
+		if err != nil {
+			ln.Close()
+			continue
+		}
+		t.Cleanup(func() { ln.Close(); next.Close() })
+		busy = port
+		break
+	}
+	if busy == 0 {
+		t.Fatal("found no port p with p and p+10000 both free to occupy")
+	}
+	env := []string{"PATH=" + os.Getenv("PATH"), "BIN_DIR=" + binDir, "LOG_DIR=" + t.TempDir(), "MOCKIDP_PORT=" + itoa(busy), "API_PORT=" + itoa(freePort(t))}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a hang guard
+	defer cancel()
+	out, code, err := runCommand(ctx, repoRoot, env, filepath.Join(repoRoot, "scripts", "run.sh"))
+	if err != nil || code == 0 {
+		t.Fatalf("run.sh: exit %d (%v), want a failure:\n%s", code, err, out)
+	}
+	m := regexp.MustCompile(`make run MOCKIDP_PORT=(\d+)`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("run.sh suggested no port:\n%s", out)
+	}
+	suggested, _ := strconv.Atoi(m[1])
+	if suggested == busy+10000 {
+		t.Fatalf("run.sh suggested port %d, which is in use:\n%s", suggested, out)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:"+m[1])
+	if err != nil {
+		t.Fatalf("run.sh suggested port %d, which is not free: %v", suggested, err)
+	}
+	ln.Close()
 }

@@ -36,10 +36,27 @@ done
 
 # port_in_use answers whether something already accepts connections on a loopback port.
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for pair in "MOCKIDP_PORT:$MOCKIDP_PORT" "API_PORT:$API_PORT"; do
-  name="${pair%%:*}" port="${pair#*:}"
+# free_port_near prints a port from $1 + 10000 upward (wrapping below 65536)
+# that nothing listens on and that is not $2, or nothing after 50 tries.
+free_port_near() {
+  local p=$(($1 + 10000)) i
+  for ((i = 0; i < 50; i++, p++)); do
+    ((p < 65536)) || p=$((p - 64512))
+    if ((p != $2)) && ! port_in_use "$p"; then
+      echo "$p"
+      return
+    fi
+  done
+}
+for pair in "MOCKIDP_PORT:$MOCKIDP_PORT:$API_PORT" "API_PORT:$API_PORT:$MOCKIDP_PORT"; do
+  IFS=: read -r name port other <<<"$pair"
   if port_in_use "$port"; then
-    die "port $port ($name) is in use on 127.0.0.1. Stop whatever listens there (try: ss -ltnp 'sport = :$port'), or pick another port: make run $name=$((port + 10000))"
+    hint="pick another port"
+    alt="$(free_port_near "$port" "$other")"
+    if [[ -n "$alt" ]]; then
+      hint="pick another port (nothing listened on $alt a moment ago): make run $name=$alt"
+    fi
+    die "port $port ($name) is in use on 127.0.0.1. Stop whatever listens there (try: ss -ltnp 'sport = :$port'), or $hint"
   fi
 done
 
@@ -62,6 +79,8 @@ while IFS='=' read -r name value; do
   esac
 done <<<"$api_env"
 [[ -n "$project_id" && -n "$discovery_url" ]] || die "mockidp api-env printed no project ID or discovery URL: $api_env"
+# The project's clients ("ID SECRET" lines), for the commands printed below.
+client_lines="$(MOCKIDP_PROJECT="$MOCKIDP_PROJECT" "$BIN_DIR/mockidp" clients 2>&1)" || die "$client_lines"
 api_url="http://127.0.0.1:$API_PORT"
 mkdir -p "$LOG_DIR"
 mock_log="$LOG_DIR/mockidp.log"
@@ -126,21 +145,42 @@ wait_ready api "$api_pid" "$api_log" env HOST=127.0.0.1 PORT="$API_PORT" "$BIN_D
 
 url_flag=""
 [[ "$MOCKIDP_PORT" == 8080 ]] || url_flag=" --url $mock_url"
+project_name="${MOCKIDP_PROJECT:-the embedded fixtures/project.yaml}"
+first_client="" first_secret="" others=()
+while read -r id secret; do
+  [[ -n "$id" ]] || continue
+  if [[ -z "$first_client" ]]; then
+    first_client="$id" first_secret="$secret"
+  else
+    others+=("$id")
+  fi
+done <<<"$client_lines"
+
+echo
+echo "Ready: mockidp on $mock_url (project $project_id, from $project_name), the API on $api_url."
+echo
+if [[ -n "$first_client" ]]; then
+  # Each line stops at a failed token request (&&; mockidp token exits 1
+  # with the mock's answer), so no error body ever becomes $TOKEN.
+  q_client="$(printf %q "$first_client")" q_secret="$(printf %q "$first_secret")"
+  cat <<EOF
+Get a token for $first_client and call the API (paste into a shell):
+
+  \$ TOKEN=\$($BIN_DIR/mockidp token --client $q_client --secret $q_secret$url_flag) && curl -s -H "Authorization: Bearer \$TOKEN" $api_url/api/me
+  \$ TOKEN=\$($BIN_DIR/mockidp token --client $q_client --secret $q_secret$url_flag) && curl -s -H "Authorization: Bearer \$TOKEN" $api_url/api/admin/users
+
+The token request itself, with curl (prints the token response, or the mock's error and exits 22):
+
+  \$ curl -sS --fail-with-body -u $q_client:$q_secret -d grant_type=client_credentials $mock_url/oauth2/v1/token
+
+EOF
+  if ((${#others[@]})); then
+    echo "Other clients of the project: ${others[*]} (secrets in $project_name)."
+  fi
+else
+  echo "The project has no clients: add one with POST $mock_url/_mock/clients (README.md, \"Control plane\")."
+fi
 cat <<EOF
-
-Ready: mockidp on $mock_url (project $project_id), the API on $api_url.
-
-Get a token for admin-client and call the API (paste into a shell):
-
-  \$ TOKEN=\$(curl -s -u admin-client:admin-secret -d grant_type=client_credentials $mock_url/oauth2/v1/token | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
-  \$ curl -s -H "Authorization: Bearer \$TOKEN" $api_url/api/me
-  \$ curl -s -H "Authorization: Bearer \$TOKEN" $api_url/api/admin/users
-
-The same token in one command:
-
-  \$ TOKEN=\$($BIN_DIR/mockidp token --client admin-client$url_flag)
-
-Other clients: reader-client, tenant-client, bare-client (secret: <name>-secret).
 API docs:      $api_url/docs
 Control plane: $mock_url/_mock/keys (see README.md, "Control plane")
 Logs:          tail -f $mock_log $api_log

@@ -32,7 +32,8 @@ func TestHelp(t *testing.T) {
 		{[]string{"token", "-h"}, []string{"-client", "-secret", "MOCKIDP_URL"}},
 		{[]string{"healthcheck", "--help"}, []string{"-url", "-timeout"}},
 		{[]string{"api-env", "-h"}, []string{"-url", "-project", "MOCKIDP_PROJECT"}},
-		{[]string{"help"}, []string{"mockidp api-env"}},
+		{[]string{"help"}, []string{"mockidp api-env", "mockidp clients"}},
+		{[]string{"clients", "-h"}, []string{"-project", "MOCKIDP_PROJECT"}},
 	} {
 		var stdout, stderr strings.Builder
 		err := run(context.Background(), tc.args, noEnv, &stdout, &stderr)
@@ -195,5 +196,33 @@ func TestAPIEnv(t *testing.T) {
 				t.Fatalf("mockidp %s: error %v (exit %d), want exit %d and %q", strings.Join(tc.args, " "), err, exitCode(err), tc.code, tc.want)
 			}
 		})
+	}
+}
+
+// clients prints the project's clients as "ID SECRET" lines, in the file's
+// order, from MOCKIDP_PROJECT or --project (the embedded project by default).
+func TestClients(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "p.yaml")
+	if err := os.WriteFile(file, []byte("clients:\n  - {id: zed, secret: z s}\n  - {id: abe, secret: a}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"clients"}, nil, "admin-client admin-secret\nreader-client reader-secret\ntenant-client tenant-secret\nbare-client bare-secret\n"},
+		{[]string{"clients", "--project", file}, nil, "zed z s\nabe a\n"},
+		{[]string{"clients"}, map[string]string{"MOCKIDP_PROJECT": file}, "zed z s\nabe a\n"},
+	} {
+		var stdout strings.Builder
+		err := run(context.Background(), tc.args, func(k string) string { return tc.env[k] }, &stdout, &strings.Builder{})
+		if err != nil || stdout.String() != tc.want {
+			t.Errorf("mockidp %s (env %v): error %v, stdout %q, want %q", strings.Join(tc.args, " "), tc.env, err, stdout.String(), tc.want)
+		}
+	}
+	if err := run(context.Background(), []string{"clients", "--project", filepath.Join(t.TempDir(), "none.yaml")}, noEnv, &strings.Builder{}, &strings.Builder{}); err == nil {
+		t.Error("clients with a missing project file: got nil, want an error")
 	}
 }

@@ -38,6 +38,8 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return healthcheck(ctx, args, getenv, stdout, stderr)
 	case "api-env":
 		return apiEnv(ctx, args, getenv, stdout, stderr)
+	case "clients":
+		return clients(ctx, args, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "mockidp", version)
 		return nil
@@ -45,7 +47,7 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		printHelp(stdout)
 		return nil
 	default:
-		return usageError{fmt.Errorf("unknown command %q (want serve, token, healthcheck, api-env or version)", cmd)}
+		return usageError{fmt.Errorf("unknown command %q (want serve, token, healthcheck, api-env, clients or version)", cmd)}
 	}
 }
 
@@ -55,6 +57,7 @@ const usage = `mockidp: a mock Descope identity provider
   mockidp token --client ID [--secret S]  print an access token from a running mock
   mockidp healthcheck [--url URL]         exit 0 when a running mock is healthy
   mockidp api-env [--url URL]             print the environment bin/api needs to trust this mock
+  mockidp clients [--project FILE]        print the project's clients, "ID SECRET" per line
   mockidp version                         print the version
   mockidp help                            print this help; COMMAND -h prints a command's flags
 `
