@@ -60,7 +60,12 @@ test-wiring: build ## Start mockidp and api as processes with the compose enviro
 .PHONY: test-live
 test-live: ## Live smoke tests against real Descope (needs DESCOPE_* variables)
 	@mkdir -p $(REPORTS)
-	$(GINKGO) -v --label-filter='live' --junit-report=live.xml --output-dir=$(REPORTS) ./suites/live
+	@# The suite binary goes to a folder of this run's own (ginkgo run would
+	@# write suites/live/live.test, shared with every other run); inside the
+	@# suite's folder, because a precompiled suite runs where its binary is.
+	dir=$$(mktemp -d suites/live/.build-XXXXXX) && trap 'rm -rf "$$dir"' EXIT && \
+	  $(GINKGO) build -o "$$dir/live.test" ./suites/live && \
+	  $(GINKGO) -v --label-filter='live' --junit-report=live.xml --output-dir=$(abspath $(REPORTS)) "$$dir/live.test"
 
 .PHONY: vet
 vet: ## go vet and gofmt check

@@ -2,6 +2,7 @@ package packaging
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -75,5 +76,41 @@ func TestMakeTestLiveWithoutCredentials(t *testing.T) {
 		if !strings.Contains(out, name) {
 			t.Errorf("%s: the output does not name the missing %s:\n%s", strings.Join(argv, " "), name, lastLines(out, 30))
 		}
+	}
+}
+
+// TestLiveRunsDoNotShareABuildOutput: `make test-live` compiles the live
+// suite into a folder of its own and runs that binary. A plain
+// `ginkgo ./suites/live` writes and deletes suites/live/live.test, so two
+// runs at once (this package's two live tests did) delete each other's
+// binary; the compose service's run is now the only one that writes there.
+func TestLiveRunsDoNotShareABuildOutput(t *testing.T) {
+	t.Parallel()
+	out, code, err := runCommand(t.Context(), repoRoot, environWithout("MAKE"), "make", "--no-print-directory", "-n", "test-live")
+	if err != nil || code != 0 {
+		t.Fatalf("make -n test-live: exit %d (%v):\n%s", code, err, out)
+	}
+	var build, run string
+	for _, line := range strings.Split(out, "\n") {
+		if !strings.Contains(line, "ginkgo") {
+			continue
+		}
+		for _, cmd := range strings.Split(line, "&&") {
+			fields := strings.Fields(cmd)
+			if len(fields) == 0 || !strings.Contains(cmd, "ginkgo") {
+				continue
+			}
+			if slices.Contains(fields, "build") {
+				build = cmd
+			} else {
+				run = fields[len(fields)-1]
+			}
+		}
+	}
+	if run == "" || !strings.HasSuffix(strings.Trim(run, `"`), ".test") {
+		t.Fatalf("make test-live runs ginkgo on %q, want a binary it built for itself (a package path compiles into suites/live/live.test):\n%s", run, out)
+	}
+	if !strings.Contains(build, "-o") || strings.Contains(build, "suites/live/live.test") {
+		t.Errorf("make test-live builds with %q, want -o into a folder of its own:\n%s", build, out)
 	}
 }
