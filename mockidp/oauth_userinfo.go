@@ -27,7 +27,7 @@ func (s *Server) handleUserinfo(w http.ResponseWriter, r *http.Request) (int, er
 // VerifyToken checks a token's RS256 signature against the published keys
 // and its exp/nbf against the mock's clock, and returns its claims.
 func (s *Server) VerifyToken(token string) (map[string]any, error) {
-	if len(token) > 16<<10 {
+	if len(token) > MaxTokenBytes {
 		return nil, errText("token too large")
 	}
 	jws, err := jose.ParseSignedCompact(token, []jose.SignatureAlgorithm{jose.RS256})

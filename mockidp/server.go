@@ -190,9 +190,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(w, errors.New("panic"))
 		}
 	}()
-	if len(r.Header.Get("Authorization")) > maxAuthorizationBytes {
+	if len(r.Header.Get("Authorization")) > MaxAuthorizationBytes {
 		writeError(w, &Error{Status: http.StatusRequestHeaderFieldsTooLarge, Code: CodeTooLarge, Description: "Request header is too large",
-			Message: "the Authorization header exceeds " + strconv.Itoa(maxAuthorizationBytes) + " bytes"})
+			Message: "the Authorization header exceeds " + strconv.Itoa(MaxAuthorizationBytes) + " bytes"})
 		return
 	}
 	// Two Descope SDKs build URLs like "http://host//v2/keys/P…": collapse
@@ -204,9 +204,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.handler.ServeHTTP(w, r)
 }
 
-// maxAuthorizationBytes bounds the Authorization header: tokens and
-// credentials are far smaller, and a clear 431 beats parsing megabytes.
-const maxAuthorizationBytes = 8 << 10
+// MaxAuthorizationBytes bounds the Authorization header: room for the
+// largest token the mock issues (MaxTokenBytes) with "Bearer {projectId}:"
+// before it and a management key after it, as Descope's auth calls send
+// them; a clear 431 beats parsing megabytes.
+const MaxAuthorizationBytes = MaxTokenBytes + 1<<10
 
 func collapseSlashes(p string) string {
 	var b strings.Builder
