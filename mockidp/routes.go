@@ -24,6 +24,12 @@
 //   - methods are the methods allowed; others get a 405 with Allow. None
 //     means any method.
 //
+// Nothing else is needed: the router also serves every pattern that is a
+// literal path once {pid} is the project ID from an exact-path map, without
+// the pattern matcher, and answers paths that path cleaning would change
+// ("..", ".") with a JSON 404 before any route. Bounds a new endpoint needs
+// (bodies, counts, token size) are in limits.go.
+//
 // Surface handlers live in files named for Descope's API area: oauth_*.go
 // (OAuth 2.0 / OpenID Connect: discovery, key sets, token, userinfo),
 // auth_*.go (/v1/auth), mgmt_*.go (/v1/mgmt) and control_*.go (/_mock).
