@@ -66,3 +66,13 @@ func TestControlBodiesRefuseDuplicateKeys(t *testing.T) {
 		t.Errorf("rotations = %d after refused calls, want 0", n)
 	}
 }
+
+// TestControlBodiesDeeplyNested: nesting past encoding/json's limit is a 400, never a 5xx.
+func TestControlBodiesDeeplyNested(t *testing.T) {
+	t.Parallel()
+	s := newServer(t, mockidp.Config{})
+	body := `{"claims":{"x":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}}`
+	if rec := serve(s, http.MethodPost, "/_mock/tokens", body); rec.Code != http.StatusBadRequest {
+		t.Errorf("20,000 nested arrays: %d %.200s, want 400", rec.Code, rec.Body)
+	}
+}

@@ -138,8 +138,11 @@ func checkJSONContentType(ct string) error {
 func checkDuplicateKeys(body []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
-	var walk func(path string) error
-	walk = func(path string) error {
+	var walk func(path string, depth int) error
+	walk = func(path string, depth int) error {
+		if depth > maxJSONDepth {
+			return errStopWalk // encoding/json refuses it too, in its own words
+		}
 		tok, err := dec.Token()
 		if err != nil {
 			return errStopWalk
@@ -161,7 +164,7 @@ func checkDuplicateKeys(body []byte) error {
 					return mockBadRequest("invalid JSON body: duplicate key %q", truncate(p, 128))
 				}
 				seen[key] = true
-				if err := walk(p); err != nil {
+				if err := walk(p, depth+1); err != nil {
 					return err
 				}
 			}
@@ -170,7 +173,7 @@ func checkDuplicateKeys(body []byte) error {
 			}
 		case json.Delim('['):
 			for i := 0; dec.More(); i++ {
-				if err := walk(fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				if err := walk(fmt.Sprintf("%s[%d]", path, i), depth+1); err != nil {
 					return err
 				}
 			}
@@ -180,11 +183,14 @@ func checkDuplicateKeys(body []byte) error {
 		}
 		return nil
 	}
-	if err := walk(""); err != nil && err != errStopWalk {
+	if err := walk("", 0); err != nil && err != errStopWalk {
 		return err
 	}
 	return nil
 }
+
+// maxJSONDepth is encoding/json's own nesting limit.
+const maxJSONDepth = 10000
 
 // errStopWalk ends checkDuplicateKeys at malformed JSON, which the decoder
 // reports in its own words.
