@@ -205,48 +205,6 @@ func TestRequestIDHeaderShape(t *testing.T) {
 	}
 }
 
-// TestStaticRoutes: every route without path variables is served directly
-// for each of its methods, as the one gorilla/mux would pick; anything else
-// (other methods, near-miss paths, templated routes) goes through mux.
-func TestStaticRoutes(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t, fakeAuth{})
-	for _, rt := range s.routeTable {
-		methods := []string{rt.method}
-		if rt.method == http.MethodGet {
-			methods = append(methods, http.MethodHead)
-		}
-		for _, method := range methods {
-			got := s.lookupStatic(rt.path, method)
-			if strings.Contains(rt.path, "{") {
-				if got != nil {
-					t.Errorf("%s %s: templated route served as static", method, rt.path)
-				}
-				continue
-			}
-			if got == nil {
-				t.Errorf("%s %s: not served as static", method, rt.path)
-				continue
-			}
-			if got.metrics.template != rt.path {
-				t.Errorf("%s %s: static route labelled %q", method, rt.path, got.metrics.template)
-			}
-			r := httptest.NewRequest(method, rt.path, nil)
-			if rm := s.matchRoute(r); rm != got.metrics {
-				t.Errorf("%s %s: matchRoute disagrees with the static route", method, rt.path)
-			}
-		}
-	}
-	for _, tt := range []struct{ method, path string }{
-		{http.MethodPost, "/api/me"}, {http.MethodGet, "/api/me/"}, {http.MethodGet, "/API/me"},
-		{http.MethodGet, "//api/me"}, {http.MethodGet, "/api/users/7"}, {http.MethodGet, "/docs/assets/init.js"},
-	} {
-		if s.lookupStatic(tt.path, tt.method) != nil {
-			t.Errorf("%s %s: served as static, want gorilla/mux", tt.method, tt.path)
-		}
-	}
-}
-
 // TestNewRequestID: generated IDs are 32 hex characters and do not repeat,
 // also when generated concurrently.
 func TestNewRequestID(t *testing.T) {

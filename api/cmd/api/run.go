@@ -126,6 +126,9 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		// larger ones net/http's plain-text 431.
 		MaxHeaderBytes: 2 * cfg.MaxHeaderBytes,
 		ErrorLog:       slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		// "OPTIONS *" reaches the API (a JSON 401 or 404) instead of
+		// net/http's empty 200.
+		DisableGeneralOptionsHandler: true,
 	}
 
 	// The validator keeps trying the provider in the background: until it
