@@ -30,7 +30,8 @@ func (g gateAuth) Middleware(next http.Handler) http.Handler {
 			w.WriteHeader(http.StatusUnauthorized)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(auth.NewContext(r.Context(), g.claims)))
+		ctx := auth.WithErrorRenderer(r.Context(), AuthErrorRenderer(false))
+		next.ServeHTTP(w, r.WithContext(auth.NewContext(ctx, g.claims)))
 	})
 }
 

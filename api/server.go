@@ -38,7 +38,7 @@ type Config struct {
 	Logger *slog.Logger
 	// Registry (optional, default a new registry) - where the HTTP metrics
 	// are registered and what GET /metrics serves. Pass the registry given to
-	// auth.NewMetrics to serve the authentication metrics too.
+	// AuthMetrics to serve the authentication metrics too.
 	Registry *prometheus.Registry
 }
 

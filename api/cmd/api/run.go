@@ -97,7 +97,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	validator, err := auth.New(cfg.authConfig(logger, auth.NewMetrics(registry)))
+	validator, err := auth.New(cfg.authConfig(logger, api.AuthMetrics(registry)))
 	if err != nil {
 		return fmt.Errorf("token validation: %w", err)
 	}
@@ -162,7 +162,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 }
 
 // authConfig is the validator's configuration.
-func (cfg config) authConfig(logger *slog.Logger, metrics *auth.Metrics) auth.Config {
+func (cfg config) authConfig(logger *slog.Logger, observer auth.Observer) auth.Config {
 	return auth.Config{
 		DiscoveryURL:      cfg.DiscoveryURL,
 		Audience:          cfg.Audience,
@@ -177,8 +177,8 @@ func (cfg config) authConfig(logger *slog.Logger, metrics *auth.Metrics) auth.Co
 		HTTPClient:        &http.Client{Timeout: cfg.ProviderTimeout},
 		AllowInsecureHTTP: cfg.AllowInsecureDiscovery,
 		Logger:            logger,
-		ErrorDetail:       cfg.AuthErrorDetail,
-		Metrics:           metrics,
+		ErrorRenderer:     api.AuthErrorRenderer(cfg.AuthErrorDetail),
+		Observer:          observer,
 		VerifiedCacheSize: validatorCacheSize(cfg.VerifiedCacheSize),
 	}
 }

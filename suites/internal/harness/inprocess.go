@@ -99,7 +99,7 @@ func serveAPI(ctx context.Context, mock *mockidptest.Mock, o Options, errorDetai
 		RetryBackoff:     backoff,
 		Now:              mock.Now,
 		Logger:           logs.With("component", "auth", "detail", errorDetail),
-		ErrorDetail:      errorDetail,
+		ErrorRenderer:    api.AuthErrorRenderer(errorDetail),
 	}
 	if o.HTTPTimeout != 0 || o.Transport != nil {
 		timeout := o.HTTPTimeout

@@ -97,7 +97,8 @@ func RequireLive() LiveConfig {
 func StartLiveAPI(cfg LiveConfig) *Env {
 	GinkgoHelper()
 	logs := slog.New(slog.NewTextHandler(GinkgoWriter, nil))
-	v, err := auth.New(auth.Config{DiscoveryURL: cfg.DiscoveryURL(), Audience: cfg.ProjectID, Logger: logs, ErrorDetail: true})
+	v, err := auth.New(auth.Config{DiscoveryURL: cfg.DiscoveryURL(), Audience: cfg.ProjectID, Logger: logs,
+		ErrorRenderer: api.AuthErrorRenderer(true)})
 	expectOK(err, "auth.New for the live project")
 	handler, err := api.New(api.Config{Auth: v, ProjectID: cfg.ProjectID, DiscoveryURL: cfg.DiscoveryURL(), Logger: logs})
 	expectOK(err, "api.New for the live project")
