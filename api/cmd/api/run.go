@@ -75,6 +75,7 @@ Configuration comes from the environment. Durations are Go durations (30s,
   WRITE_TIMEOUT             default 30s; limit for writing a response
   IDLE_TIMEOUT              default 120s; keep-alive idle limit
   MAX_HEADER_BYTES          default 65536; largest request header block (4096 to 16777216)
+  MAX_TOKEN_BYTES           default 32768; longest bearer token validated (1024 to 16777216); longer: 401 token too large
   SHUTDOWN_TIMEOUT          default 15s; how long graceful shutdown waits for requests in flight
 `
 
@@ -180,6 +181,7 @@ func (cfg config) authConfig(logger *slog.Logger, observer auth.Observer) auth.C
 		ErrorRenderer:     api.AuthErrorRenderer(cfg.AuthErrorDetail),
 		Observer:          observer,
 		VerifiedCacheSize: validatorCacheSize(cfg.VerifiedCacheSize),
+		MaxTokenBytes:     cfg.MaxTokenBytes,
 	}
 }
 
