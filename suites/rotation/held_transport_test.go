@@ -2,6 +2,7 @@ package rotation_test
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"strings"
@@ -14,6 +15,7 @@ import (
 // has served the key set as it was.
 type heldTransport struct {
 	hold    atomic.Bool
+	fetches atomic.Int64  // key-set requests held so far
 	fetched chan struct{} // one signal per held answer
 	release chan struct{}
 	once    sync.Once
@@ -37,10 +39,29 @@ func (t *heldTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	body, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(body))
+	t.fetches.Add(1)
 	t.fetched <- struct{}{}
 	select {
 	case <-t.release:
 	case <-r.Context().Done():
 	}
 	return resp, err
+}
+
+// watchedContext is a context that reports the first call of its Done
+// method by closing watched: a caller that blocks on behalf of the context
+// and honours its cancellation watches Done while it waits.
+type watchedContext struct {
+	context.Context
+	watched chan struct{}
+	once    sync.Once
+}
+
+func newWatchedContext(parent context.Context) *watchedContext {
+	return &watchedContext{Context: parent, watched: make(chan struct{})}
+}
+
+func (c *watchedContext) Done() <-chan struct{} {
+	c.once.Do(func() { close(c.watched) })
+	return c.Context.Done()
 }

@@ -126,6 +126,7 @@ var _ = Describe("Key rotation", Label("offline", "rotation"), func() {
 			held := newHeldTransport()
 			DeferCleanup(held.Release)
 			env = harness.Start(harness.Options{RefetchCooldown: cooldown, Transport: held})
+			env.RequireInProcess("holds the in-process validator's key-set fetches and calls it directly")
 
 			env.Rotate(1)
 			env.Advance(cooldown)
@@ -140,16 +141,27 @@ var _ = Describe("Key rotation", Label("offline", "rotation"), func() {
 			env.Advance(cooldown)
 			second := env.Token(harness.AdminClient)
 			Expect(harness.Header(second)).To(HaveKeyWithValue("kid", next.Current))
-			secondStatus := make(chan int, 1)
-			go func() { secondStatus <- env.StatusOf("/api/me", second) }()
-			time.Sleep(50 * time.Millisecond) // lets the second miss reach the validator while the fetch is held
+			// The second token goes straight to the API's validator, with a
+			// context that reports when it is first watched: a miss that
+			// waits for the fetch in flight waits on its context's Done
+			// channel too, so the fetch is released only once the second
+			// miss is provably waiting for it.
+			waiting := newWatchedContext(ctx)
+			secondErr := make(chan error, 1)
+			go func() {
+				_, err := env.Validator.Validate(waiting, second)
+				secondErr <- err
+			}()
+			Eventually(ctx, waiting.watched).Should(BeClosed(), "the second kid's miss waits for the fetch in flight")
+			Expect(held.fetches.Load()).To(Equal(int64(1)), "the second miss joined the held fetch instead of starting one")
 			held.Release()
 
 			var got int
 			Eventually(ctx, firstStatus).Should(Receive(&got))
 			Expect(got).To(Equal(200), "the first new kid")
-			Eventually(ctx, secondStatus).Should(Receive(&got))
-			Expect(got).To(Equal(200),
+			var err error
+			Eventually(ctx, secondErr).Should(Receive(&err))
+			Expect(err).NotTo(HaveOccurred(),
 				"a token of a published key, sent after the refetch cooldown, was rejected: its unknown-kid miss "+
 					"shared a key-set fetch that started before the key was published")
 		}, SpecTimeout(10*time.Second))
