@@ -22,7 +22,7 @@ var _ = Describe("Key rotation", Label("offline", "rotation"), func() {
 		// Against external processes an earlier spec may have started the
 		// cooldown: the API then refuses the new kid without a fetch until it
 		// passes, and its first fetch after that is still the only one.
-		It("signs new tokens with the new kid, which the API accepts after exactly one key-set fetch", func() {
+		It("signs new tokens with the new kid, which the API accepts after exactly one key-set fetch", func(ctx SpecContext) {
 			before := env.Keys()
 			env.ClearRequests()
 			after := env.Rotate(1)
@@ -31,7 +31,7 @@ var _ = Describe("Key rotation", Label("offline", "rotation"), func() {
 
 			token := env.Token(harness.AdminClient)
 			Expect(harness.Header(token)).To(HaveKeyWithValue("kid", after.Current))
-			env.ExpectAcceptedAfterRefetch("/api/me", token)
+			env.ExpectAcceptedAfterRefetch(ctx, "/api/me", token)
 			for range 5 {
 				Expect(env.Get("/api/me", token).Status).To(Equal(200))
 			}
@@ -39,11 +39,11 @@ var _ = Describe("Key rotation", Label("offline", "rotation"), func() {
 			Expect(env.RequestCount(mockidp.EndpointDiscovery)).To(BeZero(), "discovery is not refetched")
 		})
 
-		It("keeps accepting tokens signed before the rotation", func() {
+		It("keeps accepting tokens signed before the rotation", func(ctx SpecContext) {
 			old := env.Token(harness.AdminClient)
 			env.Rotate(1)
 			Expect(env.Get("/api/me", old).Status).To(Equal(200))
-			env.ExpectAcceptedAfterRefetch("/api/me", env.Token(harness.AdminClient))
+			env.ExpectAcceptedAfterRefetch(ctx, "/api/me", env.Token(harness.AdminClient))
 			Expect(env.Get("/api/me", old).Status).To(Equal(200), "after the API refetched the key set")
 		})
 	})
@@ -51,7 +51,7 @@ var _ = Describe("Key rotation", Label("offline", "rotation"), func() {
 	When("the issuer keeps rotating", func() {
 		BeforeEach(func() { env = harness.Start(harness.Options{}) })
 
-		It("accepts an old key's tokens for Keep rotations and refuses them after Keep+1, once the key set is refetched", func() {
+		It("accepts an old key's tokens for Keep rotations and refuses them after Keep+1, once the key set is refetched", func(ctx SpecContext) {
 			old := env.Token(harness.AdminClient)
 			oldKid := harness.Header(old)["kid"].(string)
 			keep := env.Keys().Keep
@@ -69,7 +69,7 @@ var _ = Describe("Key rotation", Label("offline", "rotation"), func() {
 				env.Rotate(n)
 				done += n
 				env.PassRefetchCooldown() // lets the new kid refetch the key set
-				env.ExpectAcceptedAfterRefetch("/api/me", env.Token(harness.AdminClient))
+				env.ExpectAcceptedAfterRefetch(ctx, "/api/me", env.Token(harness.AdminClient))
 				Expect(env.Get("/api/me", old).Status).To(Equal(200), "old token after rotation %d of %d", done, keep)
 			}
 			Expect(env.Keys().Published).To(ContainElement(oldKid), "after Keep rotations")
@@ -77,7 +77,7 @@ var _ = Describe("Key rotation", Label("offline", "rotation"), func() {
 			st := env.Rotate(1)
 			Expect(st.Published).NotTo(ContainElement(oldKid), "after Keep+1 rotations")
 			env.PassRefetchCooldown()
-			env.ExpectAcceptedAfterRefetch("/api/me", env.Token(harness.AdminClient))
+			env.ExpectAcceptedAfterRefetch(ctx, "/api/me", env.Token(harness.AdminClient))
 			harness.ExpectInvalidToken(env.Get("/api/me", old))
 		})
 	})
@@ -85,7 +85,7 @@ var _ = Describe("Key rotation", Label("offline", "rotation"), func() {
 	When("a key is revoked", func() {
 		BeforeEach(func() { env = harness.Start(harness.Options{}) })
 
-		It("refuses its tokens as soon as the API has refetched the key set", func() {
+		It("refuses its tokens as soon as the API has refetched the key set", func(ctx SpecContext) {
 			victim := env.Token(harness.AdminClient)
 			kid := harness.Header(victim)["kid"].(string)
 			Expect(env.Get("/api/me", victim).Status).To(Equal(200))
@@ -98,23 +98,23 @@ var _ = Describe("Key rotation", Label("offline", "rotation"), func() {
 
 			fresh := env.Token(harness.AdminClient)
 			Expect(harness.Header(fresh)["kid"]).To(Equal(st.Current))
-			env.ExpectAcceptedAfterRefetch("/api/me", fresh) // the new kid makes the API refetch
+			env.ExpectAcceptedAfterRefetch(ctx, "/api/me", fresh) // the new kid makes the API refetch
 			harness.ExpectInvalidToken(env.Get("/api/me", victim))
 			Expect(env.RequestCount(mockidp.EndpointJWKS)).To(Equal(1))
 		})
 
-		It("refuses a revoked older key's tokens after the next refetch while newer keys keep working", func() {
+		It("refuses a revoked older key's tokens after the next refetch while newer keys keep working", func(ctx SpecContext) {
 			victim := env.Token(harness.AdminClient)
 			kid := harness.Header(victim)["kid"].(string)
 			env.Rotate(1)
 			survivor := env.Token(harness.AdminClient)
-			env.ExpectAcceptedAfterRefetch("/api/me", survivor)
+			env.ExpectAcceptedAfterRefetch(ctx, "/api/me", survivor)
 			Expect(env.Get("/api/me", victim).Status).To(Equal(200), "before the revocation")
 
 			env.Revoke(kid)
 			env.Rotate(1)
 			env.PassRefetchCooldown()
-			env.ExpectAcceptedAfterRefetch("/api/me", env.Token(harness.AdminClient))
+			env.ExpectAcceptedAfterRefetch(ctx, "/api/me", env.Token(harness.AdminClient))
 			harness.ExpectInvalidToken(env.Get("/api/me", victim))
 			Expect(env.Get("/api/me", survivor).Status).To(Equal(200))
 		})

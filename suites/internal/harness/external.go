@@ -70,11 +70,14 @@ func startExternal(o Options) *Env {
 func (e *Env) awaitCurrentKey() {
 	GinkgoHelper()
 	token := e.Token(AdminClient)
+	// Start is called from setup nodes without a SpecContext: this context
+	// ends when the spec does.
+	ctx := GinkgoT().Context()
 	for _, base := range []string{e.APIURL, e.DetailAPIURL} {
 		if base == "" {
 			continue
 		}
-		Eventually(func() int {
+		Eventually(ctx, func() int {
 			resp, err := e.Try(Request{Path: "/api/me", Token: token, BaseURL: base})
 			if err != nil {
 				return 0

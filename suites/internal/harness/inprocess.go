@@ -74,7 +74,7 @@ func startInProcess(o Options) *Env {
 		env.RefetchCooldown = auth.DefaultRefetchCooldown
 	}
 	if len(o.ColdStart) == 0 {
-		Eventually(validator.Ready).WithTimeout(10*time.Second).WithPolling(5*time.Millisecond).
+		Eventually(ctx, validator.Ready).WithTimeout(10*time.Second).WithPolling(5*time.Millisecond).
 			Should(BeTrue(), "the API never loaded the mock's keys")
 	}
 	GinkgoWriter.Printf("in-process target: mock %s, API %s, clock %s\n", mock.URL, env.APIURL,

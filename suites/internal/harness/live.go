@@ -107,7 +107,7 @@ func StartLiveAPI(cfg LiveConfig) *Env {
 	ctx, cancel := context.WithCancel(context.Background())
 	DeferCleanup(cancel)
 	v.Start(ctx)
-	Eventually(v.Ready).WithTimeout(30*time.Second).WithPolling(50*time.Millisecond).
+	Eventually(ctx, v.Ready).WithTimeout(30*time.Second).WithPolling(50*time.Millisecond).
 		Should(BeTrue(), "the API never loaded the live project's keys")
 	return &Env{Target: LiveTarget, APIURL: srv.URL, Validator: v, Leeway: auth.DefaultLeeway,
 		RefetchCooldown: auth.DefaultRefetchCooldown, http: &http.Client{Timeout: 30 * time.Second}}
