@@ -2,7 +2,6 @@ package rotation_test
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"net/http"
 	"strings"
@@ -46,22 +45,4 @@ func (t *heldTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	case <-r.Context().Done():
 	}
 	return resp, err
-}
-
-// watchedContext is a context that reports the first call of its Done
-// method by closing watched: a caller that blocks on behalf of the context
-// and honours its cancellation watches Done while it waits.
-type watchedContext struct {
-	context.Context
-	watched chan struct{}
-	once    sync.Once
-}
-
-func newWatchedContext(parent context.Context) *watchedContext {
-	return &watchedContext{Context: parent, watched: make(chan struct{})}
-}
-
-func (c *watchedContext) Done() <-chan struct{} {
-	c.once.Do(func() { close(c.watched) })
-	return c.Context.Done()
 }

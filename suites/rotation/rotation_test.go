@@ -184,8 +184,8 @@ var _ = Describe("Key rotation", Label("offline", "rotation"), func() {
 			// its kid is announced, so every token sent is one the API can
 			// verify. Key generation (after the 16 fixture keys) never
 			// blocks the workers: they keep using the announced keys.
-			var announced sync.Map
-			announced.Store(mock.Keys().Current().ID, true)
+			announced := newAnnouncements()
+			announced.announce(mock.Keys().Current().ID)
 			var rotations, requests, rejections atomic.Int64
 			var rejected sync.Map
 			stop := make(chan struct{})
@@ -209,7 +209,7 @@ var _ = Describe("Key rotation", Label("offline", "rotation"), func() {
 					Expect(mock.RotateKeys(1)).To(Succeed())
 					kid := mock.Keys().Current().ID
 					mock.Advance(cooldown)
-					announced.Store(kid, true)
+					announced.announce(kid)
 					rotations.Add(1)
 				}
 			})
@@ -224,9 +224,11 @@ var _ = Describe("Key rotation", Label("offline", "rotation"), func() {
 						}
 						token, err := mock.ClientToken(harness.AdminClient, "")
 						Expect(err).NotTo(HaveOccurred())
-						kid := harness.Header(token)["kid"]
-						for _, ok := announced.Load(kid); !ok; _, ok = announced.Load(kid) {
-							time.Sleep(time.Millisecond)
+						kid := harness.Header(token)["kid"].(string)
+						select {
+						case <-announced.of(kid):
+						case <-stop:
+							return
 						}
 						requests.Add(1)
 						if status := env.StatusOf("/api/me", token); status != 200 {
