@@ -28,12 +28,13 @@ func (c *watchedContext) Done() <-chan struct{} {
 // announcements hands out, per kid, a channel that is closed when the kid
 // is announced, so a worker waits for its token's kid without polling.
 type announcements struct {
-	mu sync.Mutex
-	ch map[string]chan struct{}
+	mu        sync.Mutex
+	ch        map[string]chan struct{}
+	rotations map[string]int64
 }
 
 func newAnnouncements() *announcements {
-	return &announcements{ch: map[string]chan struct{}{}}
+	return &announcements{ch: map[string]chan struct{}{}, rotations: map[string]int64{}}
 }
 
 // of is kid's channel.
@@ -48,5 +49,19 @@ func (a *announcements) of(kid string) chan struct{} {
 	return c
 }
 
-// announce closes kid's channel; each kid is announced once.
-func (a *announcements) announce(kid string) { close(a.of(kid)) }
+// announce records the rotation that made kid current and closes kid's
+// channel; each kid is announced once.
+func (a *announcements) announce(kid string, rotation int64) {
+	c := a.of(kid)
+	a.mu.Lock()
+	a.rotations[kid] = rotation
+	a.mu.Unlock()
+	close(c)
+}
+
+// rotation is the rotation announced with kid.
+func (a *announcements) rotation(kid string) int64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.rotations[kid]
+}
