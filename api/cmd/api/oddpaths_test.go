@@ -38,6 +38,8 @@ func TestOddPathsAnswerJSON(t *testing.T) {
 		{"OPTIONS", "*", 404},
 		{"OPTIONS", "/api/me", 405},
 		{"CONNECT", "/api/me", 405},
+		{"CONNECT", "127.0.0.1:443", 404},
+		{"GET", "http://api/api/me/..", 404},
 	} {
 		for _, withToken := range []bool{false, true} {
 			want := http.StatusUnauthorized
