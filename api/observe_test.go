@@ -52,7 +52,7 @@ func TestRequestMetricsSeries(t *testing.T) {
 		{path: "/api/me", token: token},
 		{path: "/api/me", token: token},
 		{method: http.MethodHead, path: "/api/me", token: token},
-		{path: "/api/me"},                                 // 401 before routing, static route
+		{path: "/api/me"},                                 // 401 before routing, route without variables
 		{method: http.MethodDelete, path: "/api/users/7"}, // 401 before routing, templated route
 		{method: http.MethodDelete, path: "/api/users/7", token: token},
 		{path: "/api/no-such", token: token},                     // 404
