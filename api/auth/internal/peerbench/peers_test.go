@@ -144,7 +144,10 @@ func peers(b *testing.B, p *provider) []library {
 			_, err := golangJWT.Parse(token, kf.Keyfunc)
 			return err
 		}},
-		{"auth0", func(ctx context.Context, token string) error { _, err := auth0Validator.ValidateToken(ctx, token); return err }},
+		{"auth0", func(ctx context.Context, token string) error {
+			_, err := auth0Validator.ValidateToken(ctx, token)
+			return err
+		}},
 	}
 }
 
