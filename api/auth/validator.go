@@ -20,6 +20,7 @@ package auth
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -92,7 +93,9 @@ func (v *Validator) Issuer() string {
 func (v *Validator) Validate(ctx context.Context, token string) (*Claims, error) {
 	c, err := v.validate(ctx, token)
 	if err != nil {
-		v.refused(ctx, "auth: token rejected", err, stringAttr("token_fp", fingerprint(token)))
+		v.refused(ctx, "auth: token rejected", err, func() []slog.Attr {
+			return []slog.Attr{stringAttr("token_fp", fingerprint(token))}
+		})
 		return nil, err
 	}
 	return c.clone(), nil
