@@ -164,9 +164,8 @@ func (v *Validator) keyFor(ctx context.Context, h joseHeader) (verificationKey, 
 	key, ok := ks.keys[h.Kid]
 	// A miss may join a shared fetch that began before its key was
 	// published; a second attempt fetches again only when the cooldown since
-	// that fetch has passed, and returns at once otherwise.
-	for attempt := 0; !ok && attempt < 2; attempt++ {
-		v.refetch(ctx, &v.kidRefetch)
+	// that fetch has passed. A gate within its cooldown ends the attempts.
+	for attempt := 0; !ok && attempt < 2 && v.refetch(ctx, &v.kidRefetch); attempt++ {
 		key, ok = v.keys.Load().keys[h.Kid]
 	}
 	if !ok {
