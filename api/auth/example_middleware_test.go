@@ -78,3 +78,31 @@ func ExampleRequireScope() {
 	// 403 {"error":"insufficient_scope","error_description":"missing required scope: openid"}
 	// Bearer realm="api", error="insufficient_scope", scope="openid"
 }
+
+// A service renders refusals its own way (the validator has already set
+// WWW-Authenticate) and counts them with its own metrics through the
+// observer hook.
+func ExampleErrorRenderer() {
+	v, err := auth.New(auth.Config{
+		DiscoveryURL: "https://api.descope.com/P2abc/.well-known/openid-configuration",
+		Audience:     "P2abc",
+		ErrorRenderer: func(w http.ResponseWriter, _ *http.Request, err error) {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.WriteHeader(auth.Status(err))
+			fmt.Fprintln(w, "refused:", auth.Reason(err))
+		},
+		Observer: auth.Observer{Refused: func(reason string, _ error) { fmt.Println("counted", reason) }},
+	})
+	if err != nil {
+		panic(err)
+	}
+	h := v.Middleware(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { fmt.Println("not reached") }))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/me", nil))
+	fmt.Println(rec.Code, rec.Header().Get("WWW-Authenticate"))
+	fmt.Print(rec.Body.String())
+	// Output:
+	// counted missing_header
+	// 401 Bearer realm="api"
+	// refused: missing_header
+}

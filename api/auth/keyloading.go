@@ -157,10 +157,11 @@ func (g *cooldownGate) done() {
 	g.mu.Unlock()
 }
 
-// refetch loads keys through gate g (see cooldownGate).
-func (v *Validator) refetch(ctx context.Context, g *cooldownGate) {
+// refetch loads keys through gate g (see cooldownGate). It reports false
+// when g was idle: nothing was fetched or waited for.
+func (v *Validator) refetch(ctx context.Context, g *cooldownGate) bool {
 	if g.idle(v.cfg.Now(), v.cfg.RefetchCooldown) {
-		return
+		return false
 	}
 	ch := v.fetches.DoChan(g.name, func() (any, error) {
 		if !g.open(v.cfg.Now(), v.cfg.RefetchCooldown) {
@@ -178,4 +179,5 @@ func (v *Validator) refetch(ctx context.Context, g *cooldownGate) {
 		}
 	case <-ctx.Done():
 	}
+	return true
 }

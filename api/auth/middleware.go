@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"strings"
 )
@@ -25,8 +26,9 @@ func (v *Validator) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token, err := v.requestToken(r)
 		if err != nil {
-			v.refused(r.Context(), "auth: request rejected", err,
-				stringAttr("method", r.Method), stringAttr("path", r.URL.Path))
+			v.refused(r.Context(), "auth: request rejected", err, func() []slog.Attr {
+				return []slog.Attr{stringAttr("method", r.Method), stringAttr("path", r.URL.Path)}
+			})
 			v.render.write(w, r, err)
 			return
 		}

@@ -22,15 +22,19 @@ type Observer struct {
 	DiscoveryFetched func(outcome string)
 }
 
-// refused logs and reports a refusal.
-func (v *Validator) refused(ctx context.Context, msg string, err error, attrs ...slog.Attr) {
+// refused reports a refusal and logs it with attrs (made only when the
+// record is logged: a flood of refusals costs no fingerprints).
+func (v *Validator) refused(ctx context.Context, msg string, err error, attrs func() []slog.Attr) {
+	f, logged := v.cfg.Observer.Refused, v.cfg.Logger.Enabled(ctx, info)
+	if f == nil && !logged {
+		return
+	}
 	reason := Reason(err)
-	if f := v.cfg.Observer.Refused; f != nil {
+	if f != nil {
 		f(reason, err)
 	}
-	if v.cfg.Logger.Enabled(ctx, info) {
-		v.cfg.Logger.LogAttrs(ctx, info, msg,
-			append([]slog.Attr{stringAttr("reason", reason), errAttr(err)}, attrs...)...)
+	if logged {
+		v.cfg.Logger.LogAttrs(ctx, info, msg, append([]slog.Attr{stringAttr("reason", reason), errAttr(err)}, attrs()...)...)
 	}
 }
 

@@ -20,6 +20,7 @@ package auth
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -92,7 +93,9 @@ func (v *Validator) Issuer() string {
 func (v *Validator) Validate(ctx context.Context, token string) (*Claims, error) {
 	c, err := v.validate(ctx, token)
 	if err != nil {
-		v.refused(ctx, "auth: token rejected", err, stringAttr("token_fp", fingerprint(token)))
+		v.refused(ctx, "auth: token rejected", err, func() []slog.Attr {
+			return []slog.Attr{stringAttr("token_fp", fingerprint(token))}
+		})
 		return nil, err
 	}
 	return c.clone(), nil
@@ -161,9 +164,8 @@ func (v *Validator) keyFor(ctx context.Context, h joseHeader) (verificationKey, 
 	key, ok := ks.keys[h.Kid]
 	// A miss may join a shared fetch that began before its key was
 	// published; a second attempt fetches again only when the cooldown since
-	// that fetch has passed, and returns at once otherwise.
-	for attempt := 0; !ok && attempt < 2; attempt++ {
-		v.refetch(ctx, &v.kidRefetch)
+	// that fetch has passed. A gate within its cooldown ends the attempts.
+	for attempt := 0; !ok && attempt < 2 && v.refetch(ctx, &v.kidRefetch); attempt++ {
 		key, ok = v.keys.Load().keys[h.Kid]
 	}
 	if !ok {

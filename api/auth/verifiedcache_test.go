@@ -97,7 +97,7 @@ func TestVerifiedCacheDefaultSize(t *testing.T) {
 	if v.verified == nil {
 		t.Fatal("default config: got no cache, want one")
 	}
-	capacity := 2 * v.verified.perGeneration * len(v.verified.shards)
+	capacity := 2 * v.verified.perGeneration
 	if capacity > DefaultVerifiedCacheSize || capacity < DefaultVerifiedCacheSize*9/10 {
 		t.Errorf("default capacity: got %d, want at most %d and close to it", capacity, DefaultVerifiedCacheSize)
 	}
