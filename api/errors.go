@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+
+	"github.com/gorilla/mux"
 )
 
 // Failures a handler returns; writeError renders each one.
@@ -52,7 +54,7 @@ func (s *Server) allowedMethods(r *http.Request) string {
 		http.MethodPatch, http.MethodDelete, http.MethodOptions} {
 		probe := r.Clone(r.Context())
 		probe.Method = method
-		var match routeMatch
+		var match mux.RouteMatch
 		if s.router.Match(probe, &match) && match.MatchErr == nil {
 			allowed = append(allowed, method)
 		}
@@ -79,7 +81,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		}
 		writeJSON(w, http.StatusUnprocessableEntity, body)
 	default:
-		s.logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+		s.logger.ErrorContext(r.Context(), "request failed", "method", logMethod(r.Method), "path", logPath(r.URL.Path), "error", err)
 		writeInternalError(w)
 	}
 }

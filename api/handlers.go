@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
-	"strconv"
 
 	"github.com/gorilla/mux"
 
@@ -19,6 +18,12 @@ var errNoClaims = errors.New("no claims in request context")
 
 // Wire types of the endpoints. Field names follow the Python example.
 type (
+	meResponse struct {
+		Authenticated      bool    `json:"authenticated"`
+		AuthenticationType string  `json:"authentication_type"`
+		Name               *string `json:"name"` // null without a name claim
+		ClaimsCount        int     `json:"claims_count"`
+	}
 	rootResponse struct {
 		Message          string `json:"message"`
 		DescopeProjectID string `json:"descope_project_id"`
@@ -126,39 +131,11 @@ func handleMe(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	resp := meResponse{claimsCount: c.ClaimCount()}
-	resp.name, resp.hasName = firstValue(c.Raw["name"])
-	return resp, nil
-}
-
-// meResponse is the /api/me body:
-//
-//	{"authenticated":true,"authentication_type":"Bearer","name":<string or null>,"claims_count":<int>}
-//
-// It encodes itself (appendJSON), exactly as encoding/json would encode
-// the struct it replaces, because it answers the most frequent request and
-// reflection costs more than the rest of its handler.
-type meResponse struct {
-	name        string
-	hasName     bool // name is null when false
-	claimsCount int
-}
-
-func (m meResponse) appendJSON(b []byte) []byte {
-	b = append(b, `{"authenticated":true,"authentication_type":"Bearer","name":`...)
-	if m.hasName {
-		b = appendJSONString(b, m.name)
-	} else {
-		b = append(b, "null"...)
+	resp := meResponse{Authenticated: true, AuthenticationType: "Bearer", ClaimsCount: c.ClaimCount()}
+	if name, ok := firstValue(c.Raw["name"]); ok {
+		resp.Name = &name
 	}
-	b = append(b, `,"claims_count":`...)
-	b = strconv.AppendInt(b, int64(m.claimsCount), 10)
-	return append(b, '}')
-}
-
-// MarshalJSON makes json.Marshal produce the same bytes as appendJSON.
-func (m meResponse) MarshalJSON() ([]byte, error) {
-	return m.appendJSON(nil), nil
+	return resp, nil
 }
 
 func handleClaims(r *http.Request) (any, error) {
@@ -271,21 +248,6 @@ func handleDeleteUser(r *http.Request) (any, error) {
 
 func handleData(*http.Request) (any, error) {
 	return dataResponse{Data: []idName{{ID: 1, Name: "Item 1"}, {ID: 2, Name: "Item 2"}, {ID: 3, Name: "Item 3"}}}, nil
-}
-
-// claimsCount counts claims as the Python example does: one per element of
-// a list-valued claim, one for any other claim. handleMe takes the count
-// from auth.Claims.ClaimCount, which counts the same way once per token.
-func claimsCount(claims map[string]any) int {
-	n := 0
-	for _, v := range claims {
-		if list, ok := v.([]any); ok {
-			n += len(list)
-			continue
-		}
-		n++
-	}
-	return n
 }
 
 // tokenPreview is the first 20 and last 20 characters of the token.

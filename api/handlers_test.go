@@ -77,29 +77,6 @@ func TestHandlersWithSyntheticClaims(t *testing.T) {
 	}
 }
 
-func TestClaimsCount(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name   string
-		claims map[string]any
-		want   int
-	}{
-		{"contract example", map[string]any{"aud": []any{"a"}, "roles": []any{"x", "y"}}, 3},
-		{"empty list counts zero", map[string]any{"roles": []any{}, "sub": "s"}, 1},
-		{"objects and numbers count one", map[string]any{"tenants": map[string]any{"a": 1, "b": 2}, "exp": json.Number("1")}, 2},
-		{"null counts one", map[string]any{"x": nil}, 1},
-		{"none", map[string]any{}, 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			if got := claimsCount(tt.claims); got != tt.want {
-				t.Errorf("claimsCount: got %d, want %d", got, tt.want)
-			}
-		})
-	}
-}
-
 func TestTokenPreview(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

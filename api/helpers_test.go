@@ -27,7 +27,7 @@ func (f fakeAuth) Middleware(next http.Handler) http.Handler {
 		if f.panics {
 			panic("fake authenticator failure")
 		}
-		ctx := r.Context()
+		ctx := auth.WithErrorRenderer(r.Context(), AuthErrorRenderer(false))
 		if f.claims != nil {
 			ctx = auth.NewContext(ctx, f.claims)
 		}

@@ -22,7 +22,8 @@ func TestAPILogsHoldNoTokens(t *testing.T) {
 	m := mockidptest.Start(t, mockidp.Config{})
 	var logs servertest.Buffer
 	logger := slog.New(LogHandler(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	v, err := auth.New(auth.Config{DiscoveryURL: m.DiscoveryURL(), Audience: m.ProjectID(), Now: m.Now, HTTPClient: m.Client(), Logger: logger})
+	v, err := auth.New(auth.Config{DiscoveryURL: m.DiscoveryURL(), Audience: m.ProjectID(), Now: m.Now, HTTPClient: m.Client(), Logger: logger,
+		ErrorRenderer: AuthErrorRenderer(false)})
 	if err != nil {
 		t.Fatal(err)
 	}

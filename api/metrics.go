@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -52,73 +51,6 @@ func (m *httpMetrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.gatherer, promhttp.HandlerOpts{})
 }
 
-// cachedCodes are the statuses whose request counters a routeMetrics keeps
-// at hand: those the API answers with. Others go through the vector.
-var cachedCodes = [...]int{
-	http.StatusOK, http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound,
-	http.StatusMethodNotAllowed, http.StatusUnprocessableEntity, http.StatusInternalServerError,
-	http.StatusServiceUnavailable,
-}
-
-// routeMetrics holds one route's metric children, so that recording a
-// request does not look them up by label values (a hash of the values and
-// a read lock in the vector) every time. A child is created on its first
-// use, as WithLabelValues would: no series appears before its first request.
-type routeMetrics struct {
-	template string
-	methods  []*methodMetrics // the route's methods (GET routes also answer HEAD)
-}
-
-// methodMetrics are the children of one route and method.
-type methodMetrics struct {
-	method   string
-	duration func() prometheus.Observer
-	requests [len(cachedCodes)]func() prometheus.Counter
-}
-
-// newRouteMetrics prepares the children of template for methods.
-func (m *httpMetrics) newRouteMetrics(template string, methods []string) *routeMetrics {
-	rm := &routeMetrics{template: template}
-	for _, method := range methods {
-		mm := &methodMetrics{
-			method: method,
-			duration: sync.OnceValue(func() prometheus.Observer {
-				return m.duration.WithLabelValues(method, template)
-			}),
-		}
-		for i, code := range cachedCodes {
-			mm.requests[i] = sync.OnceValue(func() prometheus.Counter {
-				return m.requests.WithLabelValues(method, template, strconv.Itoa(code))
-			})
-		}
-		rm.methods = append(rm.methods, mm)
-	}
-	return rm
-}
-
-// record counts and times one request. rm is the route it matched, nil
-// for none (labelled unmatchedRoute).
-func (m *httpMetrics) record(rm *routeMetrics, method string, status int, seconds float64) {
-	if rm == nil {
-		m.recordByLabels(method, unmatchedRoute, status, seconds)
-		return
-	}
-	for _, mm := range rm.methods {
-		if mm.method != method {
-			continue
-		}
-		for i, code := range cachedCodes {
-			if code == status {
-				mm.requests[i]().Inc()
-				mm.duration().Observe(seconds)
-				return
-			}
-		}
-		break
-	}
-	m.recordByLabels(method, rm.template, status, seconds)
-}
-
 // otherMethod labels requests whose method is not a standard one.
 const otherMethod = "other"
 
@@ -134,8 +66,9 @@ func methodLabel(method string) string {
 	return otherMethod
 }
 
-// recordByLabels counts and times one request through the vectors.
-func (m *httpMetrics) recordByLabels(method, route string, status int, seconds float64) {
+// record counts and times one request; route is its route template, or
+// unmatchedRoute.
+func (m *httpMetrics) record(method, route string, status int, seconds float64) {
 	method = methodLabel(method)
 	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
 	m.duration.WithLabelValues(method, route).Observe(seconds)

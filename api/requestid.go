@@ -6,47 +6,21 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"math/rand/v2"
-	"net/http"
 )
 
 // RequestIDHeader carries the request ID in and out.
 const RequestIDHeader = "X-Request-ID"
 
-// requestIDHeaderKey is RequestIDHeader in canonical form, the key of its
-// http.Header entries: indexing with it skips canonicalising (and
-// allocating) the key on every request.
-const requestIDHeaderKey = "X-Request-Id"
-
 // maxRequestIDLength bounds an accepted incoming request ID.
 const maxRequestIDLength = 128
 
+// requestIDKey is the context key of the request ID.
 type requestIDKey struct{}
-
-// requestInfo is what the outermost middleware shares with the layers below
-// it through the request context: the request ID, and the route the router
-// matched (set by the matched route's handler, so the request is routed
-// once).
-type requestInfo struct {
-	id    string
-	route *routeMetrics
-}
 
 // RequestID returns the ID of the request ctx belongs to, or "".
 func RequestID(ctx context.Context) string {
-	if info, ok := ctx.Value(requestIDKey{}).(*requestInfo); ok {
-		return info.id
-	}
-	return ""
-}
-
-// labelRoute records rm as the request's route before h runs.
-func labelRoute(rm *routeMetrics, h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if info, ok := r.Context().Value(requestIDKey{}).(*requestInfo); ok {
-			info.route = rm
-		}
-		h.ServeHTTP(w, r)
-	})
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
 }
 
 // saneRequestID reports whether a caller-supplied ID is safe to log and
@@ -71,8 +45,7 @@ func saneRequestID(id string) bool {
 //
 // The bits come from math/rand/v2's global generator: ChaCha8, per thread,
 // seeded by the runtime from the operating system's entropy, so IDs are
-// unique and, in practice, unpredictable, at under half the cost of
-// crypto/rand (a getrandom call per request). A request ID is a correlation
+// unique and, in practice, unpredictable. A request ID is a correlation
 // handle, not a secret: callers may choose their own.
 func newRequestID() string {
 	var b [16]byte
@@ -82,30 +55,41 @@ func newRequestID() string {
 }
 
 // LogHandler wraps h so that every record logged with a request's context
-// carries that request's ID as the attribute request_id.
+// carries that request's ID as the attribute request_id, and so that the
+// "path" and "method" attributes of every record, the validator's too, are
+// bounded and hold no JWT (see logPath).
 func LogHandler(h slog.Handler) slog.Handler {
-	return requestIDHandler{Handler: h}
+	return logHandler{Handler: h}
 }
 
-type requestIDHandler struct {
+type logHandler struct {
 	slog.Handler
 }
 
-// Handle adds request_id when the context has one.
-func (h requestIDHandler) Handle(ctx context.Context, rec slog.Record) error {
+// Handle bounds the path and method attributes and adds request_id when
+// the context has one.
+func (h logHandler) Handle(ctx context.Context, rec slog.Record) error {
+	out := slog.NewRecord(rec.Time, rec.Level, rec.Message, rec.PC)
+	rec.Attrs(func(a slog.Attr) bool {
+		out.AddAttrs(boundAttr(a))
+		return true
+	})
 	if id := RequestID(ctx); id != "" {
-		rec = rec.Clone()
-		rec.AddAttrs(slog.String("request_id", id))
+		out.AddAttrs(slog.String("request_id", id))
 	}
-	return h.Handler.Handle(ctx, rec)
+	return h.Handler.Handle(ctx, out)
 }
 
 // WithAttrs keeps the wrapper around the derived handler.
-func (h requestIDHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
-	return requestIDHandler{Handler: h.Handler.WithAttrs(attrs)}
+func (h logHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	bounded := make([]slog.Attr, len(attrs))
+	for i, a := range attrs {
+		bounded[i] = boundAttr(a)
+	}
+	return logHandler{Handler: h.Handler.WithAttrs(bounded)}
 }
 
 // WithGroup keeps the wrapper around the derived handler.
-func (h requestIDHandler) WithGroup(name string) slog.Handler {
-	return requestIDHandler{Handler: h.Handler.WithGroup(name)}
+func (h logHandler) WithGroup(name string) slog.Handler {
+	return logHandler{Handler: h.Handler.WithGroup(name)}
 }

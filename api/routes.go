@@ -2,15 +2,11 @@ package api
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/gorilla/mux"
 
 	"github.com/descope-harness/harness/api/auth"
 )
-
-// routeMatch is gorilla/mux's match result.
-type routeMatch = mux.RouteMatch
 
 // route is one endpoint: where it lives, what it needs and what serves it.
 // The OpenAPI document is checked against this table.
@@ -53,24 +49,14 @@ func (s *Server) routes() []route {
 
 // newRouter registers the routes on a gorilla/mux router whose 404 and 405
 // answers go through writeError. GET routes answer HEAD too, as Starlette's do.
-// It also fills s.static with the routes that have no path variables, and
-// s.routeMetrics with every route's metric children.
 func (s *Server) newRouter(routes []route) *mux.Router {
 	r := mux.NewRouter()
 	// Unclean paths (//api/me, /a/../api/me) are not redirected: they match
-	// nothing, so they cannot slip past the public-path check.
+	// nothing, so they cannot slip past the public-path check, and they get
+	// the JSON 404 instead of a redirect.
 	r.SkipClean(true)
 	r.NotFoundHandler = s.serve(func(*http.Request) (any, error) { return nil, ErrNotFound })
 	r.MethodNotAllowedHandler = s.serve(func(*http.Request) (any, error) { return nil, ErrMethodNotAllowed })
-	s.static = make(map[string][]staticRoute)
-	s.routeMetrics = make(map[string]*routeMetrics)
-	type registered struct {
-		mr      *mux.Route
-		methods []string
-		handler http.Handler
-		metrics *routeMetrics
-	}
-	var static []registered
 	for _, rt := range routes {
 		h := rt.handler
 		if rt.guard != nil {
@@ -80,74 +66,20 @@ func (s *Server) newRouter(routes []route) *mux.Router {
 		if rt.method == http.MethodGet {
 			methods = append(methods, http.MethodHead)
 		}
-		rm := s.metrics.newRouteMetrics(rt.path, methods)
-		s.routeMetrics[rt.path] = rm
-		h = labelRoute(rm, h)
-		mr := r.Handle(rt.path, h).Methods(methods...)
-		if !strings.Contains(rt.path, "{") {
-			static = append(static, registered{mr: mr, methods: methods, handler: h, metrics: rm})
-		}
-	}
-	// A static route is served directly only where gorilla/mux itself picks
-	// that route for its path and method, so the shortcut cannot change
-	// which route answers.
-	for _, st := range static {
-		path, _ := st.mr.GetPathTemplate()
-		for _, method := range st.methods {
-			probe, err := http.NewRequest(method, path, nil)
-			if err != nil {
-				continue
-			}
-			var match mux.RouteMatch
-			if r.Match(probe, &match) && match.MatchErr == nil && match.Route == st.mr {
-				s.static[path] = append(s.static[path], staticRoute{method: method, handler: st.handler, metrics: st.metrics})
-			}
-		}
+		r.Handle(rt.path, h).Methods(methods...)
 	}
 	return r
 }
 
-// staticRoute is a route without path variables for one method: requests
-// for exactly its path and method are served without gorilla/mux (whose
-// regexp match and two request copies cost more than the handler).
-type staticRoute struct {
-	method  string
-	handler http.Handler
-	metrics *routeMetrics
-}
-
-// lookupStatic returns the static route for path and method, or nil.
-func (s *Server) lookupStatic(path, method string) *staticRoute {
-	routes := s.static[path]
-	for i := range routes {
-		if routes[i].method == method {
-			return &routes[i]
-		}
-	}
-	return nil
-}
-
-// dispatch serves r with the static route for its path and method, else
-// through gorilla/mux (templated routes, 404 and 405).
-func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
-	if rt := s.lookupStatic(r.URL.Path, r.Method); rt != nil {
-		rt.handler.ServeHTTP(w, r)
-		return
-	}
-	s.router.ServeHTTP(w, r)
-}
-
-// matchRoute returns the metrics of the route r matches, nil for none: for
-// requests refused before routing (401, 503).
-func (s *Server) matchRoute(r *http.Request) *routeMetrics {
-	if rt := s.lookupStatic(r.URL.Path, r.Method); rt != nil {
-		return rt.metrics
-	}
+// routeTemplate is the template of the route r matches, for metrics and
+// logs, or unmatchedRoute. It asks the router again because a request
+// refused before routing (401, 503) has a route too.
+func (s *Server) routeTemplate(r *http.Request) string {
 	var match mux.RouteMatch
 	if s.router.Match(r, &match) && match.MatchErr == nil && match.Route != nil {
 		if tmpl, err := match.Route.GetPathTemplate(); err == nil {
-			return s.routeMetrics[tmpl]
+			return tmpl
 		}
 	}
-	return nil
+	return unmatchedRoute
 }

@@ -14,8 +14,9 @@ import (
 func unstartedValidator(t testing.TB) *auth.Validator {
 	t.Helper()
 	v, err := auth.New(auth.Config{
-		DiscoveryURL: "http://127.0.0.1:1/P2Test/.well-known/openid-configuration",
-		Audience:     "P2Test",
+		DiscoveryURL:  "http://127.0.0.1:1/P2Test/.well-known/openid-configuration",
+		Audience:      "P2Test",
+		ErrorRenderer: AuthErrorRenderer(false),
 	})
 	if err != nil {
 		t.Fatalf("auth.New: %v", err)

@@ -38,7 +38,7 @@ type Config struct {
 	Logger *slog.Logger
 	// Registry (optional, default a new registry) - where the HTTP metrics
 	// are registered and what GET /metrics serves. Pass the registry given to
-	// auth.NewMetrics to serve the authentication metrics too.
+	// AuthMetrics to serve the authentication metrics too.
 	Registry *prometheus.Registry
 }
 
@@ -50,8 +50,6 @@ type Server struct {
 	logger       *slog.Logger
 	metrics      *httpMetrics
 	router       *mux.Router
-	static       map[string][]staticRoute // routes without path variables, by path
-	routeMetrics map[string]*routeMetrics // every route's metric children, by template
 	routeTable   []route
 	publicPaths  map[string]bool
 	handler      http.Handler
@@ -89,7 +87,7 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	s.router = s.newRouter(s.routeTable)
-	s.handler = s.observe(s.recoverPanics(s.gate(http.HandlerFunc(s.dispatch))))
+	s.handler = s.observe(s.recoverPanics(s.gate(s.router)))
 	return s, nil
 }
 

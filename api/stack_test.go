@@ -28,11 +28,12 @@ func startStack(t testing.TB) *stack {
 	m := mockidptest.Start(t, mockidp.Config{})
 	reg := prometheus.NewRegistry()
 	v, err := auth.New(auth.Config{
-		DiscoveryURL: m.DiscoveryURL(),
-		Audience:     m.ProjectID(),
-		Now:          m.Now,
-		HTTPClient:   m.Client(),
-		Metrics:      auth.NewMetrics(reg),
+		DiscoveryURL:  m.DiscoveryURL(),
+		Audience:      m.ProjectID(),
+		Now:           m.Now,
+		HTTPClient:    m.Client(),
+		Observer:      AuthMetrics(reg),
+		ErrorRenderer: AuthErrorRenderer(false),
 	})
 	if err != nil {
 		t.Fatalf("auth.New: %v", err)

@@ -1,8 +1,9 @@
 package auth
 
 import (
-	"context"
+	"bytes"
 	"encoding/json"
+	"io"
 	"math"
 	"slices"
 	"strconv"
@@ -10,10 +11,11 @@ import (
 	"time"
 )
 
-// Claims is a verified token's claim set. It is shared: Validate returns
-// the same *Claims for every validation of a token it remembers (see
-// Config.VerifiedCacheSize), to any number of concurrent requests, so treat
-// it, its maps and its slices as read-only.
+// Claims is a verified token's claim set. What Validate returns belongs to
+// the caller: every call returns a deep copy (Raw, its nested maps and
+// lists, every slice and the Tenants map), also for a token answered from
+// the verified-token cache, so a handler may change its Claims without
+// racing another request that carries the same token.
 type Claims struct {
 	// Raw holds every claim verbatim; numbers are json.Number so they round-trip exactly.
 	Raw map[string]any
@@ -43,27 +45,14 @@ type Claims struct {
 	CurrentTenant string
 	// Tenants is the tenants claim: tenant ID to that tenant's roles and permissions.
 	Tenants map[string]Tenant
-
-	// claimCount is countClaims(Raw)+1 when Validate decoded Raw; 0 when
-	// these Claims were built otherwise.
-	claimCount int
 }
 
 // ClaimCount is the number of claims in Raw, a list-valued claim counting
 // as many as its elements (the claims_count of the Descope example API's
-// /api/me). Validate counts once when it decodes the claims; Claims built
-// otherwise are counted from Raw on each call.
+// /api/me).
 func (c *Claims) ClaimCount() int {
-	if c.claimCount > 0 {
-		return c.claimCount - 1
-	}
-	return countClaims(c.Raw)
-}
-
-// countClaims counts raw as ClaimCount does.
-func countClaims(raw map[string]any) int {
 	n := 0
-	for _, v := range raw {
+	for _, v := range c.Raw {
 		if list, ok := v.([]any); ok {
 			n += len(list)
 			continue
@@ -131,37 +120,62 @@ func union(a, b []string) []string {
 	return out
 }
 
-// contextKey is the unexported context key for request auth state.
-type contextKey struct{}
-
-// requestAuth is what the middleware puts in the request context: the claims
-// (nil before validation) and how errors for this request are rendered.
-type requestAuth struct {
-	claims *Claims
-	render renderOptions
-}
-
-// NewContext returns a copy of ctx carrying c.
-func NewContext(ctx context.Context, c *Claims) context.Context {
-	ra := &requestAuth{claims: c, render: defaultRenderOptions}
-	if prev, ok := ctx.Value(contextKey{}).(*requestAuth); ok {
-		ra.render = prev.render
+// clone is a deep copy of c: nothing of it shares memory with c except
+// strings and json.Number values, which cannot be changed.
+func (c *Claims) clone() *Claims {
+	d := *c
+	d.Raw, _ = cloneValue(c.Raw).(map[string]any)
+	d.Audience = slices.Clone(c.Audience)
+	d.Roles = slices.Clone(c.Roles)
+	d.Permissions = slices.Clone(c.Permissions)
+	d.Scopes = slices.Clone(c.Scopes)
+	if c.Tenants != nil {
+		d.Tenants = make(map[string]Tenant, len(c.Tenants))
+		for id, t := range c.Tenants {
+			d.Tenants[id] = Tenant{Roles: slices.Clone(t.Roles), Permissions: slices.Clone(t.Permissions)}
+		}
 	}
-	return context.WithValue(ctx, contextKey{}, ra)
+	return &d
 }
 
-// FromContext returns the claims the middleware stored in ctx.
-func FromContext(ctx context.Context) (*Claims, bool) {
-	ra, ok := ctx.Value(contextKey{}).(*requestAuth)
-	if !ok || ra.claims == nil {
+// cloneValue deep-copies a decoded JSON value.
+func cloneValue(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[k] = cloneValue(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = cloneValue(e)
+		}
+		return out
+	}
+	return v // string, json.Number, bool or nil
+}
+
+// decodeClaimsJSON decodes a payload that must be exactly one JSON object
+// (whitespace around it allowed), numbers as json.Number so that they
+// round-trip exactly. As encoding/json does, the last of duplicate keys wins.
+func decodeClaimsJSON(payload []byte) (map[string]any, bool) {
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	dec.UseNumber()
+	var raw map[string]any
+	if err := dec.Decode(&raw); err != nil || raw == nil {
 		return nil, false
 	}
-	return ra.claims, true
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, false // trailing data after the object
+	}
+	return raw, true
 }
 
 // parseClaims decodes a verified payload into Claims. Structural problems
 // (not a JSON object, wrong claim types) are ErrMalformed; a missing exp is
-// ErrMissingExp. Semantic checks (iss, aud, exp, nbf) are the caller's.
+// ErrMissingExp. Semantic checks (iss, aud, exp, nbf) are checkClaims'.
 func parseClaims(payload []byte) (*Claims, error) {
 	raw, ok := decodeClaimsJSON(payload)
 	if !ok {
@@ -232,7 +246,6 @@ func parseClaims(payload []byte) (*Claims, error) {
 			c.Tenants[id] = Tenant{Roles: stringList(tm["roles"]), Permissions: stringList(tm["permissions"])}
 		}
 	}
-	c.claimCount = countClaims(raw) + 1
 	return c, nil
 }
 

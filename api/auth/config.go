@@ -27,11 +27,15 @@ const (
 	// DefaultVerifiedCacheSize is how many verified tokens a Validator
 	// remembers unless Config.VerifiedCacheSize says otherwise.
 	DefaultVerifiedCacheSize = 10000
+	// DefaultMaxTokenBytes is the longest token Validate accepts unless
+	// Config.MaxTokenBytes says otherwise: 32 KiB, above any token Descope
+	// issues and the most the harness's mock mints.
+	DefaultMaxTokenBytes = 32 << 10
 
+	// minMaxTokenBytes is the smallest MaxTokenBytes: below it no real token fits.
+	minMaxTokenBytes = 1 << 10
 	// maxRetryBackoff caps the doubling retry backoff.
 	maxRetryBackoff = 5 * time.Second
-	// maxTokenBytes is the largest token Validate will parse.
-	maxTokenBytes = 16 << 10
 	// maxDocumentBytes bounds discovery and key-set response bodies.
 	maxDocumentBytes = 1 << 20
 	// refreshAheadFraction is the part of the key-set TTL after which the
@@ -74,10 +78,17 @@ type Config struct {
 	Now func() time.Time
 	// Logger (optional, default discards) - receives rejection reasons and fetch failures, never tokens.
 	Logger *slog.Logger
-	// ErrorDetail (optional, default false) - put the failure reason in 401 bodies (development and tests only).
-	ErrorDetail bool
-	// Metrics (optional, default none) - counters from NewMetrics.
-	Metrics *Metrics
+	// ErrorRenderer (optional, default RenderError) - writes the status and body of every refusal, after the
+	// protocol headers (WWW-Authenticate, Retry-After) are set.
+	ErrorRenderer ErrorRenderer
+	// Observer (optional, default none) - receives every refusal and provider fetch, for metrics.
+	Observer Observer
+	// MaxTokenBytes (optional, default 32768; at least 1024) - longer tokens are refused unparsed with ErrTokenTooLarge.
+	MaxTokenBytes int
+	// SessionCookie (optional, default "": the Authorization header only) - a cookie the middleware reads the token
+	// from when a request has no Authorization header; Descope's session cookie is "DS". A cookie is sent by browsers
+	// on their own, so a service reading one must protect its state-changing routes against cross-site requests.
+	SessionCookie string
 	// Realm (optional, default "api") - realm of the WWW-Authenticate challenge.
 	Realm string
 	// VerifiedCacheSize (optional, default 10000; negative disables; 1 is refused) - how many verified tokens are
@@ -184,6 +195,15 @@ func (cfg Config) withDefaults() (*settings, error) {
 	case cfg.VerifiedCacheSize > 0 && cfg.VerifiedCacheSize < minVerifiedCacheSize:
 		errs = append(errs, fmt.Errorf("VerifiedCacheSize: %d is too small (0 means the default, a negative value disables the cache, else at least %d)",
 			cfg.VerifiedCacheSize, minVerifiedCacheSize))
+	}
+	switch {
+	case cfg.MaxTokenBytes == 0:
+		s.MaxTokenBytes = DefaultMaxTokenBytes
+	case cfg.MaxTokenBytes < minMaxTokenBytes:
+		errs = append(errs, fmt.Errorf("MaxTokenBytes: %d is below %d", cfg.MaxTokenBytes, minMaxTokenBytes))
+	}
+	if strings.ContainsAny(cfg.SessionCookie, " \t\r\n;,=\"") {
+		errs = append(errs, fmt.Errorf("SessionCookie: %q is not a cookie name", cfg.SessionCookie))
 	}
 	if s.Realm == "" {
 		s.Realm = DefaultRealm

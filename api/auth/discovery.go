@@ -29,7 +29,7 @@ func (v *Validator) discover(ctx context.Context, retries int) (*discovery, erro
 	backoff := v.cfg.RetryBackoff
 	for attempt := 0; ; attempt++ {
 		d, err := v.fetchDiscovery(ctx)
-		v.cfg.Metrics.discoveryFetch(err)
+		v.discoveryFetched(err)
 		if err == nil {
 			return d, nil
 		}

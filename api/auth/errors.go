@@ -2,6 +2,7 @@ package auth
 
 import (
 	"errors"
+	"net/http"
 )
 
 // Sentinel errors returned by Validate and the middleware. Each message is the
@@ -13,6 +14,8 @@ var (
 	ErrInvalidHeader = errors.New("invalid authorization header format")
 	// ErrMalformed means the token is not a well-formed compact JWS with a JSON object payload.
 	ErrMalformed = errors.New("malformed token")
+	// ErrTokenTooLarge means the token is longer than Config.MaxTokenBytes; it is refused unparsed.
+	ErrTokenTooLarge = errors.New("token too large")
 	// ErrInvalidSignature means the signature does not verify with the key named by kid.
 	ErrInvalidSignature = errors.New("invalid signature")
 	// ErrExpired means exp (plus leeway) has passed.
@@ -35,24 +38,45 @@ var (
 	ErrForbidden = errors.New("insufficient privileges")
 )
 
-// reasons maps each sentinel to its stable label for logs and metrics.
-var reasons = [...]struct {
-	err   error
-	label string
+// failures is the one table of refusals: each sentinel, its stable label
+// (Reason, logs, metrics), the status it is answered with, and the RFC 6750
+// error code of its WWW-Authenticate challenge ("" for a bare challenge, "-"
+// for none). A new sentinel is a new row here and nothing else.
+var failures = [...]struct {
+	err       error
+	label     string
+	status    int
+	challenge string
 }{
-	{ErrMissingHeader, "missing_header"},
-	{ErrInvalidHeader, "invalid_header"},
-	{ErrMalformed, "malformed"},
-	{ErrInvalidSignature, "invalid_signature"},
-	{ErrExpired, "expired"},
-	{ErrNotYetValid, "not_yet_valid"},
-	{ErrInvalidIssuer, "invalid_issuer"},
-	{ErrInvalidAudience, "invalid_audience"},
-	{ErrUnknownKey, "unknown_key"},
-	{ErrAlgorithm, "algorithm"},
-	{ErrMissingExp, "missing_exp"},
-	{ErrUnavailable, "unavailable"},
-	{ErrForbidden, "forbidden"},
+	{ErrMissingHeader, "missing_header", http.StatusUnauthorized, ""},
+	{ErrInvalidHeader, "invalid_header", http.StatusUnauthorized, "invalid_request"},
+	{ErrMalformed, "malformed", http.StatusUnauthorized, "invalid_token"},
+	{ErrTokenTooLarge, "token_too_large", http.StatusUnauthorized, "invalid_token"},
+	{ErrInvalidSignature, "invalid_signature", http.StatusUnauthorized, "invalid_token"},
+	{ErrExpired, "expired", http.StatusUnauthorized, "invalid_token"},
+	{ErrNotYetValid, "not_yet_valid", http.StatusUnauthorized, "invalid_token"},
+	{ErrInvalidIssuer, "invalid_issuer", http.StatusUnauthorized, "invalid_token"},
+	{ErrInvalidAudience, "invalid_audience", http.StatusUnauthorized, "invalid_token"},
+	{ErrUnknownKey, "unknown_key", http.StatusUnauthorized, "invalid_token"},
+	{ErrAlgorithm, "algorithm", http.StatusUnauthorized, "invalid_token"},
+	{ErrMissingExp, "missing_exp", http.StatusUnauthorized, "invalid_token"},
+	{ErrUnavailable, "unavailable", http.StatusServiceUnavailable, "-"},
+	{ErrForbidden, "forbidden", http.StatusForbidden, "-"},
+}
+
+// internalFailure is failureIndex of an error that is not an auth error: a
+// wiring bug, answered 500.
+const internalFailure = len(failures)
+
+// failureIndex is the row of failures whose sentinel err wraps, or
+// internalFailure.
+func failureIndex(err error) int {
+	for i := range failures {
+		if errors.Is(err, failures[i].err) {
+			return i
+		}
+	}
+	return internalFailure
 }
 
 // Reason returns a stable, low-cardinality label for err ("expired",
@@ -62,52 +86,42 @@ func Reason(err error) string {
 	if err == nil {
 		return ""
 	}
-	return reasonLabel(reasonIndex(err))
-}
-
-// internalReason is reasonIndex of an error that is not an auth error.
-const internalReason = len(reasons)
-
-// reasonIndex is the index in reasons of err's sentinel, or internalReason.
-func reasonIndex(err error) int {
-	for i := range reasons {
-		if errors.Is(err, reasons[i].err) {
-			return i
-		}
+	if i := failureIndex(err); i < internalFailure {
+		return failures[i].label
 	}
-	return internalReason
+	return "internal"
 }
 
-// reasonLabel is the label of a reasonIndex.
-func reasonLabel(i int) string {
-	if i == internalReason {
-		return "internal"
+// Status is the HTTP status err is answered with: 401 for a missing or
+// refused token, 403 for a missing grant, 503 when no keys could be
+// obtained, 500 for anything else.
+func Status(err error) int {
+	if i := failureIndex(err); i < internalFailure {
+		return failures[i].status
 	}
-	return reasons[i].label
+	return http.StatusInternalServerError
 }
 
-// isTokenError reports whether err is one of the token failures rendered as
-// 401 invalid_token.
-func isTokenError(err error) bool {
-	for _, e := range tokenErrors {
-		if errors.Is(err, e) {
-			return true
-		}
+// Cause returns the sentinel err wraps (its message is the contract's
+// reason string, "token has expired"), or nil if it wraps none.
+func Cause(err error) error {
+	if i := failureIndex(err); i < internalFailure {
+		return failures[i].err
 	}
-	return false
+	return nil
 }
 
-var tokenErrors = []error{
-	ErrMalformed, ErrInvalidSignature, ErrExpired, ErrNotYetValid, ErrInvalidIssuer,
-	ErrInvalidAudience, ErrUnknownKey, ErrAlgorithm, ErrMissingExp,
+// GrantError is the 403 failure of a Require* middleware: the token lacks
+// a role, permission or scope. It wraps ErrForbidden.
+type GrantError struct {
+	// Kind is "role", "permission", "scope", "tenant role" or "tenant permission".
+	Kind string
+	// Name is the role, permission or scope that is missing.
+	Name string
 }
 
-// missingGrantError is the 403 failure of a Require* middleware.
-type missingGrantError struct {
-	kind string // "role", "permission", "scope", "tenant role", "tenant permission"
-	name string
-}
+// Error is "missing required <kind>: <name>".
+func (e *GrantError) Error() string { return "missing required " + e.Kind + ": " + e.Name }
 
-func (e *missingGrantError) Error() string { return "missing required " + e.kind + ": " + e.name }
-
-func (e *missingGrantError) Unwrap() error { return ErrForbidden }
+// Unwrap makes errors.Is(err, ErrForbidden) true.
+func (e *GrantError) Unwrap() error { return ErrForbidden }

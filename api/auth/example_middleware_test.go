@@ -10,8 +10,8 @@ import (
 	"github.com/descope-harness/harness/api/auth"
 )
 
-// The middleware answers a request without a token itself, with the
-// contract's 401 and an RFC 6750 challenge; next never runs. (No key is
+// The middleware answers a request without a token itself, with a 401, an
+// RFC 6750 challenge and the default renderer's body; next never runs. (No key is
 // needed to refuse it, so this example makes no network call.)
 func ExampleValidator_Middleware() {
 	v, err := auth.New(auth.Config{
@@ -37,7 +37,7 @@ func ExampleValidator_Middleware() {
 	fmt.Println(rec.Code, rec.Header().Get("WWW-Authenticate"))
 	// Output:
 	// 401 Bearer realm="api"
-	// {"detail":"Missing Authorization header"}
+	// {"error":"invalid_request","error_description":"missing authorization header"}
 	// 401 Bearer realm="api", error="invalid_request"
 }
 
@@ -58,7 +58,7 @@ func ExampleReason() {
 }
 
 // RequireScope, RequireRole and RequirePermission read the claims the
-// middleware stored and render the contract's 403s.
+// middleware stored and answer 403 when a grant is missing.
 func ExampleRequireScope() {
 	h := auth.RequireScope("openid")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, "data")
@@ -75,6 +75,34 @@ func ExampleRequireScope() {
 	}
 	// Output:
 	// 200 data
-	// 403 {"error":"Required scope 'openid' not found","status_code":403}
+	// 403 {"error":"insufficient_scope","error_description":"missing required scope: openid"}
 	// Bearer realm="api", error="insufficient_scope", scope="openid"
+}
+
+// A service renders refusals its own way (the validator has already set
+// WWW-Authenticate) and counts them with its own metrics through the
+// observer hook.
+func ExampleErrorRenderer() {
+	v, err := auth.New(auth.Config{
+		DiscoveryURL: "https://api.descope.com/P2abc/.well-known/openid-configuration",
+		Audience:     "P2abc",
+		ErrorRenderer: func(w http.ResponseWriter, _ *http.Request, err error) {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.WriteHeader(auth.Status(err))
+			fmt.Fprintln(w, "refused:", auth.Reason(err))
+		},
+		Observer: auth.Observer{Refused: func(reason string, _ error) { fmt.Println("counted", reason) }},
+	})
+	if err != nil {
+		panic(err)
+	}
+	h := v.Middleware(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { fmt.Println("not reached") }))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/me", nil))
+	fmt.Println(rec.Code, rec.Header().Get("WWW-Authenticate"))
+	fmt.Print(rec.Body.String())
+	// Output:
+	// counted missing_header
+	// 401 Bearer realm="api"
+	// refused: missing_header
 }

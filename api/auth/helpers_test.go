@@ -19,6 +19,7 @@ import (
 	"github.com/go-jose/go-jose/v4/jwt"
 
 	"github.com/descope-harness/harness/fixtures"
+	"github.com/descope-harness/harness/internal/jwttest"
 )
 
 const (
@@ -68,9 +69,13 @@ func jwksBody(t testing.TB, keys ...jwk) string {
 	return string(b)
 }
 
-// sign makes a compact JWS of claims with key, kid and alg in the header.
+// sign makes a compact JWS of claims with key, kid and alg in the header:
+// the module's shared test signer for RS256, go-jose for other algorithms.
 func sign(t testing.TB, key *rsa.PrivateKey, kid string, alg jose.SignatureAlgorithm, claims map[string]any) string {
 	t.Helper()
+	if alg == jose.RS256 {
+		return jwttest.Sign(key, kid, claims)
+	}
 	opts := (&jose.SignerOptions{}).WithType("JWT")
 	if kid != "" {
 		opts = opts.WithHeader("kid", kid)
@@ -256,6 +261,9 @@ func load(t testing.TB, v *Validator) {
 // signRaw signs arbitrary payload bytes.
 func signRaw(t testing.TB, key *rsa.PrivateKey, kid string, alg jose.SignatureAlgorithm, payload []byte) string {
 	t.Helper()
+	if alg == jose.RS256 {
+		return jwttest.SignSegments(key, jwttest.Segment(map[string]string{"alg": "RS256", "kid": kid}), jwttest.Segment(payload))
+	}
 	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: key}, (&jose.SignerOptions{}).WithHeader("kid", kid))
 	if err != nil {
 		t.Fatalf("signer: %v", err)

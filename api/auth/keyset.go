@@ -60,7 +60,7 @@ func (v *Validator) fetchKeys(ctx context.Context, d *discovery) error {
 	notBefore := v.throttledUntil
 	v.mu.Unlock()
 	if now.Before(notBefore) {
-		v.cfg.Metrics.jwksFetch("throttled")
+		v.keySetFetched("throttled")
 		return fmt.Errorf("%w until %s", errThrottled, notBefore.Format(time.RFC3339))
 	}
 
@@ -75,13 +75,13 @@ func (v *Validator) fetchKeys(ctx context.Context, d *discovery) error {
 	}
 	resp, err := v.cfg.HTTPClient.Do(req)
 	if err != nil {
-		v.cfg.Metrics.jwksFetch("error")
+		v.keySetFetched("error")
 		return fmt.Errorf("fetching key set: %w", err)
 	}
 	defer drainClose(resp.Body)
 	now = v.cfg.Now()
 	if err := checkFinalURL(resp, v.cfg.AllowInsecureHTTP); err != nil {
-		v.cfg.Metrics.jwksFetch("error")
+		v.keySetFetched("error")
 		return fmt.Errorf("fetching key set: %w", err)
 	}
 
@@ -91,39 +91,39 @@ func (v *Validator) fetchKeys(ctx context.Context, d *discovery) error {
 		renewed.fetchedAt = now
 		renewed.ttl = v.cacheTTL(resp.Header)
 		v.keys.Store(&renewed)
-		v.cfg.Metrics.jwksFetch("not_modified")
+		v.keySetFetched("not_modified")
 		return nil
 	case resp.StatusCode == http.StatusTooManyRequests:
 		wait := retryAfter(resp.Header.Get("Retry-After"), now)
 		v.mu.Lock()
 		v.throttledUntil = now.Add(wait)
 		v.mu.Unlock()
-		v.cfg.Metrics.jwksFetch("throttled")
+		v.keySetFetched("throttled")
 		return fmt.Errorf("fetching key set: %w for %s", errThrottled, wait)
 	case resp.StatusCode != http.StatusOK:
-		v.cfg.Metrics.jwksFetch("error")
+		v.keySetFetched("error")
 		return fmt.Errorf("fetching key set: status %d", resp.StatusCode)
 	}
 
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxDocumentBytes+1))
 	if err != nil {
-		v.cfg.Metrics.jwksFetch("error")
+		v.keySetFetched("error")
 		return fmt.Errorf("reading key set: %w", err)
 	}
 	if len(body) > maxDocumentBytes {
-		v.cfg.Metrics.jwksFetch("error")
+		v.keySetFetched("error")
 		return fmt.Errorf("key set: larger than %d bytes", maxDocumentBytes)
 	}
 	keys, skipped, err := v.parseKeySet(body)
 	if err != nil {
-		v.cfg.Metrics.jwksFetch("error")
+		v.keySetFetched("error")
 		return err
 	}
 	for _, reason := range skipped {
 		v.cfg.Logger.LogAttrs(ctx, debug, "auth: key ignored", stringAttr("reason", reason))
 	}
 	if len(keys) == 0 {
-		v.cfg.Metrics.jwksFetch("empty")
+		v.keySetFetched("empty")
 		return errNoUsableKeys
 	}
 	v.keys.Store(&keySet{
@@ -132,7 +132,7 @@ func (v *Validator) fetchKeys(ctx context.Context, d *discovery) error {
 		ttl:       v.cacheTTL(resp.Header),
 		etag:      resp.Header.Get("ETag"),
 	})
-	v.cfg.Metrics.jwksFetch("success")
+	v.keySetFetched("success")
 	return nil
 }
 

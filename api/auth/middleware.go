@@ -2,13 +2,15 @@ package auth
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"strings"
 )
 
 // Middleware authenticates every request: it reads the bearer token,
 // validates it, and calls next with the claims in the request context
-// (FromContext). Failures are rendered by WriteError and never reach next.
+// (FromContext). Failures are answered by Config.ErrorRenderer (after the
+// protocol headers, see ErrorRenderer) and never reach next.
 //
 // Header rules: surrounding whitespace is ignored; the scheme "Bearer" is
 // case-insensitive and separated from the token by one or more spaces or
@@ -16,45 +18,39 @@ import (
 // only whitespace, is ErrMissingHeader. More than one Authorization header,
 // another scheme, no token, or anything after the token is ErrInvalidHeader:
 // with several headers there is no safe way to pick one.
+//
+// With Config.SessionCookie set, a request with no Authorization header at
+// all takes its token from that cookie (Descope's "DS"); the header wins
+// when both are present, as in Descope's Go SDK.
 func (v *Validator) Middleware(next http.Handler) http.Handler {
-	render := newRenderOptions(v.cfg.Realm, v.cfg.ErrorDetail, v.retryAfterValue)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// A refused request keeps its context: the failure is rendered with
-		// this middleware's options directly, and the request with the
-		// claims is made only for next.
-		token, err := bearerToken(r.Header)
+		token, err := v.requestToken(r)
 		if err != nil {
-			v.cfg.Metrics.authFailure(err)
-			v.cfg.Logger.LogAttrs(r.Context(), info, "auth: request rejected",
-				stringAttr("reason", Reason(err)), stringAttr("method", r.Method), stringAttr("path", r.URL.Path))
-			writeError(w, &render, err)
+			v.refused(r.Context(), "auth: request rejected", err, func() []slog.Attr {
+				return []slog.Attr{stringAttr("method", r.Method), stringAttr("path", r.URL.Path)}
+			})
+			v.render.write(w, r, err)
 			return
 		}
 		claims, err := v.Validate(r.Context(), token)
 		if err != nil {
-			writeError(w, &render, err)
+			v.render.write(w, r, err)
 			return
 		}
-		ctx := &authContext{Context: r.Context(), ra: requestAuth{claims: claims, render: render}}
+		ctx := context.WithValue(r.Context(), contextKey{}, &requestAuth{claims: claims, render: &v.render})
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
-// authContext is the request context the middleware installs: its parent
-// plus the request's auth state, in one allocation (context.WithValue and a
-// separate *requestAuth would be two).
-type authContext struct {
-	context.Context
-	ra requestAuth
-}
-
-// Value returns the request's *requestAuth for contextKey{}, else asks the
-// parent.
-func (c *authContext) Value(key any) any {
-	if _, ok := key.(contextKey); ok {
-		return &c.ra
+// requestToken is the token of r: from the Authorization header, else (when
+// configured and the header is absent) from the session cookie.
+func (v *Validator) requestToken(r *http.Request) (string, error) {
+	if name := v.cfg.SessionCookie; name != "" && len(r.Header.Values("Authorization")) == 0 {
+		if c, err := r.Cookie(name); err == nil && c.Value != "" {
+			return c.Value, nil
+		}
 	}
-	return c.Context.Value(key)
+	return bearerToken(r.Header)
 }
 
 // bearerToken extracts the token from the Authorization header (see Middleware for the rules).
@@ -79,8 +75,7 @@ func bearerToken(h http.Header) (string, error) {
 		return "", ErrInvalidHeader
 	}
 	token = strings.TrimLeft(token, " \t")
-	// Two IndexByte scans are vectorised; ContainsAny walks byte by byte.
-	if token == "" || strings.IndexByte(token, ' ') >= 0 || strings.IndexByte(token, '\t') >= 0 {
+	if token == "" || strings.ContainsAny(token, " \t") {
 		return "", ErrInvalidHeader
 	}
 	return token, nil

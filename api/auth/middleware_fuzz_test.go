@@ -10,18 +10,18 @@ import (
 	"github.com/descope-harness/harness/api/auth"
 )
 
-// authBodies are the only 401 bodies the middleware may send (contract table).
+// authBodies are the only 401 descriptions the default renderer may send.
 var authBodies = map[string]bool{
-	"Missing Authorization header":                                  true,
-	"Invalid Authorization header format. Expected: Bearer <token>": true,
-	"Invalid or unauthorized token":                                 true,
+	"missing authorization header":        true,
+	"invalid authorization header format": true,
+	"invalid or unauthorized token":       true,
 }
 
 // FuzzMiddlewareAuthorization sends any Authorization header values (none,
 // one or two) through Validator.Middleware with a real RS256 key set loaded.
 // Invariants: no panic; the handler runs only for the one validly signed
 // token the fuzzer was given (its signed part unchanged), and then answers
-// 200; every other request is a 401 with a contract body, a Bearer
+// 200; every other request is a 401 with a default body, a Bearer
 // challenge and no-store; never a 5xx.
 func FuzzMiddlewareAuthorization(f *testing.F) {
 	p := newFuzzProvider(f)
@@ -90,10 +90,10 @@ func FuzzMiddlewareAuthorization(f *testing.F) {
 			t.Fatalf("got status %d (body %q), want 401", rec.Code, rec.Body.Bytes())
 		}
 		var body struct {
-			Detail string `json:"detail"`
+			Detail string `json:"error_description"`
 		}
 		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || !authBodies[body.Detail] {
-			t.Errorf("got body %q, want one of the contract's 401 bodies", rec.Body.Bytes())
+			t.Errorf("got body %q, want one of the default 401 bodies", rec.Body.Bytes())
 		}
 		if ch := rec.Header().Get("WWW-Authenticate"); !strings.HasPrefix(ch, `Bearer realm="api"`) {
 			t.Errorf("got WWW-Authenticate %q, want a Bearer challenge", ch)
@@ -103,7 +103,7 @@ func FuzzMiddlewareAuthorization(f *testing.F) {
 		}
 		// No header, or only whitespace, is "missing"; anything else is not.
 		missing := headers%3 == 0 || (headers%3 == 1 && strings.TrimSpace(first) == "")
-		if missing != (body.Detail == "Missing Authorization header") {
+		if missing != (body.Detail == "missing authorization header") {
 			t.Errorf("headers %q: got detail %q, want missing=%v", r.Header["Authorization"], body.Detail, missing)
 		}
 	})

@@ -5,22 +5,24 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/descope-harness/harness/internal/servertest"
 	jose "github.com/go-jose/go-jose/v4"
-	"github.com/prometheus/client_golang/prometheus"
 )
 
 const (
-	wantMissing     = `{"detail":"Missing Authorization header"}`
-	wantInvalidHdr  = `{"detail":"Invalid Authorization header format. Expected: Bearer <token>"}`
-	wantInvalidTok  = `{"detail":"Invalid or unauthorized token"}`
-	wantUnavailable = `{"detail":"Authentication temporarily unavailable"}`
+	wantMissing     = `{"error":"invalid_request","error_description":"missing authorization header"}`
+	wantInvalidHdr  = `{"error":"invalid_request","error_description":"invalid authorization header format"}`
+	wantInvalidTok  = `{"error":"invalid_token","error_description":"invalid or unauthorized token"}`
+	wantUnavailable = `{"error":"temporarily_unavailable","error_description":"authentication keys unavailable"}`
+	wantInternal    = `{"error":"server_error","error_description":"internal error"}`
 )
 
 // echoSubject is the protected handler: it reports the subject from the context.
@@ -160,21 +162,33 @@ func TestMiddlewareTokenFailures(t *testing.T) {
 	}{
 		{"expired, generic body", with(base, map[string]any{"exp": fixedNow.Add(-time.Hour).Unix()}), false,
 			response{http.StatusUnauthorized, wantInvalidTok, `Bearer realm="api", error="invalid_token"`}},
-		{"expired, detail mode", with(base, map[string]any{"exp": fixedNow.Add(-time.Hour).Unix()}), true,
-			response{http.StatusUnauthorized, `{"detail":"Token validation failed: token has expired"}`, `Bearer realm="api", error="invalid_token"`}},
-		{"audience, detail mode", with(base, map[string]any{"aud": "other"}), true,
-			response{http.StatusUnauthorized, `{"detail":"Token validation failed: invalid audience"}`, `Bearer realm="api", error="invalid_token"`}},
-		{"missing exp, detail mode", with(base, map[string]any{"exp": nil}), true,
-			response{http.StatusUnauthorized, `{"detail":"Token validation failed: missing exp claim"}`, `Bearer realm="api", error="invalid_token"`}},
-		{"valid, detail mode", base, true, response{http.StatusOK, "hello U2user", ""}},
+		{"expired, renderer naming the cause", with(base, map[string]any{"exp": fixedNow.Add(-time.Hour).Unix()}), true,
+			response{http.StatusUnauthorized, `{"cause":"token has expired"}`, `Bearer realm="api", error="invalid_token"`}},
+		{"audience, renderer naming the cause", with(base, map[string]any{"aud": "other"}), true,
+			response{http.StatusUnauthorized, `{"cause":"invalid audience"}`, `Bearer realm="api", error="invalid_token"`}},
+		{"missing exp, renderer naming the cause", with(base, map[string]any{"exp": nil}), true,
+			response{http.StatusUnauthorized, `{"cause":"missing exp claim"}`, `Bearer realm="api", error="invalid_token"`}},
+		{"valid, renderer naming the cause", base, true, response{http.StatusOK, "hello U2user", ""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			v := newValidationValidator(t, Config{ErrorDetail: tt.detail})
+			var cfg Config
+			if tt.detail {
+				cfg.ErrorRenderer = causeRenderer
+			}
+			v := newValidationValidator(t, cfg)
 			checkResponse(t, serve(v.Middleware(echoSubject), "Bearer "+sign(t, testKeys[0], "k0", jose.RS256, tt.claims)), tt.want)
 		})
 	}
+}
+
+// causeRenderer is an ErrorRenderer of a service's own: the status, and
+// the cause in its own body.
+func causeRenderer(w http.ResponseWriter, _ *http.Request, err error) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(Status(err))
+	fmt.Fprintf(w, `{"cause":%q}`, Cause(err).Error())
 }
 
 func TestMiddlewareUnavailable(t *testing.T) {
@@ -194,7 +208,7 @@ func TestMiddlewareRealm(t *testing.T) {
 	checkResponse(t, serve(v.Middleware(echoSubject)), response{http.StatusUnauthorized, wantMissing, `Bearer realm="descope"`})
 	h := v.Middleware(RequireScope("openid")(echoSubject))
 	checkResponse(t, serve(h, "Bearer "+sign(t, testKeys[0], "k0", jose.RS256, claimsAt(fixedNow))), response{
-		http.StatusForbidden, `{"error":"Required scope 'openid' not found","status_code":403}`,
+		http.StatusForbidden, `{"error":"insufficient_scope","error_description":"missing required scope: openid"}`,
 		`Bearer realm="descope", error="insufficient_scope", scope="openid"`,
 	})
 }
@@ -208,9 +222,9 @@ func TestRequire(t *testing.T) {
 	}
 	ok := response{http.StatusOK, "hello U2user", ""}
 	forbidden := func(msg string) response {
-		return response{http.StatusForbidden, `{"error":"` + msg + `","status_code":403}`, ""}
+		return response{http.StatusForbidden, `{"error":"insufficient_scope","error_description":"` + msg + `"}`, ""}
 	}
-	noScope := response{http.StatusForbidden, `{"error":"Required scope 'openid' not found","status_code":403}`,
+	noScope := response{http.StatusForbidden, `{"error":"insufficient_scope","error_description":"missing required scope: openid"}`,
 		`Bearer realm="api", error="insufficient_scope", scope="openid"`}
 
 	tests := []struct {
@@ -222,23 +236,23 @@ func TestRequire(t *testing.T) {
 		{"role present", RequireRole("admin"), with(base, map[string]any{"roles": []string{"viewer", "admin"}}), ok},
 		{"role as a string", RequireRole("admin"), with(base, map[string]any{"roles": "viewer,admin"}), ok},
 		{"role from the current tenant", RequireRole("admin"), with(base, tenant([]string{"admin"}, nil)), ok},
-		{"role missing", RequireRole("admin"), with(base, map[string]any{"roles": []string{"viewer"}}), forbidden("Missing required Descope role: admin")},
-		{"role case differs", RequireRole("admin"), with(base, map[string]any{"roles": []string{"Admin"}}), forbidden("Missing required Descope role: admin")},
+		{"role missing", RequireRole("admin"), with(base, map[string]any{"roles": []string{"viewer"}}), forbidden("missing required role: admin")},
+		{"role case differs", RequireRole("admin"), with(base, map[string]any{"roles": []string{"Admin"}}), forbidden("missing required role: admin")},
 		{"role only in a tenant that is not current", RequireRole("admin"),
 			with(base, map[string]any{"tenants": map[string]any{"T1": map[string]any{"roles": []string{"admin"}}}}),
-			forbidden("Missing required Descope role: admin")},
+			forbidden("missing required role: admin")},
 		{"permission present", RequirePermission("users.create"), with(base, map[string]any{"permissions": []string{"users.create"}}), ok},
 		{"permission from the current tenant", RequirePermission("users.create"), with(base, tenant(nil, []string{"users.create"})), ok},
-		{"permission missing", RequirePermission("users.create"), base, forbidden("Missing required Descope permission: users.create")},
+		{"permission missing", RequirePermission("users.create"), base, forbidden("missing required permission: users.create")},
 		{"scope present", RequireScope("openid"), with(base, map[string]any{"scope": "profile openid"}), ok},
 		{"scope from scp", RequireScope("openid"), with(base, map[string]any{"scp": []string{"openid"}}), ok},
 		{"scope missing", RequireScope("openid"), with(base, map[string]any{"scope": "profile"}), noScope},
 		{"tenant role present", RequireTenantRole("admin"), with(base, tenant([]string{"admin"}, nil)), ok},
 		{"tenant role only top-level", RequireTenantRole("admin"), with(base, map[string]any{"roles": []string{"admin"}}),
-			forbidden("Missing required Descope tenant role: admin")},
+			forbidden("missing required tenant role: admin")},
 		{"tenant permission present", RequireTenantPermission("billing.read"), with(base, tenant(nil, []string{"billing.read"})), ok},
 		{"tenant permission only top-level", RequireTenantPermission("billing.read"), with(base, map[string]any{"permissions": []string{"billing.read"}}),
-			forbidden("Missing required Descope tenant permission: billing.read")},
+			forbidden("missing required tenant permission: billing.read")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -252,7 +266,7 @@ func TestRequire(t *testing.T) {
 func TestRequireWithoutMiddlewareFailsClosed(t *testing.T) {
 	t.Parallel()
 	rec := serve(RequireRole("admin")(echoSubject))
-	checkResponse(t, rec, response{http.StatusInternalServerError, `{"detail":"Internal server error"}`, ""})
+	checkResponse(t, rec, response{http.StatusInternalServerError, wantInternal, ""})
 }
 
 func TestContextRoundTrip(t *testing.T) {
@@ -286,6 +300,7 @@ func TestWriteErrorAndReason(t *testing.T) {
 		{ErrMissingHeader, "missing_header", 401},
 		{ErrInvalidHeader, "invalid_header", 401},
 		{ErrMalformed, "malformed", 401},
+		{ErrTokenTooLarge, "token_too_large", 401},
 		{ErrInvalidSignature, "invalid_signature", 401},
 		{fmt.Errorf("wrapped: %w", ErrExpired), "expired", 401},
 		{ErrNotYetValid, "not_yet_valid", 401},
@@ -295,7 +310,7 @@ func TestWriteErrorAndReason(t *testing.T) {
 		{ErrAlgorithm, "algorithm", 401},
 		{ErrMissingExp, "missing_exp", 401},
 		{ErrUnavailable, "unavailable", 503},
-		{&missingGrantError{kind: "role", name: "admin"}, "forbidden", 403},
+		{&GrantError{Kind: "role", Name: "admin"}, "forbidden", 403},
 		{errors.New("boom"), "internal", 500},
 	}
 	for _, tt := range tests {
@@ -303,6 +318,9 @@ func TestWriteErrorAndReason(t *testing.T) {
 			t.Parallel()
 			if got := Reason(tt.err); got != tt.wantReason {
 				t.Errorf("Reason: got %q, want %q", got, tt.wantReason)
+			}
+			if got := Status(tt.err); got != tt.wantStatus {
+				t.Errorf("Status: got %d, want %d", got, tt.wantStatus)
 			}
 			rec := httptest.NewRecorder()
 			WriteError(rec, httptest.NewRequest(http.MethodGet, "/", nil), tt.err)
@@ -312,6 +330,9 @@ func TestWriteErrorAndReason(t *testing.T) {
 			if got := rec.Header().Get("Cache-Control"); got != "no-store" {
 				t.Errorf("Cache-Control: got %q, want no-store", got)
 			}
+			if got := rec.Header().Get("X-Content-Type-Options"); got != "nosniff" {
+				t.Errorf("X-Content-Type-Options: got %q, want nosniff", got)
+			}
 		})
 	}
 	if got := Reason(nil); got != "" {
@@ -319,13 +340,28 @@ func TestWriteErrorAndReason(t *testing.T) {
 	}
 }
 
-func TestFailuresAreLoggedAndCounted(t *testing.T) {
+func TestFailuresAreLoggedAndObserved(t *testing.T) {
 	t.Parallel()
 	var logs servertest.Buffer
-	reg := prometheus.NewRegistry()
+	var mu sync.Mutex
+	counts := map[string]int{}
+	count := func(name string) {
+		mu.Lock()
+		counts[name]++
+		mu.Unlock()
+	}
 	v := newValidationValidator(t, Config{
-		Logger:  slog.New(slog.NewJSONHandler(&logs, nil)),
-		Metrics: NewMetrics(reg),
+		Logger: slog.New(slog.NewJSONHandler(&logs, nil)),
+		Observer: Observer{
+			Refused: func(reason string, err error) {
+				if Reason(err) != reason {
+					t.Errorf("Refused(%q, %v): the reason is not the error's", reason, err)
+				}
+				count("refused " + reason)
+			},
+			KeySetFetched:    func(outcome string) { count("key set " + outcome) },
+			DiscoveryFetched: func(outcome string) { count("discovery " + outcome) },
+		},
 	})
 	h := v.Middleware(echoSubject)
 	expired := sign(t, testKeys[0], "k0", jose.RS256, with(claimsAt(fixedNow), map[string]any{"exp": fixedNow.Add(-time.Hour).Unix()}))
@@ -343,45 +379,10 @@ func TestFailuresAreLoggedAndCounted(t *testing.T) {
 			t.Errorf("logs: got %s, want them to contain %s", out, want)
 		}
 	}
-
-	counts := gather(t, reg)
-	wants := map[string]float64{
-		`auth_failures_total{reason="expired"}`:        2,
-		`auth_failures_total{reason="missing_header"}`: 1,
-		`discovery_fetches_total{outcome="success"}`:   1,
-		`jwks_fetches_total{outcome="success"}`:        1,
+	want := map[string]int{"refused expired": 2, "refused missing_header": 1, "discovery success": 1, "key set success": 1}
+	mu.Lock()
+	defer mu.Unlock()
+	if !maps.Equal(counts, want) {
+		t.Errorf("observed: got %v, want %v", counts, want)
 	}
-	for name, want := range wants {
-		if got := counts[name]; got != want {
-			t.Errorf("%s: got %v, want %v (all: %v)", name, got, want, counts)
-		}
-	}
-}
-
-// gather flattens a registry's counters to "name{label="value"}" -> value.
-func gather(t *testing.T, reg *prometheus.Registry) map[string]float64 {
-	t.Helper()
-	families, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]float64{}
-	for _, f := range families {
-		for _, m := range f.GetMetric() {
-			var labels []string
-			for _, l := range m.GetLabel() {
-				labels = append(labels, fmt.Sprintf("%s=%q", l.GetName(), l.GetValue()))
-			}
-			out[f.GetName()+"{"+strings.Join(labels, ",")+"}"] = m.GetCounter().GetValue()
-		}
-	}
-	return out
-}
-
-func TestNilMetricsIsNoOp(t *testing.T) {
-	t.Parallel()
-	var m *Metrics
-	m.authFailure(ErrExpired)
-	m.jwksFetch("success")
-	m.discoveryFetch(nil)
 }

@@ -47,7 +47,7 @@ func require(kind, name string, has func(*Claims, string) bool) func(http.Handle
 			case !ok:
 				WriteError(w, r, errNoClaims)
 			case !has(c, name):
-				WriteError(w, r, &missingGrantError{kind: kind, name: name})
+				WriteError(w, r, &GrantError{Kind: kind, Name: name})
 			default:
 				next.ServeHTTP(w, r)
 			}

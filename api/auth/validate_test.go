@@ -74,7 +74,9 @@ func TestValidate(t *testing.T) {
 		{"one segment", "abc", ErrMalformed},
 		{"garbage segments", "a.b.c", ErrMalformed},
 		{"header not JSON", base64.RawURLEncoding.EncodeToString([]byte("{")) + "." + parts[1] + "." + parts[2], ErrMalformed},
-		{"oversized", strings.Repeat("a", 16<<10+1), ErrMalformed},
+		{"over the default 32 KiB", strings.Repeat("a", DefaultMaxTokenBytes+1), ErrTokenTooLarge},
+		{"validly signed, over the default 32 KiB", sign(t, testKeys[0], "k0", jose.RS256, with(base, map[string]any{"pad": strings.Repeat("A", 25<<10)})), ErrTokenTooLarge},
+		{"validly signed, under the default 32 KiB", sign(t, testKeys[0], "k0", jose.RS256, with(base, map[string]any{"pad": strings.Repeat("A", 23<<10)})), nil},
 		{"payload not JSON", signRaw(t, testKeys[0], "k0", jose.RS256, []byte("not json")), ErrMalformed},
 		{"payload a JSON array", signRaw(t, testKeys[0], "k0", jose.RS256, []byte(`["a"]`)), ErrMalformed},
 		{"payload with trailing data", signRaw(t, testKeys[0], "k0", jose.RS256, []byte(`{"exp":1}{}`)), ErrMalformed},
@@ -131,7 +133,7 @@ func TestValidate(t *testing.T) {
 			if c != nil {
 				t.Errorf("got claims %+v with an error, want nil", c)
 			}
-			if got, want := tokenReason(err), tt.wantErr.Error(); got != want {
+			if got, want := Cause(err).Error(), tt.wantErr.Error(); got != want {
 				t.Errorf("reason: got %q, want %q", got, want)
 			}
 		})

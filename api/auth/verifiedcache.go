@@ -1,49 +1,30 @@
 package auth
 
-import (
-	"hash/maphash"
-	"sync"
-)
-
-// maxVerifiedShards is the most independently locked parts of the cache:
-// enough that concurrent requests for different tokens rarely share a lock.
-const maxVerifiedShards = 16
+import "sync"
 
 // minVerifiedCacheSize is the smallest usable size: two generations of one
 // entry.
 const minVerifiedCacheSize = 2
 
 // verifiedCache remembers tokens that passed a full verification, so a
-// repeated token costs a map lookup instead of an RSA verification.
+// repeated token costs a map lookup and the claim checks instead of an RSA
+// verification.
 //
 // It is keyed by the whole token string (a map compares every byte), and it
-// stores what a later hit must re-check: the claims (for exp and nbf against
-// the clock) and the key the signature was verified with (the kid, its alg
-// and the public key), so that an entry is unusable as soon as the current
-// key set no longer holds that exact key. The issuer and audience checks are
-// not repeated: the audience and extra issuers are fixed when the Validator
-// is created and the discovered issuer is never replaced, so a token that
-// passed them once always will.
+// stores what a later hit needs: the claims (checked again by checkClaims)
+// and the key the signature was verified with (the kid, its alg and the
+// public key), so that an entry is unusable as soon as the current key set
+// no longer holds that exact key.
 //
-// Each shard holds two generations of at most perGeneration entries: inserts
-// go to the current one; when it is full, it becomes the previous one and
-// the old previous one is dropped. A hit in the previous generation is
-// copied to the current one, so tokens in use survive and a flood of new
-// tokens only cycles the generations. The cache never holds more than
-// 2 × perGeneration × len(shards) entries, at most the configured size.
+// It holds two generations of at most perGeneration entries: inserts go to
+// the current one; when it is full, it becomes the previous one and the old
+// previous one is dropped. A hit in the previous generation is copied to the
+// current one, so tokens in use survive and a flood of new tokens only
+// cycles the generations. It never holds more than the configured size.
 type verifiedCache struct {
-	seed          maphash.Seed
-	perGeneration int
-	shards        []verifiedShard
-}
-
-// verifiedShard is one lock and its two generations; the padding keeps
-// shards on separate cache lines.
-type verifiedShard struct {
-	mu       sync.RWMutex
-	current  map[string]verifiedEntry
-	previous map[string]verifiedEntry
-	_        [64]byte
+	mu                sync.Mutex
+	perGeneration     int
+	current, previous map[string]verifiedEntry
 }
 
 // verifiedEntry is what a hit needs: the claims, and the key they were
@@ -55,83 +36,56 @@ type verifiedEntry struct {
 }
 
 // newVerifiedCache returns a cache of at most size entries, or nil (no
-// cache) when size is below minVerifiedCacheSize. Small caches get fewer
-// shards so that each generation holds at least one entry.
+// cache) when size is below minVerifiedCacheSize.
 func newVerifiedCache(size int) *verifiedCache {
 	if size < minVerifiedCacheSize {
 		return nil
 	}
-	shards := min(maxVerifiedShards, max(1, size/64))
-	c := &verifiedCache{
-		seed:          maphash.MakeSeed(),
-		perGeneration: size / (2 * shards),
-		shards:        make([]verifiedShard, shards),
-	}
-	for i := range c.shards {
-		c.shards[i].current = make(map[string]verifiedEntry)
-		c.shards[i].previous = make(map[string]verifiedEntry)
-	}
-	return c
-}
-
-func (c *verifiedCache) shard(token string) *verifiedShard {
-	return &c.shards[maphash.String(c.seed, token)%uint64(len(c.shards))]
+	return &verifiedCache{perGeneration: size / 2, current: map[string]verifiedEntry{}, previous: map[string]verifiedEntry{}}
 }
 
 // get returns the entry for token, if any.
 func (c *verifiedCache) get(token string) (verifiedEntry, bool) {
-	s := c.shard(token)
-	s.mu.RLock()
-	e, ok := s.current[token]
-	if ok {
-		s.mu.RUnlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.current[token]; ok {
 		return e, true
 	}
-	e, ok = s.previous[token]
-	s.mu.RUnlock()
+	e, ok := c.previous[token]
 	if ok {
-		s.mu.Lock()
-		s.insert(token, e, c.perGeneration)
-		s.mu.Unlock()
+		c.insert(token, e)
 	}
 	return e, ok
 }
 
 // put records a token that passed a full verification.
 func (c *verifiedCache) put(token string, e verifiedEntry) {
-	s := c.shard(token)
-	s.mu.Lock()
-	s.insert(token, e, c.perGeneration)
-	s.mu.Unlock()
+	c.mu.Lock()
+	c.insert(token, e)
+	c.mu.Unlock()
 }
 
 // insert adds e to the current generation, first retiring it if full.
-// Callers hold s.mu.
-func (s *verifiedShard) insert(token string, e verifiedEntry, perGeneration int) {
-	if _, ok := s.current[token]; !ok && len(s.current) >= perGeneration {
-		s.previous, s.current = s.current, s.previous
-		clear(s.current)
+// Callers hold c.mu.
+func (c *verifiedCache) insert(token string, e verifiedEntry) {
+	if _, ok := c.current[token]; !ok && len(c.current) >= c.perGeneration {
+		c.previous, c.current = c.current, c.previous
+		clear(c.current)
 	}
-	s.current[token] = e
+	c.current[token] = e
 }
 
 // remove drops token from both generations.
 func (c *verifiedCache) remove(token string) {
-	s := c.shard(token)
-	s.mu.Lock()
-	delete(s.current, token)
-	delete(s.previous, token)
-	s.mu.Unlock()
+	c.mu.Lock()
+	delete(c.current, token)
+	delete(c.previous, token)
+	c.mu.Unlock()
 }
 
 // len is the number of entries held (tests and benchmarks).
 func (c *verifiedCache) len() int {
-	n := 0
-	for i := range c.shards {
-		s := &c.shards[i]
-		s.mu.RLock()
-		n += len(s.current) + len(s.previous)
-		s.mu.RUnlock()
-	}
-	return n
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.current) + len(c.previous)
 }

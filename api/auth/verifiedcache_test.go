@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -62,9 +63,14 @@ func TestVerifiedCacheHitSkipsVerification(t *testing.T) {
 	if !cached(v, tok) {
 		t.Fatal("valid token not cached after a full verification")
 	}
-	// A full verification decodes a new *Claims; a hit returns the stored one.
-	if second := mustValidate(t, v, tok); second != first {
-		t.Errorf("second validation: got claims %p, want the cached %p", second, first)
+	// A full verification decodes a new *Claims; a hit answers from the
+	// stored one (validate), and Validate hands out an equal copy.
+	e, _ := v.verified.get(tok)
+	if hit, err := v.validate(context.Background(), tok); err != nil || hit != e.claims {
+		t.Errorf("second validation: got claims %p (%v), want the cached %p", hit, err, e.claims)
+	}
+	if second := mustValidate(t, v, tok); second == e.claims || !reflect.DeepEqual(second, first) {
+		t.Errorf("Validate on a hit: got %p %+v, want a copy of the cached %p equal to %+v", second, second, e.claims, first)
 	}
 }
 
@@ -76,7 +82,8 @@ func TestVerifiedCacheDisabled(t *testing.T) {
 		t.Fatal("negative VerifiedCacheSize: got a cache, want none")
 	}
 	tok := sign(t, testKeys[0], "k0", jose.RS256, claimsAt(fixedNow))
-	if first, second := mustValidate(t, v, tok), mustValidate(t, v, tok); first == second {
+	first, _ := v.validate(context.Background(), tok)
+	if second, _ := v.validate(context.Background(), tok); first == nil || first == second {
 		t.Error("cache disabled: got the same claims twice, want a fresh verification each time")
 	}
 }
@@ -90,7 +97,7 @@ func TestVerifiedCacheDefaultSize(t *testing.T) {
 	if v.verified == nil {
 		t.Fatal("default config: got no cache, want one")
 	}
-	capacity := 2 * v.verified.perGeneration * len(v.verified.shards)
+	capacity := 2 * v.verified.perGeneration
 	if capacity > DefaultVerifiedCacheSize || capacity < DefaultVerifiedCacheSize*9/10 {
 		t.Errorf("default capacity: got %d, want at most %d and close to it", capacity, DefaultVerifiedCacheSize)
 	}

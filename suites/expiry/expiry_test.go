@@ -6,8 +6,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/descope-harness/harness/mockidp/mockclient"
 	"github.com/descope-harness/harness/suites/internal/harness"
-	"github.com/descope-harness/harness/suites/internal/mockclient"
 )
 
 // The validator's boundaries (api/auth validator.go), with whole-second
@@ -53,22 +53,8 @@ var _ = Describe("Token lifetime", Label("offline", "expiry"), func() {
 	When("the token is a client-credentials token", func() {
 		BeforeEach(func() { env = harness.Start(harness.Options{DetailAPI: true}) })
 
-		It("is accepted up to exp + leeway and refused after", func(ctx SpecContext) {
-			if env.Target == harness.External {
-				// No shared clock: a token whose exp + leeway is about 2 s away
-				// in real time (its exp already passed, so only the leeway
-				// lets it in).
-				token := env.MintToken(mockclient.MintRequest{ClientID: harness.AdminClient,
-					Expiry: mockclient.Offset(2*time.Second - env.Leeway)})
-				refuseFrom := time.Unix(unixOf(token, "exp"), 0).Add(env.Leeway)
-				check(env, token, "")
-				Eventually(ctx, func() int { return env.StatusOf("/api/me", token) }).
-					WithTimeout(10 * time.Second).WithPolling(50 * time.Millisecond).Should(Equal(401))
-				// A second for clock skew between this process and the API.
-				Expect(time.Now()).To(BeTemporally(">=", refuseFrom.Add(-time.Second)), "refused before exp + leeway")
-				check(env, token, harness.ReasonExpired)
-				return
-			}
+		It("is accepted up to exp + leeway and refused after, on the shared clock", Label("shared-clock"), func() {
+			env.RequireInProcess(harness.SkipSharedClock)
 			token := env.Token(harness.AdminClient)
 			exp := unixOf(token, "exp")
 			Expect(exp-unixOf(token, "iat")).To(BeNumerically("==", 600), "the fixture TTL")
@@ -76,6 +62,22 @@ var _ = Describe("Token lifetime", Label("offline", "expiry"), func() {
 			env.SetClock(time.Unix(exp, 0).Add(env.Leeway - time.Second))
 			check(env, token, "")
 			env.Advance(time.Second)
+			check(env, token, harness.ReasonExpired)
+		})
+
+		It("is accepted up to exp + leeway and refused after, in real time", Label("real-time"), func(ctx SpecContext) {
+			env.RequireExternal("in-process the shared clock gives the exact bound (the spec above)")
+			// No shared clock: a token whose exp + leeway is about 2 s away
+			// in real time (its exp already passed, so only the leeway
+			// lets it in).
+			token := env.MintToken(mockclient.MintRequest{ClientID: harness.AdminClient,
+				Expiry: mockclient.Offset(2*time.Second - env.Leeway)})
+			refuseFrom := time.Unix(unixOf(token, "exp"), 0).Add(env.Leeway)
+			check(env, token, "")
+			Eventually(ctx, func() int { return env.StatusOf("/api/me", token) }).
+				WithTimeout(10 * time.Second).WithPolling(50 * time.Millisecond).Should(Equal(401))
+			// A second for clock skew between this process and the API.
+			Expect(time.Now()).To(BeTemporally(">=", refuseFrom.Add(-time.Second)), "refused before exp + leeway")
 			check(env, token, harness.ReasonExpired)
 		})
 	})
@@ -129,24 +131,26 @@ var _ = Describe("Token lifetime", Label("offline", "expiry"), func() {
 			Entry("at nbf: accepted", time.Duration(0), ""),
 		)
 
-		It("is refused before nbf - leeway and accepted from then on", func(ctx SpecContext) {
-			if env.Target == harness.External {
-				// No shared clock: a token that becomes valid about 2 s from now in real time.
-				token := env.MintToken(mockclient.MintRequest{ClientID: harness.AdminClient,
-					NotBefore: mockclient.Offset(env.Leeway + 2*time.Second)})
-				acceptFrom := time.Unix(unixOf(token, "nbf"), 0).Add(-env.Leeway)
-				check(env, token, harness.ReasonNotYetValid)
-				Eventually(ctx, func() int { return env.StatusOf("/api/me", token) }).
-					WithTimeout(10 * time.Second).WithPolling(50 * time.Millisecond).Should(Equal(200))
-				// A second for clock skew between this process and the API.
-				Expect(time.Now()).To(BeTemporally(">=", acceptFrom.Add(-time.Second)), "accepted before nbf - leeway")
-				check(env, token, "")
-				return
-			}
+		It("is refused before nbf - leeway and accepted from then on, on the shared clock", Label("shared-clock"), func() {
+			env.RequireInProcess(harness.SkipSharedClock)
 			token := env.MintToken(mockclient.MintRequest{ClientID: harness.AdminClient, NotBefore: mockclient.Offset(time.Minute)})
 			env.SetClock(time.Unix(unixOf(token, "nbf"), 0).Add(-env.Leeway - time.Second))
 			check(env, token, harness.ReasonNotYetValid)
 			env.Advance(time.Second)
+			check(env, token, "")
+		})
+
+		It("is refused before nbf - leeway and accepted from then on, in real time", Label("real-time"), func(ctx SpecContext) {
+			env.RequireExternal("in-process the shared clock gives the exact bound (the spec above)")
+			// No shared clock: a token that becomes valid about 2 s from now in real time.
+			token := env.MintToken(mockclient.MintRequest{ClientID: harness.AdminClient,
+				NotBefore: mockclient.Offset(env.Leeway + 2*time.Second)})
+			acceptFrom := time.Unix(unixOf(token, "nbf"), 0).Add(-env.Leeway)
+			check(env, token, harness.ReasonNotYetValid)
+			Eventually(ctx, func() int { return env.StatusOf("/api/me", token) }).
+				WithTimeout(10 * time.Second).WithPolling(50 * time.Millisecond).Should(Equal(200))
+			// A second for clock skew between this process and the API.
+			Expect(time.Now()).To(BeTemporally(">=", acceptFrom.Add(-time.Second)), "accepted before nbf - leeway")
 			check(env, token, "")
 		})
 

@@ -1,6 +1,7 @@
 package faults_test
 
 import (
+	"context"
 	"sync"
 	"time"
 
@@ -8,8 +9,8 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/descope-harness/harness/mockidp"
+	"github.com/descope-harness/harness/mockidp/mockclient"
 	"github.com/descope-harness/harness/suites/internal/harness"
-	"github.com/descope-harness/harness/suites/internal/mockclient"
 )
 
 const jwks = mockidp.EndpointJWKS
@@ -37,7 +38,7 @@ var _ = Describe("Provider faults", Label("offline", "faults"), func() {
 		// lasts, until the API has fetched the faulty key set once (at once
 		// in-process; against external processes once a cooldown an earlier
 		// spec may have started has passed), and that fetch stalled no request.
-		refetchFails := func() {
+		refetchFails := func(ctx context.Context) {
 			GinkgoHelper()
 			env.ClearRequests()
 			var slowest time.Duration
@@ -50,25 +51,25 @@ var _ = Describe("Provider faults", Label("offline", "faults"), func() {
 			if env.Target == harness.InProcess {
 				refused()
 				// The mock counts a request when it has answered it: a slow one after the API gave up.
-				Eventually(func() int { return env.RequestCount(jwks) }).WithTimeout(5*time.Second).
+				Eventually(ctx, func() int { return env.RequestCount(jwks) }).WithTimeout(5*time.Second).
 					Should(Equal(1), "the refetch reached the faulty key set")
 			} else {
-				Eventually(refused).WithTimeout(env.RefetchCooldown+2*time.Second).WithPolling(100*time.Millisecond).
+				Eventually(ctx, refused).WithTimeout(env.RefetchCooldown+2*time.Second).WithPolling(100*time.Millisecond).
 					Should(BeNumerically(">=", 1), "the refetch reached the faulty key set")
 			}
 			Expect(slowest).To(BeNumerically("<", 5*time.Second), "a faulty provider must not stall requests")
 		}
 
 		DescribeTable("cached keys keep serving; the new kid waits for a good key set",
-			func(fault mockclient.Fault) {
+			func(ctx SpecContext, fault mockclient.Fault) {
 				fault.Endpoint = jwks
 				env.InjectFault(fault)
-				refetchFails()
+				refetchFails(ctx)
 				Expect(env.Get("/api/me", cached).Status).To(Equal(200), "the cached key survived the failed refetch")
 
 				env.ClearFaults()
 				env.PassRefetchCooldown()
-				env.ExpectAcceptedAfterRefetch("/api/me", fresh) // recovered on the next refetch
+				env.ExpectAcceptedAfterRefetch(ctx, "/api/me", fresh) // recovered on the next refetch
 				Expect(env.Get("/api/me", cached).Status).To(Equal(200))
 			},
 			Entry("500", mockclient.Fault{Status: 500}),
@@ -78,23 +79,23 @@ var _ = Describe("Provider faults", Label("offline", "faults"), func() {
 			Entry("malformed JSON", mockclient.Fault{Malformed: true}),
 		)
 
-		It("keeps serving cached keys when the key set is slower than the API's HTTP timeout", func() {
+		It("keeps serving cached keys when the key set is slower than the API's HTTP timeout", func(ctx SpecContext) {
 			if env.HTTPTimeout > 2*time.Second {
 				Skip("a key set slower than the API's provider timeout (" + env.HTTPTimeout.String() +
 					") takes too long: set " + harness.EnvAPIProviderTimeout + " to 2s or less, or run in-process")
 			}
 			env.InjectFault(mockclient.Fault{Endpoint: jwks, Latency: mockidp.Duration(env.HTTPTimeout + 300*time.Millisecond)})
-			refetchFails()
+			refetchFails(ctx)
 			Expect(env.Get("/api/me", cached).Status).To(Equal(200), "the cached key survived the timed-out refetch")
 
 			env.ClearFaults()
 			env.PassRefetchCooldown()
-			env.ExpectAcceptedAfterRefetch("/api/me", fresh) // recovered on the next refetch
+			env.ExpectAcceptedAfterRefetch(ctx, "/api/me", fresh) // recovered on the next refetch
 		})
 
-		It("accepts the new kid when the key set is slow but within the HTTP timeout", func() {
+		It("accepts the new kid when the key set is slow but within the HTTP timeout", func(ctx SpecContext) {
 			env.InjectFault(mockclient.Fault{Endpoint: jwks, Latency: mockidp.Duration(50 * time.Millisecond)})
-			env.ExpectAcceptedAfterRefetch("/api/me", fresh)
+			env.ExpectAcceptedAfterRefetch(ctx, "/api/me", fresh)
 			Expect(env.Get("/api/me", cached).Status).To(Equal(200))
 		})
 
@@ -117,10 +118,10 @@ var _ = Describe("Provider faults", Label("offline", "faults"), func() {
 			Expect(env.RequestCount(jwks)).To(Equal(2))
 		})
 
-		It("does not need discovery again: a discovery outage after start changes nothing", func() {
+		It("does not need discovery again: a discovery outage after start changes nothing", func(ctx SpecContext) {
 			env.InjectFault(mockclient.Fault{Endpoint: mockidp.EndpointDiscovery, Status: 500})
 			env.ClearRequests()
-			env.ExpectAcceptedAfterRefetch("/api/me", fresh)
+			env.ExpectAcceptedAfterRefetch(ctx, "/api/me", fresh)
 			Expect(env.Get("/api/me", cached).Status).To(Equal(200))
 			Expect(env.RequestCount(mockidp.EndpointDiscovery)).To(BeZero())
 		})
@@ -128,7 +129,7 @@ var _ = Describe("Provider faults", Label("offline", "faults"), func() {
 
 	When("the provider is down at cold start", func() {
 		DescribeTable("the API answers 503, then recovers without a restart",
-			func(fault mockclient.Fault) {
+			func(ctx SpecContext, fault mockclient.Fault) {
 				env = harness.Start(harness.Options{DiscoveryRetries: -1, ColdStart: []mockidp.Fault{fault}})
 				token := env.Token(harness.AdminClient)
 				harness.ExpectUnavailable(env.Get("/api/me", token))
@@ -137,7 +138,7 @@ var _ = Describe("Provider faults", Label("offline", "faults"), func() {
 				Expect(env.Get("/health", "").Status).To(Equal(200), "liveness does not depend on the provider")
 
 				env.ClearFaults()
-				Eventually(func() int { return env.StatusOf("/api/me", token) }).
+				Eventually(ctx, func() int { return env.StatusOf("/api/me", token) }).
 					WithTimeout(15 * time.Second).WithPolling(20 * time.Millisecond).Should(Equal(200))
 				Expect(env.Get("/ready", "").Status).To(Equal(200))
 			},
@@ -148,11 +149,11 @@ var _ = Describe("Provider faults", Label("offline", "faults"), func() {
 			Entry("key set empty", mockclient.Fault{Endpoint: jwks, EmptyKeys: true}),
 		)
 
-		It("refuses bad tokens with 401, not 503, once keys are loaded", func() {
+		It("refuses bad tokens with 401, not 503, once keys are loaded", func(ctx SpecContext) {
 			env = harness.Start(harness.Options{DiscoveryRetries: -1,
 				ColdStart: []mockidp.Fault{{Endpoint: mockidp.EndpointDiscovery, Status: 503, Count: 2}}})
 			token := env.Token(harness.AdminClient)
-			Eventually(func() int { return env.StatusOf("/api/me", token) }).
+			Eventually(ctx, func() int { return env.StatusOf("/api/me", token) }).
 				WithTimeout(15 * time.Second).WithPolling(20 * time.Millisecond).Should(Equal(200))
 			harness.ExpectInvalidToken(env.Get("/api/me", "not.a.token"))
 		})

@@ -14,6 +14,7 @@ import (
 // has served the key set as it was.
 type heldTransport struct {
 	hold    atomic.Bool
+	fetches atomic.Int64  // key-set requests held so far
 	fetched chan struct{} // one signal per held answer
 	release chan struct{}
 	once    sync.Once
@@ -37,6 +38,7 @@ func (t *heldTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	body, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(body))
+	t.fetches.Add(1)
 	t.fetched <- struct{}{}
 	select {
 	case <-t.release:

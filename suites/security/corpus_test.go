@@ -6,8 +6,8 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/descope-harness/harness/mockidp/mockclient"
 	"github.com/descope-harness/harness/suites/internal/harness"
-	"github.com/descope-harness/harness/suites/internal/mockclient"
 
 	. "github.com/onsi/ginkgo/v2"
 )
@@ -264,12 +264,12 @@ var hostileInputs = []TableEntry{
 		deep := strings.TrimSuffix(string(claims), "}") + `,"x":` + nested(4000) + `}`
 		return bearer(c.signed(rs256(c.kid), harness.Segment(deep)))
 	}, harness.ReasonMissingExp}),
-	Entry("oversized token (20 KiB)", hostile{func(c *corpus) harness.Request {
-		return bearer(forge(rs256(c.kid), c.claims(map[string]any{"pad": strings.Repeat("A", 20<<10)})))
-	}, harness.ReasonMalformed}),
+	Entry("oversized token (40 KiB)", hostile{func(c *corpus) harness.Request {
+		return bearer(forge(rs256(c.kid), c.claims(map[string]any{"pad": strings.Repeat("A", 30<<10)})))
+	}, harness.ReasonTooLarge}),
 	Entry("oversized, validly signed token (40 KiB)", hostile{func(c *corpus) harness.Request {
 		return bearer(c.signed(rs256(c.kid), c.claims(map[string]any{"pad": strings.Repeat("A", 30<<10)})))
-	}, harness.ReasonMalformed}),
+	}, harness.ReasonTooLarge}),
 	Entry("non-ASCII token", hostile{func(c *corpus) harness.Request { return bearer("☃.☃.☃") }, harness.ReasonMalformed}),
 	Entry("JWS JSON serialisation", hostile{func(c *corpus) harness.Request {
 		h, p, s := segments(c.valid)

@@ -66,6 +66,8 @@ type config struct {
 	IdleTimeout time.Duration
 	// MaxHeaderBytes - MAX_HEADER_BYTES (default 65536) - largest accepted request header block.
 	MaxHeaderBytes int
+	// MaxTokenBytes - MAX_TOKEN_BYTES (default 32768) - longest bearer token validated; a longer one is a 401 with reason token too large.
+	MaxTokenBytes int
 	// ShutdownTimeout - SHUTDOWN_TIMEOUT (default 15s) - how long graceful shutdown waits for requests in flight.
 	ShutdownTimeout time.Duration
 }
@@ -120,6 +122,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		WriteTimeout:           p.duration("WRITE_TIMEOUT", 30*time.Second, false),
 		IdleTimeout:            p.duration("IDLE_TIMEOUT", 120*time.Second, false),
 		MaxHeaderBytes:         p.integer("MAX_HEADER_BYTES", 64<<10, 4<<10, 16<<20),
+		MaxTokenBytes:          p.integer("MAX_TOKEN_BYTES", auth.DefaultMaxTokenBytes, 1<<10, 16<<20),
 		ShutdownTimeout:        p.duration("SHUTDOWN_TIMEOUT", 15*time.Second, false),
 	}
 

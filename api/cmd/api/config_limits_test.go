@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -84,7 +85,7 @@ func TestAcceptedConfigBuildsValidator(t *testing.T) {
 			t.Errorf("loadConfig(%v): %v", vars, err)
 			continue
 		}
-		if _, err := auth.New(cfg.authConfig(nil, nil)); err != nil {
+		if _, err := auth.New(cfg.authConfig(nil, auth.Observer{})); err != nil {
 			t.Errorf("loadConfig(%v) accepted, auth.New refused: %v", vars, err)
 		}
 	}
@@ -99,9 +100,14 @@ func TestAuthConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ac := cfg.authConfig(nil, nil)
-	if !ac.NoLeeway || ac.CacheTTL != 2*time.Hour || ac.RefetchCooldown != 7*time.Second || !ac.ErrorDetail ||
+	ac := cfg.authConfig(nil, auth.Observer{})
+	if !ac.NoLeeway || ac.CacheTTL != 2*time.Hour || ac.RefetchCooldown != 7*time.Second ||
 		ac.HTTPClient == nil || ac.HTTPClient.Timeout != 3*time.Second {
 		t.Errorf("authConfig: got %+v", ac)
+	}
+	rec := httptest.NewRecorder()
+	ac.ErrorRenderer(rec, nil, auth.ErrExpired) // AUTH_ERROR_DETAIL: the reason in the body
+	if got, want := rec.Body.String(), `{"detail":"Token validation failed: token has expired"}`; got != want {
+		t.Errorf("authConfig's renderer: body %s, want %s", got, want)
 	}
 }

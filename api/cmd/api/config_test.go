@@ -51,6 +51,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		WriteTimeout:        30 * time.Second,
 		IdleTimeout:         120 * time.Second,
 		MaxHeaderBytes:      64 << 10,
+		MaxTokenBytes:       32 << 10,
 		ShutdownTimeout:     15 * time.Second,
 	}
 	if !reflect.DeepEqual(got, want) {
@@ -103,6 +104,7 @@ func TestLoadConfigEachVariable(t *testing.T) {
 		{"READ_HEADER_TIMEOUT", map[string]string{"READ_HEADER_TIMEOUT": "2s"}, func(c config) bool { return c.ReadHeaderTimeout == 2*time.Second }},
 		{"WRITE_TIMEOUT", map[string]string{"WRITE_TIMEOUT": "45s"}, func(c config) bool { return c.WriteTimeout == 45*time.Second }},
 		{"IDLE_TIMEOUT", map[string]string{"IDLE_TIMEOUT": "5m"}, func(c config) bool { return c.IdleTimeout == 5*time.Minute }},
+		{"MAX_TOKEN_BYTES", map[string]string{"MAX_TOKEN_BYTES": "4096"}, func(c config) bool { return c.MaxTokenBytes == 4096 }},
 		{"MAX_HEADER_BYTES", map[string]string{"MAX_HEADER_BYTES": "32768"}, func(c config) bool { return c.MaxHeaderBytes == 32768 }},
 		{"SHUTDOWN_TIMEOUT", map[string]string{"SHUTDOWN_TIMEOUT": "3s"}, func(c config) bool { return c.ShutdownTimeout == 3*time.Second }},
 	}
@@ -171,6 +173,7 @@ func TestLoadConfigBadValues(t *testing.T) {
 		{"idle timeout", withProject(map[string]string{"IDLE_TIMEOUT": "forever"}), "IDLE_TIMEOUT"},
 		{"header bytes too small", withProject(map[string]string{"MAX_HEADER_BYTES": "100"}), "MAX_HEADER_BYTES"},
 		{"header bytes not a number", withProject(map[string]string{"MAX_HEADER_BYTES": "1MB"}), "MAX_HEADER_BYTES"},
+		{"token bytes too small", withProject(map[string]string{"MAX_TOKEN_BYTES": "100"}), "MAX_TOKEN_BYTES"},
 		{"shutdown timeout", withProject(map[string]string{"SHUTDOWN_TIMEOUT": "later"}), "SHUTDOWN_TIMEOUT"},
 	}
 	for _, tt := range tests {

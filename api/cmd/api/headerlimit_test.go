@@ -10,19 +10,19 @@ import (
 )
 
 // TestHeaderBlockOverTheLimit: headers over MAX_HEADER_BYTES get the API's
-// JSON 431; a token that fits under the limit but is oversized for the
-// validator stays the contract's 401.
+// JSON 431; a token that fits under the limit but is over MAX_TOKEN_BYTES
+// stays the contract's 401, with its own reason in detail mode.
 func TestHeaderBlockOverTheLimit(t *testing.T) {
 	t.Parallel()
 	m := startMock(t)
-	addr := startAPIServing(t, apiEnv(m, map[string]string{"MAX_HEADER_BYTES": "32768"}))
+	addr := startAPIServing(t, apiEnv(m, map[string]string{"MAX_HEADER_BYTES": "32768", "MAX_TOKEN_BYTES": "16384", "AUTH_ERROR_DETAIL": "true"}))
 	for _, tt := range []struct {
 		name       string
 		tokenBytes int
 		wantStatus int
 		wantBody   string
 	}{
-		{"token over the validator's 16 KiB, block under the limit", 20 << 10, 401, `{"detail":"Invalid or unauthorized token"}`},
+		{"token over MAX_TOKEN_BYTES, block under the limit", 20 << 10, 401, `{"detail":"Token validation failed: token too large"}`},
 		{"block over the limit", 40 << 10, 431, `{"detail":"Request header fields too large"}`},
 	} {
 		req, err := http.NewRequest(http.MethodGet, "http://"+addr+"/api/me", nil)

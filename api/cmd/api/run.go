@@ -75,6 +75,7 @@ Configuration comes from the environment. Durations are Go durations (30s,
   WRITE_TIMEOUT             default 30s; limit for writing a response
   IDLE_TIMEOUT              default 120s; keep-alive idle limit
   MAX_HEADER_BYTES          default 65536; largest request header block (4096 to 16777216)
+  MAX_TOKEN_BYTES           default 32768; longest bearer token validated (1024 to 16777216); longer: 401 token too large
   SHUTDOWN_TIMEOUT          default 15s; how long graceful shutdown waits for requests in flight
 `
 
@@ -97,7 +98,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	validator, err := auth.New(cfg.authConfig(logger, auth.NewMetrics(registry)))
+	validator, err := auth.New(cfg.authConfig(logger, api.AuthMetrics(registry)))
 	if err != nil {
 		return fmt.Errorf("token validation: %w", err)
 	}
@@ -126,6 +127,9 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		// larger ones net/http's plain-text 431.
 		MaxHeaderBytes: 2 * cfg.MaxHeaderBytes,
 		ErrorLog:       slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		// "OPTIONS *" reaches the API (a JSON 401 or 404) instead of
+		// net/http's empty 200.
+		DisableGeneralOptionsHandler: true,
 	}
 
 	// The validator keeps trying the provider in the background: until it
@@ -159,7 +163,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 }
 
 // authConfig is the validator's configuration.
-func (cfg config) authConfig(logger *slog.Logger, metrics *auth.Metrics) auth.Config {
+func (cfg config) authConfig(logger *slog.Logger, observer auth.Observer) auth.Config {
 	return auth.Config{
 		DiscoveryURL:      cfg.DiscoveryURL,
 		Audience:          cfg.Audience,
@@ -174,9 +178,10 @@ func (cfg config) authConfig(logger *slog.Logger, metrics *auth.Metrics) auth.Co
 		HTTPClient:        &http.Client{Timeout: cfg.ProviderTimeout},
 		AllowInsecureHTTP: cfg.AllowInsecureDiscovery,
 		Logger:            logger,
-		ErrorDetail:       cfg.AuthErrorDetail,
-		Metrics:           metrics,
+		ErrorRenderer:     api.AuthErrorRenderer(cfg.AuthErrorDetail),
+		Observer:          observer,
 		VerifiedCacheSize: validatorCacheSize(cfg.VerifiedCacheSize),
+		MaxTokenBytes:     cfg.MaxTokenBytes,
 	}
 }
 

@@ -23,7 +23,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/descope-harness/harness/loadgen"
+	"github.com/descope-harness/harness/loadgen/cmd/loadgen/internal/loadgen"
 	"github.com/descope-harness/harness/mockidp"
 )
 

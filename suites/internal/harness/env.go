@@ -14,6 +14,7 @@
 package harness
 
 import (
+	"context"
 	"net/http"
 	"os"
 	"time"
@@ -23,8 +24,8 @@ import (
 
 	"github.com/descope-harness/harness/api/auth"
 	"github.com/descope-harness/harness/mockidp"
+	"github.com/descope-harness/harness/mockidp/mockclient"
 	"github.com/descope-harness/harness/mockidp/mockidptest"
-	"github.com/descope-harness/harness/suites/internal/mockclient"
 )
 
 // Environment variables that select the external target.
@@ -164,6 +165,16 @@ func (e *Env) RequireInProcess(reason string) {
 	}
 }
 
+// RequireExternal skips the spec in the in-process target with reason: for
+// the real-time variant of a spec whose in-process variant uses the shared
+// clock.
+func (e *Env) RequireExternal(reason string) {
+	GinkgoHelper()
+	if e.Target != External {
+		Skip(reason)
+	}
+}
+
 // RequireDetailAPI skips the spec when no error-detail API is available.
 func (e *Env) RequireDetailAPI() {
 	GinkgoHelper()
@@ -219,13 +230,13 @@ func expectOK(err error, what string) {
 // and an earlier spec (or suite) may have started it, so the answer may be
 // 401 until the cooldown has passed: poll for at most the cooldown plus a
 // margin, never sleep.
-func (e *Env) ExpectAcceptedAfterRefetch(path, token string) {
+func (e *Env) ExpectAcceptedAfterRefetch(ctx context.Context, path, token string) {
 	GinkgoHelper()
 	if e.Target == InProcess {
 		Expect(e.Get(path, token).Status).To(Equal(200))
 		return
 	}
-	Eventually(func() int { return e.StatusOf(path, token) }).
+	Eventually(ctx, func() int { return e.StatusOf(path, token) }).
 		WithTimeout(e.RefetchCooldown+2*time.Second).
 		WithPolling(100*time.Millisecond).
 		Should(Equal(200), "a token of a newly published key, once the API's refetch cooldown allowed a key-set fetch")

@@ -32,6 +32,7 @@ const (
 	ReasonUnknownKey  = "unknown key id"
 	ReasonAlgorithm   = "algorithm not allowed"
 	ReasonMalformed   = "malformed token"
+	ReasonTooLarge    = "token too large"
 	ReasonMissingExp  = "missing exp claim"
 )
 

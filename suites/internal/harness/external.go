@@ -11,7 +11,7 @@ import (
 	. "github.com/onsi/gomega"    //nolint:revive // Gomega's DSL is meant to be dot-imported
 
 	"github.com/descope-harness/harness/api/auth"
-	"github.com/descope-harness/harness/suites/internal/mockclient"
+	"github.com/descope-harness/harness/mockidp/mockclient"
 )
 
 // startExternal points an Env at running processes, resetting the mock
@@ -70,11 +70,14 @@ func startExternal(o Options) *Env {
 func (e *Env) awaitCurrentKey() {
 	GinkgoHelper()
 	token := e.Token(AdminClient)
+	// Start is called from setup nodes without a SpecContext: this context
+	// ends when the spec does.
+	ctx := GinkgoT().Context()
 	for _, base := range []string{e.APIURL, e.DetailAPIURL} {
 		if base == "" {
 			continue
 		}
-		Eventually(func() int {
+		Eventually(ctx, func() int {
 			resp, err := e.Try(Request{Path: "/api/me", Token: token, BaseURL: base})
 			if err != nil {
 				return 0

@@ -15,8 +15,8 @@ import (
 	"github.com/descope-harness/harness/api"
 	"github.com/descope-harness/harness/api/auth"
 	"github.com/descope-harness/harness/mockidp"
+	"github.com/descope-harness/harness/mockidp/mockclient"
 	"github.com/descope-harness/harness/mockidp/mockidptest"
-	"github.com/descope-harness/harness/suites/internal/mockclient"
 )
 
 // defaultRetryBackoff keeps cold-start recovery quick in-process.
@@ -74,7 +74,7 @@ func startInProcess(o Options) *Env {
 		env.RefetchCooldown = auth.DefaultRefetchCooldown
 	}
 	if len(o.ColdStart) == 0 {
-		Eventually(validator.Ready).WithTimeout(10*time.Second).WithPolling(5*time.Millisecond).
+		Eventually(ctx, validator.Ready).WithTimeout(10*time.Second).WithPolling(5*time.Millisecond).
 			Should(BeTrue(), "the API never loaded the mock's keys")
 	}
 	GinkgoWriter.Printf("in-process target: mock %s, API %s, clock %s\n", mock.URL, env.APIURL,
@@ -99,7 +99,7 @@ func serveAPI(ctx context.Context, mock *mockidptest.Mock, o Options, errorDetai
 		RetryBackoff:     backoff,
 		Now:              mock.Now,
 		Logger:           logs.With("component", "auth", "detail", errorDetail),
-		ErrorDetail:      errorDetail,
+		ErrorRenderer:    api.AuthErrorRenderer(errorDetail),
 	}
 	if o.HTTPTimeout != 0 || o.Transport != nil {
 		timeout := o.HTTPTimeout

@@ -97,7 +97,8 @@ func RequireLive() LiveConfig {
 func StartLiveAPI(cfg LiveConfig) *Env {
 	GinkgoHelper()
 	logs := slog.New(slog.NewTextHandler(GinkgoWriter, nil))
-	v, err := auth.New(auth.Config{DiscoveryURL: cfg.DiscoveryURL(), Audience: cfg.ProjectID, Logger: logs, ErrorDetail: true})
+	v, err := auth.New(auth.Config{DiscoveryURL: cfg.DiscoveryURL(), Audience: cfg.ProjectID, Logger: logs,
+		ErrorRenderer: api.AuthErrorRenderer(true)})
 	expectOK(err, "auth.New for the live project")
 	handler, err := api.New(api.Config{Auth: v, ProjectID: cfg.ProjectID, DiscoveryURL: cfg.DiscoveryURL(), Logger: logs})
 	expectOK(err, "api.New for the live project")
@@ -106,7 +107,7 @@ func StartLiveAPI(cfg LiveConfig) *Env {
 	ctx, cancel := context.WithCancel(context.Background())
 	DeferCleanup(cancel)
 	v.Start(ctx)
-	Eventually(v.Ready).WithTimeout(30*time.Second).WithPolling(50*time.Millisecond).
+	Eventually(ctx, v.Ready).WithTimeout(30*time.Second).WithPolling(50*time.Millisecond).
 		Should(BeTrue(), "the API never loaded the live project's keys")
 	return &Env{Target: LiveTarget, APIURL: srv.URL, Validator: v, Leeway: auth.DefaultLeeway,
 		RefetchCooldown: auth.DefaultRefetchCooldown, http: &http.Client{Timeout: 30 * time.Second}}

@@ -2,10 +2,8 @@ package harness
 
 import (
 	"context"
-	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"strings"
@@ -14,8 +12,9 @@ import (
 	. "github.com/onsi/ginkgo/v2" //nolint:revive // Ginkgo's DSL is meant to be dot-imported
 	. "github.com/onsi/gomega"    //nolint:revive // Gomega's DSL is meant to be dot-imported
 
+	"github.com/descope-harness/harness/internal/jwttest"
 	"github.com/descope-harness/harness/mockidp"
-	"github.com/descope-harness/harness/suites/internal/mockclient"
+	"github.com/descope-harness/harness/mockidp/mockclient"
 )
 
 // The fixture clients of the default project (fixtures/project.yaml).
@@ -161,29 +160,11 @@ func (e *Env) SigningKey() (kid string, key *rsa.PrivateKey) {
 
 // Segment is the base64url (unpadded) encoding of v's JSON, or of v itself
 // when it is a string or []byte.
-func Segment(v any) string {
-	switch v := v.(type) {
-	case string:
-		return base64.RawURLEncoding.EncodeToString([]byte(v))
-	case []byte:
-		return base64.RawURLEncoding.EncodeToString(v)
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic("harness: segment: " + err.Error())
-	}
-	return base64.RawURLEncoding.EncodeToString(b)
-}
+func Segment(v any) string { return jwttest.Segment(v) }
 
 // SignRS256 signs header.payload (already encoded segments) with key.
 func SignRS256(key *rsa.PrivateKey, header, payload string) string {
-	input := header + "." + payload
-	sum := sha256.Sum256([]byte(input))
-	sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, sum[:])
-	if err != nil {
-		panic("harness: signing: " + err.Error())
-	}
-	return input + "." + base64.RawURLEncoding.EncodeToString(sig)
+	return jwttest.SignSegments(key, header, payload)
 }
 
 // Payload decodes a JWT's payload without verifying it, failing the spec if it is not a JSON object.

@@ -19,35 +19,6 @@ import (
 	"time"
 )
 
-func init() {
-	Register(Scenario{
-		Name:        "token",
-		Description: "POST /oauth2/v1/token (client credentials, a distinct audience per request so every token is signed) vs RSA-2048 signatures on all cores",
-		MinRatio:    0.85,
-		Prepare:     prepareToken(true),
-	})
-	Register(Scenario{
-		Name:        "token-repeat",
-		Description: "POST /oauth2/v1/token with identical requests (the mock reuses a signature within the same second) vs RSA-2048 signatures on all cores",
-		MinRatio:    2,
-		Prepare:     prepareToken(false),
-	})
-	Register(Scenario{
-		Name:        "jwks",
-		Description: "GET /v2/keys/{pid} vs a bare net/http handler serving the same bytes",
-		MinRatio:    0.9,
-		Prepare:     prepareGet("jwks", func(env Env) string { return env.MockURL + "/v2/keys/" + env.ProjectID }),
-	})
-	Register(Scenario{
-		Name:        "discovery",
-		Description: "GET /{pid}/.well-known/openid-configuration vs a bare net/http handler serving the same bytes",
-		MinRatio:    0.9,
-		Prepare: prepareGet("discovery", func(env Env) string {
-			return env.MockURL + "/" + env.ProjectID + "/.well-known/openid-configuration"
-		}),
-	})
-}
-
 // SigningBaseline is RSA-2048 PKCS#1 v1.5 SHA-256 signing in a loop on
 // every core: the ceiling of a token endpoint that signs every token.
 func SigningBaseline() (Load, error) {

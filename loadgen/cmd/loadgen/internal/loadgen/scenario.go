@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"sort"
-	"sync"
 	"time"
 )
 
@@ -71,45 +69,6 @@ type Env struct {
 	// MockCPU (optional) - the child mock's CPU time, for the target loads of
 	// the mock's rows.
 	MockCPU func() (time.Duration, error)
-}
-
-var (
-	registryMu sync.RWMutex
-	registry   = map[string]Scenario{}
-)
-
-// Register adds a scenario; it panics on an empty or duplicate name or a
-// missing Prepare, which are programming errors found at init.
-func Register(s Scenario) {
-	registryMu.Lock()
-	defer registryMu.Unlock()
-	if s.Name == "" || s.Prepare == nil {
-		panic("loadgen: a scenario needs a name and a Prepare function")
-	}
-	if _, dup := registry[s.Name]; dup {
-		panic(fmt.Sprintf("loadgen: scenario %q registered twice", s.Name))
-	}
-	registry[s.Name] = s
-}
-
-// Lookup returns the scenario registered under name.
-func Lookup(name string) (Scenario, bool) {
-	registryMu.RLock()
-	defer registryMu.RUnlock()
-	s, ok := registry[name]
-	return s, ok
-}
-
-// Names lists the registered scenarios, sorted.
-func Names() []string {
-	registryMu.RLock()
-	defer registryMu.RUnlock()
-	out := make([]string, 0, len(registry))
-	for n := range registry {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // Report is one scenario's outcome.

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/descope-harness/harness/loadgen"
+	"github.com/descope-harness/harness/loadgen/cmd/loadgen/internal/loadgen"
 )
 
 // The baseline and the target take Slices alternating turns each, and each

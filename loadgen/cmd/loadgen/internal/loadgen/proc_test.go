@@ -9,7 +9,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/descope-harness/harness/fixtures"
-	"github.com/descope-harness/harness/loadgen"
+	"github.com/descope-harness/harness/loadgen/cmd/loadgen/internal/loadgen"
 )
 
 func TestParseStatCPU(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/descope-harness/harness/loadgen"
+	"github.com/descope-harness/harness/loadgen/cmd/loadgen/internal/loadgen"
 )
 
 // childAddrEnv makes this test binary a child server: it listens on the

@@ -14,15 +14,6 @@ import (
 	"github.com/descope-harness/harness/api/auth"
 )
 
-func init() {
-	Register(Scenario{
-		Name:        "api-me",
-		Description: "GET /api/me on an in-process API (validator + middleware + router) with one valid token repeated vs a bare net/http handler returning the same JSON",
-		MinRatio:    0.85,
-		Prepare:     prepareAPIMe,
-	})
-}
-
 // prepareAPIMe serves the API on loopback, trusting the mock at env.MockURL,
 // gets one client-credentials token and measures GET /api/me with it.
 func prepareAPIMe(ctx context.Context, env Env) (Plan, error) {

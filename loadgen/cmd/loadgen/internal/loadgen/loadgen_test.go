@@ -3,12 +3,13 @@ package loadgen_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/descope-harness/harness/loadgen"
+	"github.com/descope-harness/harness/loadgen/cmd/loadgen/internal/loadgen"
 )
 
 func TestRunStopsAtTheRequestCap(t *testing.T) {
@@ -86,19 +87,23 @@ func TestRunRefusesUnboundedOptions(t *testing.T) {
 	}
 }
 
-func TestRegistry(t *testing.T) {
+// TestScenarioTable: the table names every row of BENCHMARKS.md's commands
+// once, each with a description and a Prepare.
+func TestScenarioTable(t *testing.T) {
 	t.Parallel()
-	for _, want := range []string{"token", "token-repeat", "jwks", "discovery"} {
-		if _, ok := loadgen.Lookup(want); !ok {
-			t.Errorf("Lookup(%q): not registered", want)
+	want := []string{"api-invalid-garbage", "api-invalid-kid", "api-me", "api-me-child", "api-me-distinct", "discovery", "jwks", "token", "token-repeat"}
+	if got := loadgen.Names(); !slices.Equal(got, want) {
+		t.Errorf("Names() = %q, want %q (each once)", got, want)
+	}
+	for _, name := range want {
+		s, ok := loadgen.Lookup(name)
+		if !ok || s.Name != name || s.Description == "" || s.Prepare == nil {
+			t.Errorf("Lookup(%q) = %+v, %v: want the named scenario with a description and a Prepare", name, s, ok)
 		}
 	}
-	defer func() {
-		if recover() == nil {
-			t.Errorf("Register of a duplicate name: got no panic")
-		}
-	}()
-	loadgen.Register(loadgen.Scenario{Name: "token", Prepare: func(context.Context, loadgen.Env) (loadgen.Plan, error) { return loadgen.Plan{}, nil }})
+	if _, ok := loadgen.Lookup("no-such"); ok {
+		t.Errorf("Lookup(no-such): found")
+	}
 }
 
 func TestCheckLoopback(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/descope-harness/harness/internal/servertest"
-	"github.com/descope-harness/harness/loadgen"
+	"github.com/descope-harness/harness/loadgen/cmd/loadgen/internal/loadgen"
 )
 
 // TestChildScenariosEndToEnd builds bin/api and the bare baseline server,

@@ -42,36 +42,6 @@ const (
 	childLogLevel = "warn"
 )
 
-func init() {
-	Register(Scenario{
-		Name:        "api-me-child",
-		Description: "GET /api/me on bin/api (child process) with one valid token repeated vs a bare net/http handler returning the same JSON",
-		MinRatio:    0.85,
-		Prepare:     prepareAPIMeChild,
-	})
-	Register(Scenario{
-		Name: "api-me-distinct",
-		Description: fmt.Sprintf("GET /api/me on bin/api (child) with a new valid token every request (%d pre-minted, round-robin, VERIFIED_CACHE_SIZE=%d: every request misses) "+
-			"per API cpu-second vs RS256 verifications per cpu-second on one goroutine", DistinctPoolSize, DistinctCacheSize),
-		MinRatio: 0.8,
-		PerCPU:   true,
-		Prepare:  prepareAPIMeDistinct,
-	})
-	Register(Scenario{
-		Name:        "api-invalid-garbage",
-		Description: "GET /api/me on bin/api (child) with garbage bearer tokens (401) vs the bare handler returning /api/me's JSON; key-set fetches counted by the mock",
-		MinRatio:    0.8,
-		Prepare:     prepareAPIInvalid(garbageTokens),
-	})
-	Register(Scenario{
-		Name: "api-invalid-kid",
-		Description: "GET /api/me on bin/api (child) with well-formed RS256 tokens signed by a key the mock never published, unknown kids (401) " +
-			"vs the bare handler returning /api/me's JSON; key-set fetches counted by the mock against the refetch cooldown",
-		MinRatio: 0.8,
-		Prepare:  prepareAPIInvalid(unknownKidTokens),
-	})
-}
-
 // Main packages the child-process scenarios build.
 const (
 	APIPackage  = "github.com/descope-harness/harness/api/cmd/api"

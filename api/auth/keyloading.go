@@ -1,0 +1,183 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+)
+
+// The key life cycle: the first load (in the background from Start, or
+// once synchronously from a request), the refresh ahead of expiry, and the
+// refetch for an unknown kid. Fetching and parsing one key set is keyset.go;
+// the discovery document is discovery.go.
+
+// Start loads the discovery document and key set in the background, retrying
+// with backoff until it succeeds or ctx is done, then keeps the keys fresh by
+// refetching ahead of expiry. Calls after the first do nothing.
+func (v *Validator) Start(ctx context.Context) {
+	if !v.started.CompareAndSwap(false, true) {
+		return
+	}
+	go v.run(ctx)
+}
+
+func (v *Validator) run(ctx context.Context) {
+	backoff := v.cfg.RetryBackoff
+	for v.keys.Load() == nil {
+		err := v.load(ctx, v.cfg.DiscoveryRetries)
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		v.cfg.Logger.LogAttrs(ctx, warn, "auth: loading keys failed, retrying", errAttr(err), durationAttr("backoff", backoff))
+		if sleep(ctx, max(backoff, v.throttleWait())) != nil {
+			return
+		}
+		backoff = nextBackoff(backoff)
+	}
+	v.cfg.Logger.LogAttrs(ctx, info, "auth: keys loaded", stringAttr("issuer", v.Issuer()))
+
+	backoff = v.cfg.RetryBackoff
+	for {
+		wait := v.keys.Load().refreshAt().Sub(v.cfg.Now())
+		if wait > 0 {
+			if sleep(ctx, wait) != nil {
+				return
+			}
+			// Another fetch (an unknown kid) may have renewed the set meanwhile.
+			if v.keys.Load().refreshAt().After(v.cfg.Now()) {
+				continue
+			}
+		}
+		if err := v.refreshKeys(ctx); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			v.cfg.Logger.LogAttrs(ctx, warn, "auth: key refresh failed, keeping current keys",
+				errAttr(err), durationAttr("backoff", backoff))
+			if sleep(ctx, max(backoff, v.throttleWait())) != nil {
+				return
+			}
+			backoff = nextBackoff(backoff)
+			continue
+		}
+		backoff = v.cfg.RetryBackoff
+	}
+}
+
+// throttleWait is how long a 429 Retry-After still asks us to wait.
+func (v *Validator) throttleWait() time.Duration {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.throttledUntil.Sub(v.cfg.Now())
+}
+
+// load runs discovery (if not done yet), then fetches the key set.
+func (v *Validator) load(ctx context.Context, retries int) error {
+	d := v.disc.Load()
+	if d == nil {
+		var err error
+		if d, err = v.discover(ctx, retries); err != nil {
+			return err
+		}
+		v.disc.Store(d)
+	}
+	return v.refreshKeys(ctx)
+}
+
+// refreshKeys fetches the key set once; concurrent callers share the fetch.
+// The fetch runs detached from any one caller's cancellation (bounded by the
+// HTTP client's timeout) so a cancelled request cannot fail it for others.
+func (v *Validator) refreshKeys(ctx context.Context) error {
+	d := v.disc.Load()
+	if d == nil {
+		return errors.New("key set requested before discovery")
+	}
+	ch := v.fetches.DoChan("jwks", func() (any, error) {
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fetchTimeout(v.cfg.HTTPClient.Timeout))
+		defer cancel()
+		return nil, v.fetchKeys(fctx, d)
+	})
+	select {
+	case r := <-ch:
+		return r.Err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// fetchTimeout bounds a shared fetch: the client's timeout, else the default.
+func fetchTimeout(clientTimeout time.Duration) time.Duration {
+	if clientTimeout > 0 {
+		return clientTimeout
+	}
+	return DefaultHTTPTimeout
+}
+
+// cooldownGate is the one gate for fetches made on behalf of requests,
+// used twice: for the first load when no keys were ever obtained, and for
+// the refetch of an unknown kid. Each gate loads (discovery if needed, then
+// the key set) at most once per RefetchCooldown. Callers arriving while its
+// fetch runs wait for it (or for their ctx); callers within the cooldown
+// with none running return at once, without touching the shared-fetch
+// group, so a flood of unknown kids or of requests during an outage stays
+// cheap and never reaches the provider more often than the cooldown allows.
+type cooldownGate struct {
+	name    string     // its shared-fetch key
+	mu      sync.Mutex // guards the fields below; never held during I/O
+	last    time.Time  // when its last fetch started
+	running bool       // its fetch is in flight
+}
+
+// open reports whether a fetch through g may start now, and if so marks it
+// started.
+func (g *cooldownGate) open(now time.Time, cooldown time.Duration) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !g.last.IsZero() && now.Sub(g.last) < cooldown {
+		return false
+	}
+	g.last, g.running = now, true
+	return true
+}
+
+// idle reports whether g is within its cooldown with no fetch running.
+func (g *cooldownGate) idle(now time.Time, cooldown time.Duration) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return !g.running && !g.last.IsZero() && now.Sub(g.last) < cooldown
+}
+
+func (g *cooldownGate) done() {
+	g.mu.Lock()
+	g.running = false
+	g.mu.Unlock()
+}
+
+// refetch loads keys through gate g (see cooldownGate). It reports false
+// when g was idle: nothing was fetched or waited for.
+func (v *Validator) refetch(ctx context.Context, g *cooldownGate) bool {
+	if g.idle(v.cfg.Now(), v.cfg.RefetchCooldown) {
+		return false
+	}
+	ch := v.fetches.DoChan(g.name, func() (any, error) {
+		if !g.open(v.cfg.Now(), v.cfg.RefetchCooldown) {
+			return nil, nil
+		}
+		defer g.done()
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fetchTimeout(v.cfg.HTTPClient.Timeout))
+		defer cancel()
+		return nil, v.load(fctx, 0)
+	})
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			v.cfg.Logger.LogAttrs(ctx, warn, "auth: loading keys for a "+g.name+" failed", errAttr(r.Err))
+		}
+	case <-ctx.Done():
+	}
+	return true
+}
