@@ -475,3 +475,32 @@ func TestRotationRaceHasOneWinner(t *testing.T) {
 		t.Errorf("%d refreshes succeeded, want exactly 1", ok)
 	}
 }
+
+// A role changed at run time changes what sessions issued afterwards grant;
+// a reset restores the file's roles.
+func TestRoleChangeReachesNewSessions(t *testing.T) {
+	t.Parallel()
+	s := newSessionServer(t, nil)
+	perms := func() []any {
+		t.Helper()
+		m, err := s.MintSession(mockidp.SessionMintRequest{User: "alice@example.com"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, _ := claimsOf(t, m.SessionJWT)["permissions"].([]any)
+		return p
+	}
+	if got := perms(); len(got) != 1 || got[0] != "data.read" {
+		t.Fatalf("permissions %v, want [data.read]", got)
+	}
+	s.ok(s.do("POST", "/_mock/roles", "", `{"name":"user","permissions":["data.read","reports.view"]}`), nil)
+	if got := perms(); len(got) != 2 || got[1] != "reports.view" {
+		t.Errorf("after the role change: permissions %v, want [data.read reports.view]", got)
+	}
+	if err := s.Reset(); err != nil {
+		t.Fatal(err)
+	}
+	if got := perms(); len(got) != 1 {
+		t.Errorf("after reset: permissions %v, want the file's [data.read]", got)
+	}
+}
