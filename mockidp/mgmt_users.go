@@ -124,18 +124,18 @@ func (s *Server) handleUserLoad(w http.ResponseWriter, r *http.Request) (int, er
 	return writeJSON(w, http.StatusOK, map[string]any{"user": s.userResponse(u)}), nil
 }
 
-// handleUserDelete serves POST /v1/mgmt/user/delete {"loginId"|"userId"}:
-// the user, its sessions and its pending codes are gone.
-func (s *Server) handleUserDelete(w http.ResponseWriter, r *http.Request) (int, error) {
+// namedUser reads {"loginId"} or {"userId"} and finds that user (the
+// management key checked first).
+func (s *Server) namedUser(w http.ResponseWriter, r *http.Request) (User, error) {
 	if err := s.checkManagementKey(r); err != nil {
-		return 0, err
+		return User{}, err
 	}
 	var req struct {
 		LoginID string `json:"loginId"`
 		UserID  string `json:"userId"`
 	}
 	if err := s.decodeDescope(w, r, &req); err != nil {
-		return 0, err
+		return User{}, err
 	}
 	var u User
 	var ok bool
@@ -145,10 +145,32 @@ func (s *Server) handleUserDelete(w http.ResponseWriter, r *http.Request) (int, 
 	case req.UserID != "":
 		u, ok = s.dir.byUserID(req.UserID)
 	default:
-		return 0, missingArgument("loginId or userId")
+		return User{}, missingArgument("loginId or userId")
 	}
 	if !ok {
-		return 0, mgmtUserNotFound(req.LoginID + req.UserID)
+		return User{}, mgmtUserNotFound(req.LoginID + req.UserID)
+	}
+	return u, nil
+}
+
+// handleUserLogout serves POST /v1/mgmt/user/logout {"loginId"|"userId"}
+// (GO LogoutUser, NODE user.logout): every session of the user ends, and
+// refresh answers 401 E064001 afterwards. sessionTypes is not read.
+func (s *Server) handleUserLogout(w http.ResponseWriter, r *http.Request) (int, error) {
+	u, err := s.namedUser(w, r)
+	if err != nil {
+		return 0, err
+	}
+	s.sessions.revokeUser(u.ID)
+	return writeBytes(w, http.StatusOK, []byte(`{}`)), nil
+}
+
+// handleUserDelete serves POST /v1/mgmt/user/delete {"loginId"|"userId"}:
+// the user, its sessions and its pending codes are gone.
+func (s *Server) handleUserDelete(w http.ResponseWriter, r *http.Request) (int, error) {
+	u, err := s.namedUser(w, r)
+	if err != nil {
+		return 0, err
 	}
 	if err := s.RemoveUser(u.ID); err != nil {
 		return 0, mgmtUserNotFound(u.ID)
