@@ -509,3 +509,38 @@ func TestRoleChangeReachesNewSessions(t *testing.T) {
 		t.Errorf("after reset: permissions %v, want the file's [data.read]", got)
 	}
 }
+
+// Session and refresh JWTs carry iss per the project's issuer_form, and
+// refresh accepts each form.
+func TestSessionIssuerForms(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ form, wantIss string }{
+		{mockidp.IssuerURL, "http://mockidp.test/" + mockidp.DefaultProjectID},
+		{mockidp.IssuerApps, "http://mockidp.test/v1/apps/" + mockidp.DefaultProjectID},
+		{mockidp.IssuerProject, mockidp.DefaultProjectID},
+	} {
+		t.Run(tc.form, func(t *testing.T) {
+			t.Parallel()
+			s := newSessionServer(t, func(p *mockidp.Project) { p.IssuerForm = tc.form })
+			m, err := s.MintSession(mockidp.SessionMintRequest{User: "admin@example.com"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.SessionClaims["iss"] != tc.wantIss || m.RefreshClaims["iss"] != tc.wantIss {
+				t.Errorf("iss %v / %v, want %s", m.SessionClaims["iss"], m.RefreshClaims["iss"], tc.wantIss)
+			}
+			var jr mockidp.JWTResponse
+			s.ok(s.do("POST", "/v1/auth/refresh", withRefresh(m.RefreshJWT), `{}`), &jr)
+			if got := claimsOf(t, jr.SessionJwt)["iss"]; got != tc.wantIss {
+				t.Errorf("refreshed iss %v, want %s", got, tc.wantIss)
+			}
+			w, err := s.MintSession(mockidp.SessionMintRequest{User: "admin@example.com", Preset: mockidp.SessionPresetWrongProject})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if iss := w.SessionClaims["iss"].(string); !strings.HasSuffix(iss, mockidp.OtherProjectID) || strings.Contains(iss, mockidp.DefaultProjectID) {
+				t.Errorf("wrong_project iss %q", iss)
+			}
+		})
+	}
+}
