@@ -72,8 +72,15 @@ func (st *sessionStore) rememberVerified(token, kid string, exp int64, claims ma
 	st.verified[token] = verifiedToken{kid: kid, exp: exp, claims: claims}
 }
 
-// sweepEvery is how many inserts pass between sweeps of expired sessions.
-const sweepEvery = 4096
+// sweepEvery is how many inserts pass between sweeps of expired sessions;
+// maxEnded is how many ended (rotated or logged-out) refresh tokens a sweep
+// keeps, so that a long run of rotations cannot grow the store without
+// bound. Past it, ended tokens are forgotten: refresh then refuses them as
+// unknown (401 E061005) instead of as logged out (E064001).
+const (
+	sweepEvery = 4096
+	maxEnded   = 100_000
+)
 
 func (st *sessionStore) reset() {
 	st.mu.Lock()
@@ -94,9 +101,20 @@ func (st *sessionStore) add(jti string, sess *session, now int64) {
 	}
 	st.inserts++
 	if st.inserts%sweepEvery == 0 {
+		ended := 0
 		for k, v := range st.byJTI {
-			if v.expires <= now {
+			switch {
+			case v.expires <= now:
 				delete(st.byJTI, k)
+			case v.state != refreshLive:
+				ended++
+			}
+		}
+		if ended > maxEnded {
+			for k, v := range st.byJTI {
+				if v.state != refreshLive {
+					delete(st.byJTI, k)
+				}
 			}
 		}
 	}
