@@ -71,6 +71,9 @@ func (s *Server) mintSession(req SessionMintRequest, base string) (SessionMintRe
 	if req.Tenant != "" && !u.HasTenant(req.Tenant) {
 		return SessionMintResponse{}, mockBadRequest("user %q is not a member of tenant %q", u.ID, truncate(req.Tenant, 64))
 	}
+	if k := reservedCustomClaim(req.CustomClaims); k != "" {
+		return SessionMintResponse{}, mockBadRequest("custom_claims.%s is a claim the mock sets; mint a raw token at /_mock/tokens to change it", truncate(k, 64))
+	}
 	method := req.Method
 	if method == "" {
 		method = "email"

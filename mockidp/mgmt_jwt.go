@@ -50,6 +50,9 @@ func (s *Server) handleMgmtAuth(kind int) handlerFunc {
 		if req.LoginID == "" {
 			return 0, missingArgument("loginId")
 		}
+		if k := reservedCustomClaim(req.CustomClaims); k != "" {
+			return 0, invalidArgument("customClaims.%s is a claim the mock sets and cannot be replaced", truncate(k, 64))
+		}
 		if req.RefreshDuration < 0 || req.RefreshDuration > maxRefreshDuration {
 			return 0, invalidArgument("refreshDuration must be between 0 and %d seconds", maxRefreshDuration)
 		}

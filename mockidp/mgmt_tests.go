@@ -49,6 +49,9 @@ func (s *Server) testUserFor(req generateRequest, needMethod bool) (User, pendin
 	c := pendingCode{userID: u.ID, loginID: req.LoginID, method: method,
 		expires: s.clock.Now().Add(time.Duration(s.project.Sessions.CodeTTL)).Unix()}
 	if req.LoginOptions != nil {
+		if k := reservedCustomClaim(req.LoginOptions.CustomClaims); k != "" {
+			return User{}, pendingCode{}, invalidArgument("loginOptions.customClaims.%s is a claim the mock sets and cannot be replaced", truncate(k, 64))
+		}
 		c.custom = req.LoginOptions.CustomClaims
 	}
 	return u, c, nil

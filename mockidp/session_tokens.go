@@ -61,6 +61,16 @@ type issuedSession struct {
 	RefreshExpires int64
 }
 
+// reservedCustomClaim returns a custom claim the mock sets itself, or "".
+func reservedCustomClaim(custom map[string]any) string {
+	for k := range custom {
+		if slices.Contains(sessionReservedClaims, k) {
+			return k
+		}
+	}
+	return ""
+}
+
 // userTokenClaims are the claims both token types share: Descope's
 // authorization claims from the role definitions, amr, aud, iss, iat and the
 // custom claims.

@@ -79,6 +79,8 @@ func TestSessionBadInput(t *testing.T) {
 		{"jwt update without jwt", "POST", "/v1/mgmt/jwt/update", mgmt(), `{}`, 400, mockidp.CodeMissingArgument, "jwt"},
 		{"too large", "POST", "/v1/mgmt/user/create", mgmt(), `{"loginId":"` + strings.Repeat("a", 70<<10) + `"}`, 413, mockidp.CodeTooLarge, "exceeds"},
 		{"control mint unknown user", "POST", "/_mock/sessions", "", `{"user":"ghost"}`, 404, mockidp.CodeMockNotFound, "ghost"},
+		{"signin reserved claim", "POST", "/v1/mgmt/auth/signin", mgmt(), `{"loginId":"alice@example.com","customClaims":{"drn":"DSR"}}`, 400, mockidp.CodeInvalidArgument, "customClaims.drn"},
+		{"control mint reserved claim", "POST", "/_mock/sessions", "", `{"user":"alice@example.com","custom_claims":{"tu":false}}`, 400, mockidp.CodeMockBadRequest, "custom_claims.tu"},
 		{"control mint preset", "POST", "/_mock/sessions", "", `{"user":"alice@example.com","preset":"nope"}`, 400, mockidp.CodeMockBadRequest, "preset"},
 		{"control mint tenant", "POST", "/_mock/sessions", "", `{"user":"alice@example.com","tenant":"` + acme + `"}`, 400, mockidp.CodeMockBadRequest, "not a member"},
 		{"control user unknown field", "POST", "/_mock/users", "", `{"login_ids":["a"],"emial":"x"}`, 400, mockidp.CodeMockBadRequest, "emial"},
