@@ -1,0 +1,32 @@
+package mockidp
+
+import (
+	"fmt"
+	"testing"
+)
+
+// The session store forgets expired tokens, and ended ones past maxEnded,
+// as new ones arrive: a long run of rotations stays bounded by what is live.
+func TestSessionStoreStaysBounded(t *testing.T) {
+	t.Parallel()
+	var st sessionStore
+	st.reset()
+	const now = 1_000_000
+	st.add("expired", &session{userID: "U1", expires: now - 1}, now)
+	for i := range maxEnded + sweepEvery {
+		jti := fmt.Sprintf("ended-%d", i)
+		st.add(jti, &session{userID: "U1", expires: now + 3600}, now)
+		st.transition(jti, refreshRotated)
+	}
+	st.add("live", &session{userID: "U1", expires: now + 3600}, now)
+	live, total := st.counts()
+	if _, ok := st.get("expired"); ok {
+		t.Error("an expired session survived the sweeps")
+	}
+	if _, ok := st.get("live"); !ok || live != 1 {
+		t.Errorf("live sessions %d, want the one live session kept", live)
+	}
+	if total > maxEnded+sweepEvery {
+		t.Errorf("%d sessions remembered, want at most %d", total, maxEnded+sweepEvery)
+	}
+}
