@@ -52,12 +52,12 @@ const (
 )
 
 var (
-	errCodeWrong       = errors.New("wrong code")
-	errCodeExpired     = errors.New("code expired")
-	errCodeAttempts    = errors.New("too many attempts")
-	errCodeUnknown     = errors.New("unknown or used code")
-	errCodePending     = errors.New("enchanted link not verified yet")
-	errTooManyPending  = errors.New("too many pending codes")
+	errCodeWrong      = errors.New("wrong code")
+	errCodeExpired    = errors.New("code expired")
+	errCodeAttempts   = errors.New("too many attempts")
+	errCodeUnknown    = errors.New("unknown or used code")
+	errCodePending    = errors.New("enchanted link not verified yet")
+	errTooManyPending = errors.New("too many pending codes")
 )
 
 func (cs *codeStore) reset() {
