@@ -53,6 +53,7 @@ func (s *Server) controlPlane() http.Handler {
 	route("/_mock/reset", func(w http.ResponseWriter, r *http.Request) {
 		respond(w, http.StatusOK, map[string]string{"status": "reset"}, s.Reset())
 	}, post)
+	s.sessionControlRoutes(route)
 	mux.HandleFunc("/_mock/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, mockNotFound("no control-plane call %s %s", r.Method, truncate(r.URL.Path, 128)))
 	})

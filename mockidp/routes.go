@@ -74,6 +74,7 @@ func (s *Server) routes() http.Handler {
 			writeError(w, notFound("%s is advertised by discovery but mockidp implements only the client_credentials grant (token endpoint), userinfo and the access-key exchange", r.URL.Path))
 		})
 	}
+	s.sessionRoutes(mux)
 	mux.Handle("/metrics", allow(s.metrics.handler().ServeHTTP, get...))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, notFound("no route for %s %s", r.Method, r.URL.Path))

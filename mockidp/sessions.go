@@ -136,3 +136,21 @@ func withCustom(base map[string]any, extra map[string]any) map[string]any {
 	maps.Copy(out, extra)
 	return out
 }
+
+// revokeUsers ends every live session of the listed users in one pass.
+func (st *sessionStore) revokeUsers(userIDs []string) {
+	if len(userIDs) == 0 {
+		return
+	}
+	set := make(map[string]bool, len(userIDs))
+	for _, id := range userIDs {
+		set[id] = true
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for _, s := range st.byJTI {
+		if set[s.userID] && s.state == refreshLive {
+			s.state = refreshLoggedOut
+		}
+	}
+}
