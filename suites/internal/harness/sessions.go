@@ -1,7 +1,10 @@
 package harness
 
 import (
+	. "github.com/onsi/ginkgo/v2" //nolint:revive // Ginkgo's DSL is meant to be dot-imported
+
 	"github.com/descope-harness/harness/mockidp"
+	"github.com/descope-harness/harness/mockidp/mockclient"
 )
 
 // FixtureManagementKey is the secret of the default project's management
@@ -31,4 +34,30 @@ func ProjectWith(edit func(p *mockidp.Project)) *mockidp.Project {
 	p := mockidp.DefaultProject()
 	edit(p)
 	return p
+}
+
+// Descope error codes the session specs expect (mockidp/session_errors.go).
+const (
+	ErrorCodeInvalidToken = mockidp.CodeInvalidToken
+	ErrorCodeLoggedOut    = mockidp.CodeLoggedOut
+	ErrorCodeWrongCode    = mockidp.CodeWrongOTP
+)
+
+// Session presets of MintSession.
+const (
+	PresetExpiredSession = mockclient.PresetExpiredSession
+	PresetExpiredRefresh = mockclient.PresetExpiredRefresh
+	PresetLoggedOut      = mockclient.PresetLoggedOut
+	PresetWrongProject   = mockclient.PresetWrongProject
+)
+
+// MintSession mints a session and refresh JWT for user (login ID or user
+// ID) over the control plane, with a preset ("" for a login's pair).
+func (e *Env) MintSession(user, preset string) Session {
+	GinkgoHelper()
+	ctx, cancel := ctx10s()
+	defer cancel()
+	resp, err := e.Mock.MintSession(ctx, mockclient.SessionMintRequest{User: user, Preset: preset})
+	expectOK(err, "minting a session pair ("+preset+")")
+	return Session{SessionJwt: resp.SessionJWT, RefreshJwt: resp.RefreshJWT}
 }
