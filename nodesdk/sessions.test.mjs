@@ -112,15 +112,21 @@ describe('Descope Node SDK against mockidp', () => {
 
   test('refreshSession returns a new session JWT that validates', async () => {
     const { user, sessionJwt, refreshJwt } = await loginTestUser();
+    // One second later on the mock's clock (well inside the SDK's 5 s
+    // tolerance), so the refreshed session JWT has a later iat than the
+    // login's instead of being byte-identical within the same second.
+    await control('POST', 'clock/advance', { seconds: 1 });
     const refreshed = await sdk.refreshSession(refreshJwt);
     assert.notEqual(refreshed.jwt, sessionJwt, 'a new session JWT');
+    assert.ok(refreshed.token.iat > claims(sessionJwt).iat, 'issued at refresh time');
     assert.equal(refreshed.token.drn, 'DS');
     assert.equal(refreshed.token.sub, user.userId);
     const again = await sdk.validateSession(refreshed.jwt);
     assert.equal(again.token.sub, user.userId);
-    // The refresh JWT the SDK hands back: the body's refreshJwt (rotation) or
-    // none, in which case the caller keeps the one it sent.
-    assert.ok(refreshed.cookies.length > 0 || refreshed.refreshJwt === undefined);
+    // The default project does not rotate refresh JWTs: the answer has none,
+    // so the SDK hands none back and the caller keeps the one it sent.
+    assert.equal(refreshed.refreshJwt, undefined);
+    assert.deepEqual(refreshed.cookies, []);
   });
 
   test('validateAndRefreshSession keeps a valid session and refreshes an expired one', async () => {
@@ -128,10 +134,12 @@ describe('Descope Node SDK against mockidp', () => {
     const kept = await sdk.validateAndRefreshSession(sessionJwt, refreshJwt);
     assert.equal(kept.jwt, sessionJwt, 'a valid session is not refreshed');
 
-    const pair = await fixture.mintExpiredSession(control, user.userId);
-    await assert.rejects(sdk.validateSession(pair.sessionJwt), /exp/, 'the minted session JWT is expired');
-    const refreshed = await sdk.validateAndRefreshSession(pair.sessionJwt, pair.refreshJwt);
-    assert.notEqual(refreshed.jwt, pair.sessionJwt);
+    // The control plane's expired_session preset: the session JWT expired a
+    // minute ago on the mock's clock (real time here), the refresh JWT is live.
+    const pair = await control('POST', 'sessions', { user: user.userId, preset: 'expired_session' });
+    await assert.rejects(sdk.validateSession(pair.session_jwt), /"exp" claim timestamp check failed/, 'the minted session JWT is expired');
+    const refreshed = await sdk.validateAndRefreshSession(pair.session_jwt, pair.refresh_jwt);
+    assert.notEqual(refreshed.jwt, pair.session_jwt);
     assert.equal(refreshed.token.drn, 'DS');
     assert.equal(refreshed.token.sub, user.userId);
     assert.ok(refreshed.token.exp * 1000 > Date.now(), 'the refreshed session is live');
@@ -139,9 +147,13 @@ describe('Descope Node SDK against mockidp', () => {
 
   test('selectTenant gives a session whose dct is the tenant, with that tenant\'s roles', async () => {
     const { tenantId, roleNames } = acme;
-    const { refreshJwt } = await loginTestUser({ userTenants: [{ tenantId, roleNames }] });
+    // Two tenants: Descope sets dct by itself only for a user of a single tenant.
+    const { refreshJwt } = await loginTestUser({
+      userTenants: [{ tenantId, roleNames }, { tenantId: 'T2MockTenantGlobex0000000002', roleNames: ['viewer'] }],
+    });
     const before = await sdk.validateSession((await sdk.refreshSession(refreshJwt)).jwt);
     assert.equal(before.token.dct, undefined, 'no current tenant before selecting one');
+    assert.equal(sdk.validateTenantRoles(before, tenantId, roleNames), true, 'the tenants claim lists every tenant');
 
     const selected = ok(await sdk.selectTenant(tenantId, refreshJwt), 'selectTenant');
     const session = await sdk.validateSession(selected.sessionJwt);
