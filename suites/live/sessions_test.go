@@ -81,12 +81,34 @@ func addSessionTokens(mock, live *drift.Documents, cfg harness.LiveConfig, mockE
 		GinkgoWriter.Println("no " + harness.EnvDescopeManagementKey + ": the drift report leaves out session and refresh JWTs")
 		return
 	}
-	fill := func(doc *drift.Documents, d *harness.Descope) {
-		_, s := d.LoginTestUser(liveLoginID(), nil)
-		doc.SessionHeader, doc.SessionClaims = harness.Header(s.SessionJwt), harness.Payload(s.SessionJwt)
-		doc.RefreshHeader, doc.RefreshClaims = harness.Header(s.RefreshJwt), harness.Payload(s.RefreshJwt)
-		d.DeleteAllTestUsers()
-	}
-	fill(live, harness.LiveDescope(cfg, key))
-	fill(mock, mockEnv.DescopeAPI())
+	collectSessionTokens(live, harness.LiveDescope(cfg, key))
+	collectSessionTokens(mock, mockEnv.DescopeAPI())
 }
+
+// collectSessionTokens logs a new test user in through d and puts its
+// session and refresh JWTs' headers and claims into doc, then deletes the
+// test users.
+func collectSessionTokens(doc *drift.Documents, d *harness.Descope) {
+	GinkgoHelper()
+	_, s := d.LoginTestUser(liveLoginID(), nil)
+	doc.SessionHeader, doc.SessionClaims = harness.Header(s.SessionJwt), harness.Payload(s.SessionJwt)
+	doc.RefreshHeader, doc.RefreshClaims = harness.Header(s.RefreshJwt), harness.Payload(s.RefreshJwt)
+	d.DeleteAllTestUsers()
+}
+
+var _ = Describe("The live session specs' machinery", Label("offline", "drift"), func() {
+	It("collects session and refresh JWTs through the test-user flow and compares them", func() {
+		env := harness.Start(harness.Options{})
+		var a, b drift.Documents
+		collectSessionTokens(&a, env.DescopeAPI())
+		collectSessionTokens(&b, env.DescopeAPI())
+		Expect(a.SessionClaims).To(HaveKeyWithValue("drn", "DS"))
+		Expect(a.RefreshClaims).To(HaveKeyWithValue("drn", "DSR"))
+		Expect(drift.Compare(a, b).Differences).To(BeEmpty(), "two logins of the same kind have the same shape")
+
+		// A refresh JWT where the session JWT belongs: the report names drn's value.
+		b.SessionClaims = b.RefreshClaims
+		Expect(drift.Compare(a, b).Differences).To(ContainElement(
+			drift.Difference{Area: "session claims", Item: "drn", Mock: "DS", Live: "DSR"}))
+	})
+})
