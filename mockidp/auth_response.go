@@ -146,7 +146,8 @@ func (s *Server) bearerParts(r *http.Request, what string) (string, error) {
 		return "", badClient("Authorization must be Bearer {projectId}%s with at most three parts", what)
 	}
 	if parts[0] != s.project.ID {
-		return "", badClient("unknown project ID %q", truncate(parts[0], 64))
+		// Not echoed: a caller that left out the project ID sent a secret here.
+		return "", badClient("unknown project ID: Authorization must be Bearer {projectId}%s", what)
 	}
 	if len(parts) == 1 {
 		return "", nil

@@ -22,19 +22,24 @@ func init() {
 // errorHandler is a handler that returns its failure to the one writer.
 type errorHandler func(w http.ResponseWriter, r *http.Request) error
 
-// serve adapts an errorHandler to a serveFunc.
-func (h errorHandler) serve(w http.ResponseWriter, r *http.Request) int {
-	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-	if err := h(rec, r); err != nil {
-		return writeError(rec, err)
+// serve adapts an errorHandler to a serveFunc; a refusal is logged at
+// debug level with its code and reason, which never hold a credential.
+func (s *Server) serve(endpoint string, h errorHandler) serveFunc {
+	return func(w http.ResponseWriter, r *http.Request) int {
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		if err := h(rec, r); err != nil {
+			e := asError(err)
+			s.log.Debug("request refused", "endpoint", endpoint, "status", e.Status, "code", e.Code, "reason", e.Message)
+			return writeError(rec, e)
+		}
+		return rec.status
 	}
-	return rec.status
 }
 
 // sessionRoutes registers the user-session, test-user and management endpoints.
 func (s *Server) sessionRoutes(mux *http.ServeMux) {
 	handle := func(pattern, endpoint string, h errorHandler, methods ...string) {
-		mux.Handle(pattern, s.track(endpoint, allowStatus(h.serve, methods...)))
+		mux.Handle(pattern, s.track(endpoint, allowStatus(s.serve(endpoint, h), methods...)))
 	}
 	post, get, del := http.MethodPost, http.MethodGet, http.MethodDelete
 

@@ -3,7 +3,6 @@ package mockidp
 import (
 	"crypto/rand"
 	"encoding/base64"
-	"maps"
 	"sync"
 )
 
@@ -122,19 +121,6 @@ func newSessionID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
 	return base64.RawURLEncoding.EncodeToString(b[:])
-}
-
-// withCustom returns a session whose custom claims are base's plus extra.
-func withCustom(base map[string]any, extra map[string]any) map[string]any {
-	if len(extra) == 0 {
-		return base
-	}
-	out := maps.Clone(base)
-	if out == nil {
-		out = make(map[string]any, len(extra))
-	}
-	maps.Copy(out, extra)
-	return out
 }
 
 // revokeUsers ends every live session of the listed users in one pass.
