@@ -31,6 +31,9 @@ const env = (name) => {
 const baseUrl = env('MOCKIDP_URL');
 const projectId = env('MOCKIDP_PROJECT_ID');
 const managementKey = env('MOCKIDP_MANAGEMENT_KEY');
+// The project's token response method: "body" (both JWTs in the JSON body)
+// or "cookies" (Set-Cookie DS and DSR, the refresh JWT not in the body).
+const tokenResponse = env('MOCKIDP_TOKEN_RESPONSE');
 
 const sdk = DescopeClient({ projectId, baseUrl, managementKey });
 
@@ -97,6 +100,9 @@ describe('Descope Node SDK against mockidp', () => {
     assert.match(user.userId, /^U/, 'Descope user IDs start with U');
     assert.ok(sessionJwt && refreshJwt, `otp.verify.email returned both JWTs: ${JSON.stringify(Object.keys(jwt))}`);
     assert.equal(jwt.user?.userId, user.userId, 'the verify response names the user');
+    // The SDK's cookies for the caller's response: generated from the body's
+    // refresh JWT, or the mock's own Set-Cookie (with HttpOnly on DSR).
+    assert.match(jwt.cookies.join(';'), /(^|[;,]\s*)DSR=ey[^;]*;.*HttpOnly/i);
 
     const session = await sdk.validateSession(sessionJwt);
     assert.equal(session.token.drn, 'DS');
@@ -126,7 +132,14 @@ describe('Descope Node SDK against mockidp', () => {
     // The default project does not rotate refresh JWTs: the answer has none,
     // so the SDK hands none back and the caller keeps the one it sent.
     assert.equal(refreshed.refreshJwt, undefined);
-    assert.deepEqual(refreshed.cookies, []);
+    if (tokenResponse === 'cookies') {
+      // The new session arrived as a DS cookie, which the SDK passes on.
+      const cookies = refreshed.cookies.join(';');
+      assert.match(cookies, /(^|[;,]\s*)DS=ey/, 'a DS Set-Cookie');
+      assert.doesNotMatch(cookies, /(^|[;,]\s*)DSR=/, 'no DSR cookie without rotation');
+    } else {
+      assert.deepEqual(refreshed.cookies, []);
+    }
   });
 
   test('validateAndRefreshSession keeps a valid session and refreshes an expired one', async () => {
