@@ -2,6 +2,7 @@ package sessions_test
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"sync/atomic"
 	"time"
@@ -244,6 +245,26 @@ var _ = Describe("User sessions", Label("offline", "sessions"), func() {
 		})
 	})
 
+	When("the project answers with cookies (token_response: cookies)", func() {
+		It("login and refresh hand the JWTs over as Set-Cookie DS and DSR, and the refreshed session is accepted", func() {
+			cookies := harness.Start(harness.Options{Project: harness.ProjectWith(func(p *mockidp.Project) {
+				p.Sessions.TokenResponse = mockidp.TokenResponseCookies
+			})})
+			cd := cookies.DescopeAPI()
+			loginID := newLoginID()
+			user := cd.CreateTestUser(loginID, nil)
+			verify := cd.VerifyOTP(loginID, cd.GenerateOTP(loginID).JSON()["code"].(string))
+			Expect(verify.JSON()).NotTo(HaveKey("refreshJwt"), "the refresh JWT leaves the body")
+			dsr := cookieNamed(verify, "DSR")
+			Expect(dsr.HttpOnly).To(BeTrue(), "DSR is HttpOnly")
+			Expect(dsr.Value).To(HavePrefix("ey"))
+			Expect(cookieNamed(verify, "DS").Value).To(Equal(verify.JSON()["sessionJwt"]), "the session JWT is in both")
+
+			refreshed := harness.ExpectSession(cd.Refresh(dsr.Value), "refreshing with the DSR cookie's value")
+			expectAccepted(cookies, refreshed.SessionJwt, user["userId"].(string))
+		})
+	})
+
 	When("a session names another project", func() {
 		It("the API refuses the wrong_project preset, as the Descope SDKs do", func() {
 			user, _ := d.LoginTestUser(newLoginID(), nil)
@@ -252,6 +273,18 @@ var _ = Describe("User sessions", Label("offline", "sessions"), func() {
 		})
 	})
 })
+
+// cookieNamed is the Set-Cookie of resp named name, failing the spec when there is none.
+func cookieNamed(resp *harness.Response, name string) *http.Cookie {
+	GinkgoHelper()
+	for _, c := range (&http.Response{Header: resp.Header}).Cookies() {
+		if c.Name == name {
+			return c
+		}
+	}
+	Fail(fmt.Sprintf("no %s cookie in %v", name, resp.Header.Values("Set-Cookie")))
+	return nil
+}
 
 // createUser is POST /api/users, which needs the users.create permission.
 func createUser(env *harness.Env, token string) *harness.Response {
