@@ -79,7 +79,7 @@ func nonNil(list []string) []string {
 // reads both JWTs from the body): "body" puts both JWTs in the body;
 // "cookies" sends Set-Cookie DS and DSR and keeps only the session JWT in
 // the body (Python's SDK reads the session from the body only).
-func (s *Server) writeSession(w http.ResponseWriter, is issuedSession, u User, firstSeen bool, method string) error {
+func (s *Server) writeSession(w http.ResponseWriter, is issuedSession, u User, firstSeen bool, method string) (int, error) {
 	st := s.project.Sessions
 	now := s.clock.Now()
 	resp := JWTResponse{
@@ -98,8 +98,7 @@ func (s *Server) writeSession(w http.ResponseWriter, is issuedSession, u User, f
 			resp.RefreshJwt = ""
 		}
 	}
-	writeJSON(w, http.StatusOK, resp)
-	return nil
+	return writeJSON(w, http.StatusOK, resp), nil
 }
 
 var noCache = []string{"no-cache"}
@@ -120,7 +119,7 @@ func (s *Server) cookie(name, value string, exp int64, now time.Time, httpOnly b
 
 // writeLogout answers a logout: the cookie fields, and in cookie mode
 // expired DS and DSR cookies.
-func (s *Server) writeLogout(w http.ResponseWriter) error {
+func (s *Server) writeLogout(w http.ResponseWriter) (int, error) {
 	st := s.project.Sessions
 	h := w.Header()
 	h["Cache-Control"] = noStore
@@ -129,8 +128,7 @@ func (s *Server) writeLogout(w http.ResponseWriter) error {
 		h.Add("Set-Cookie", s.cookie("DS", "", 0, now, false).String())
 		h.Add("Set-Cookie", s.cookie("DSR", "", 0, now, true).String())
 	}
-	writeJSON(w, http.StatusOK, JWTResponse{CookieDomain: st.CookieDomain, CookiePath: st.CookiePath})
-	return nil
+	return writeJSON(w, http.StatusOK, JWTResponse{CookieDomain: st.CookieDomain, CookiePath: st.CookiePath}), nil
 }
 
 // bearerParts splits "Bearer {projectId}[:{secret}][:{managementKey}]",

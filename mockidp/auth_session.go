@@ -90,26 +90,26 @@ func (s *Server) sessionFor(r *http.Request, lr liveRefresh, tenant string) sess
 
 // handleRefresh serves POST /v1/auth/refresh: a new session JWT, and with
 // refresh rotation a new refresh JWT (the one sent is refused afterwards).
-func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) (int, error) {
 	var body struct {
 		ExternalToken string `json:"externalToken"`
 	}
 	if err := s.decodeDescope(w, r, &body); err != nil {
-		return err
+		return 0, err
 	}
 	token, err := s.refreshFrom(r)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	lr, err := s.checkRefresh(token)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	p := s.sessionFor(r, lr, lr.session.tenant)
 	var is issuedSession
 	if s.project.Sessions.RefreshRotation {
 		if !s.sessions.transition(lr.jti, refreshRotated) {
-			return invalidToken("the refresh JWT was replaced by rotation and cannot be used again")
+			return 0, invalidToken("the refresh JWT was replaced by rotation and cannot be used again")
 		}
 		p.refreshExpires = 0
 		is, err = s.startSession(p)
@@ -117,7 +117,7 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) error {
 		is, err = s.signSession(p, "")
 	}
 	if err != nil {
-		return err
+		return 0, err
 	}
 	return s.writeSession(w, is, lr.user, false, s.project.Sessions.TokenResponse)
 }
@@ -125,26 +125,26 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) error {
 // handleLogout serves POST /v1/auth/logout (this refresh JWT) and
 // /v1/auth/logoutall (every session of its user): afterwards refresh
 // refuses the ended tokens with E064001.
-func (s *Server) handleLogout(all bool) func(w http.ResponseWriter, r *http.Request) error {
-	return func(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) handleLogout(all bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) (int, error) {
 		var body struct {
 			LogoutType []string `json:"logoutType"`
 		}
 		if err := s.decodeDescope(w, r, &body); err != nil {
-			return err
+			return 0, err
 		}
 		token, err := s.refreshFrom(r)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		lr, err := s.checkRefresh(token)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		if all {
 			s.sessions.logoutUser(lr.user.ID)
 		} else if !s.sessions.transition(lr.jti, refreshLoggedOut) {
-			return loggedOut()
+			return 0, loggedOut()
 		}
 		return s.writeLogout(w)
 	}
@@ -153,55 +153,54 @@ func (s *Server) handleLogout(all bool) func(w http.ResponseWriter, r *http.Requ
 // handleTenantSelect serves POST /v1/auth/tenant/select {"tenant"}: a new
 // session and refresh JWT whose dct is the tenant, which must be one of the
 // user's. With rotation the refresh JWT sent is refused afterwards.
-func (s *Server) handleTenantSelect(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) handleTenantSelect(w http.ResponseWriter, r *http.Request) (int, error) {
 	var body struct {
 		Tenant string `json:"tenant"`
 	}
 	if err := s.decodeDescope(w, r, &body); err != nil {
-		return err
+		return 0, err
 	}
 	token, err := s.refreshFrom(r)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	lr, err := s.checkRefresh(token)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if body.Tenant == "" {
-		return missingArgument("tenant")
+		return 0, missingArgument("tenant")
 	}
 	if _, ok := s.dir.tenant(body.Tenant); !ok {
-		return invalidArgument("tenant %q is not a tenant of the project", truncate(body.Tenant, 64))
+		return 0, invalidArgument("tenant %q is not a tenant of the project", truncate(body.Tenant, 64))
 	}
 	if !lr.user.HasTenant(body.Tenant) {
-		return invalidArgument("the user is not a member of tenant %q", truncate(body.Tenant, 64))
+		return 0, invalidArgument("the user is not a member of tenant %q", truncate(body.Tenant, 64))
 	}
 	if s.project.Sessions.RefreshRotation && !s.sessions.transition(lr.jti, refreshRotated) {
-		return invalidToken("the refresh JWT was replaced by rotation and cannot be used again")
+		return 0, invalidToken("the refresh JWT was replaced by rotation and cannot be used again")
 	}
 	p := s.sessionFor(r, lr, body.Tenant)
 	p.refreshExpires = 0
 	is, err := s.startSession(p)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	return s.writeSession(w, is, lr.user, false, s.project.Sessions.TokenResponse)
 }
 
 // handleMe serves GET /v1/auth/me: the refresh JWT's user, flat (not wrapped in "user").
-func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) (int, error) {
 	token, err := s.refreshFrom(r)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	lr, err := s.checkRefresh(token)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	w.Header()["Cache-Control"] = noStore
-	writeJSON(w, http.StatusOK, s.userResponse(lr.user))
-	return nil
+	return writeJSON(w, http.StatusOK, s.userResponse(lr.user)), nil
 }
 
 // MeTenant is one tenant of /v1/auth/me/tenants (wire type).
@@ -212,24 +211,24 @@ type MeTenant struct {
 
 // handleMeTenants serves POST /v1/auth/me/tenants {"dct":bool} or {"ids":[…]}:
 // the user's tenants, only the current one (dct) or only those listed.
-func (s *Server) handleMeTenants(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) handleMeTenants(w http.ResponseWriter, r *http.Request) (int, error) {
 	var body struct {
 		DCT bool     `json:"dct"`
 		IDs []string `json:"ids"`
 	}
 	if err := s.decodeDescope(w, r, &body); err != nil {
-		return err
+		return 0, err
 	}
 	token, err := s.refreshFrom(r)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	lr, err := s.checkRefresh(token)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if body.DCT && len(body.IDs) > 0 {
-		return invalidArgument("give dct or ids, not both")
+		return 0, invalidArgument("give dct or ids, not both")
 	}
 	current := lr.session.tenant
 	if current == "" && len(lr.user.Tenants) == 1 {
@@ -244,6 +243,5 @@ func (s *Server) handleMeTenants(w http.ResponseWriter, r *http.Request) error {
 		out = append(out, MeTenant{ID: t.TenantID, Name: tenant.Name})
 	}
 	w.Header()["Cache-Control"] = noStore
-	writeJSON(w, http.StatusOK, map[string]any{"tenants": out})
-	return nil
+	return writeJSON(w, http.StatusOK, map[string]any{"tenants": out}), nil
 }

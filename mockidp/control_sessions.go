@@ -2,6 +2,7 @@ package mockidp
 
 import (
 	"net/http"
+	"slices"
 	"time"
 )
 
@@ -74,7 +75,7 @@ func (s *Server) mintSession(req SessionMintRequest, base string) (SessionMintRe
 	if method == "" {
 		method = "email"
 	}
-	if !contains(deliveryMethods, method) {
+	if !slices.Contains(deliveryMethods, method) {
 		return SessionMintResponse{}, mockBadRequest("method %q is not one of %v", truncate(method, 32), deliveryMethods)
 	}
 	now := s.clock.Now()
@@ -130,40 +131,37 @@ type SessionCounts struct {
 }
 
 // ctlSessions serves GET /_mock/sessions (counts) and POST /_mock/sessions (mint).
-func (s *Server) ctlSessions(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) ctlSessions(w http.ResponseWriter, r *http.Request) (int, error) {
 	if r.Method == http.MethodGet {
 		live, total := s.sessions.counts()
-		writeJSON(w, http.StatusOK, SessionCounts{Live: live, Total: total})
-		return nil
+		return writeJSON(w, http.StatusOK, SessionCounts{Live: live, Total: total}), nil
 	}
 	var req SessionMintRequest
 	if err := s.decodeBody(w, r, &req, false); err != nil {
-		return err
+		return 0, err
 	}
 	resp, err := s.mintSession(req, s.baseURL(r))
 	if err != nil {
-		return err
+		return 0, err
 	}
 	w.Header()["Cache-Control"] = noStore
-	writeJSON(w, http.StatusOK, resp)
-	return nil
+	return writeJSON(w, http.StatusOK, resp), nil
 }
 
 // ctlRevokeSessions serves POST /_mock/sessions/revoke {"user"}: {"revoked":n}.
-func (s *Server) ctlRevokeSessions(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) ctlRevokeSessions(w http.ResponseWriter, r *http.Request) (int, error) {
 	var req struct {
 		User string `json:"user"`
 	}
 	if err := s.decodeBody(w, r, &req, false); err != nil {
-		return err
+		return 0, err
 	}
 	if req.User == "" {
-		return mockBadRequest("user (a login ID or user ID) is required")
+		return 0, mockBadRequest("user (a login ID or user ID) is required")
 	}
 	n, err := s.RevokeSessions(req.User)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	writeJSON(w, http.StatusOK, map[string]int{"revoked": n})
-	return nil
+	return writeJSON(w, http.StatusOK, map[string]int{"revoked": n}), nil
 }

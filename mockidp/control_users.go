@@ -7,40 +7,36 @@ import (
 // ctlUsers serves GET /_mock/users ({"users":[…]}) and POST /_mock/users
 // (a User in the project file's shape, JSON: added 201, or replacing the
 // user of its ID 200; the stored user is returned with its derived ID).
-func (s *Server) ctlUsers(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) ctlUsers(w http.ResponseWriter, r *http.Request) (int, error) {
 	if r.Method == http.MethodGet {
-		writeJSON(w, http.StatusOK, map[string]any{"users": s.Users()})
-		return nil
+		return writeJSON(w, http.StatusOK, map[string]any{"users": s.Users()}), nil
 	}
 	var u User
 	if err := s.decodeBody(w, r, &u, false); err != nil {
-		return err
+		return 0, err
 	}
 	stored, replaced, err := s.dir.put(u, true, s.clock.Now().Unix())
 	if err != nil {
-		return fieldError(err)
+		return 0, fieldError(err)
 	}
-	writeJSON(w, createdOrReplaced(replaced), stored)
-	return nil
+	return writeJSON(w, createdOrReplaced(replaced), stored), nil
 }
 
 // ctlUser serves GET and DELETE /_mock/users/{id} (a login ID or user ID);
 // deleting ends the user's sessions.
-func (s *Server) ctlUser(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) ctlUser(w http.ResponseWriter, r *http.Request) (int, error) {
 	id := r.PathValue("id")
 	if r.Method == http.MethodDelete {
 		if err := s.RemoveUser(id); err != nil {
-			return err
+			return 0, err
 		}
-		w.WriteHeader(http.StatusNoContent)
-		return nil
+		return noContent(w)
 	}
 	u, ok := s.LookupUser(id)
 	if !ok {
-		return mockNotFound("user %q not found", truncate(id, 64))
+		return 0, mockNotFound("user %q not found", truncate(id, 64))
 	}
-	writeJSON(w, http.StatusOK, u)
-	return nil
+	return writeJSON(w, http.StatusOK, u), nil
 }
 
 // Roles lists the role definitions, project-level first, by name.
@@ -67,28 +63,25 @@ func (s *Server) RemoveRole(tenantID, name string) error {
 
 // ctlRoles serves GET /_mock/roles ({"roles":[…]}) and POST /_mock/roles
 // (a Role: added 201, or replaced 200).
-func (s *Server) ctlRoles(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) ctlRoles(w http.ResponseWriter, r *http.Request) (int, error) {
 	if r.Method == http.MethodGet {
-		writeJSON(w, http.StatusOK, map[string]any{"roles": s.Roles()})
-		return nil
+		return writeJSON(w, http.StatusOK, map[string]any{"roles": s.Roles()}), nil
 	}
 	var role Role
 	if err := s.decodeBody(w, r, &role, false); err != nil {
-		return err
+		return 0, err
 	}
 	replaced, err := s.dir.putRole(role)
 	if err != nil {
-		return fieldError(err)
+		return 0, fieldError(err)
 	}
-	writeJSON(w, createdOrReplaced(replaced), role)
-	return nil
+	return writeJSON(w, createdOrReplaced(replaced), role), nil
 }
 
 // ctlRole serves DELETE /_mock/roles/{name}[?tenant_id=T…].
-func (s *Server) ctlRole(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) ctlRole(w http.ResponseWriter, r *http.Request) (int, error) {
 	if err := s.RemoveRole(r.URL.Query().Get("tenant_id"), r.PathValue("name")); err != nil {
-		return err
+		return 0, err
 	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w)
 }

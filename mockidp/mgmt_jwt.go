@@ -38,27 +38,27 @@ const (
 // handleMgmtAuth serves POST /v1/mgmt/auth/signin (an existing user),
 // /signup (a new user, created) and /signup-in (either): a JWTResponse with
 // both JWTs in the body, which the Go SDK validates.
-func (s *Server) handleMgmtAuth(kind int) func(w http.ResponseWriter, r *http.Request) error {
-	return func(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) handleMgmtAuth(kind int) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) (int, error) {
 		if err := s.checkManagementKey(r); err != nil {
-			return err
+			return 0, err
 		}
 		var req mgmtAuthRequest
 		if err := s.decodeDescope(w, r, &req); err != nil {
-			return err
+			return 0, err
 		}
 		if req.LoginID == "" {
-			return missingArgument("loginId")
+			return 0, missingArgument("loginId")
 		}
 		if req.RefreshDuration < 0 || req.RefreshDuration > maxRefreshDuration {
-			return invalidArgument("refreshDuration must be between 0 and %d seconds", maxRefreshDuration)
+			return 0, invalidArgument("refreshDuration must be between 0 and %d seconds", maxRefreshDuration)
 		}
 		u, exists := s.dir.byLoginID(req.LoginID)
 		switch {
 		case kind == mgmtSignIn && !exists:
-			return mgmtUserNotFound(req.LoginID)
+			return 0, mgmtUserNotFound(req.LoginID)
 		case kind == mgmtSignUp && exists:
-			return directoryError(errUserExists)
+			return 0, directoryError(errUserExists)
 		case !exists:
 			nu := User{LoginIDs: []string{req.LoginID}, VerifiedEmail: req.EmailVerified, VerifiedPhone: req.PhoneVerified}
 			if req.User != nil {
@@ -69,11 +69,11 @@ func (s *Server) handleMgmtAuth(kind int) func(w http.ResponseWriter, r *http.Re
 			}
 			var err error
 			if u, _, err = s.dir.put(nu, false, s.clock.Now().Unix()); err != nil {
-				return directoryError(err)
+				return 0, directoryError(err)
 			}
 		}
 		if req.SelectedTenant != "" && !u.HasTenant(req.SelectedTenant) {
-			return invalidArgument("the user is not a member of tenant %q", truncate(req.SelectedTenant, 64))
+			return 0, invalidArgument("the user is not a member of tenant %q", truncate(req.SelectedTenant, 64))
 		}
 		p := sessionParams{user: u, tenant: req.SelectedTenant, custom: req.CustomClaims, iss: s.issuer(s.project.IssuerForm, s.baseURL(r))}
 		if req.RefreshDuration > 0 {
@@ -81,7 +81,7 @@ func (s *Server) handleMgmtAuth(kind int) func(w http.ResponseWriter, r *http.Re
 		}
 		is, err := s.startSession(p)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		return s.writeSession(w, is, u, s.dir.firstLogin(u.ID), TokenResponseBody)
 	}
@@ -90,9 +90,9 @@ func (s *Server) handleMgmtAuth(kind int) func(w http.ResponseWriter, r *http.Re
 // handleJWTUpdate serves POST /v1/mgmt/jwt/update {"jwt","customClaims"}:
 // {"jwt"}, the token re-signed with the custom claims added. Its exp stays;
 // refreshDuration is read but does not change a session JWT.
-func (s *Server) handleJWTUpdate(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) handleJWTUpdate(w http.ResponseWriter, r *http.Request) (int, error) {
 	if err := s.checkManagementKey(r); err != nil {
-		return err
+		return 0, err
 	}
 	var req struct {
 		JWT             string         `json:"jwt"`
@@ -100,29 +100,28 @@ func (s *Server) handleJWTUpdate(w http.ResponseWriter, r *http.Request) error {
 		RefreshDuration int64          `json:"refreshDuration"`
 	}
 	if err := s.decodeDescope(w, r, &req); err != nil {
-		return err
+		return 0, err
 	}
 	if req.JWT == "" {
-		return missingArgument("jwt")
+		return 0, missingArgument("jwt")
 	}
 	claims, err := s.VerifyToken(req.JWT)
 	if err != nil {
-		return invalidToken("jwt refused: %v", err)
+		return 0, invalidToken("jwt refused: %v", err)
 	}
 	if pid := issuerProject(claims["iss"]); pid != s.project.ID {
-		return invalidToken("the jwt was issued for project %q, not %s", truncate(pid, 64), s.project.ID)
+		return 0, invalidToken("the jwt was issued for project %q, not %s", truncate(pid, 64), s.project.ID)
 	}
 	for k, v := range req.CustomClaims {
 		if slices.Contains(sessionReservedClaims, k) {
-			return invalidArgument("customClaims.%s is a claim the mock sets and cannot be replaced", truncate(k, 64))
+			return 0, invalidArgument("customClaims.%s is a claim the mock sets and cannot be replaced", truncate(k, 64))
 		}
 		claims[k] = v
 	}
 	token, err := s.signUserToken(s.keys.Current(), claims)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	w.Header()["Cache-Control"] = noStore
-	writeJSON(w, http.StatusOK, map[string]string{"jwt": token})
-	return nil
+	return writeJSON(w, http.StatusOK, map[string]string{"jwt": token}), nil
 }

@@ -56,25 +56,24 @@ func (s *Server) testUserFor(req generateRequest, needMethod bool) (User, pendin
 
 // handleGenerateOTP serves POST /v1/mgmt/tests/generate/otp
 // {"loginId","deliveryMethod"}: {"loginId","code"}.
-func (s *Server) handleGenerateOTP(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) handleGenerateOTP(w http.ResponseWriter, r *http.Request) (int, error) {
 	if err := s.checkManagementKey(r); err != nil {
-		return err
+		return 0, err
 	}
 	var req generateRequest
 	if err := s.decodeDescope(w, r, &req); err != nil {
-		return err
+		return 0, err
 	}
 	_, c, err := s.testUserFor(req, true)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	code, err := s.codes.addOTP(c, s.clock.Now().Unix())
 	if err != nil {
-		return codeError(err)
+		return 0, codeError(err)
 	}
 	w.Header()["Cache-Control"] = noStore
-	writeJSON(w, http.StatusOK, map[string]string{"loginId": req.LoginID, "code": code})
-	return nil
+	return writeJSON(w, http.StatusOK, map[string]string{"loginId": req.LoginID, "code": code}), nil
 }
 
 // handleGenerateLink serves POST /v1/mgmt/tests/generate/magiclink
@@ -82,18 +81,18 @@ func (s *Server) handleGenerateOTP(w http.ResponseWriter, r *http.Request) error
 // /v1/mgmt/tests/generate/enchantedlink {"loginId","URI"}:
 // {"loginId","link","pendingRef"}. The link is URI with t={token} added to
 // its query (without a URI, the mock's own /magiclink path).
-func (s *Server) handleGenerateLink(kind codeKind) func(w http.ResponseWriter, r *http.Request) error {
-	return func(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) handleGenerateLink(kind codeKind) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) (int, error) {
 		if err := s.checkManagementKey(r); err != nil {
-			return err
+			return 0, err
 		}
 		var req generateRequest
 		if err := s.decodeDescope(w, r, &req); err != nil {
-			return err
+			return 0, err
 		}
 		_, c, err := s.testUserFor(req, kind == codeMagicLink)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		base := req.URI
 		if base == "" {
@@ -104,12 +103,12 @@ func (s *Server) handleGenerateLink(kind codeKind) func(w http.ResponseWriter, r
 		}
 		link, err := url.Parse(base)
 		if err != nil || !link.IsAbs() {
-			return invalidArgument("URI %q is not an absolute URL", truncate(base, 128))
+			return 0, invalidArgument("URI %q is not an absolute URL", truncate(base, 128))
 		}
 		c.kind = kind
 		token, ref, err := s.codes.addLink(c, s.clock.Now().Unix())
 		if err != nil {
-			return codeError(err)
+			return 0, codeError(err)
 		}
 		q := link.Query()
 		q.Set("t", token)
@@ -119,7 +118,6 @@ func (s *Server) handleGenerateLink(kind codeKind) func(w http.ResponseWriter, r
 			out["pendingRef"] = ref
 		}
 		w.Header()["Cache-Control"] = noStore
-		writeJSON(w, http.StatusOK, out)
-		return nil
+		return writeJSON(w, http.StatusOK, out), nil
 	}
 }

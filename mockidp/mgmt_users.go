@@ -77,33 +77,32 @@ func (req mgmtUserRequest) user() User {
 
 // handleUserCreate serves POST /v1/mgmt/user/create and (test true)
 // /v1/mgmt/user/create/test: {"user": …}.
-func (s *Server) handleUserCreate(test bool) func(w http.ResponseWriter, r *http.Request) error {
-	return func(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) handleUserCreate(test bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) (int, error) {
 		if err := s.checkManagementKey(r); err != nil {
-			return err
+			return 0, err
 		}
 		var req mgmtUserRequest
 		if err := s.decodeDescope(w, r, &req); err != nil {
-			return err
+			return 0, err
 		}
 		if req.LoginID == "" {
-			return missingArgument("loginId")
+			return 0, missingArgument("loginId")
 		}
 		u := req.user()
 		u.Test = u.Test || test
 		stored, _, err := s.dir.put(u, false, s.clock.Now().Unix())
 		if err != nil {
-			return directoryError(err)
+			return 0, directoryError(err)
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"user": s.userResponse(stored)})
-		return nil
+		return writeJSON(w, http.StatusOK, map[string]any{"user": s.userResponse(stored)}), nil
 	}
 }
 
 // handleUserLoad serves GET /v1/mgmt/user?loginId= or ?userId=: {"user": …}.
-func (s *Server) handleUserLoad(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) handleUserLoad(w http.ResponseWriter, r *http.Request) (int, error) {
 	if err := s.checkManagementKey(r); err != nil {
-		return err
+		return 0, err
 	}
 	q := r.URL.Query()
 	var u User
@@ -112,32 +111,31 @@ func (s *Server) handleUserLoad(w http.ResponseWriter, r *http.Request) error {
 	case loginID != "":
 		u, ok = s.dir.byLoginID(loginID)
 		if !ok {
-			return mgmtUserNotFound(loginID)
+			return 0, mgmtUserNotFound(loginID)
 		}
 	case userID != "":
 		u, ok = s.dir.byUserID(userID)
 		if !ok {
-			return mgmtUserNotFound(userID)
+			return 0, mgmtUserNotFound(userID)
 		}
 	default:
-		return missingArgument("loginId or userId")
+		return 0, missingArgument("loginId or userId")
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"user": s.userResponse(u)})
-	return nil
+	return writeJSON(w, http.StatusOK, map[string]any{"user": s.userResponse(u)}), nil
 }
 
 // handleUserDelete serves POST /v1/mgmt/user/delete {"loginId"|"userId"}:
 // the user, its sessions and its pending codes are gone.
-func (s *Server) handleUserDelete(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) handleUserDelete(w http.ResponseWriter, r *http.Request) (int, error) {
 	if err := s.checkManagementKey(r); err != nil {
-		return err
+		return 0, err
 	}
 	var req struct {
 		LoginID string `json:"loginId"`
 		UserID  string `json:"userId"`
 	}
 	if err := s.decodeDescope(w, r, &req); err != nil {
-		return err
+		return 0, err
 	}
 	var u User
 	var ok bool
@@ -147,30 +145,28 @@ func (s *Server) handleUserDelete(w http.ResponseWriter, r *http.Request) error 
 	case req.UserID != "":
 		u, ok = s.dir.byUserID(req.UserID)
 	default:
-		return missingArgument("loginId or userId")
+		return 0, missingArgument("loginId or userId")
 	}
 	if !ok {
-		return mgmtUserNotFound(req.LoginID + req.UserID)
+		return 0, mgmtUserNotFound(req.LoginID + req.UserID)
 	}
 	if err := s.RemoveUser(u.ID); err != nil {
-		return mgmtUserNotFound(u.ID)
+		return 0, mgmtUserNotFound(u.ID)
 	}
-	writeBytes(w, http.StatusOK, []byte(`{}`))
-	return nil
+	return writeBytes(w, http.StatusOK, []byte(`{}`)), nil
 }
 
 // handleDeleteTestUsers serves DELETE /v1/mgmt/user/test/delete/all.
-func (s *Server) handleDeleteTestUsers(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) handleDeleteTestUsers(w http.ResponseWriter, r *http.Request) (int, error) {
 	if err := s.checkManagementKey(r); err != nil {
-		return err
+		return 0, err
 	}
 	ids := s.dir.removeTests()
 	s.sessions.revokeUsers(ids)
 	for _, id := range ids {
 		s.codes.dropUser(id)
 	}
-	writeBytes(w, http.StatusOK, []byte(`{}`))
-	return nil
+	return writeBytes(w, http.StatusOK, []byte(`{}`)), nil
 }
 
 // Bounds of user search.
@@ -182,10 +178,10 @@ const (
 // handleUserSearch serves POST /v2/mgmt/user/search and (testOnly)
 // /v2/mgmt/user/search/test: {"users":[…],"total":n}, filtered by the
 // request's loginIds, tenantIds, roleNames and text, a page of limit users.
-func (s *Server) handleUserSearch(testOnly bool) func(w http.ResponseWriter, r *http.Request) error {
-	return func(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) handleUserSearch(testOnly bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) (int, error) {
 		if err := s.checkManagementKey(r); err != nil {
-			return err
+			return 0, err
 		}
 		var req struct {
 			LoginIDs      []string `json:"loginIds"`
@@ -198,10 +194,10 @@ func (s *Server) handleUserSearch(testOnly bool) func(w http.ResponseWriter, r *
 			TestUsersOnly bool     `json:"testUsersOnly"`
 		}
 		if err := s.decodeDescope(w, r, &req); err != nil {
-			return err
+			return 0, err
 		}
 		if req.Limit < 0 || req.Limit > maxSearchLimit || req.Page < 0 {
-			return invalidArgument("limit must be between 0 and %d and page not negative", maxSearchLimit)
+			return 0, invalidArgument("limit must be between 0 and %d and page not negative", maxSearchLimit)
 		}
 		if req.Limit == 0 {
 			req.Limit = defaultSearchLimit
@@ -225,8 +221,7 @@ func (s *Server) handleUserSearch(testOnly bool) func(w http.ResponseWriter, r *
 		if page == nil {
 			page = []*UserResponse{}
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"users": page, "total": total})
-		return nil
+		return writeJSON(w, http.StatusOK, map[string]any{"users": page, "total": total}), nil
 	}
 }
 
