@@ -173,11 +173,15 @@ var _ = Describe("User sessions", Label("offline", "sessions"), func() {
 			Expect(createUser(env, acme.SessionJwt).Status).To(Equal(200), "Acme's tenant-admin grants users.create")
 			tenants := env.Get("/api/descope/tenants", acme.SessionJwt).JSON()
 			Expect(tenants).To(HaveKeyWithValue("current_tenant", harness.TenantAcme))
+			Expect(env.Get("/api/descope/roles", acme.SessionJwt).JSON()["roles"]).To(ConsistOf(harness.RoleTenantAdmin))
+			Expect(env.Get("/api/descope/permissions", acme.SessionJwt).JSON()["permissions"]).To(
+				ConsistOf("users.create", "users.delete", "data.read"), "Acme's own tenant-admin role definition")
 
 			Expect(acme.RefreshJwt).NotTo(BeEmpty(), "tenant select hands back a refresh JWT")
 			globex := harness.ExpectSession(d.SelectTenant(acme.RefreshJwt, harness.TenantGlobex), "switching to Globex")
 			Expect(harness.Payload(globex.SessionJwt)).To(HaveKeyWithValue("dct", harness.TenantGlobex))
 			harness.ExpectForbidden(createUser(env, globex.SessionJwt), "Missing required Descope permission: users.create")
+			Expect(env.Get("/api/descope/permissions", globex.SessionJwt).JSON()["permissions"]).To(ConsistOf("data.read"))
 
 			// The tenant survives a refresh of the refresh JWT select handed back.
 			refreshed := harness.ExpectSession(d.Refresh(globex.RefreshJwt), "refreshing after the switch")
