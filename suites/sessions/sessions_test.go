@@ -231,6 +231,21 @@ var _ = Describe("User sessions", Label("offline", "sessions"), func() {
 			Expect(d.GenerateOTP(loginID).Status).To(Equal(400), "no OTP for a deleted test user")
 		})
 
+		It("the Cypress guide's form: POST /v1/mgmt/user/create with test:true makes a test user", func() {
+			loginID := newLoginID()
+			resp := d.Call("POST", "/v1/mgmt/user/create", d.ManagementKey,
+				map[string]any{"loginId": loginID, "email": loginID, "test": true})
+			Expect(resp.Status).To(Equal(200), "%s", resp)
+			Expect(resp.JSON()["user"]).To(HaveKeyWithValue("test", true))
+			s := otpLogin(d, loginID)
+			Expect(harness.Payload(s.SessionJwt)).To(HaveKeyWithValue("tu", true))
+
+			// Without test:true the user is an ordinary one: no generated OTP.
+			plain := newLoginID()
+			Expect(d.Call("POST", "/v1/mgmt/user/create", d.ManagementKey, map[string]any{"loginId": plain, "email": plain}).Status).To(Equal(200))
+			Expect(d.GenerateOTP(plain).Status).To(Equal(400), "test OTPs are for test users only")
+		})
+
 		It("the magic-link variant: generate a link, verify its token, call the API", func() {
 			loginID := newLoginID()
 			user := d.CreateTestUser(loginID, nil)
