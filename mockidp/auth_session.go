@@ -1,6 +1,8 @@
 package mockidp
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -36,7 +38,7 @@ func (s *Server) refreshFrom(r *http.Request) (string, error) {
 // the mock's clock, this project's issuer, drn DSR) and finds its live
 // session. Each refusal names its reason.
 func (s *Server) checkRefresh(token string) (liveRefresh, error) {
-	claims, err := s.VerifyToken(token)
+	claims, err := s.verifyRefresh(token)
 	if err != nil {
 		return liveRefresh{}, invalidToken("refresh JWT refused: %v", err)
 	}
@@ -69,6 +71,28 @@ func (s *Server) checkRefresh(token string) (liveRefresh, error) {
 		return liveRefresh{}, invalidToken("the refresh JWT's user no longer exists")
 	}
 	return liveRefresh{jti: jti, session: sess, user: u}, nil
+}
+
+// verifyRefresh is VerifyToken, remembering tokens it verified: a token
+// seen before costs a map lookup, a key-set lookup and the exp check.
+func (s *Server) verifyRefresh(token string) (map[string]any, error) {
+	now := s.clock.Now().Unix()
+	published := func(kid string) bool { _, ok := s.keys.Lookup(kid); return ok }
+	if claims, ok := s.sessions.lookupVerified(token, published, now); ok {
+		return claims, nil
+	}
+	claims, err := s.VerifyToken(token)
+	if err != nil {
+		return nil, err
+	}
+	if _, hasNbf := claims["nbf"]; !hasNbf {
+		if n, ok := claims["exp"].(json.Number); ok {
+			if exp, err := n.Int64(); err == nil {
+				s.sessions.rememberVerified(token, tokenKid(token), exp, claims)
+			}
+		}
+	}
+	return claims, nil
 }
 
 // issuerProject is the project ID an iss names: its last path segment, as
@@ -244,4 +268,18 @@ func (s *Server) handleMeTenants(w http.ResponseWriter, r *http.Request) (int, e
 	}
 	w.Header()["Cache-Control"] = noStore
 	return writeJSON(w, http.StatusOK, map[string]any{"tenants": out}), nil
+}
+
+// tokenKid is the kid of a compact JWT's header, or "".
+func tokenKid(token string) string {
+	seg, _, _ := strings.Cut(token, ".")
+	b, err := base64.RawURLEncoding.DecodeString(seg)
+	if err != nil {
+		return ""
+	}
+	var h struct {
+		Kid string `json:"kid"`
+	}
+	_ = json.Unmarshal(b, &h)
+	return h.Kid
 }

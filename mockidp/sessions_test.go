@@ -318,8 +318,16 @@ func TestSessionPresets(t *testing.T) {
 		t.Errorf("revoked %d sessions, want at least 2", rv.Revoked)
 	}
 	s.refused(refresh(m.RefreshJWT), http.StatusUnauthorized, mockidp.CodeLoggedOut)
-	// Refresh expiry on the mock's clock.
+	// A refresh JWT verified before is refused once its signing key is revoked.
 	m = mint("")
+	s.ok(refresh(m.RefreshJWT), nil)
+	if err := s.RevokeKey(s.KeysState().Current); err != nil {
+		t.Fatal(err)
+	}
+	s.refused(refresh(m.RefreshJWT), http.StatusUnauthorized, mockidp.CodeInvalidToken)
+	// Refresh expiry on the mock's clock, also for a token verified before.
+	m = mint("")
+	s.ok(refresh(m.RefreshJWT), nil)
 	s.Advance(672*time.Hour + time.Second)
 	s.refused(refresh(m.RefreshJWT), http.StatusUnauthorized, mockidp.CodeInvalidToken)
 }
