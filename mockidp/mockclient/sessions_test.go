@@ -1,7 +1,9 @@
 package mockclient_test
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"slices"
 	"testing"
@@ -144,4 +146,29 @@ func TestUsersAndRoles(t *testing.T) {
 	if err := c.DeleteRole(ctx, "T2MockTenantAcme000000000001", "no-such-role"); !errors.Is(err, mockclient.ErrStatus) {
 		t.Errorf("an unknown tenant role: got %v, want a status error", err)
 	}
+}
+
+// A test of a service's session handling gets a user's pair whose session
+// JWT has already expired: the service should refresh it at the mock.
+func ExampleClient_MintSession() {
+	mock, err := mockidp.New(mockidp.Config{KeyPEM: fixtures.KeyPEMs()})
+	if err != nil {
+		panic(err)
+	}
+	defer mock.Close()
+	srv := httptest.NewServer(mock)
+	defer srv.Close()
+
+	c := &mockclient.Client{BaseURL: srv.URL}
+	pair, err := c.MintSession(context.Background(), mockclient.SessionMintRequest{
+		User:   "multi@example.com",
+		Tenant: "T2MockTenantAcme000000000001",
+		Preset: mockclient.PresetExpiredSession,
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(pair.UserID, pair.SessionClaims["drn"], pair.RefreshClaims["drn"], pair.SessionClaims["dct"])
+	// Output:
+	// U2MockUserMulti0000000000003 DS DSR T2MockTenantAcme000000000001
 }
