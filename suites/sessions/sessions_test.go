@@ -263,6 +263,30 @@ var _ = Describe("User sessions", Label("offline", "sessions"), func() {
 		})
 	})
 
+	When("a test user logs in with an enchanted link", func() {
+		It("the pending session is refused until the link is verified, then answered once", func() {
+			loginID := newLoginID()
+			user := d.CreateTestUser(loginID, nil)
+			resp := d.Call("POST", "/v1/mgmt/tests/generate/enchantedlink", d.ManagementKey,
+				map[string]any{"loginId": loginID, "URI": "https://app.example.test/verify"})
+			Expect(resp.Status).To(Equal(200), "%s", resp)
+			ref, _ := resp.JSON()["pendingRef"].(string)
+			Expect(ref).NotTo(BeEmpty())
+			link, err := url.Parse(resp.JSON()["link"].(string))
+			Expect(err).NotTo(HaveOccurred())
+
+			pending := func() *harness.Response {
+				GinkgoHelper()
+				return d.Call("POST", "/v1/auth/enchantedlink/pending-session", "", map[string]any{"pendingRef": ref})
+			}
+			harness.ExpectDescopeError(pending(), 401, mockidp.CodePendingLink)
+			Expect(d.Call("POST", "/v1/auth/enchantedlink/verify", "", map[string]any{"token": link.Query().Get("t")}).Status).To(Equal(200))
+			s := harness.ExpectSession(pending(), "polling the pending session after the link was verified")
+			expectAccepted(env, s.SessionJwt, user["userId"].(string))
+			Expect(pending().Status).To(Equal(401), "the pending session is answered once")
+		})
+	})
+
 	When("the project answers with cookies (token_response: cookies)", func() {
 		It("login and refresh hand the JWTs over as Set-Cookie DS and DSR, and the refreshed session is accepted", func() {
 			cookies := harness.Start(harness.Options{Project: harness.ProjectWith(func(p *mockidp.Project) {
