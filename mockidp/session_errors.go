@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // Descope error codes of the user-session, test-user and management calls
@@ -64,7 +65,7 @@ func directoryError(err error) error {
 	}
 	var ce *ConfigError
 	if errors.As(err, &ce) {
-		return invalidArgument("%s: %s", ce.Field, ce.Reason)
+		return invalidArgument("%s: %s", strings.TrimPrefix(ce.Field, "."), ce.Reason)
 	}
 	return err
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -408,4 +409,67 @@ func TestTestUserLimit(t *testing.T) {
 	s.refused(s.do("POST", "/v1/mgmt/user/create", mgmt(), `{"loginId":"t2@example.com"}`), http.StatusBadRequest, mockidp.CodeUserExists)
 	s.ok(s.do("POST", "/v1/mgmt/user/delete", mgmt(), `{"loginId":"t2@example.com"}`), nil)
 	s.ok(s.do("POST", "/v1/mgmt/user/create/test", mgmt(), `{"loginId":"t3@example.com"}`), nil)
+}
+
+// Faults, request counters and metrics reach the session surface's
+// endpoints through the shared machinery.
+func TestSessionEndpointsFaultsAndCounters(t *testing.T) {
+	t.Parallel()
+	s := newSessionServer(t, nil)
+	pair, err := s.MintSession(mockidp.SessionMintRequest{User: "alice@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.InjectFault(mockidp.Fault{Endpoint: mockidp.EndpointRefresh, Status: http.StatusServiceUnavailable, Count: 1}); err != nil {
+		t.Fatal(err)
+	}
+	s.refused(s.do("POST", "/v1/auth/refresh", withRefresh(pair.RefreshJWT), `{}`), http.StatusServiceUnavailable, mockidp.CodeServerError)
+	s.ok(s.do("POST", "/v1/auth/refresh", withRefresh(pair.RefreshJWT), `{}`), nil)
+	s.ok(s.do("GET", "/v1/mgmt/user?loginId=alice@example.com", mgmt(), ""), nil)
+	st := s.Requests()
+	if st.Counts[mockidp.EndpointRefresh] != 2 || st.Counts[mockidp.EndpointMgmtUser] != 1 {
+		t.Errorf("counts %v, want refresh 2 and mgmt_user 1", st.Counts)
+	}
+	rec := s.do("GET", "/metrics", "", "")
+	if !strings.Contains(rec.Body.String(), `endpoint="refresh",status="503"`) {
+		t.Errorf("metrics lack the faulted refresh:\n%s", rec.Body.String())
+	}
+}
+
+// With rotation, one refresh JWT sent by several callers at once is
+// exchanged once: the others are refused as rotated.
+func TestRotationRaceHasOneWinner(t *testing.T) {
+	t.Parallel()
+	s := newSessionServer(t, func(p *mockidp.Project) { p.Sessions.RefreshRotation = true })
+	pair, err := s.MintSession(mockidp.SessionMintRequest{User: "alice@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const callers = 8
+	codes := make(chan int, callers)
+	var wg sync.WaitGroup
+	for range callers {
+		wg.Go(func() {
+			r := httptest.NewRequest("POST", "/v1/auth/refresh", strings.NewReader(`{}`))
+			r.Header.Set("Authorization", withRefresh(pair.RefreshJWT))
+			rec := httptest.NewRecorder()
+			s.ServeHTTP(rec, r)
+			codes <- rec.Code
+		})
+	}
+	wg.Wait()
+	close(codes)
+	ok := 0
+	for c := range codes {
+		switch c {
+		case http.StatusOK:
+			ok++
+		case http.StatusUnauthorized:
+		default:
+			t.Errorf("status %d, want 200 or 401", c)
+		}
+	}
+	if ok != 1 {
+		t.Errorf("%d refreshes succeeded, want exactly 1", ok)
+	}
 }
