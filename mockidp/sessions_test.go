@@ -287,7 +287,9 @@ func TestSessionLifecycle(t *testing.T) {
 // The control plane's presets break exactly what they name.
 func TestSessionPresets(t *testing.T) {
 	t.Parallel()
-	s := newSessionServer(t, nil)
+	// A refresh lifetime of an hour: advancing the clock past it rotates
+	// the signing key once, not the 28 times four weeks would.
+	s := newSessionServer(t, func(p *mockidp.Project) { p.Sessions.RefreshTTL = mockidp.Duration(time.Hour) })
 	refresh := func(token string) *httptest.ResponseRecorder {
 		return s.do("POST", "/v1/auth/refresh", withRefresh(token), `{}`)
 	}
@@ -329,7 +331,7 @@ func TestSessionPresets(t *testing.T) {
 	// Refresh expiry on the mock's clock, also for a token verified before.
 	m = mint("")
 	s.ok(refresh(m.RefreshJWT), nil)
-	s.Advance(672*time.Hour + time.Second)
+	s.Advance(time.Hour + time.Second)
 	s.refused(refresh(m.RefreshJWT), http.StatusUnauthorized, mockidp.CodeInvalidToken)
 }
 
@@ -471,5 +473,34 @@ func TestRotationRaceHasOneWinner(t *testing.T) {
 	}
 	if ok != 1 {
 		t.Errorf("%d refreshes succeeded, want exactly 1", ok)
+	}
+}
+
+// A role changed at run time changes what sessions issued afterwards grant;
+// a reset restores the file's roles.
+func TestRoleChangeReachesNewSessions(t *testing.T) {
+	t.Parallel()
+	s := newSessionServer(t, nil)
+	perms := func() []any {
+		t.Helper()
+		m, err := s.MintSession(mockidp.SessionMintRequest{User: "alice@example.com"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, _ := claimsOf(t, m.SessionJWT)["permissions"].([]any)
+		return p
+	}
+	if got := perms(); len(got) != 1 || got[0] != "data.read" {
+		t.Fatalf("permissions %v, want [data.read]", got)
+	}
+	s.ok(s.do("POST", "/_mock/roles", "", `{"name":"user","permissions":["data.read","reports.view"]}`), nil)
+	if got := perms(); len(got) != 2 || got[1] != "reports.view" {
+		t.Errorf("after the role change: permissions %v, want [data.read reports.view]", got)
+	}
+	if err := s.Reset(); err != nil {
+		t.Fatal(err)
+	}
+	if got := perms(); len(got) != 1 {
+		t.Errorf("after reset: permissions %v, want the file's [data.read]", got)
 	}
 }
