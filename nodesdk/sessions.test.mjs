@@ -212,6 +212,36 @@ describe('Descope Node SDK against mockidp', () => {
     assert.equal(raw.code, 401);
   });
 
+  test("the Playwright sample's magic-link flow: generateMagicLinkForTestUser, then magicLink.verify", async () => {
+    counter += 1;
+    const loginId = `node-sdk-${counter}@example.com`;
+    const user = ok(await sdk.management.user.createTestUser(loginId, { email: loginId }), 'createTestUser');
+    const { link } = ok(
+      await sdk.management.user.generateMagicLinkForTestUser('email', loginId, 'https://test.local/verify'),
+      'generateMagicLinkForTestUser',
+    );
+    const url = new URL(link);
+    assert.equal(url.origin, 'https://test.local', 'the link goes to the URI the SDK sent');
+    const token = url.searchParams.get('t');
+    const jwt = ok(await sdk.magicLink.verify(token), 'magicLink.verify');
+    const session = await sdk.validateSession(jwt.sessionJwt);
+    assert.equal(session.token.sub, user.userId);
+    assert.ok(jwt.refreshJwt, 'a refresh JWT (body or DSR cookie)');
+    assert.equal((await sdk.magicLink.verify(token)).ok, false, 'a magic link works once');
+  });
+
+  test('logoutAll ends every session of the user', async () => {
+    const first = await loginTestUser();
+    const { code } = ok(await sdk.management.user.generateOTPForTestUser('email', first.loginId), 'a second OTP');
+    const second = ok(await sdk.otp.verify.email(first.loginId, code), 'a second login');
+    ok(await sdk.logoutAll(second.refreshJwt), 'logoutAll');
+    for (const refreshJwt of [first.refreshJwt, second.refreshJwt]) {
+      const raw = await sdk.refresh(refreshJwt);
+      assert.equal(raw.ok, false);
+      assert.equal(raw.error.errorCode, 'E064001');
+    }
+  });
+
   test('a wrong OTP code is refused and a code works once', async () => {
     counter += 1;
     const loginId = `node-sdk-${counter}@example.com`;
