@@ -57,6 +57,11 @@ test-suites: ## Offline Ginkgo suites only, through the ginkgo CLI (race detecto
 test-wiring: build ## Start mockidp and api as processes with the compose environments and run the external-mode suites against them
 	HARNESS_BIN_DIR='$(CURDIR)/$(BIN)' PACKAGING_EXTERNAL_SUITES=1 $(GO) test -count=1 -run 'TestComposeStackAsProcesses' ./packaging
 
+.PHONY: test-node-sdk
+test-node-sdk: build ## Descope's own Node SDK (@descope/node-sdk, npm ci from nodesdk/package-lock.json) against bin/mockidp: test users, OTP verify, refresh, tenant select, me, logout
+	cd nodesdk && npm ci --no-audit --no-fund
+	HARNESS_BIN_DIR='$(CURDIR)/$(BIN)' HARNESS_NODE_SDK=1 $(GO) test -count=1 -v -run '^TestNodeSDK$$' ./nodesdk
+
 .PHONY: test-live
 test-live: ## Live smoke tests against real Descope (needs DESCOPE_* variables)
 	@mkdir -p $(REPORTS)

@@ -105,6 +105,7 @@ var _ = Describe("Real Descope", Label("live"), func() {
 		live := collect(cfg.DiscoveryURL(), token())
 		mockEnv := harness.Start(harness.Options{})
 		mock := collect(mockEnv.Mock.DiscoveryURL(), mockEnv.Token(harness.AdminClient))
+		addSessionTokens(&mock, &live, cfg, mockEnv) // sessions_test.go
 		report := drift.Compare(mock, live)
 		path := writeReport(report, filepath.Join(harness.RepoRoot(), "reports"))
 		// The entry is printed with the spec's result, verbose or not.

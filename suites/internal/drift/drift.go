@@ -1,6 +1,7 @@
 // Package drift compares what the mock issuer serves with what real Descope
-// serves: the discovery document's fields, the shape of the key set's JWKs
-// and a token's header and claim names. Compare is a pure function, so the
+// serves: the discovery document's fields, the shape of the key set's JWKs,
+// a client-credentials token's header and claim names, and (when both sides
+// have them) a user's session and refresh JWTs' header and claim names. Compare is a pure function, so the
 // comparison is tested offline against canned documents; the live suite
 // feeds it the real ones.
 package drift
@@ -21,11 +22,17 @@ type Documents struct {
 	KeySet map[string]any
 	// TokenHeader and TokenClaims are a client-credentials token's header and payload.
 	TokenHeader, TokenClaims map[string]any
+	// SessionHeader and SessionClaims (optional) are a user session JWT's
+	// (drn "DS", from the test-user flow) header and payload.
+	SessionHeader, SessionClaims map[string]any
+	// RefreshHeader and RefreshClaims (optional) are the same login's refresh JWT's (drn "DSR").
+	RefreshHeader, RefreshClaims map[string]any
 }
 
 // Difference is one way the mock differs from Descope.
 type Difference struct {
-	// Area is "discovery", "jwk", "token header" or "token claims".
+	// Area is "discovery", "jwk", "token header", "token claims",
+	// "session header", "session claims", "refresh header" or "refresh claims".
 	Area string
 	// Item is the field, member or claim concerned.
 	Item string
@@ -51,6 +58,18 @@ func Compare(mock, live Documents) Report {
 	diffs = append(diffs, compareObjects("jwk", jwkShape(mock.KeySet), jwkShape(live.KeySet), "", "")...)
 	diffs = append(diffs, compareNames("token header", mock.TokenHeader, live.TokenHeader, "alg", "typ")...)
 	diffs = append(diffs, compareNames("token claims", mock.TokenClaims, live.TokenClaims, "token_type")...)
+	// Session and refresh JWTs are compared only when both sides collected
+	// them (the live side needs a management key for the test-user flow).
+	// drn tells them apart, so its value is compared; amr and tu too, since
+	// both sides log in the same way (an email OTP of a test user).
+	if mock.SessionClaims != nil && live.SessionClaims != nil {
+		diffs = append(diffs, compareNames("session header", mock.SessionHeader, live.SessionHeader, "alg", "typ")...)
+		diffs = append(diffs, compareNames("session claims", mock.SessionClaims, live.SessionClaims, "drn", "amr", "tu")...)
+	}
+	if mock.RefreshClaims != nil && live.RefreshClaims != nil {
+		diffs = append(diffs, compareNames("refresh header", mock.RefreshHeader, live.RefreshHeader, "alg", "typ")...)
+		diffs = append(diffs, compareNames("refresh claims", mock.RefreshClaims, live.RefreshClaims, "drn", "amr", "tu")...)
+	}
 	sort.SliceStable(diffs, func(i, j int) bool {
 		if diffs[i].Area != diffs[j].Area {
 			return diffs[i].Area < diffs[j].Area
@@ -277,7 +296,7 @@ func (r Report) Markdown() string {
 	var b strings.Builder
 	b.WriteString("# Drift between mockidp and Descope\n\n")
 	if len(r.Differences) == 0 {
-		b.WriteString("No differences in discovery fields, key-set JWK shape or token header and claim names.\n")
+		b.WriteString("No differences in discovery fields, key-set JWK shape or the header and claim names of the tokens compared.\n")
 		return b.String()
 	}
 	fmt.Fprintf(&b, "%d difference(s). URLs are compared by path with the project ID as {pid}.\n\n", len(r.Differences))

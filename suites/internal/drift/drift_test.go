@@ -90,3 +90,39 @@ func TestMarkdownEscapesCells(t *testing.T) {
 		}
 	}
 }
+
+func TestCompareSessionAndRefreshTokens(t *testing.T) {
+	t.Parallel()
+	header := map[string]any{"alg": "RS256", "kid": "k", "typ": "JWT"}
+	mock := Documents{
+		SessionHeader: header,
+		SessionClaims: map[string]any{"amr": []any{"email"}, "drn": "DS", "exp": 1.0, "iat": 1.0, "iss": "x", "rexp": "t", "sub": "U1", "tu": true},
+		RefreshHeader: header,
+		RefreshClaims: map[string]any{"drn": "DSR", "exp": 1.0, "iat": 1.0, "iss": "x", "sub": "U1"},
+	}
+	live := Documents{
+		SessionHeader: header,
+		SessionClaims: map[string]any{"amr": []any{"email"}, "drn": "DS", "exp": 2.0, "iat": 2.0, "iss": "y", "rexp": "u", "sub": "U2", "tu": true, "nsec": map[string]any{}},
+		RefreshHeader: map[string]any{"alg": "RS256", "kid": "k2", "typ": "JWT"},
+		RefreshClaims: map[string]any{"drn": "DS", "exp": 2.0, "iat": 2.0, "iss": "y", "sub": "U2", "tu": true},
+	}
+	got := Compare(mock, live).Differences
+	want := []Difference{
+		{"refresh claims", "drn", "DSR", "DS"},
+		{"refresh claims", "tu", absent, "boolean"},
+		{"session claims", "nsec", absent, "object"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d differences %+v, want %+v", len(got), got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("difference %d: got %+v, want %+v", i, got[i], want[i])
+		}
+	}
+
+	// One side without session tokens (no management key live): not compared.
+	if got := Compare(Documents{}, live).Differences; len(got) != 0 {
+		t.Errorf("got %+v with no mock session tokens, want no differences", got)
+	}
+}
