@@ -13,7 +13,7 @@ import (
 // start-up naming the file, line, field and reason.
 func TestDirectoryErrorsNameFieldAndReason(t *testing.T) {
 	t.Parallel()
-	const head = "project_id: P1\ntenants:\n  - id: T1\n    name: One\nroles:\n  - name: r\n    permissions: [p]\n"
+	const head = "project_id: P2MockDescopeHarness00000001\ntenants:\n  - id: T1\n    name: One\nroles:\n  - name: r\n    permissions: [p]\n"
 	for _, tc := range []struct {
 		name, yaml, wantField, wantReason string
 		wantLine                          int
@@ -26,7 +26,7 @@ func TestDirectoryErrorsNameFieldAndReason(t *testing.T) {
 		{"duplicate user ID", head + "users:\n  - id: U1\n    login_ids: [a]\n  - id: U1\n    login_ids: [b]\n", "users[1].id", "duplicate user ID", 11},
 		{"role of unknown tenant", head + "  - name: s\n    tenant_id: T9\n", "roles[1].tenant_id", "not one of the tenants", 9},
 		{"duplicate role", head + "  - name: r\n", "roles[1].name", "duplicate role", 8},
-		{"duplicate tenant", "project_id: P1\ntenants:\n  - id: T1\n  - id: T1\n", "tenants[1].id", "duplicate tenant ID", 4},
+		{"duplicate tenant", "project_id: P2MockDescopeHarness00000001\ntenants:\n  - id: T1\n  - id: T1\n", "tenants[1].id", "duplicate tenant ID", 4},
 		{"key without secret", head + "management_keys:\n  - id: MK1\n", "management_keys[0].secret", "is required", 9},
 		{"key secret with colon", head + "management_keys:\n  - id: MK1\n    secret: a:b\n", "management_keys[0].secret", "must be at most 1024", 10},
 		{"same key secret", head + "management_keys:\n  - id: MK1\n    secret: s\n  - id: MK2\n    secret: s\n", "management_keys[1].secret", "same secret", 12},
@@ -77,7 +77,7 @@ func TestDefaultDirectory(t *testing.T) {
 		t.Errorf("session settings %+v", st)
 	}
 
-	q, err := mockidp.ParseProject("p.yaml", []byte("project_id: P1\nusers:\n  - login_ids: [bob@example.com]\n"))
+	q, err := mockidp.ParseProject("p.yaml", []byte("project_id: P2MockDescopeHarness00000001\nusers:\n  - login_ids: [bob@example.com]\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestDefaultDirectory(t *testing.T) {
 // definitions; a tenant's own role wins over the project role of its name.
 func TestUserClaimsFromRoles(t *testing.T) {
 	t.Parallel()
-	p, err := mockidp.ParseProject("p.yaml", []byte(`project_id: P1
+	p, err := mockidp.ParseProject("p.yaml", []byte(`project_id: P2MockDescopeHarness00000001
 tenants: [{id: T1, name: One}, {id: T2, name: Two}]
 roles:
   - {name: admin, permissions: [b.write, a.read]}

@@ -121,7 +121,7 @@ func (s *Server) handleJWTUpdate(w http.ResponseWriter, r *http.Request) (int, e
 		}
 		claims[k] = v
 	}
-	token, err := s.signUserToken(s.keys.Current(), claims)
+	token, err := s.sign(s.keys.Current(), claims)
 	if err != nil {
 		return 0, err
 	}

@@ -3,13 +3,7 @@ package mockidp
 import (
 	"slices"
 	"time"
-
-	"github.com/descope-harness/harness/mockidp/keys"
 )
-
-// maxIssuedToken is the longest token the mock issues (32 KiB, the API's
-// limit); a request whose claims would exceed it is refused instead.
-const maxIssuedToken = 32 << 10
 
 // sessionReservedClaims are set by the mock on user session tokens; custom
 // claims cannot override them.
@@ -108,7 +102,7 @@ func (s *Server) signSession(p sessionParams, jti string) (issuedSession, error)
 			rc["iat"] = out.RefreshExpires - int64(time.Duration(st.RefreshTTL)/time.Second)
 		}
 		rc["jti"] = jti
-		t, err := s.signUserToken(key, rc)
+		t, err := s.sign(key, rc)
 		if err != nil {
 			return issuedSession{}, err
 		}
@@ -126,7 +120,7 @@ func (s *Server) signSession(p sessionParams, jti string) (issuedSession, error)
 		sc["iat"] = exp - int64(time.Duration(st.SessionTTL)/time.Second)
 	}
 	sc["rexp"] = time.Unix(out.RefreshExpires, 0).UTC().Format(time.RFC3339)
-	t, err := s.signUserToken(key, sc)
+	t, err := s.sign(key, sc)
 	if err != nil {
 		return issuedSession{}, err
 	}
@@ -145,16 +139,4 @@ func (s *Server) startSession(p sessionParams) (issuedSession, error) {
 	s.sessions.add(jti, &session{userID: p.user.ID, tenant: p.tenant, amr: p.amr, custom: p.custom, expires: out.RefreshExpires},
 		s.clock.Now().Unix())
 	return out, nil
-}
-
-// signUserToken signs claims, refusing a token longer than maxIssuedToken.
-func (s *Server) signUserToken(key *keys.Key, claims Claims) (string, error) {
-	t, err := s.sign(key, claims)
-	if err != nil {
-		return "", err
-	}
-	if len(t) > maxIssuedToken {
-		return "", badRequest("the token would be %d bytes, over the limit of %d bytes (32 KiB): send fewer or smaller custom claims", len(t), maxIssuedToken)
-	}
-	return t, nil
 }
