@@ -65,8 +65,11 @@ func TestAPIReadTimeoutCutsStalledBodies(t *testing.T) {
 	t.Parallel()
 	m := startMock(t)
 	addr := startAPIServing(t, apiEnv(m, map[string]string{"READ_TIMEOUT": "400ms", "READ_HEADER_TIMEOUT": "2s"}))
-	c := servertest.DialRaw(t, addr)
+	// start is read before the dial: the server's read deadline runs from
+	// its accept, which comes after it, so a busy machine that delays this
+	// goroutine cannot make the connection look cut early.
 	start := time.Now()
+	c := servertest.DialRaw(t, addr)
 	// The API reads no bodies, so the stalled body is seen when the server
 	// reads the next request on this connection: it must not wait forever.
 	if _, err := io.WriteString(c, "POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc"); err != nil {

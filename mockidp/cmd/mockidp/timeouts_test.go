@@ -30,8 +30,8 @@ func TestReadHeaderTimeoutCutsStalledClients(t *testing.T) {
 func TestReadTimeoutCutsStalledBodies(t *testing.T) {
 	t.Parallel()
 	addr := startServing(t, "--read-header-timeout", "2s", "--read-timeout", "400ms", "--write-timeout", "5s")
+	start := time.Now() // before the dial: the server's read deadline runs from its accept
 	c := servertest.DialRaw(t, addr)
-	start := time.Now()
 	req := "POST /oauth2/v1/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type="
 	if _, err := io.WriteString(c, req); err != nil {
 		t.Fatal(err)
