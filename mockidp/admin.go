@@ -181,5 +181,6 @@ func (p *Project) clone() *Project {
 	c.Clients = append([]Client(nil), p.Clients...)
 	c.AccessKeys = append([]AccessKey(nil), p.AccessKeys...)
 	c.Keys.PEMFiles = append([]string(nil), p.Keys.PEMFiles...)
+	c.Directory = p.Directory.clone()
 	return &c
 }

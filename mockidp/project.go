@@ -33,6 +33,9 @@ type Project struct {
 	Clients []Client `yaml:"clients" json:"clients"`
 	// AccessKeys (optional) - Descope access keys for /v1/auth/accesskey/exchange.
 	AccessKeys []AccessKey `yaml:"access_keys" json:"access_keys"`
+	// Directory (optional) - roles, tenants, users, management keys and
+	// session settings (directory.go).
+	Directory `yaml:",inline"`
 }
 
 // KeySettings configures the signing keys.
@@ -459,7 +462,7 @@ func (p *Project) Validate() error {
 		}
 		secretOf[p.AccessKeys[i].Secret] = p.AccessKeys[i].ID
 	}
-	return nil
+	return p.Directory.validate()
 }
 
 func (c *Client) validate(field string) error {

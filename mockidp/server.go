@@ -77,6 +77,11 @@ type Server struct {
 	requests     *requestLog
 	tokens       tokenCache
 	headers      headerSegments
+
+	// User sessions (directory.go, users.go, sessions.go, codes.go).
+	dir      userDirectory
+	sessions sessionStore
+	codes    codeStore
 }
 
 // DefaultProject returns the embedded default project (fixtures/project.yaml).
@@ -258,6 +263,7 @@ func (s *Server) resetState() {
 	s.faults.clear("")
 	s.requests.clear()
 	s.tokens.clear()
+	s.resetSessions()
 }
 
 // baseURL is the public URL, else the request's scheme and host, honouring

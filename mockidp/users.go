@@ -1,0 +1,356 @@
+package mockidp
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"sync"
+)
+
+// userDirectory is the run-time state of the project's directory: roles,
+// tenants and users, looked up by user ID or login ID. It starts as the
+// project file's and changes through the management API and the control
+// plane; reset restores the file's.
+type userDirectory struct {
+	mu        sync.RWMutex
+	roles     []Role
+	tenants   map[string]Tenant
+	byID      map[string]*User
+	byLogin   map[string]string // login ID to user ID
+	testUsers int
+	limit     int
+}
+
+// Errors of the user directory; handlers map them to Descope's codes.
+var (
+	errUserExists    = errors.New("user already exists")
+	errLoginIDTaken  = errors.New("login ID is another user's")
+	errUserNotFound  = errors.New("user not found")
+	errTestUserLimit = errors.New("test users limit exceeded")
+	errRoleNotFound  = errors.New("role not found")
+)
+
+func (d *userDirectory) reset(dir Directory, now int64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.roles = slices.Clone(dir.Roles)
+	d.tenants = make(map[string]Tenant, len(dir.Tenants))
+	for _, t := range dir.Tenants {
+		d.tenants[t.ID] = t
+	}
+	d.byID = make(map[string]*User, len(dir.Users))
+	d.byLogin = make(map[string]string, len(dir.Users))
+	d.testUsers = 0
+	d.limit = dir.Sessions.TestUserLimit
+	for _, u := range dir.Users {
+		u := u
+		if u.CreatedTime == 0 {
+			u.CreatedTime = now
+		}
+		d.insertLocked(&u)
+	}
+}
+
+func (d *userDirectory) insertLocked(u *User) {
+	d.byID[u.ID] = u
+	for _, l := range u.LoginIDs {
+		d.byLogin[l] = u.ID
+	}
+	if u.Test {
+		d.testUsers++
+	}
+}
+
+func (d *userDirectory) removeLocked(u *User) {
+	delete(d.byID, u.ID)
+	for _, l := range u.LoginIDs {
+		delete(d.byLogin, l)
+	}
+	if u.Test {
+		d.testUsers--
+	}
+}
+
+// lookup finds a user by login ID, else by user ID.
+func (d *userDirectory) lookup(loginOrUserID string) (User, bool) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	id, ok := d.byLogin[loginOrUserID]
+	if !ok {
+		id = loginOrUserID
+	}
+	u, ok := d.byID[id]
+	if !ok {
+		return User{}, false
+	}
+	return *u, true
+}
+
+// byLoginID finds a user by login ID only.
+func (d *userDirectory) byLoginID(loginID string) (User, bool) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	u, ok := d.byID[d.byLogin[loginID]]
+	if !ok {
+		return User{}, false
+	}
+	return *u, true
+}
+
+// byUserID finds a user by user ID only.
+func (d *userDirectory) byUserID(id string) (User, bool) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	u, ok := d.byID[id]
+	if !ok {
+		return User{}, false
+	}
+	return *u, true
+}
+
+// list returns the users sorted by user ID, only test users when testOnly.
+func (d *userDirectory) list(testOnly bool) []User {
+	d.mu.RLock()
+	out := make([]User, 0, len(d.byID))
+	for _, u := range d.byID {
+		if !testOnly || u.Test {
+			out = append(out, *u)
+		}
+	}
+	d.mu.RUnlock()
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// put validates u (deriving its ID) and adds it; with replace, a user of the
+// same ID is replaced, else it is errUserExists. It returns the stored user
+// and whether one was replaced.
+func (d *userDirectory) put(u User, replace bool, now int64) (User, bool, error) {
+	u.LoginIDs = slices.Clone(u.LoginIDs)
+	u.Roles = slices.Clone(u.Roles)
+	u.Tenants = slices.Clone(u.Tenants)
+	u.CustomAttributes = maps.Clone(u.CustomAttributes)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	tenants := make(map[string]bool, len(d.tenants))
+	for id := range d.tenants {
+		tenants[id] = true
+	}
+	if err := u.validate("", d.roles, tenants); err != nil {
+		return User{}, false, err
+	}
+	old, exists := d.byID[u.ID]
+	if exists && !replace {
+		return User{}, false, fmt.Errorf("%w: user ID %q", errUserExists, u.ID)
+	}
+	for _, l := range u.LoginIDs {
+		if owner, ok := d.byLogin[l]; ok && owner != u.ID {
+			if !exists && !replace {
+				return User{}, false, fmt.Errorf("%w: login ID %q", errUserExists, truncate(l, 64))
+			}
+			return User{}, false, fmt.Errorf("%w: login ID %q", errLoginIDTaken, truncate(l, 64))
+		}
+	}
+	tests := d.testUsers
+	if exists && old.Test {
+		tests--
+	}
+	if u.Test && tests >= d.limit {
+		return User{}, false, fmt.Errorf("%w: the project allows %d test users", errTestUserLimit, d.limit)
+	}
+	if exists {
+		u.CreatedTime = old.CreatedTime
+		d.removeLocked(old)
+	}
+	if u.CreatedTime == 0 {
+		u.CreatedTime = now
+	}
+	d.insertLocked(&u)
+	return u, exists, nil
+}
+
+// remove deletes a user by login ID or user ID and returns it.
+func (d *userDirectory) remove(loginOrUserID string) (User, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	id, ok := d.byLogin[loginOrUserID]
+	if !ok {
+		id = loginOrUserID
+	}
+	u, ok := d.byID[id]
+	if !ok {
+		return User{}, errUserNotFound
+	}
+	d.removeLocked(u)
+	return *u, nil
+}
+
+// removeTests deletes every test user and returns their IDs.
+func (d *userDirectory) removeTests() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var ids []string
+	for _, u := range d.byID {
+		if u.Test {
+			ids = append(ids, u.ID)
+			d.removeLocked(u)
+		}
+	}
+	return ids
+}
+
+// tenant returns a tenant by ID.
+func (d *userDirectory) tenant(id string) (Tenant, bool) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	t, ok := d.tenants[id]
+	return t, ok
+}
+
+// rolesList returns the role definitions, project-level first, by name.
+func (d *userDirectory) rolesList() []Role {
+	d.mu.RLock()
+	out := slices.Clone(d.roles)
+	d.mu.RUnlock()
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].TenantID != out[j].TenantID {
+			return out[i].TenantID < out[j].TenantID
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
+
+// putRole adds or replaces a role (by tenant and name).
+func (d *userDirectory) putRole(r Role) (replaced bool, err error) {
+	r.Permissions = slices.Clone(r.Permissions)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	tenants := make(map[string]bool, len(d.tenants))
+	for id := range d.tenants {
+		tenants[id] = true
+	}
+	if err := validateRole(r, "", tenants); err != nil {
+		return false, err
+	}
+	for i := range d.roles {
+		if d.roles[i].Name == r.Name && d.roles[i].TenantID == r.TenantID {
+			d.roles[i] = r
+			return true, nil
+		}
+	}
+	d.roles = append(d.roles, r)
+	return false, nil
+}
+
+// removeRole deletes a role; users keep the name, which then grants nothing.
+func (d *userDirectory) removeRole(tenantID, name string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for i := range d.roles {
+		if d.roles[i].Name == name && d.roles[i].TenantID == tenantID {
+			d.roles = slices.Delete(d.roles, i, i+1)
+			return nil
+		}
+	}
+	return errRoleNotFound
+}
+
+// Authorization is what a user's session grants, computed from the role
+// definitions as Descope does: the project-level role names and the union of
+// their permissions, and per tenant the role names there and their permissions.
+type Authorization struct {
+	Roles       []string
+	Permissions []string
+	Tenants     map[string]TenantGrant
+}
+
+// authorization computes u's grants from the current role definitions.
+func (d *userDirectory) authorization(u User) Authorization {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	a := Authorization{Roles: slices.Clone(u.Roles), Permissions: permissionsOf(d.roles, "", u.Roles)}
+	if len(u.Tenants) > 0 {
+		a.Tenants = make(map[string]TenantGrant, len(u.Tenants))
+		for _, t := range u.Tenants {
+			a.Tenants[t.TenantID] = TenantGrant{Roles: slices.Clone(t.Roles), Permissions: permissionsOf(d.roles, t.TenantID, t.Roles)}
+		}
+	}
+	return a
+}
+
+// HasTenant reports whether the user belongs to the tenant.
+func (u User) HasTenant(tenantID string) bool {
+	return slices.ContainsFunc(u.Tenants, func(t UserTenant) bool { return t.TenantID == tenantID })
+}
+
+// LookupUser finds a user by login ID, else by user ID, in the mock's
+// current directory (the project file's users plus those added at run time).
+func (s *Server) LookupUser(loginOrUserID string) (User, bool) { return s.dir.lookup(loginOrUserID) }
+
+// Users lists the current users, sorted by user ID.
+func (s *Server) Users() []User { return s.dir.list(false) }
+
+// PutUser adds a user, or replaces the user of the same ID, and returns it
+// as stored (with its derived ID). Its role and tenant names must exist.
+func (s *Server) PutUser(u User) (User, error) {
+	stored, _, err := s.dir.put(u, true, s.clock.Now().Unix())
+	if err != nil {
+		return User{}, fieldError(err)
+	}
+	return stored, nil
+}
+
+// RemoveUser deletes a user (by login ID or user ID) and revokes its sessions.
+func (s *Server) RemoveUser(loginOrUserID string) error {
+	u, err := s.dir.remove(loginOrUserID)
+	if err != nil {
+		return mockNotFound("user %q not found", truncate(loginOrUserID, 64))
+	}
+	s.sessions.revokeUser(u.ID)
+	s.codes.dropUser(u.ID)
+	return nil
+}
+
+// UserAuthorization is what a session of u grants under the current role
+// definitions: roles, permissions and per-tenant grants.
+func (s *Server) UserAuthorization(u User) Authorization { return s.dir.authorization(u) }
+
+// UserClaims are the claims about u that every token of u's carries: sub,
+// roles, permissions, tenants, dct (when tenant is given or u belongs to one
+// tenant only, as Descope sets it) and tu:true for a test user. Time, issuer,
+// audience and drn claims are the caller's.
+func (s *Server) UserClaims(u User, tenant string) Claims {
+	a := s.dir.authorization(u)
+	c := make(Claims, 12)
+	c["sub"] = u.ID
+	if len(a.Roles) > 0 {
+		c["roles"] = a.Roles
+	}
+	if len(a.Permissions) > 0 {
+		c["permissions"] = a.Permissions
+	}
+	if len(a.Tenants) > 0 {
+		c["tenants"] = a.Tenants
+	}
+	if tenant == "" && len(u.Tenants) == 1 {
+		tenant = u.Tenants[0].TenantID
+	}
+	if tenant != "" {
+		c["dct"] = tenant
+	}
+	if u.Test {
+		c["tu"] = true
+	}
+	return c
+}
+
+// resetSessions restores the project file's users and roles and forgets
+// every session and pending code.
+func (s *Server) resetSessions() {
+	s.dir.reset(s.project.Directory, s.clock.Now().Unix())
+	s.sessions.reset()
+	s.codes.reset()
+}
