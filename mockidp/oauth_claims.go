@@ -4,29 +4,9 @@ import (
 	"time"
 )
 
-// loginUser is what the OIDC endpoints need of a project user.
-type loginUser struct {
-	ID            string
-	LoginIDs      []string
-	Name          string
-	GivenName     string
-	FamilyName    string
-	Email         string
-	EmailVerified bool
-	Phone         string
-	PhoneVerified bool
-	Roles         []string
-	Permissions   []string
-	Tenants       map[string]TenantGrant
-}
-
 // DefaultAMR is the amr of a mock login when the control plane queued none:
 // the captured Descope OIDC tokens (research/descope.md §6.2) carry ["email"].
 var DefaultAMR = []string{"email"}
-
-// DefaultRefreshTokenTTL is Descope's default refresh-token lifetime (four
-// weeks; the captured OIDC refresh token has exp - iat = 2,419,200 s).
-const DefaultRefreshTokenTTL = 28 * 24 * time.Hour
 
 // userTokens are the lifetimes and issuer of the tokens one exchange or
 // refresh issues.
@@ -40,25 +20,17 @@ type userTokens struct {
 
 // profileClaims adds the user's claims the granted scopes release (OIDC
 // Core §5.4), as the ID token and userinfo carry them.
-func profileClaims(c Claims, u loginUser, scopes []string) {
-	if contains(scopes, "profile") {
-		setNonEmpty(c, "name", u.Name)
-		setNonEmpty(c, "given_name", u.GivenName)
-		setNonEmpty(c, "family_name", u.FamilyName)
+func profileClaims(c Claims, u User, scopes []string) {
+	if contains(scopes, "profile") && u.Name != "" {
+		c["name"] = u.Name
 	}
 	if contains(scopes, "email") && u.Email != "" {
 		c["email"] = u.Email
-		c["email_verified"] = u.EmailVerified
+		c["email_verified"] = u.VerifiedEmail
 	}
 	if contains(scopes, "phone") && u.Phone != "" {
 		c["phone_number"] = u.Phone
-		c["phone_number_verified"] = u.PhoneVerified
-	}
-}
-
-func setNonEmpty(c Claims, k, v string) {
-	if v != "" {
-		c[k] = v
+		c["phone_number_verified"] = u.VerifiedPhone
 	}
 }
 
@@ -73,7 +45,7 @@ func accessAudience(projectID, clientID string) []string {
 }
 
 // common are the claims every OIDC token of a grant shares.
-func (t userTokens) common(g authGrant, u loginUser, tokenType string, exp time.Time) Claims {
+func (t userTokens) common(g authGrant, u User, tokenType string, exp time.Time) Claims {
 	c := Claims{
 		"azp":        g.ClientID,
 		"exp":        exp.Unix(),
@@ -92,7 +64,7 @@ func (t userTokens) common(g authGrant, u loginUser, tokenType string, exp time.
 // profile claims per scope, rexp, scope and token_type "id_token" (the
 // captured Descope id_token has all but amr and auth_time, which OIDC
 // clients check and the mock therefore adds).
-func (t userTokens) idTokenClaims(g authGrant, u loginUser, withNonce bool) Claims {
+func (t userTokens) idTokenClaims(g authGrant, u User, withNonce bool) Claims {
 	c := t.common(g, u, "id_token", t.Now.Add(t.AccessTTL))
 	c["aud"] = []string{g.ClientID}
 	c["auth_time"] = g.AuthTime.Unix()
@@ -107,8 +79,9 @@ func (t userTokens) idTokenClaims(g authGrant, u loginUser, withNonce bool) Clai
 
 // accessTokenClaims: the captured Descope OIDC access token's claims (amr,
 // aud, azp, email, exp, iat, iss, rexp, scope, sub, token_type) plus the
-// user's roles, permissions and tenants, as session tokens carry them.
-func (t userTokens) accessTokenClaims(g authGrant, u loginUser) Claims {
+// user's roles, permissions, tenants, dct and tu (authz, Server.UserClaims),
+// as session tokens carry them.
+func (t userTokens) accessTokenClaims(g authGrant, u User, authz Claims) Claims {
 	c := t.common(g, u, "access_token", t.Now.Add(t.AccessTTL))
 	c["aud"] = accessAudience(t.ProjectID, g.ClientID)
 	c["amr"] = g.AMR
@@ -116,7 +89,11 @@ func (t userTokens) accessTokenClaims(g authGrant, u loginUser) Claims {
 	if contains(g.Scopes, "email") && u.Email != "" {
 		c["email"] = u.Email
 	}
-	authzClaims(c, u)
+	for _, k := range []string{"roles", "permissions", "tenants", "dct", "tu"} {
+		if v, ok := authz[k]; ok {
+			c[k] = v
+		}
+	}
 	return c
 }
 
@@ -125,7 +102,7 @@ func (t userTokens) accessTokenClaims(g authGrant, u loginUser) Claims {
 // only with a JWT template's addJti: without it two refreshes in one second
 // would mint the same bytes and rotation could not tell them apart. The
 // captured token's dcl and dv are left out: their meaning is unknown.
-func (t userTokens) refreshTokenClaims(g authGrant, u loginUser, jti string) Claims {
+func (t userTokens) refreshTokenClaims(g authGrant, u User, jti string) Claims {
 	c := t.common(g, u, "refresh_token", t.RefreshExp)
 	c["aud"] = accessAudience(t.ProjectID, g.ClientID)
 	c["amr"] = g.AMR
@@ -134,16 +111,4 @@ func (t userTokens) refreshTokenClaims(g authGrant, u loginUser, jti string) Cla
 		c["email"] = u.Email
 	}
 	return c
-}
-
-func authzClaims(c Claims, u loginUser) {
-	if len(u.Roles) > 0 {
-		c["roles"] = u.Roles
-	}
-	if len(u.Permissions) > 0 {
-		c["permissions"] = u.Permissions
-	}
-	if len(u.Tenants) > 0 {
-		c["tenants"] = u.Tenants
-	}
 }

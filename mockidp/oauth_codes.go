@@ -33,39 +33,39 @@ const maxOutstandingCodes = 100_000
 
 // Redemption failures (each an invalid_grant to the client).
 var (
-	errCodeUnknown  = errors.New("authorization code is not known")
-	errCodeExpired  = errors.New("authorization code has expired")
-	errCodeReused   = errors.New("authorization code was already used; the tokens issued with it are revoked")
-	errCodeClient   = errors.New("authorization code was issued to another client")
-	errCodeRedirect = errors.New("redirect_uri differs from the one in the authorization request")
-	errCodeVerifier = errors.New("code_verifier does not match the code_challenge")
-	errCodeNoPKCE   = errors.New("code_verifier was sent but the authorization request had no code_challenge")
-	errCodeNeedPKCE = errors.New("code_verifier is required: the authorization request had a code_challenge")
-	errCodesFull    = errors.New("too many outstanding authorization codes")
+	errAuthCodeUnknown  = errors.New("authorization code is not known")
+	errAuthCodeExpired  = errors.New("authorization code has expired")
+	errAuthCodeReused   = errors.New("authorization code was already used; the tokens issued with it are revoked")
+	errAuthCodeClient   = errors.New("authorization code was issued to another client")
+	errAuthCodeRedirect = errors.New("redirect_uri differs from the one in the authorization request")
+	errAuthCodeVerifier = errors.New("code_verifier does not match the code_challenge")
+	errAuthCodeNoPKCE   = errors.New("code_verifier was sent but the authorization request had no code_challenge")
+	errAuthCodeNeedPKCE = errors.New("code_verifier is required: the authorization request had a code_challenge")
+	errAuthCodesFull    = errors.New("too many outstanding authorization codes")
 )
 
-// codeEntry is one issued code.
-type codeEntry struct {
+// authCodeEntry is one issued code.
+type authCodeEntry struct {
 	grant   authGrant
 	expires time.Time
 	used    bool
 	family  string // the refresh-token family its exchange started
 }
 
-// codeStore holds authorization codes: single-use, short-lived on the
+// authCodeStore holds authorization codes: single-use, short-lived on the
 // mock's clock, bound to client, redirect URI and PKCE challenge.
-type codeStore struct {
+type authCodeStore struct {
 	now func() time.Time
 	mu  sync.Mutex
-	m   map[string]*codeEntry
+	m   map[string]*authCodeEntry
 }
 
-func newCodeStore(now func() time.Time) *codeStore {
-	return &codeStore{now: now, m: map[string]*codeEntry{}}
+func newAuthCodeStore(now func() time.Time) *authCodeStore {
+	return &authCodeStore{now: now, m: map[string]*authCodeEntry{}}
 }
 
 // issue stores a grant under a new random code.
-func (c *codeStore) issue(g authGrant) (string, error) {
+func (c *authCodeStore) issue(g authGrant) (string, error) {
 	code := rand.Text() + rand.Text() // 256 bits
 	now := c.now()
 	c.mu.Lock()
@@ -77,47 +77,47 @@ func (c *codeStore) issue(g authGrant) (string, error) {
 			}
 		}
 		if len(c.m) >= maxOutstandingCodes {
-			return "", errCodesFull
+			return "", errAuthCodesFull
 		}
 	}
-	c.m[code] = &codeEntry{grant: g, expires: now.Add(AuthorizationCodeTTL)}
+	c.m[code] = &authCodeEntry{grant: g, expires: now.Add(AuthorizationCodeTTL)}
 	return code, nil
 }
 
 // redeem checks a code against the exchanging client, redirect URI and
-// verifier and marks it used. A used code reports errCodeReused with the
+// verifier and marks it used. A used code reports errAuthCodeReused with the
 // family its first exchange started, so the caller can revoke it. A code
 // presented with the wrong binding stays usable by its rightful client.
-func (c *codeStore) redeem(code, clientID, redirectURI, verifier string) (authGrant, string, error) {
+func (c *authCodeStore) redeem(code, clientID, redirectURI, verifier string) (authGrant, string, error) {
 	now := c.now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.m[code]
 	switch {
 	case !ok:
-		return authGrant{}, "", errCodeUnknown
+		return authGrant{}, "", errAuthCodeUnknown
 	case !now.Before(e.expires):
 		delete(c.m, code)
-		return authGrant{}, "", errCodeExpired
+		return authGrant{}, "", errAuthCodeExpired
 	case e.used:
-		return authGrant{}, e.family, errCodeReused
+		return authGrant{}, e.family, errAuthCodeReused
 	case e.grant.ClientID != clientID:
-		return authGrant{}, "", errCodeClient
+		return authGrant{}, "", errAuthCodeClient
 	case e.grant.RedirectURI != redirectURI:
-		return authGrant{}, "", errCodeRedirect
+		return authGrant{}, "", errAuthCodeRedirect
 	case e.grant.Challenge != "" && verifier == "":
-		return authGrant{}, "", errCodeNeedPKCE
+		return authGrant{}, "", errAuthCodeNeedPKCE
 	case e.grant.Challenge == "" && verifier != "":
-		return authGrant{}, "", errCodeNoPKCE
+		return authGrant{}, "", errAuthCodeNoPKCE
 	case e.grant.Challenge != "" && !verifyS256(verifier, e.grant.Challenge):
-		return authGrant{}, "", errCodeVerifier
+		return authGrant{}, "", errAuthCodeVerifier
 	}
 	e.used = true
 	return e.grant, "", nil
 }
 
 // setFamily records the refresh-token family a code's exchange started.
-func (c *codeStore) setFamily(code, family string) {
+func (c *authCodeStore) setFamily(code, family string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.m[code]; ok {
@@ -125,8 +125,8 @@ func (c *codeStore) setFamily(code, family string) {
 	}
 }
 
-func (c *codeStore) clear() {
+func (c *authCodeStore) clear() {
 	c.mu.Lock()
-	c.m = map[string]*codeEntry{}
+	c.m = map[string]*authCodeEntry{}
 	c.mu.Unlock()
 }

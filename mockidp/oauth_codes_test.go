@@ -18,19 +18,19 @@ func TestCodeStoreRedeem(t *testing.T) {
 		thenRightfulWorks        bool // the code stays usable by its client after this failure
 	}{
 		{name: "bound exchange", client: "web", redirect: "http://127.0.0.1/cb", verify: testVerifier},
-		{name: "another client", client: "spa", redirect: "http://127.0.0.1/cb", verify: testVerifier, wantErr: errCodeClient, thenRightfulWorks: true},
-		{name: "another redirect URI", client: "web", redirect: "http://127.0.0.1/cb2", verify: testVerifier, wantErr: errCodeRedirect, thenRightfulWorks: true},
-		{name: "missing verifier", client: "web", redirect: "http://127.0.0.1/cb", wantErr: errCodeNeedPKCE, thenRightfulWorks: true},
-		{name: "wrong verifier", client: "web", redirect: "http://127.0.0.1/cb", verify: testVerifier[1:] + "A", wantErr: errCodeVerifier, thenRightfulWorks: true},
-		{name: "plain verifier", client: "web", redirect: "http://127.0.0.1/cb", verify: challenge, wantErr: errCodeVerifier, thenRightfulWorks: true},
+		{name: "another client", client: "spa", redirect: "http://127.0.0.1/cb", verify: testVerifier, wantErr: errAuthCodeClient, thenRightfulWorks: true},
+		{name: "another redirect URI", client: "web", redirect: "http://127.0.0.1/cb2", verify: testVerifier, wantErr: errAuthCodeRedirect, thenRightfulWorks: true},
+		{name: "missing verifier", client: "web", redirect: "http://127.0.0.1/cb", wantErr: errAuthCodeNeedPKCE, thenRightfulWorks: true},
+		{name: "wrong verifier", client: "web", redirect: "http://127.0.0.1/cb", verify: testVerifier[1:] + "A", wantErr: errAuthCodeVerifier, thenRightfulWorks: true},
+		{name: "plain verifier", client: "web", redirect: "http://127.0.0.1/cb", verify: challenge, wantErr: errAuthCodeVerifier, thenRightfulWorks: true},
 		{name: "just before expiry", client: "web", redirect: "http://127.0.0.1/cb", verify: testVerifier, advance: AuthorizationCodeTTL - time.Second},
-		{name: "at expiry", client: "web", redirect: "http://127.0.0.1/cb", verify: testVerifier, advance: AuthorizationCodeTTL, wantErr: errCodeExpired},
+		{name: "at expiry", client: "web", redirect: "http://127.0.0.1/cb", verify: testVerifier, advance: AuthorizationCodeTTL, wantErr: errAuthCodeExpired},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			clock := NewClock(func() time.Time { return time.Unix(1_800_000_000, 0) })
-			store := newCodeStore(clock.Now)
+			store := newAuthCodeStore(clock.Now)
 			code, err := store.issue(grant)
 			if err != nil {
 				t.Fatal(err)
@@ -54,23 +54,23 @@ func TestCodeStoreRedeem(t *testing.T) {
 
 func TestCodeStoreSingleUse(t *testing.T) {
 	t.Parallel()
-	store := newCodeStore(time.Now)
+	store := newAuthCodeStore(time.Now)
 	code, _ := store.issue(authGrant{ClientID: "web", RedirectURI: "http://127.0.0.1/cb"})
 	if _, _, err := store.redeem(code, "web", "http://127.0.0.1/cb", ""); err != nil {
 		t.Fatal(err)
 	}
 	store.setFamily(code, "F1")
 	_, family, err := store.redeem(code, "web", "http://127.0.0.1/cb", "")
-	if !errors.Is(err, errCodeReused) || family != "F1" {
-		t.Fatalf("second use: got %v and family %q, want errCodeReused and F1", err, family)
+	if !errors.Is(err, errAuthCodeReused) || family != "F1" {
+		t.Fatalf("second use: got %v and family %q, want errAuthCodeReused and F1", err, family)
 	}
-	if _, _, err := store.redeem("nope", "web", "http://127.0.0.1/cb", ""); !errors.Is(err, errCodeUnknown) {
+	if _, _, err := store.redeem("nope", "web", "http://127.0.0.1/cb", ""); !errors.Is(err, errAuthCodeUnknown) {
 		t.Fatalf("unknown code: got %v", err)
 	}
 	// A verifier for a request that sent no challenge is refused (a
 	// downgrade attempt).
 	code2, _ := store.issue(authGrant{ClientID: "web", RedirectURI: "http://127.0.0.1/cb"})
-	if _, _, err := store.redeem(code2, "web", "http://127.0.0.1/cb", testVerifier); !errors.Is(err, errCodeNoPKCE) {
+	if _, _, err := store.redeem(code2, "web", "http://127.0.0.1/cb", testVerifier); !errors.Is(err, errAuthCodeNoPKCE) {
 		t.Fatalf("verifier without challenge: got %v", err)
 	}
 }

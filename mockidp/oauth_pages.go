@@ -58,7 +58,7 @@ type pageUser struct{ LoginID, Name string }
 // loginPage renders the login page listing users (by first login ID).
 // hidden carries the authorization parameters of a POSTed request; a GET
 // request's page posts back to its own URL, query included, and needs none.
-func loginPage(project string, users []loginUser, hidden url.Values) []byte {
+func loginPage(project string, users []User, hidden url.Values) []byte {
 	list := make([]pageUser, 0, len(users))
 	for _, u := range users {
 		if len(u.LoginIDs) > 0 {

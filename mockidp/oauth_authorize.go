@@ -1,0 +1,217 @@
+package mockidp
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+)
+
+// handleAuthorize serves GET|POST /oauth2/v1/authorize (tokens with the
+// project's URL issuer, {base}/{pid}, as the project discovery document
+// says) and /oauth2/v1/apps/authorize (the inbound-apps issuer).
+//
+// Who logs in, first match wins: the login page's choice (its form posts
+// back here), the control plane's queued login, the login_hint (a login ID
+// or user ID; ignored with prompt=login), else the login page, or
+// login_required with prompt=none. Every login is fresh: the mock keeps no
+// browser session.
+func (s *Server) handleAuthorize(form string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		values, postedParams, err := s.authorizeValues(w, r)
+		if err != nil {
+			writePage(w, http.StatusBadRequest, errorPage("Invalid request", "invalid_request", err.Error(), ""))
+			return
+		}
+		req, aerr := parseAuthorize(values, s.oauthClient)
+		if aerr != nil {
+			s.refuseAuthorize(w, r, aerr)
+			return
+		}
+		back := &authorizeError{RedirectURI: req.RedirectURI, State: req.State}
+		fail := func(code, desc string) {
+			back.Code, back.Description = code, desc
+			s.refuseAuthorize(w, r, back)
+		}
+		if values.Get(fieldCancel) != "" {
+			fail("access_denied", "the user cancelled the login")
+			return
+		}
+		var (
+			user   User
+			amr    = DefaultAMR
+			found  bool
+			chosen = firstNonEmpty(values.Get(fieldLogin), values.Get(fieldLoginID))
+		)
+		switch {
+		case chosen != "":
+			if user, found = s.LookupUser(chosen); !found {
+				again := ""
+				if r.Method == http.MethodGet || r.URL.RawQuery != "" {
+					again = r.URL.Path + "?" + stripLoginFields(r.URL.Query()).Encode()
+				}
+				writePage(w, http.StatusBadRequest, errorPage("Unknown user", "invalid_request",
+					"no user has the login ID or user ID "+truncate(chosen, 64)+"; the project's users are listed on the login page", again))
+				return
+			}
+		default:
+			if q, ok := s.oidc.queue.pop(); ok {
+				if user, found = s.LookupUser(q.User); !found {
+					fail("access_denied", "the queued login's user "+truncate(q.User, 64)+" no longer exists")
+					return
+				}
+				if len(q.AMR) > 0 {
+					amr = q.AMR
+				}
+				break
+			}
+			if req.LoginHint != "" && req.Prompt != "login" {
+				user, found = s.LookupUser(req.LoginHint)
+			}
+		}
+		if !found {
+			if req.Prompt == "none" {
+				fail("login_required", "prompt=none but no user is logged in: send a login_hint naming a user, or queue a login (POST /_mock/logins)")
+				return
+			}
+			var hidden url.Values
+			if postedParams {
+				hidden = stripLoginFields(values)
+			}
+			s.serveLoginPage(w, hidden)
+			return
+		}
+		code, err := s.oidc.codes.issue(authGrant{
+			ClientID: req.ClientID, RedirectURI: req.RedirectURI, Challenge: req.CodeChallenge, Nonce: req.Nonce,
+			Scopes: req.Scopes, UserID: user.ID, AMR: amr, AuthTime: s.clock.Now(), IssuerForm: form,
+		})
+		if err != nil {
+			fail("temporarily_unavailable", err.Error()+": reset the mock or let codes expire")
+			return
+		}
+		v := url.Values{"code": {code}}
+		if req.State != "" {
+			v.Set("state", req.State)
+		}
+		w.Header()["Cache-Control"] = noStore
+		http.Redirect(w, r, redirectWith(req.RedirectURI, v), http.StatusFound)
+	}
+}
+
+// refuseAuthorize redirects an error back to the client when its redirect
+// URI is known good, and shows the error page otherwise.
+func (s *Server) refuseAuthorize(w http.ResponseWriter, r *http.Request, e *authorizeError) {
+	s.log.Info("authorization request refused", "error", e.Code, "reason", e.Description, "redirect", e.RedirectURI != "")
+	if e.RedirectURI == "" {
+		writePage(w, http.StatusBadRequest, errorPage("The login request is invalid", e.Code, e.Description, ""))
+		return
+	}
+	w.Header()["Cache-Control"] = noStore
+	http.Redirect(w, r, e.redirectURL(), http.StatusFound)
+}
+
+// authorizeValues are the request's parameters: the query, plus for a POST
+// its form body (a name in both counts as repeated). postedParams says the
+// authorization parameters came in the body, so a login page must carry
+// them as hidden fields.
+func (s *Server) authorizeValues(w http.ResponseWriter, r *http.Request) (url.Values, bool, error) {
+	values, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, false, errors.New("malformed query: " + err.Error())
+	}
+	if r.Method != http.MethodPost {
+		return values, false, nil
+	}
+	body, err := s.readFormBody(w, r)
+	if err != nil {
+		return nil, false, err
+	}
+	posted := false
+	for k, v := range body {
+		if !strings.HasPrefix(k, "mockidp_") {
+			posted = true
+		}
+		values[k] = append(values[k], v...)
+	}
+	return values, posted, nil
+}
+
+// readFormBody reads an application/x-www-form-urlencoded body within the
+// body limit; an empty body is no parameters.
+func (s *Server) readFormBody(w http.ResponseWriter, r *http.Request) (url.Values, error) {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/x-www-form-urlencoded" {
+			return nil, errors.New("Content-Type must be application/x-www-form-urlencoded")
+		}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, errors.New("request body exceeds " + itoa(s.cfg.MaxBodyBytes) + " bytes")
+		}
+		return nil, errors.New("reading body: " + err.Error())
+	}
+	v, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, errors.New("malformed form body: " + err.Error())
+	}
+	return v, nil
+}
+
+func stripLoginFields(v url.Values) url.Values {
+	out := make(url.Values, len(v))
+	for k, vv := range v {
+		if !strings.HasPrefix(k, "mockidp_") {
+			out[k] = vv
+		}
+	}
+	return out
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// loginPageCache keeps the rendered login page of a GET request (which has
+// no per-request content: its form posts back to the page's own URL) for
+// the current user list.
+type loginPageCache struct {
+	mu   sync.Mutex
+	key  string
+	body []byte
+}
+
+// serveLoginPage writes the login page listing the current users.
+func (s *Server) serveLoginPage(w http.ResponseWriter, hidden url.Values) {
+	users := s.Users()
+	if hidden != nil {
+		writePage(w, http.StatusOK, loginPage(s.project.ID, users, hidden))
+		return
+	}
+	var key strings.Builder
+	for _, u := range users {
+		key.WriteString(u.Name)
+		key.WriteByte(0)
+		if len(u.LoginIDs) > 0 {
+			key.WriteString(u.LoginIDs[0])
+		}
+		key.WriteByte(0)
+	}
+	c := &s.oidc.page
+	c.mu.Lock()
+	if c.body == nil || c.key != key.String() {
+		c.key, c.body = key.String(), loginPage(s.project.ID, users, nil)
+	}
+	body := c.body
+	c.mu.Unlock()
+	writePage(w, http.StatusOK, body)
+}
