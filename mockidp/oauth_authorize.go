@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -19,26 +20,26 @@ import (
 // or user ID; ignored with prompt=login), else the login page, or
 // login_required with prompt=none. Every login is fresh: the mock keeps no
 // browser session.
-func (s *Server) handleAuthorize(form string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+//
+// Its failures are pages or redirects, never the JSON error body: a browser
+// is at the other end.
+func (s *Server) handleAuthorize(form string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) (int, error) {
 		values, postedParams, err := s.authorizeValues(w, r)
 		if err != nil {
-			writePage(w, http.StatusBadRequest, errorPage("Invalid request", "invalid_request", err.Error(), ""))
-			return
+			return writePage(w, http.StatusBadRequest, errorPage("Invalid request", "invalid_request", err.Error(), "")), nil
 		}
 		req, aerr := parseAuthorize(values, s.oauthClient)
 		if aerr != nil {
-			s.refuseAuthorize(w, r, aerr)
-			return
+			return s.refuseAuthorize(w, r, aerr), nil
 		}
 		back := &authorizeError{RedirectURI: req.RedirectURI, State: req.State}
-		fail := func(code, desc string) {
+		fail := func(code, desc string) (int, error) {
 			back.Code, back.Description = code, desc
-			s.refuseAuthorize(w, r, back)
+			return s.refuseAuthorize(w, r, back), nil
 		}
 		if values.Get(fieldCancel) != "" {
-			fail("access_denied", "the user cancelled the login")
-			return
+			return fail("access_denied", "the user cancelled the login")
 		}
 		var (
 			user   User
@@ -53,15 +54,13 @@ func (s *Server) handleAuthorize(form string) http.HandlerFunc {
 				if r.Method == http.MethodGet || r.URL.RawQuery != "" {
 					again = r.URL.Path + "?" + stripLoginFields(r.URL.Query()).Encode()
 				}
-				writePage(w, http.StatusBadRequest, errorPage("Unknown user", "invalid_request",
-					"no user has the login ID or user ID "+truncate(chosen, 64)+"; the project's users are listed on the login page", again))
-				return
+				return writePage(w, http.StatusBadRequest, errorPage("Unknown user", "invalid_request",
+					"no user has the login ID or user ID "+truncate(chosen, 64)+"; the project's users are listed on the login page", again)), nil
 			}
 		default:
 			if q, ok := s.oidc.queue.pop(); ok {
 				if user, found = s.LookupUser(q.User); !found {
-					fail("access_denied", "the queued login's user "+truncate(q.User, 64)+" no longer exists")
-					return
+					return fail("access_denied", "the queued login's user "+truncate(q.User, 64)+" no longer exists")
 				}
 				if len(q.AMR) > 0 {
 					amr = q.AMR
@@ -74,23 +73,20 @@ func (s *Server) handleAuthorize(form string) http.HandlerFunc {
 		}
 		if !found {
 			if req.Prompt == "none" {
-				fail("login_required", "prompt=none but no user is logged in: send a login_hint naming a user, or queue a login (POST /_mock/logins)")
-				return
+				return fail("login_required", "prompt=none but no user is logged in: send a login_hint naming a user, or queue a login (POST /_mock/logins)")
 			}
 			var hidden url.Values
 			if postedParams {
 				hidden = stripLoginFields(values)
 			}
-			s.serveLoginPage(w, hidden)
-			return
+			return s.serveLoginPage(w, hidden), nil
 		}
 		code, err := s.oidc.codes.issue(authGrant{
 			ClientID: req.ClientID, RedirectURI: req.RedirectURI, Challenge: req.CodeChallenge, Nonce: req.Nonce,
 			Scopes: req.Scopes, UserID: user.ID, AMR: amr, AuthTime: s.clock.Now(), IssuerForm: form,
 		})
 		if err != nil {
-			fail("temporarily_unavailable", err.Error()+": reset the mock or let codes expire")
-			return
+			return fail("temporarily_unavailable", err.Error()+": reset the mock or let codes expire")
 		}
 		v := url.Values{"code": {code}}
 		if req.State != "" {
@@ -98,19 +94,20 @@ func (s *Server) handleAuthorize(form string) http.HandlerFunc {
 		}
 		w.Header()["Cache-Control"] = noStore
 		http.Redirect(w, r, redirectWith(req.RedirectURI, v), http.StatusFound)
+		return http.StatusFound, nil
 	}
 }
 
 // refuseAuthorize redirects an error back to the client when its redirect
 // URI is known good, and shows the error page otherwise.
-func (s *Server) refuseAuthorize(w http.ResponseWriter, r *http.Request, e *authorizeError) {
+func (s *Server) refuseAuthorize(w http.ResponseWriter, r *http.Request, e *authorizeError) int {
 	s.log.Info("authorization request refused", "error", e.Code, "reason", e.Description, "redirect", e.RedirectURI != "")
 	if e.RedirectURI == "" {
-		writePage(w, http.StatusBadRequest, errorPage("The login request is invalid", e.Code, e.Description, ""))
-		return
+		return writePage(w, http.StatusBadRequest, errorPage("The login request is invalid", e.Code, e.Description, ""))
 	}
 	w.Header()["Cache-Control"] = noStore
 	http.Redirect(w, r, e.redirectURL(), http.StatusFound)
+	return http.StatusFound
 }
 
 // authorizeValues are the request's parameters: the query, plus for a POST
@@ -151,7 +148,7 @@ func (s *Server) readFormBody(w http.ResponseWriter, r *http.Request) (url.Value
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return nil, errors.New("request body exceeds " + itoa(s.cfg.MaxBodyBytes) + " bytes")
+			return nil, errors.New("request body exceeds " + strconv.FormatInt(s.cfg.MaxBodyBytes, 10) + " bytes")
 		}
 		return nil, errors.New("reading body: " + err.Error())
 	}
@@ -191,11 +188,10 @@ type loginPageCache struct {
 }
 
 // serveLoginPage writes the login page listing the current users.
-func (s *Server) serveLoginPage(w http.ResponseWriter, hidden url.Values) {
+func (s *Server) serveLoginPage(w http.ResponseWriter, hidden url.Values) int {
 	users := s.Users()
 	if hidden != nil {
-		writePage(w, http.StatusOK, loginPage(s.project.ID, users, hidden))
-		return
+		return writePage(w, http.StatusOK, loginPage(s.project.ID, users, hidden))
 	}
 	var key strings.Builder
 	for _, u := range users {
@@ -213,5 +209,5 @@ func (s *Server) serveLoginPage(w http.ResponseWriter, hidden url.Values) {
 	}
 	body := c.body
 	c.mu.Unlock()
-	writePage(w, http.StatusOK, body)
+	return writePage(w, http.StatusOK, body)
 }

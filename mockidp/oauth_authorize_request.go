@@ -3,6 +3,7 @@ package mockidp
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -103,7 +104,7 @@ func parseAuthorize(values url.Values, lookup func(id string) (oauthClient, bool
 		return req, page("invalid_request", "redirect_uri is required")
 	case len(redirectURI) > maxRedirectURIBytes:
 		return req, page("invalid_request", "redirect_uri is longer than %d bytes", maxRedirectURIBytes)
-	case !contains(client.RedirectURIs, redirectURI):
+	case !slices.Contains(client.RedirectURIs, redirectURI):
 		return req, page("invalid_request", "redirect_uri %q is not registered for client %q (registered URIs match exactly)", truncate(redirectURI, 128), truncate(clientID, 64))
 	}
 	req.ClientID, req.RedirectURI = clientID, redirectURI
@@ -159,10 +160,10 @@ func parseAuthorize(values url.Values, lookup func(id string) (oauthClient, bool
 		if !scopePattern.MatchString(sc) {
 			return fail("invalid_scope", "scope %q is not a valid scope token", truncate(sc, 64))
 		}
-		if !contains(userScopes, sc) && !contains(client.Scopes, sc) {
+		if !slices.Contains(userScopes, sc) && !slices.Contains(client.Scopes, sc) {
 			return fail("invalid_scope", "scope %q is not allowed for client %q", truncate(sc, 64), truncate(clientID, 64))
 		}
-		if !contains(req.Scopes, sc) {
+		if !slices.Contains(req.Scopes, sc) {
 			req.Scopes = append(req.Scopes, sc)
 		}
 	}
@@ -202,12 +203,12 @@ func parseAuthorize(values url.Values, lookup func(id string) (oauthClient, bool
 			return fail("invalid_request", "prompt %q is not one of none, login, consent, select_account", truncate(p, 64))
 		}
 	}
-	if contains(prompt, "none") && len(prompt) > 1 {
+	if slices.Contains(prompt, "none") && len(prompt) > 1 {
 		return fail("invalid_request", "prompt=none cannot be combined with other values")
 	}
-	if contains(prompt, "none") {
+	if slices.Contains(prompt, "none") {
 		req.Prompt = "none"
-	} else if contains(prompt, "login") || contains(prompt, "select_account") {
+	} else if slices.Contains(prompt, "login") || slices.Contains(prompt, "select_account") {
 		req.Prompt = "login"
 	}
 

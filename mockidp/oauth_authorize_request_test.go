@@ -2,6 +2,7 @@ package mockidp
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -151,7 +152,7 @@ func FuzzParseAuthorize(f *testing.F) {
 		req, aerr := parseAuthorize(values, testClients)
 		if aerr == nil {
 			c, _ := testClients(req.ClientID)
-			if !contains(c.RedirectURIs, req.RedirectURI) {
+			if !slices.Contains(c.RedirectURIs, req.RedirectURI) {
 				t.Fatalf("accepted unregistered redirect %q", req.RedirectURI)
 			}
 			if c.Public && req.CodeChallenge == "" {
@@ -164,7 +165,7 @@ func FuzzParseAuthorize(f *testing.F) {
 		}
 		if aerr.RedirectURI != "" {
 			c, ok := testClients(values.Get("client_id"))
-			if !ok || !contains(c.RedirectURIs, aerr.RedirectURI) {
+			if !ok || !slices.Contains(c.RedirectURIs, aerr.RedirectURI) {
 				t.Fatalf("redirects an error to unregistered %q", aerr.RedirectURI)
 			}
 		}

@@ -1,6 +1,7 @@
 package mockidp
 
 import (
+	"slices"
 	"time"
 )
 
@@ -21,14 +22,14 @@ type userTokens struct {
 // profileClaims adds the user's claims the granted scopes release (OIDC
 // Core §5.4), as the ID token and userinfo carry them.
 func profileClaims(c Claims, u User, scopes []string) {
-	if contains(scopes, "profile") && u.Name != "" {
+	if slices.Contains(scopes, "profile") && u.Name != "" {
 		c["name"] = u.Name
 	}
-	if contains(scopes, "email") && u.Email != "" {
+	if slices.Contains(scopes, "email") && u.Email != "" {
 		c["email"] = u.Email
 		c["email_verified"] = u.VerifiedEmail
 	}
-	if contains(scopes, "phone") && u.Phone != "" {
+	if slices.Contains(scopes, "phone") && u.Phone != "" {
 		c["phone_number"] = u.Phone
 		c["phone_number_verified"] = u.VerifiedPhone
 	}
@@ -86,7 +87,7 @@ func (t userTokens) accessTokenClaims(g authGrant, u User, authz Claims) Claims 
 	c["aud"] = accessAudience(t.ProjectID, g.ClientID)
 	c["amr"] = g.AMR
 	c["rexp"] = t.RefreshExp.UTC().Format(time.RFC3339)
-	if contains(g.Scopes, "email") && u.Email != "" {
+	if slices.Contains(g.Scopes, "email") && u.Email != "" {
 		c["email"] = u.Email
 	}
 	for _, k := range []string{"roles", "permissions", "tenants", "dct", "tu"} {
@@ -107,7 +108,7 @@ func (t userTokens) refreshTokenClaims(g authGrant, u User, jti string) Claims {
 	c["aud"] = accessAudience(t.ProjectID, g.ClientID)
 	c["amr"] = g.AMR
 	c["jti"] = jti
-	if contains(g.Scopes, "email") && u.Email != "" {
+	if slices.Contains(g.Scopes, "email") && u.Email != "" {
 		c["email"] = u.Email
 	}
 	return c

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -140,7 +141,7 @@ func (s *Server) refreshTokens(client Client, req tokenRequest, base string) (To
 	if req.Scope != "" {
 		narrowed := strings.Fields(req.Scope)
 		for _, sc := range narrowed {
-			if !contains(grant.Scopes, sc) {
+			if !slices.Contains(grant.Scopes, sc) {
 				return TokenResponse{}, oauthError(http.StatusBadRequest, CodeInvalidScope, "invalid_scope", "scope %q was not granted by the login", truncate(sc, 64))
 			}
 		}
@@ -178,7 +179,7 @@ func (s *Server) issueUserTokens(g authGrant, u User, family string, t userToken
 		return TokenResponse{}, err
 	}
 	resp := TokenResponse{AccessToken: access, TokenType: "Bearer", ExpiresIn: int64(t.AccessTTL / time.Second), Scope: joinScopes(g.Scopes)}
-	if contains(g.Scopes, "openid") {
+	if slices.Contains(g.Scopes, "openid") {
 		if resp.IDToken, err = s.signUserToken(key, t.idTokenClaims(g, u, withNonce)); err != nil {
 			return TokenResponse{}, err
 		}

@@ -1,7 +1,39 @@
+// How to add an endpoint
+//
+// Every route of the mock is one line in Server.routes below:
+//
+//	rt.surface(pattern, endpoint, handler, methods...) // Descope's API: /oauth2/v1, /v1/auth, /v1/mgmt, keys, discovery
+//	rt.control(pattern, handler, methods...)           // the mock's control plane: /_mock/...
+//
+//   - pattern is a net/http ServeMux pattern without a method ("/v1/auth/refresh",
+//     "/v2/keys/{pid}"). A {pid} wildcard is checked by the router: a request
+//     naming another project gets Descope's 404 before the handler runs, so a
+//     handler never checks it.
+//   - endpoint names the route for request counters (/_mock/requests), faults
+//     (/_mock/faults) and the mockidp_requests_total metric. Several routes may
+//     share one name. A new name gets an Endpoint* constant and an entry in
+//     Endpoints below; counters, faults and metrics are built from that list.
+//     An endpoint of "" is served but not counted and takes no faults.
+//   - handler has the one shape of every handler, handlerFunc: it either
+//     writes a success response and returns the status it wrote (writeJSON,
+//     writeBytes and writeBody return it), or writes nothing and returns an
+//     error. The router writes errors with writeError, the one writer of
+//     failures: an *Error (built with badRequest, badClient, notFound,
+//     mockBadRequest, ...) keeps its status and Descope error code; any other
+//     error becomes a 500 whose detail is not revealed.
+//   - methods are the methods allowed; others get a 405 with Allow. None
+//     means any method.
+//
+// Surface handlers live in files named for Descope's API area: oauth_*.go
+// (OAuth 2.0 / OpenID Connect: discovery, key sets, token, userinfo),
+// auth_*.go (/v1/auth), mgmt_*.go (/v1/mgmt) and control_*.go (/_mock).
+// Control-plane handlers read JSON bodies with s.decodeBody.
+
 package mockidp
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -19,68 +51,131 @@ const (
 // Endpoints lists every endpoint name of the Descope surface.
 var Endpoints = []string{EndpointDiscovery, EndpointJWKS, EndpointToken, EndpointExchange, EndpointUserinfo, EndpointLicense}
 
-// serveFunc serves a request and returns the HTTP status it answered with,
-// so that request tracking needs no wrapper around the ResponseWriter.
-type serveFunc func(w http.ResponseWriter, r *http.Request) int
+// handlerFunc is the shape of every handler: it writes a success response
+// and returns its status, or returns an error and writes nothing (the router
+// writes it with writeError).
+type handlerFunc func(w http.ResponseWriter, r *http.Request) (int, error)
 
 func (s *Server) routes() http.Handler {
-	mux := http.NewServeMux()
-	pid := s.project.ID
-	// exact maps the request paths of the key-set and discovery endpoints
-	// for this project to their handlers, so that the hottest requests skip
-	// the pattern matcher. It holds only clean, unescaped paths whose
-	// pattern below would match with {pid} = the project ID, so it picks
-	// the handler the mux would pick; every other path goes to the mux.
-	exact := map[string]http.Handler{}
-	surface := func(pattern, endpoint string, h func(checkPID bool) serveFunc, methods ...string) {
-		mux.Handle(pattern, s.track(endpoint, allowStatus(h(true), methods...)))
-		if strings.Count(pattern, "{pid}") == 1 {
-			if path := strings.Replace(pattern, "{pid}", pid, 1); !strings.Contains(path, "{") {
-				exact[path] = s.track(endpoint, allowStatus(h(false), methods...))
-			}
-		}
-	}
-	plain := func(h http.HandlerFunc) func(bool) serveFunc {
-		return func(bool) serveFunc { return recordStatus(h) }
-	}
+	rt := newRouter(s)
 	get := []string{http.MethodGet, http.MethodHead}
 	post := []string{http.MethodPost}
+	del := []string{http.MethodDelete}
 
-	surface("/{pid}/.well-known/openid-configuration", EndpointDiscovery, s.handleDiscovery(IssuerURL), get...)
-	surface("/{pid}/.well-known/oauth-authorization-server", EndpointDiscovery, s.handleDiscovery(IssuerURL), get...)
-	surface("/v1/apps/{pid}/.well-known/openid-configuration", EndpointDiscovery, s.handleDiscovery(IssuerApps), get...)
-	surface("/v1/apps/{pid}/.well-known/oauth-authorization-server", EndpointDiscovery, s.handleDiscovery(IssuerApps), get...)
-
-	surface("/{pid}/.well-known/jwks.json", EndpointJWKS, s.handleJWKS(false), get...)
-	surface("/v2/keys/{pid}", EndpointJWKS, s.handleJWKS(false), get...)
-	surface("/v1/keys/{pid}", EndpointJWKS, s.handleJWKS(true), get...)
-
-	// The token paths are few and POSTed; they keep the pattern matcher
-	// (its cost is nothing beside a signature).
-	mux.Handle("/oauth2/v1/token", s.track(EndpointToken, allowStatus(recordStatus(s.handleToken("")), post...)))
-	mux.Handle("/oauth2/v1/apps/token", s.track(EndpointToken, allowStatus(recordStatus(s.handleToken(IssuerApps)), post...)))
-	mux.Handle("/oauth2/v1/apps/{pid}/token", s.track(EndpointToken, allowStatus(recordStatus(s.handleToken(IssuerApps)), post...)))
-	surface("/v1/auth/accesskey/exchange", EndpointExchange, plain(s.handleExchange), post...)
-	surface("/oauth2/v1/userinfo", EndpointUserinfo, plain(s.handleUserinfo), http.MethodGet, http.MethodPost)
+	// OAuth 2.0 / OpenID Connect (oauth_*.go).
+	rt.surface("/{pid}/.well-known/openid-configuration", EndpointDiscovery, s.handleDiscovery(IssuerURL), get...)
+	rt.surface("/{pid}/.well-known/oauth-authorization-server", EndpointDiscovery, s.handleDiscovery(IssuerURL), get...)
+	rt.surface("/v1/apps/{pid}/.well-known/openid-configuration", EndpointDiscovery, s.handleDiscovery(IssuerApps), get...)
+	rt.surface("/v1/apps/{pid}/.well-known/oauth-authorization-server", EndpointDiscovery, s.handleDiscovery(IssuerApps), get...)
+	rt.surface("/{pid}/.well-known/jwks.json", EndpointJWKS, s.handleJWKS(false), get...)
+	rt.surface("/v2/keys/{pid}", EndpointJWKS, s.handleJWKS(false), get...)
+	rt.surface("/v1/keys/{pid}", EndpointJWKS, s.handleJWKS(true), get...)
+	rt.surface("/oauth2/v1/token", EndpointToken, s.handleToken(""), post...)
+	rt.surface("/oauth2/v1/apps/token", EndpointToken, s.handleToken(IssuerApps), post...)
+	rt.surface("/oauth2/v1/apps/{pid}/token", EndpointToken, s.handleToken(IssuerApps), post...)
+	rt.surface("/oauth2/v1/userinfo", EndpointUserinfo, s.handleUserinfo, http.MethodGet, http.MethodPost)
 	// The inbound-apps discovery document advertises this one.
-	surface("/oauth2/v1/apps/userinfo", EndpointUserinfo, plain(s.handleUserinfo), http.MethodGet, http.MethodPost)
-	surface("/v1/mgmt/license", EndpointLicense, plain(s.handleLicense), get...)
-
+	rt.surface("/oauth2/v1/apps/userinfo", EndpointUserinfo, s.handleUserinfo, http.MethodGet, http.MethodPost)
 	// Discovery advertises these (as Descope's does); the mock implements
 	// only the client-credentials grant, and says so instead of "no route".
 	for _, p := range []string{"/oauth2/v1/authorize", "/oauth2/v1/logout", "/oauth2/v1/revoke",
 		"/oauth2/v1/apps/authorize", "/oauth2/v1/apps/logout", "/oauth2/v1/apps/revoke"} {
-		mux.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
-			writeError(w, notFound("%s is advertised by discovery but mockidp implements only the client_credentials grant (token endpoint), userinfo and the access-key exchange", r.URL.Path))
-		})
+		rt.surface(p, "", handleNotImplemented)
 	}
-	mux.Handle("/metrics", allow(s.metrics.handler().ServeHTTP, get...))
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, notFound("no route for %s %s", r.Method, r.URL.Path))
-	})
-	control := s.controlPlane()
+
+	// Descope's auth API, /v1/auth (auth_*.go).
+	rt.surface("/v1/auth/accesskey/exchange", EndpointExchange, s.handleExchange, post...)
+
+	// Descope's management API, /v1/mgmt (mgmt_*.go).
+	rt.surface("/v1/mgmt/license", EndpointLicense, s.handleLicense, get...)
+
+	rt.surface("/metrics", "", plain(s.metrics.handler()), get...)
+	rt.surface("/", "", handleNoRoute)
+
+	// The mock's control plane, /_mock (control_*.go).
+	rt.control("/_mock/health", s.ctlHealth, http.MethodGet, http.MethodHead)
+	rt.control("/_mock/keys", s.ctlKeys, get[0])
+	rt.control("/_mock/keys/rotate", s.ctlRotate, post...)
+	rt.control("/_mock/keys/revoke", s.ctlRevoke, post...)
+	rt.control("/_mock/tokens", s.ctlMint, post...)
+	rt.control("/_mock/clients", s.ctlClients, http.MethodGet, http.MethodPost)
+	rt.control("/_mock/clients/{id}", s.ctlRemoveClient, del...)
+	rt.control("/_mock/access-keys", s.ctlAccessKeys, http.MethodGet, http.MethodPost)
+	rt.control("/_mock/access-keys/{id}", s.ctlRemoveAccessKey, del...)
+	rt.control("/_mock/faults", s.ctlFaults, http.MethodGet, http.MethodPost, http.MethodDelete)
+	rt.control("/_mock/jwks-cache", s.ctlJWKSCache, http.MethodGet, http.MethodPut)
+	rt.control("/_mock/requests", s.ctlRequests, http.MethodGet, http.MethodDelete)
+	rt.control("/_mock/clock", s.ctlClock, http.MethodGet, http.MethodPut)
+	rt.control("/_mock/clock/advance", s.ctlAdvance, post...)
+	rt.control("/_mock/reset", s.ctlReset, post...)
+	rt.control("/_mock/", handleNoControlCall)
+	return rt.handler()
+}
+
+func handleNotImplemented(w http.ResponseWriter, r *http.Request) (int, error) {
+	return 0, notFound("%s is advertised by discovery but mockidp implements only the client_credentials grant (token endpoint), userinfo and the access-key exchange", r.URL.Path)
+}
+
+func handleNoRoute(w http.ResponseWriter, r *http.Request) (int, error) {
+	return 0, notFound("no route for %s %s", r.Method, r.URL.Path)
+}
+
+// plain adapts an http.Handler for a route whose endpoint is "": its status
+// is not tracked, so it returns 0.
+func plain(h http.Handler) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) (int, error) {
+		h.ServeHTTP(w, r)
+		return 0, nil
+	}
+}
+
+// router builds the mock's handler from its routes.
+type router struct {
+	s   *Server
+	mux *http.ServeMux // the Descope surface
+	ctl *http.ServeMux // /_mock/, behind the admin token
+	// exact maps a request path to the handler the surface mux would pick
+	// for it, for every pattern that is a literal path once {pid} is the
+	// project ID, so that the hottest requests (key sets, discovery) skip
+	// the pattern matcher. The mux keeps every route too: it serves every
+	// other spelling of a path (routing_test.go checks both answer alike).
+	exact map[string]http.Handler
+}
+
+func newRouter(s *Server) *router {
+	return &router{s: s, mux: http.NewServeMux(), ctl: http.NewServeMux(), exact: map[string]http.Handler{}}
+}
+
+// surface adds a route of the Descope surface (see the top of this file).
+func (rt *router) surface(pattern, endpoint string, h handlerFunc, methods ...string) {
+	serve := serveErrors(h)
+	if len(methods) > 0 {
+		serve = allowStatus(serve, methods...)
+	}
+	checked := serve
+	if strings.Contains(pattern, "{pid}") {
+		checked = rt.s.checkProject(serve)
+	}
+	rt.mux.Handle(pattern, rt.s.track(endpoint, checked))
+	if path := strings.ReplaceAll(pattern, "{pid}", rt.s.project.ID); !strings.ContainsAny(path, "{}") && !strings.HasSuffix(path, "/") {
+		rt.exact[path] = rt.s.track(endpoint, serve)
+	}
+}
+
+// control adds a control-plane route (see the top of this file).
+func (rt *router) control(pattern string, h handlerFunc, methods ...string) {
+	serve := serveErrors(h)
+	if len(methods) > 0 {
+		serve = allowStatus(serve, methods...)
+	}
+	rt.ctl.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { serve(w, r) }))
+}
+
+func (rt *router) handler() http.Handler {
+	control := rt.s.requireAdmin(rt.ctl)
+	exact, mux := rt.exact, rt.mux
 	// The control plane is dispatched by prefix: its paths would otherwise
-	// overlap the project-ID wildcard patterns above.
+	// overlap the project-ID wildcard patterns of the surface.
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.RawPath == "" {
 			if h, ok := exact[r.URL.Path]; ok {
@@ -103,52 +198,54 @@ func (s *Server) routes() http.Handler {
 	})
 }
 
-// allow answers 405 with a Descope error body to methods not listed.
-func allow(h http.HandlerFunc, methods ...string) http.HandlerFunc {
-	allowHeader := strings.Join(methods, ", ")
-	return func(w http.ResponseWriter, r *http.Request) {
-		for _, m := range methods {
-			if r.Method == m {
-				h(w, r)
-				return
-			}
+// serveFunc serves a request and returns the HTTP status it answered with,
+// so that request tracking needs no wrapper around the ResponseWriter.
+type serveFunc func(w http.ResponseWriter, r *http.Request) int
+
+// serveErrors writes a handler's error with writeError.
+func serveErrors(h handlerFunc) serveFunc {
+	return func(w http.ResponseWriter, r *http.Request) int {
+		status, err := h(w, r)
+		if err != nil {
+			return writeError(w, err)
 		}
-		methodNotAllowed(w, r, allowHeader)
+		return status
 	}
 }
 
-// allowStatus is allow for a serveFunc.
+// checkProject answers 404 when the path's {pid} is not the project's ID.
+func (s *Server) checkProject(h serveFunc) serveFunc {
+	return func(w http.ResponseWriter, r *http.Request) int {
+		if pid := r.PathValue("pid"); pid != s.project.ID {
+			return writeError(w, notFound("project %q not found", truncate(pid, 64)))
+		}
+		return h(w, r)
+	}
+}
+
+// allowStatus answers 405 with a Descope error body to methods not listed.
 func allowStatus(h serveFunc, methods ...string) serveFunc {
 	allowHeader := strings.Join(methods, ", ")
 	return func(w http.ResponseWriter, r *http.Request) int {
-		for _, m := range methods {
-			if r.Method == m {
-				return h(w, r)
-			}
+		if slices.Contains(methods, r.Method) {
+			return h(w, r)
 		}
-		return methodNotAllowed(w, r, allowHeader)
-	}
-}
-
-func methodNotAllowed(w http.ResponseWriter, r *http.Request, allowHeader string) int {
-	w.Header().Set("Allow", allowHeader)
-	return writeError(w, &Error{Status: http.StatusMethodNotAllowed, Code: CodeMethod, Description: "Method not allowed", Message: r.Method + " is not allowed here; use " + allowHeader})
-}
-
-// recordStatus adapts a handler that does not report its status.
-func recordStatus(h http.HandlerFunc) serveFunc {
-	return func(w http.ResponseWriter, r *http.Request) int {
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		h(rec, r)
-		return rec.status
+		w.Header().Set("Allow", allowHeader)
+		return writeError(w, &Error{Status: http.StatusMethodNotAllowed, Code: CodeMethod, Description: "Method not allowed", Message: r.Method + " is not allowed here; use " + allowHeader})
 	}
 }
 
 // track counts and logs each request to an endpoint and applies any fault
-// injected for it before the handler runs.
+// injected for it before the handler runs. An endpoint of "" is served as it is.
 func (s *Server) track(endpoint string, h serveFunc) http.Handler {
+	if endpoint == "" {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h(w, r) })
+	}
 	log := s.requests.endpoint(endpoint)
 	counters := s.metrics.requestsBy[endpoint]
+	if log == nil || counters == nil {
+		panic("mockidp: endpoint " + endpoint + " is not in Endpoints")
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		var status int

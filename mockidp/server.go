@@ -7,13 +7,13 @@
 package mockidp
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -195,7 +195,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 	if len(r.Header.Get("Authorization")) > maxAuthorizationBytes {
 		writeError(w, &Error{Status: http.StatusRequestHeaderFieldsTooLarge, Code: CodeTooLarge, Description: "Request header is too large",
-			Message: "the Authorization header exceeds " + itoa(maxAuthorizationBytes) + " bytes"})
+			Message: "the Authorization header exceeds " + strconv.Itoa(maxAuthorizationBytes) + " bytes"})
 		return
 	}
 	// Two Descope SDKs build URLs like "http://host//v2/keys/P…": collapse
@@ -339,28 +339,5 @@ func (s *Server) issuer(form, base string) string {
 		return s.project.ID
 	default:
 		return base + "/" + s.project.ID
-	}
-}
-
-func resolveRelative(projectFile, p string) string {
-	if projectFile == "" || strings.HasPrefix(p, "/") {
-		return p
-	}
-	if i := strings.LastIndexByte(projectFile, '/'); i >= 0 {
-		return projectFile[:i+1] + p
-	}
-	return p
-}
-
-// sleepCtx waits d or until ctx ends.
-func sleepCtx(ctx context.Context, d time.Duration) {
-	if d <= 0 {
-		return
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
 	}
 }

@@ -74,7 +74,7 @@ func (s *Server) accessKeyClaims(k AccessKey, iss string, now time.Time, custom 
 		claims[kk] = v
 	}
 	for kk, v := range custom {
-		if !contains(reservedClaims, kk) {
+		if !slices.Contains(reservedClaims, kk) {
 			claims[kk] = v
 		}
 	}

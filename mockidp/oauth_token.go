@@ -8,6 +8,8 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -37,13 +39,10 @@ type tokenRequest struct {
 	RefreshToken string
 }
 
-func (s *Server) handleToken(form string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if r.PathValue("pid") != "" {
-			if _, ok := s.checkProject(w, r); !ok {
-				return
-			}
-		}
+// handleToken serves the token endpoint; form is the issuer form of the
+// tokens it issues ("" for the project's).
+func (s *Server) handleToken(form string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) (int, error) {
 		issuerForm := form
 		if issuerForm == "" {
 			issuerForm = s.project.IssuerForm
@@ -51,20 +50,18 @@ func (s *Server) handleToken(form string) http.HandlerFunc {
 		req, err := s.parseTokenRequest(w, r)
 		if err != nil {
 			s.metrics.countToken(metricClient(req.ClientID, s), outcomeOf(err))
-			writeError(w, err)
-			return
+			return 0, err
 		}
 		resp, err := s.grantTokens(req, issuerForm, s.baseURL(r))
 		s.metrics.countToken(metricClient(req.ClientID, s), outcomeOf(err))
 		if err != nil {
 			s.log.Info("token request refused", "client_id", truncate(req.ClientID, 64), "reason", asError(err).Message)
-			writeError(w, err)
-			return
+			return 0, err
 		}
 		h := w.Header()
 		h.Set("Cache-Control", "no-store")
 		h.Set("Pragma", "no-cache")
-		writeJSON(w, http.StatusOK, resp)
+		return writeJSON(w, http.StatusOK, resp), nil
 	}
 }
 
@@ -223,10 +220,10 @@ func grantScopes(c Client, requested string) ([]string, error) {
 	}
 	out := make([]string, 0, len(fields))
 	for _, sc := range fields {
-		if !contains(c.Scopes, sc) {
+		if !slices.Contains(c.Scopes, sc) {
 			return nil, &Error{Status: http.StatusBadRequest, Code: CodeInvalidScope, Description: "Invalid argument", Message: "scope " + truncate(sc, 64) + " is not allowed for this client"}
 		}
-		if !contains(out, sc) {
+		if !slices.Contains(out, sc) {
 			out = append(out, sc)
 		}
 	}
@@ -234,7 +231,7 @@ func grantScopes(c Client, requested string) ([]string, error) {
 }
 
 func tooLarge(limit int64) *Error {
-	return &Error{Status: http.StatusRequestEntityTooLarge, Code: CodeTooLarge, Description: "Request is too large", Message: "request body exceeds " + itoa(limit) + " bytes"}
+	return &Error{Status: http.StatusRequestEntityTooLarge, Code: CodeTooLarge, Description: "Request is too large", Message: "request body exceeds " + strconv.FormatInt(limit, 10) + " bytes"}
 }
 
 // metricClient keeps label cardinality bounded: unknown client IDs share one label.

@@ -3,6 +3,7 @@ package mockidp
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -65,7 +66,7 @@ func (s *Server) scopesSupported() []string {
 	extra := map[string]bool{}
 	for _, c := range s.clients {
 		for _, sc := range c.Scopes {
-			if !contains(baseScopes, sc) {
+			if !slices.Contains(baseScopes, sc) {
 				extra[sc] = true
 			}
 		}
@@ -128,39 +129,15 @@ func (c *discoveryCache) clear() {
 
 var publicMaxAge300 = []string{"public, max-age=300"}
 
-// handleDiscovery serves a discovery document; checkPID is false where the
-// route already matched the project ID.
-func (s *Server) handleDiscovery(form string) func(checkPID bool) serveFunc {
-	return func(checkPID bool) serveFunc {
-		return func(w http.ResponseWriter, r *http.Request) int {
-			if checkPID {
-				if status, ok := s.checkProject(w, r); !ok {
-					return status
-				}
-			}
-			scheme, host := s.baseParts(r)
-			doc := s.discovery.get(discoveryKey{form, scheme, host}, func() []byte {
-				b, _ := json.Marshal(s.DiscoveryDocument(form, joinBase(scheme, host)))
-				return b
-			})
-			w.Header()["Cache-Control"] = publicMaxAge300
-			return writeBody(w, http.StatusOK, doc.body, doc.length)
-		}
+// handleDiscovery serves a discovery document.
+func (s *Server) handleDiscovery(form string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) (int, error) {
+		scheme, host := s.baseParts(r)
+		doc := s.discovery.get(discoveryKey{form, scheme, host}, func() []byte {
+			b, _ := json.Marshal(s.DiscoveryDocument(form, joinBase(scheme, host)))
+			return b
+		})
+		w.Header()["Cache-Control"] = publicMaxAge300
+		return writeBody(w, http.StatusOK, doc.body, doc.length), nil
 	}
-}
-
-// checkProject answers 404 when the path's project ID is not ours; it
-// returns the status written and false then.
-func (s *Server) checkProject(w http.ResponseWriter, r *http.Request) (int, bool) {
-	if pid := r.PathValue("pid"); pid != s.project.ID {
-		return writeError(w, notFound("project %q not found", truncate(pid, 64))), false
-	}
-	return 0, true
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "…"
-	}
-	return s
 }

@@ -2,55 +2,10 @@ package mockidp
 
 import (
 	"errors"
+	"net/http"
 	"sort"
 	"strings"
-	"time"
-
-	"github.com/descope-harness/harness/mockidp/keys"
 )
-
-// KeysState describes the signing keys (wire type of GET /_mock/keys).
-type KeysState struct {
-	Current     string   `json:"current"`
-	Published   []string `json:"published"`
-	Revoked     []string `json:"revoked"`
-	Rotations   uint64   `json:"rotations"`
-	Keep        int      `json:"keep"`
-	RotateEvery Duration `json:"rotate_every"`
-}
-
-// KeysState reports the current, published and revoked key IDs.
-func (s *Server) KeysState() KeysState {
-	snap := s.keys.Snapshot()
-	return KeysState{
-		Current:     snap.Current,
-		Published:   snap.Kids,
-		Revoked:     append([]string{}, s.keys.Revoked()...),
-		Rotations:   s.keys.Rotations(),
-		Keep:        s.project.Keys.Keep,
-		RotateEvery: s.project.Keys.RotateEvery,
-	}
-}
-
-// RotateKeys rotates the signing key n times now.
-func (s *Server) RotateKeys(n int) error {
-	if n < 1 || n > 1000 {
-		return mockBadRequest("count must be between 1 and 1000")
-	}
-	return s.keys.Rotate(n)
-}
-
-// RevokeKey removes a published key from the key set at once (rotating first
-// when it is the current key).
-func (s *Server) RevokeKey(kid string) error {
-	if err := s.keys.Revoke(kid); err != nil {
-		if errors.Is(err, keys.ErrUnknownKey) {
-			return mockNotFound("kid %q is not a published key", truncate(kid, 64))
-		}
-		return err
-	}
-	return nil
-}
 
 // Clients lists the clients, sorted by ID.
 func (s *Server) Clients() []Client {
@@ -173,14 +128,65 @@ func (s *Server) ClientToken(clientID, base string) (string, error) {
 	return resp.AccessToken, err
 }
 
-// SetClock moves the mock's clock to t (frozen there when freeze is true).
-func (s *Server) SetClock(t time.Time, freeze bool) { s.clock.Set(t, freeze) }
+func (s *Server) ctlClients(w http.ResponseWriter, r *http.Request) (int, error) {
+	if r.Method == http.MethodGet {
+		list := s.Clients()
+		for i := range list {
+			list[i].Secret = ""
+		}
+		return writeJSON(w, http.StatusOK, map[string]any{"clients": list}), nil
+	}
+	var c Client
+	if err := s.decodeBody(w, r, &c, false); err != nil {
+		return 0, err
+	}
+	replaced, err := s.putClient(c)
+	if err != nil {
+		return 0, err
+	}
+	c.Secret = ""
+	return writeJSON(w, createdOrReplaced(replaced), c), nil
+}
 
-func (p *Project) clone() *Project {
-	c := *p
-	c.Clients = append([]Client(nil), p.Clients...)
-	c.AccessKeys = append([]AccessKey(nil), p.AccessKeys...)
-	c.Keys.PEMFiles = append([]string(nil), p.Keys.PEMFiles...)
-	c.Directory = p.Directory.clone()
-	return &c
+func (s *Server) ctlRemoveClient(w http.ResponseWriter, r *http.Request) (int, error) {
+	if err := s.RemoveClient(r.PathValue("id")); err != nil {
+		return 0, err
+	}
+	return noContent(w)
+}
+
+func (s *Server) ctlAccessKeys(w http.ResponseWriter, r *http.Request) (int, error) {
+	if r.Method == http.MethodGet {
+		list := s.AccessKeys()
+		for i := range list {
+			list[i].Secret = ""
+		}
+		return writeJSON(w, http.StatusOK, map[string]any{"access_keys": list}), nil
+	}
+	var k AccessKey
+	if err := s.decodeBody(w, r, &k, false); err != nil {
+		return 0, err
+	}
+	replaced, err := s.putAccessKey(k)
+	if err != nil {
+		return 0, err
+	}
+	k.Secret = ""
+	return writeJSON(w, createdOrReplaced(replaced), k), nil
+}
+
+func (s *Server) ctlRemoveAccessKey(w http.ResponseWriter, r *http.Request) (int, error) {
+	if err := s.RemoveAccessKey(r.PathValue("id")); err != nil {
+		return 0, err
+	}
+	return noContent(w)
+}
+
+// createdOrReplaced is the status of a POST that adds or replaces by ID:
+// 201 for a new one, 200 when one with that ID was replaced.
+func createdOrReplaced(replaced bool) int {
+	if replaced {
+		return http.StatusOK
+	}
+	return http.StatusCreated
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 )
 
@@ -26,52 +25,45 @@ type exchangeRequest struct {
 
 // handleExchange serves POST /v1/auth/accesskey/exchange:
 // Authorization: Bearer {pid}:{accessKey}[:{managementKey}].
-func (s *Server) handleExchange(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleExchange(w http.ResponseWriter, r *http.Request) (int, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			writeError(w, tooLarge(s.cfg.MaxBodyBytes))
-			return
+			return 0, tooLarge(s.cfg.MaxBodyBytes)
 		}
-		writeError(w, badRequest("reading body: %v", err))
-		return
+		return 0, badRequest("reading body: %v", err)
 	}
 	var req exchangeRequest
 	if len(strings.TrimSpace(string(body))) > 0 {
 		if err := json.Unmarshal(body, &req); err != nil {
-			writeError(w, badRequest("malformed JSON body: %v", err))
-			return
+			return 0, badRequest("malformed JSON body: %v", err)
 		}
 	}
 	secret, err := s.bearerAccessKey(r)
 	if err != nil {
-		writeError(w, err)
-		return
+		return 0, err
 	}
 	key, ok := s.findAccessKey(secret)
 	if !ok {
-		writeError(w, badClient("invalid access key"))
-		return
+		return 0, badClient("invalid access key")
 	}
 	var custom map[string]any
 	tenant := ""
 	if req.LoginOptions != nil {
 		custom, tenant = req.LoginOptions.CustomClaims, req.LoginOptions.SelectedTenant
 		if _, ok := key.Tenants[tenant]; tenant != "" && !ok {
-			writeError(w, badRequest("selectedTenant %q is not one of the access key's tenants", truncate(tenant, 64)))
-			return
+			return 0, badRequest("selectedTenant %q is not one of the access key's tenants", truncate(tenant, 64))
 		}
 	}
 	claims := s.accessKeyClaims(key, s.issuer(IssuerApps, s.baseURL(r)), s.clock.Now(), custom, tenant)
 	token, err := s.sign(s.keys.Current(), claims)
 	if err != nil {
-		writeError(w, err)
-		return
+		return 0, err
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Pragma", "no-cache")
-	writeJSON(w, http.StatusOK, ExchangeResponse{KeyID: key.ID, SessionJWT: token, Expiration: claims["exp"].(int64)})
+	return writeJSON(w, http.StatusOK, ExchangeResponse{KeyID: key.ID, SessionJWT: token, Expiration: claims["exp"].(int64)}), nil
 }
 
 // bearerAccessKey extracts the access key from "Bearer {pid}:{key}[:{mgmt}]".
@@ -104,10 +96,3 @@ func (s *Server) findAccessKey(secret string) (AccessKey, bool) {
 	}
 	return found, ok
 }
-
-// handleLicense serves GET /v1/mgmt/license, which SDKs with a management key call at start-up.
-func (s *Server) handleLicense(w http.ResponseWriter, r *http.Request) {
-	writeBytes(w, http.StatusOK, []byte(`{"rateLimitTier":"tier1"}`))
-}
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -3,6 +3,7 @@ package mockidp
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -33,7 +34,7 @@ func (f *Fault) Validate() error {
 	if f.Endpoint == "keys" {
 		f.Endpoint = EndpointJWKS
 	}
-	if !contains(Endpoints, f.Endpoint) {
+	if !slices.Contains(Endpoints, f.Endpoint) {
 		return mockBadRequest("endpoint %q is not one of %v (or keys)", truncate(f.Endpoint, 64), Endpoints)
 	}
 	if f.Status != 0 && (f.Status < 400 || f.Status > 599) {
@@ -178,5 +179,28 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, endpoint str
 		writeBytes(w, http.StatusOK, []byte(`{"keys":[]}`))
 	default:
 		h.ServeHTTP(w, r)
+	}
+}
+
+func (s *Server) ctlFaults(w http.ResponseWriter, r *http.Request) (int, error) {
+	switch r.Method {
+	case http.MethodGet:
+		return writeJSON(w, http.StatusOK, map[string]any{"faults": s.Faults()}), nil
+	case http.MethodDelete:
+		endpoint := r.URL.Query().Get("endpoint")
+		if endpoint != "" && endpoint != "keys" && !slices.Contains(Endpoints, endpoint) {
+			return 0, mockBadRequest("endpoint %q is not one of %v", truncate(endpoint, 64), Endpoints)
+		}
+		s.ClearFaults(endpoint)
+		return noContent(w)
+	default:
+		var f Fault
+		if err := s.decodeBody(w, r, &f, false); err != nil {
+			return 0, err
+		}
+		if err := s.InjectFault(f); err != nil {
+			return 0, err
+		}
+		return writeJSON(w, http.StatusCreated, map[string]any{"faults": s.Faults()}), nil
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -283,4 +284,19 @@ func corruptSignature(token string) string {
 	}
 	sig[0] ^= 0xFF
 	return token[:i+1] + base64.RawURLEncoding.EncodeToString(sig)
+}
+
+func (s *Server) ctlMint(w http.ResponseWriter, r *http.Request) (int, error) {
+	var req MintRequest
+	if err := s.decodeBody(w, r, &req, true); err != nil {
+		return 0, err
+	}
+	resp, err := s.mint(req, s.baseURL(r))
+	if err != nil {
+		return 0, err
+	}
+	// A minted token is a credential like any other: never cached.
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Pragma", "no-cache")
+	return writeJSON(w, http.StatusOK, resp), nil
 }

@@ -111,3 +111,11 @@ func (s *Server) Requests() RequestStats { return s.requests.stats() }
 
 // ClearRequests zeroes the counters and empties the request log.
 func (s *Server) ClearRequests() { s.requests.clear() }
+
+func (s *Server) ctlRequests(w http.ResponseWriter, r *http.Request) (int, error) {
+	if r.Method == http.MethodDelete {
+		s.ClearRequests()
+		return noContent(w)
+	}
+	return writeJSON(w, http.StatusOK, s.Requests()), nil
+}

@@ -11,19 +11,17 @@ import (
 // handleUserinfo serves GET|POST /oauth2/v1/userinfo: a Bearer access token
 // signed by a published key and not expired gives its claims as flat JSON.
 // Like Descope, a refusal carries no WWW-Authenticate header.
-func (s *Server) handleUserinfo(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleUserinfo(w http.ResponseWriter, r *http.Request) (int, error) {
 	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-		writeError(w, badClient("a Bearer access token is required"))
-		return
+		return 0, badClient("a Bearer access token is required")
 	}
 	claims, err := s.VerifyToken(strings.TrimSpace(token))
 	if err != nil {
-		writeError(w, badClient("invalid token: %v", err))
-		return
+		return 0, badClient("invalid token: %v", err)
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, claims)
+	return writeJSON(w, http.StatusOK, claims), nil
 }
 
 // VerifyToken checks a token's RS256 signature against the published keys

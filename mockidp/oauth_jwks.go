@@ -92,34 +92,27 @@ func storeNewer(p *atomic.Pointer[jwksEncoded], e *jwksEncoded) {
 	}
 }
 
-// handleJWKS serves the key set; checkPID is false where the route already
-// matched the project ID.
-func (s *Server) handleJWKS(legacyArray bool) func(checkPID bool) serveFunc {
-	return func(checkPID bool) serveFunc {
-		return func(w http.ResponseWriter, r *http.Request) int {
-			if checkPID {
-				if status, ok := s.checkProject(w, r); !ok {
-					return status
-				}
-			}
-			enc := s.encodedJWKS()
-			settings := s.jwksSettings.Load()
-			h := w.Header()
-			if settings.cacheControl != nil {
-				h["Cache-Control"] = settings.cacheControl
-			}
-			if settings.ETag {
-				h["Etag"] = enc.etag
-				if inm := r.Header["If-None-Match"]; len(inm) > 0 && etagMatches(inm, enc.notModifiedTag) {
-					w.WriteHeader(http.StatusNotModified)
-					return http.StatusNotModified
-				}
-			}
-			if legacyArray {
-				return writeBody(w, http.StatusOK, enc.snap.Array, enc.arrayLength)
-			}
-			return writeBody(w, http.StatusOK, enc.snap.JWKS, enc.jwksLength)
+// handleJWKS serves the key set, as a JWKS object or (legacyArray, the
+// /v1/keys form) a bare array of keys.
+func (s *Server) handleJWKS(legacyArray bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) (int, error) {
+		enc := s.encodedJWKS()
+		settings := s.jwksSettings.Load()
+		h := w.Header()
+		if settings.cacheControl != nil {
+			h["Cache-Control"] = settings.cacheControl
 		}
+		if settings.ETag {
+			h["Etag"] = enc.etag
+			if inm := r.Header["If-None-Match"]; len(inm) > 0 && etagMatches(inm, enc.notModifiedTag) {
+				w.WriteHeader(http.StatusNotModified)
+				return http.StatusNotModified, nil
+			}
+		}
+		if legacyArray {
+			return writeBody(w, http.StatusOK, enc.snap.Array, enc.arrayLength), nil
+		}
+		return writeBody(w, http.StatusOK, enc.snap.JWKS, enc.jwksLength), nil
 	}
 }
 
