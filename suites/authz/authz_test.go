@@ -4,8 +4,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/descope-harness/harness/mockidp/mockclient"
 	"github.com/descope-harness/harness/suites/internal/harness"
-	"github.com/descope-harness/harness/suites/internal/mockclient"
 )
 
 // endpoint is a guarded route of the API.

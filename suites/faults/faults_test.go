@@ -8,8 +8,8 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/descope-harness/harness/mockidp"
+	"github.com/descope-harness/harness/mockidp/mockclient"
 	"github.com/descope-harness/harness/suites/internal/harness"
-	"github.com/descope-harness/harness/suites/internal/mockclient"
 )
 
 const jwks = mockidp.EndpointJWKS

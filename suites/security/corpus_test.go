@@ -6,8 +6,8 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/descope-harness/harness/mockidp/mockclient"
 	"github.com/descope-harness/harness/suites/internal/harness"
-	"github.com/descope-harness/harness/suites/internal/mockclient"
 
 	. "github.com/onsi/ginkgo/v2"
 )

@@ -9,8 +9,8 @@ import (
 	"github.com/onsi/gomega/types"
 
 	"github.com/descope-harness/harness/mockidp"
+	"github.com/descope-harness/harness/mockidp/mockclient"
 	"github.com/descope-harness/harness/suites/internal/harness"
-	"github.com/descope-harness/harness/suites/internal/mockclient"
 )
 
 var _ = Describe("Hostile input", Label("offline", "security"), func() {

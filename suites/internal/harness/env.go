@@ -23,8 +23,8 @@ import (
 
 	"github.com/descope-harness/harness/api/auth"
 	"github.com/descope-harness/harness/mockidp"
+	"github.com/descope-harness/harness/mockidp/mockclient"
 	"github.com/descope-harness/harness/mockidp/mockidptest"
-	"github.com/descope-harness/harness/suites/internal/mockclient"
 )
 
 // Environment variables that select the external target.

@@ -11,7 +11,7 @@ import (
 	. "github.com/onsi/gomega"    //nolint:revive // Gomega's DSL is meant to be dot-imported
 
 	"github.com/descope-harness/harness/api/auth"
-	"github.com/descope-harness/harness/suites/internal/mockclient"
+	"github.com/descope-harness/harness/mockidp/mockclient"
 )
 
 // startExternal points an Env at running processes, resetting the mock

@@ -15,8 +15,8 @@ import (
 	"github.com/descope-harness/harness/api"
 	"github.com/descope-harness/harness/api/auth"
 	"github.com/descope-harness/harness/mockidp"
+	"github.com/descope-harness/harness/mockidp/mockclient"
 	"github.com/descope-harness/harness/mockidp/mockidptest"
-	"github.com/descope-harness/harness/suites/internal/mockclient"
 )
 
 // defaultRetryBackoff keeps cold-start recovery quick in-process.

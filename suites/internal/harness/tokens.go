@@ -15,7 +15,7 @@ import (
 	. "github.com/onsi/gomega"    //nolint:revive // Gomega's DSL is meant to be dot-imported
 
 	"github.com/descope-harness/harness/mockidp"
-	"github.com/descope-harness/harness/suites/internal/mockclient"
+	"github.com/descope-harness/harness/mockidp/mockclient"
 )
 
 // The fixture clients of the default project (fixtures/project.yaml).

@@ -1,7 +1,15 @@
 // Package mockclient is a typed Go client for mockidp's /_mock/ control plane
-// and its client-credentials token endpoint. Specs use it to drive a mock
-// they did not start (the external target), and the in-process target uses
-// it too, so both exercise the same HTTP surface.
+// and its client-credentials token endpoint, for tests that drive a mock they
+// reach over HTTP: one started by mockidptest.Start in the same test, or a
+// mockidp process or container started outside it (docker compose, make run).
+//
+// Import it as github.com/descope-harness/harness/mockidp/mockclient. Every
+// method takes a context and sends one request (RequestCount reads
+// GET /_mock/requests once); a non-2xx answer is a *StatusError, and
+// errors.Is(err, ErrStatus) tells it from a transport error. The request and
+// state types are mockidp's own, so a body means the same in Go and on the
+// wire. This repository's suites use it for both of their targets, so the
+// in-process and external mocks are driven through the same HTTP surface.
 package mockclient
 
 import (
@@ -19,7 +27,8 @@ import (
 	"github.com/descope-harness/harness/mockidp"
 )
 
-// Client talks to one mock issuer.
+// Client talks to one mock issuer. The zero value needs only BaseURL; a
+// Client is safe for concurrent use when its fields are not changed.
 type Client struct {
 	// BaseURL is the mock's base URL, e.g. "http://127.0.0.1:8080".
 	BaseURL string
@@ -31,10 +40,13 @@ type Client struct {
 	HTTP *http.Client
 }
 
-// ErrStatus is wrapped by every error for an unexpected HTTP status.
+// ErrStatus is wrapped by every error for an unexpected HTTP status (any
+// status of 300 or more), so errors.Is(err, ErrStatus) tells a refusal by the
+// mock from a transport failure.
 var ErrStatus = errors.New("unexpected status")
 
-// StatusError is a control-plane or token-endpoint failure.
+// StatusError is a control-plane or token-endpoint failure: the status and
+// the start of the body. Get it with errors.As.
 type StatusError struct {
 	// Status is the HTTP status.
 	Status int
@@ -66,10 +78,14 @@ type MintResponse = mockidp.MintResponse
 
 // TokenResponse is the token endpoint's success body.
 type TokenResponse struct {
+	// AccessToken is the signed JWT.
 	AccessToken string `json:"access_token"`
-	TokenType   string `json:"token_type"`
-	ExpiresIn   int    `json:"expires_in"`
-	Scope       string `json:"scope"`
+	// TokenType is "Bearer".
+	TokenType string `json:"token_type"`
+	// ExpiresIn is the token's lifetime in seconds.
+	ExpiresIn int `json:"expires_in"`
+	// Scope is the space-separated list of granted scopes.
+	Scope string `json:"scope"`
 }
 
 // ClockState is the body of GET /_mock/clock.
@@ -143,50 +159,56 @@ func (c *Client) send(req *http.Request, out any) error {
 	return nil
 }
 
-// Health checks GET /_mock/health.
+// Health checks GET /_mock/health; it needs no AdminToken.
 func (c *Client) Health(ctx context.Context) error {
 	return c.do(ctx, http.MethodGet, "/_mock/health", nil, nil)
 }
 
-// Reset returns the mock to its configured state.
+// Reset returns the mock to its configured state (POST /_mock/reset): keys,
+// clock, clients, faults, key-set cache headers, request counters.
 func (c *Client) Reset(ctx context.Context) error {
 	return c.do(ctx, http.MethodPost, "/_mock/reset", nil, nil)
 }
 
-// Keys reports the current, published and revoked key IDs.
+// Keys reports the current, published and revoked key IDs (GET /_mock/keys).
 func (c *Client) Keys(ctx context.Context) (KeysState, error) {
 	var st KeysState
 	err := c.do(ctx, http.MethodGet, "/_mock/keys", nil, &st)
 	return st, err
 }
 
-// Rotate rotates the signing key n times.
+// Rotate rotates the signing key n times (POST /_mock/keys/rotate) and
+// returns the key set after it.
 func (c *Client) Rotate(ctx context.Context, n int) (KeysState, error) {
 	var st KeysState
 	err := c.do(ctx, http.MethodPost, "/_mock/keys/rotate", map[string]int{"count": n}, &st)
 	return st, err
 }
 
-// Revoke removes a published key at once.
+// Revoke removes a published key from the key set at once
+// (POST /_mock/keys/revoke). A validator that caches keys keeps accepting the
+// key's tokens until it fetches the key set again.
 func (c *Client) Revoke(ctx context.Context, kid string) (KeysState, error) {
 	var st KeysState
 	err := c.do(ctx, http.MethodPost, "/_mock/keys/revoke", map[string]string{"kid": kid}, &st)
 	return st, err
 }
 
-// Mint signs any token.
+// Mint signs any token the request describes (POST /_mock/tokens): a
+// client's claims, overrides, times, another issuer or key.
 func (c *Client) Mint(ctx context.Context, req MintRequest) (MintResponse, error) {
 	var resp MintResponse
 	err := c.do(ctx, http.MethodPost, "/_mock/tokens", req, &resp)
 	return resp, err
 }
 
-// InjectFault adds a fault.
+// InjectFault adds a fault to an endpoint (POST /_mock/faults).
 func (c *Client) InjectFault(ctx context.Context, f Fault) error {
 	return c.do(ctx, http.MethodPost, "/_mock/faults", f, nil)
 }
 
-// ClearFaults removes the faults of one endpoint, or all when endpoint is "".
+// ClearFaults removes the faults of one endpoint, or all when endpoint is ""
+// (DELETE /_mock/faults).
 func (c *Client) ClearFaults(ctx context.Context, endpoint string) error {
 	path := "/_mock/faults"
 	if endpoint != "" {
@@ -195,12 +217,14 @@ func (c *Client) ClearFaults(ctx context.Context, endpoint string) error {
 	return c.do(ctx, http.MethodDelete, path, nil, nil)
 }
 
-// SetJWKSCache sets the key-set cache headers.
+// SetJWKSCache sets the key set's Cache-Control and ETag behaviour
+// (PUT /_mock/jwks-cache).
 func (c *Client) SetJWKSCache(ctx context.Context, cache JWKSCache) error {
 	return c.do(ctx, http.MethodPut, "/_mock/jwks-cache", cache, nil)
 }
 
-// Requests returns the request counters and recent requests.
+// Requests returns the request counters and recent requests per endpoint
+// (GET /_mock/requests).
 func (c *Client) Requests(ctx context.Context) (RequestStats, error) {
 	var st RequestStats
 	err := c.do(ctx, http.MethodGet, "/_mock/requests", nil, &st)
@@ -213,33 +237,35 @@ func (c *Client) RequestCount(ctx context.Context, endpoint string) (int, error)
 	return st.Counts[endpoint], err
 }
 
-// ClearRequests zeroes the request counters.
+// ClearRequests zeroes the request counters (DELETE /_mock/requests).
 func (c *Client) ClearRequests(ctx context.Context) error {
 	return c.do(ctx, http.MethodDelete, "/_mock/requests", nil, nil)
 }
 
-// Clock reports the mock's clock.
+// Clock reports the mock's clock (GET /_mock/clock).
 func (c *Client) Clock(ctx context.Context) (ClockState, error) {
 	var st ClockState
 	err := c.do(ctx, http.MethodGet, "/_mock/clock", nil, &st)
 	return st, err
 }
 
-// SetClock moves the mock's clock to at, frozen there when frozen is true.
+// SetClock moves the mock's clock to at (whole seconds), frozen there when
+// frozen is true (PUT /_mock/clock).
 func (c *Client) SetClock(ctx context.Context, at time.Time, frozen bool) (ClockState, error) {
 	var st ClockState
 	err := c.do(ctx, http.MethodPut, "/_mock/clock", map[string]any{"now": at.Unix(), "frozen": frozen}, &st)
 	return st, err
 }
 
-// Advance moves the mock's clock forward by d.
+// Advance moves the mock's clock forward by d (POST /_mock/clock/advance).
 func (c *Client) Advance(ctx context.Context, d time.Duration) (ClockState, error) {
 	var st ClockState
 	err := c.do(ctx, http.MethodPost, "/_mock/clock/advance", map[string]string{"by": d.String()}, &st)
 	return st, err
 }
 
-// DiscoveryURL is the project's OpenID configuration URL.
+// DiscoveryURL is the project's OpenID configuration URL, the one a
+// validator under test is pointed at.
 func (c *Client) DiscoveryURL() string {
 	return strings.TrimSuffix(c.BaseURL, "/") + "/" + c.projectID() + "/.well-known/openid-configuration"
 }
