@@ -37,6 +37,9 @@ type tokenRequest struct {
 	RedirectURI  string
 	CodeVerifier string
 	RefreshToken string
+	// The revocation endpoint's (RFC 7009).
+	Token         string
+	TokenTypeHint string
 }
 
 // handleToken serves the token endpoint; form is the issuer form of the
@@ -68,6 +71,22 @@ func (s *Server) handleToken(form string) handlerFunc {
 // parseTokenRequest reads the body (form or JSON) and the client credentials
 // (HTTP Basic or body).
 func (s *Server) parseTokenRequest(w http.ResponseWriter, r *http.Request) (tokenRequest, error) {
+	req, err := s.readTokenParams(w, r)
+	if err != nil {
+		return req, err
+	}
+	if req.GrantType == "" {
+		return req, badRequest("grant_type is required")
+	}
+	if req.ClientID == "" {
+		return req, badClient("client authentication is required: HTTP Basic or client_id and client_secret in the body")
+	}
+	return req, nil
+}
+
+// readTokenParams is parseTokenRequest without its checks of grant_type
+// and client_id (the revocation endpoint has neither).
+func (s *Server) readTokenParams(w http.ResponseWriter, r *http.Request) (tokenRequest, error) {
 	var req tokenRequest
 	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil {
@@ -101,12 +120,6 @@ func (s *Server) parseTokenRequest(w http.ResponseWriter, r *http.Request) (toke
 	} else if r.Header.Get("Authorization") != "" {
 		return req, badClient("Authorization header must use the Basic scheme with client credentials")
 	}
-	if req.GrantType == "" {
-		return req, badRequest("grant_type is required")
-	}
-	if req.ClientID == "" {
-		return req, badClient("client authentication is required: HTTP Basic or client_id and client_secret in the body")
-	}
 	return req, nil
 }
 
@@ -129,14 +142,16 @@ func parseTokenForm(body []byte) (tokenRequest, error) {
 		}
 	}
 	req := tokenRequest{
-		GrantType:    values.Get("grant_type"),
-		ClientID:     values.Get("client_id"),
-		ClientSecret: values.Get("client_secret"),
-		Scope:        values.Get("scope"),
-		Code:         values.Get("code"),
-		RedirectURI:  values.Get("redirect_uri"),
-		CodeVerifier: values.Get("code_verifier"),
-		RefreshToken: values.Get("refresh_token"),
+		GrantType:     values.Get("grant_type"),
+		ClientID:      values.Get("client_id"),
+		ClientSecret:  values.Get("client_secret"),
+		Scope:         values.Get("scope"),
+		Code:          values.Get("code"),
+		RedirectURI:   values.Get("redirect_uri"),
+		CodeVerifier:  values.Get("code_verifier"),
+		RefreshToken:  values.Get("refresh_token"),
+		Token:         values.Get("token"),
+		TokenTypeHint: values.Get("token_type_hint"),
 	}
 	if a := values.Get("audience"); a != "" {
 		req.Audience = []string{a}
@@ -151,7 +166,8 @@ func parseTokenJSON(body []byte) (tokenRequest, error) {
 	}
 	var req tokenRequest
 	fields := map[string]*string{"grant_type": &req.GrantType, "client_id": &req.ClientID, "client_secret": &req.ClientSecret, "scope": &req.Scope,
-		"code": &req.Code, "redirect_uri": &req.RedirectURI, "code_verifier": &req.CodeVerifier, "refresh_token": &req.RefreshToken}
+		"code": &req.Code, "redirect_uri": &req.RedirectURI, "code_verifier": &req.CodeVerifier, "refresh_token": &req.RefreshToken,
+		"token": &req.Token, "token_type_hint": &req.TokenTypeHint}
 	for name, dst := range fields {
 		v, ok := raw[name]
 		if !ok || string(v) == "null" {
