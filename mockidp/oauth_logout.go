@@ -132,4 +132,3 @@ func audienceOf(v any) []string {
 	}
 	return nil
 }
-
