@@ -64,7 +64,12 @@ func newCodeFlow(t *testing.T, rotation bool) *codeFlow {
 	t.Helper()
 	p := mockidp.DefaultProject()
 	p.Sessions.RefreshRotation = rotation
-	m := mockidptest.Start(t, mockidp.Config{Project: p})
+	return newCodeFlowWith(t, mockidp.Config{Project: p})
+}
+
+func newCodeFlowWith(t *testing.T, cfg mockidp.Config) *codeFlow {
+	t.Helper()
+	m := mockidptest.Start(t, cfg)
 	cb := startCallback(t)
 	redirect := cb.URL + "/callback"
 	for _, c := range []mockidp.Client{
