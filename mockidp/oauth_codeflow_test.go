@@ -70,6 +70,7 @@ func newCodeFlow(t *testing.T, rotation bool) *codeFlow {
 func newCodeFlowWith(t *testing.T, cfg mockidp.Config) *codeFlow {
 	t.Helper()
 	m := mockidptest.Start(t, cfg)
+	m.Clock().Freeze() // auth_time and iat are compared with the mock's now
 	cb := startCallback(t)
 	redirect := cb.URL + "/callback"
 	for _, c := range []mockidp.Client{
