@@ -24,10 +24,11 @@ type pendingCode struct {
 	kind     codeKind
 	userID   string
 	loginID  string
-	method   string // delivery method: email, sms, voice, whatsapp
-	secret   string // the OTP code or link token
-	expires  int64  // unix seconds
-	attempts int    // wrong OTP codes tried
+	method   string         // delivery method: email, sms, voice, whatsapp
+	secret   string         // the OTP code or link token
+	expires  int64          // unix seconds
+	attempts int            // wrong OTP codes tried
+	custom   map[string]any // loginOptions.customClaims of the generate call
 	// Enchanted links: the pending reference polled for the session, and
 	// whether the link was verified.
 	pendingRef string
@@ -86,8 +87,9 @@ func (cs *codeStore) makeRoomLocked(now int64) bool {
 
 func otpKey(method, loginID string) string { return method + "\x00" + loginID }
 
-// addOTP generates a 6-digit code for a login ID and method.
-func (cs *codeStore) addOTP(userID, loginID, method string, now, expires int64) (string, error) {
+// addOTP generates a 6-digit code for c's login ID and method (c gives
+// the user, login ID, method, expiry and custom claims).
+func (cs *codeStore) addOTP(c pendingCode, now int64) (string, error) {
 	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
 	if err != nil {
 		return "", err
@@ -101,10 +103,12 @@ func (cs *codeStore) addOTP(userID, loginID, method string, now, expires int64) 
 	if cs.otp == nil {
 		cs.otp = make(map[string]*pendingCode)
 	}
-	if _, ok := cs.otp[otpKey(method, loginID)]; !ok && !cs.makeRoomLocked(now) {
+	key := otpKey(c.method, c.loginID)
+	if _, ok := cs.otp[key]; !ok && !cs.makeRoomLocked(now) {
 		return "", errTooManyPending
 	}
-	cs.otp[otpKey(method, loginID)] = &pendingCode{kind: codeOTP, userID: userID, loginID: loginID, method: method, secret: code, expires: expires}
+	c.kind, c.secret, c.attempts = codeOTP, code, 0
+	cs.otp[key] = &c
 	return code, nil
 }
 
@@ -141,8 +145,9 @@ func randomToken() string {
 }
 
 // addLink generates a magic-link or enchanted-link token (and, for an
-// enchanted link, its pending reference).
-func (cs *codeStore) addLink(kind codeKind, userID, loginID, method string, now, expires int64) (token, pendingRef string, err error) {
+// enchanted link, its pending reference) for c (kind, user, login ID,
+// method, expiry and custom claims).
+func (cs *codeStore) addLink(c pendingCode, now int64) (token, pendingRef string, err error) {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	if cs.links == nil {
@@ -152,11 +157,12 @@ func (cs *codeStore) addLink(kind codeKind, userID, loginID, method string, now,
 	if !cs.makeRoomLocked(now) {
 		return "", "", errTooManyPending
 	}
-	c := &pendingCode{kind: kind, userID: userID, loginID: loginID, method: method, secret: randomToken(), expires: expires}
-	cs.links[c.secret] = c
-	if kind == codeEnchantedLink {
+	c.secret, c.verified = randomToken(), false
+	cs.links[c.secret] = &c
+	if c.kind == codeEnchantedLink {
 		c.pendingRef = randomToken()
-		cs.pending[c.pendingRef] = c
+		cs.pending[c.pendingRef] = cs.links[c.secret]
+		cs.links[c.secret].pendingRef = c.pendingRef
 	}
 	return c.secret, c.pendingRef, nil
 }

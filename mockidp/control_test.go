@@ -258,7 +258,12 @@ var _ = Describe("Control plane", Label("offline", "control"), func() {
 			Expect(r.Status).To(Equal(http.StatusOK))
 			var st mockidp.RequestStats
 			Expect(json.Unmarshal(r.Body, &st)).To(Succeed())
-			Expect(st.Counts).To(Equal(map[string]int{"discovery": 1, "jwks": 2, "token": 1, "exchange": 0, "userinfo": 0, "license": 0, "authorize": 0, "logout": 0, "revoke": 0}))
+			want := map[string]int{}
+			for _, e := range mockidp.Endpoints {
+				want[e] = 0
+			}
+			want["discovery"], want["jwks"], want["token"] = 1, 2, 1
+			Expect(st.Counts).To(Equal(want))
 			Expect(st.Recent["jwks"]).To(HaveLen(2))
 			Expect(st.Recent["jwks"][0].Path).To(Equal("/v2/keys/" + pid))
 			Expect(st.Recent["jwks"][0].UserAgent).To(Equal("spec-agent"))

@@ -277,12 +277,14 @@ func (f *codeFlow) refresh(t *testing.T, refreshToken string) raw {
 func TestLogoutAndRevocation(t *testing.T) {
 	t.Parallel()
 	f := newCodeFlow(t, false)
-	login := func(t *testing.T) mockidp.TokenResponse {
-		return tokens(t, f.exchange(t, f.code(t, "/oauth2/v1/authorize", f.authQuery())))
+	// The subtests run in parallel on one mock: each logs a user of its
+	// own in, since logout ends every session of its user at the client.
+	login := func(t *testing.T, user string) mockidp.TokenResponse {
+		return tokens(t, f.exchange(t, f.code(t, "/oauth2/v1/authorize", f.authQuery("login_hint", user))))
 	}
 	t.Run("logout redirects to a registered URI with state and ends the session", func(t *testing.T) {
 		t.Parallel()
-		tr := login(t)
+		tr := login(t, "admin@example.com")
 		r := f.do(t, http.MethodGet, "/oauth2/v1/logout?"+url.Values{"id_token_hint": {tr.IDToken},
 			"post_logout_redirect_uri": {f.cb.URL + "/bye"}, "state": {"s1"}}.Encode(), nil)
 		if r.status != http.StatusFound || r.location != f.cb.URL+"/bye?state=s1" {
@@ -292,7 +294,7 @@ func TestLogoutAndRevocation(t *testing.T) {
 	})
 	t.Run("logout never redirects to an unregistered URI", func(t *testing.T) {
 		t.Parallel()
-		tr := login(t)
+		tr := login(t, "test-user@example.com")
 		for _, uri := range []string{"http://evil.example/bye", f.cb.URL + "/bye/", f.web.RedirectURL} {
 			wantErrorPage(t, f.do(t, http.MethodGet, "/oauth2/v1/logout?"+url.Values{"id_token_hint": {tr.IDToken},
 				"post_logout_redirect_uri": {uri}}.Encode(), nil), "not registered")
@@ -311,7 +313,7 @@ func TestLogoutAndRevocation(t *testing.T) {
 	})
 	t.Run("revoking a refresh token", func(t *testing.T) {
 		t.Parallel()
-		tr := login(t)
+		tr := login(t, "multi@example.com")
 		for _, path := range []string{"/oauth2/v1/revoke", "/oauth2/v1/apps/revoke"} {
 			if r := f.do(t, http.MethodPost, path, url.Values{"token": {tr.RefreshToken}, "token_type_hint": {"refresh_token"},
 				"client_id": {"web-app"}, "client_secret": {"web-secret"}}); r.status != http.StatusOK {
@@ -325,7 +327,7 @@ func TestLogoutAndRevocation(t *testing.T) {
 	})
 	t.Run("revoking an access token", func(t *testing.T) {
 		t.Parallel()
-		tr := login(t)
+		tr := login(t, "alice@example.com")
 		if r := f.do(t, http.MethodPost, "/oauth2/v1/revoke", url.Values{"token": {tr.AccessToken}}); r.status != http.StatusOK {
 			t.Fatalf("revoke: %d %s", r.status, r.body)
 		}
@@ -335,8 +337,7 @@ func TestLogoutAndRevocation(t *testing.T) {
 		tokens(t, f.refresh(t, tr.RefreshToken)) // the refresh token is another matter
 	})
 	t.Run("revocation refusals", func(t *testing.T) {
-		t.Parallel()
-		tr := login(t)
+		tr := login(t, "alice@example.com")
 		if r := f.do(t, http.MethodPost, "/oauth2/v1/revoke", url.Values{"token": {"unknown"}}); r.status != http.StatusOK {
 			t.Fatalf("unknown token: %d, want 200 (RFC 7009 §2.2)", r.status)
 		}

@@ -9,14 +9,14 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 )
 
-// handleLogout serves GET|POST /oauth2/v1/logout (OpenID Connect
+// handleEndSession serves GET|POST /oauth2/v1/logout (OpenID Connect
 // RP-Initiated Logout): id_token_hint, client_id, post_logout_redirect_uri
 // and state. The user's refresh-token families at the client are revoked
 // (with their access tokens); then the user agent goes to the
 // post_logout_redirect_uri, with state, when that URI is registered for the
 // client, or sees the signed-out page. An unregistered URI is an error page,
 // never a redirect.
-func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) (int, error) {
+func (s *Server) handleEndSession(w http.ResponseWriter, r *http.Request) (int, error) {
 	values, _, err := s.authorizeValues(w, r)
 	if err != nil {
 		return writePage(w, http.StatusBadRequest, errorPage("Invalid logout request", "invalid_request", err.Error(), "")), nil

@@ -46,14 +46,25 @@ const (
 	EndpointExchange  = "exchange"
 	EndpointUserinfo  = "userinfo"
 	EndpointLicense   = "license"
-	EndpointAuthorize = "authorize"
-	EndpointLogout    = "logout"
-	EndpointRevoke    = "revoke"
+
+	EndpointRefresh      = "refresh"       // POST /v1/auth/refresh
+	EndpointLogout       = "logout"        // POST /v1/auth/logout, /v1/auth/logoutall
+	EndpointTenantSelect = "tenant_select" // POST /v1/auth/tenant/select
+	EndpointMe           = "me"            // GET /v1/auth/me, POST /v1/auth/me/tenants
+	EndpointVerify       = "verify"        // OTP, magic-link and enchanted-link verify, pending session
+	EndpointMgmtUser     = "mgmt_user"     // /v1/mgmt/user/..., /v2/mgmt/user/search...
+	EndpointMgmtTest     = "mgmt_test"     // /v1/mgmt/tests/generate/...
+	EndpointMgmtJWT      = "mgmt_jwt"      // /v1/mgmt/auth/..., /v1/mgmt/jwt/update
+
+	EndpointAuthorize  = "authorize"   // /oauth2/v1[/apps]/authorize
+	EndpointEndSession = "end_session" // /oauth2/v1[/apps]/logout
+	EndpointRevoke     = "revoke"      // /oauth2/v1[/apps]/revoke
 )
 
 // Endpoints lists every endpoint name of the Descope surface.
 var Endpoints = []string{EndpointDiscovery, EndpointJWKS, EndpointToken, EndpointExchange, EndpointUserinfo, EndpointLicense,
-	EndpointAuthorize, EndpointLogout, EndpointRevoke}
+	EndpointRefresh, EndpointLogout, EndpointTenantSelect, EndpointMe, EndpointVerify, EndpointMgmtUser, EndpointMgmtTest, EndpointMgmtJWT,
+	EndpointAuthorize, EndpointEndSession, EndpointRevoke}
 
 // handlerFunc is the shape of every handler: it writes a success response
 // and returns its status, or returns an error and writes nothing (the router
@@ -84,16 +95,44 @@ func (s *Server) routes() http.Handler {
 	// (oauth_authorize.go, oauth_logout.go, oauth_revoke.go).
 	rt.surface("/oauth2/v1/authorize", EndpointAuthorize, s.handleAuthorize(IssuerURL), http.MethodGet, http.MethodPost)
 	rt.surface("/oauth2/v1/apps/authorize", EndpointAuthorize, s.handleAuthorize(IssuerApps), http.MethodGet, http.MethodPost)
-	rt.surface("/oauth2/v1/logout", EndpointLogout, s.handleLogout, http.MethodGet, http.MethodPost)
-	rt.surface("/oauth2/v1/apps/logout", EndpointLogout, s.handleLogout, http.MethodGet, http.MethodPost)
+	rt.surface("/oauth2/v1/logout", EndpointEndSession, s.handleEndSession, http.MethodGet, http.MethodPost)
+	rt.surface("/oauth2/v1/apps/logout", EndpointEndSession, s.handleEndSession, http.MethodGet, http.MethodPost)
 	rt.surface("/oauth2/v1/revoke", EndpointRevoke, s.handleRevoke, post...)
 	rt.surface("/oauth2/v1/apps/revoke", EndpointRevoke, s.handleRevoke, post...)
 
 	// Descope's auth API, /v1/auth (auth_*.go).
 	rt.surface("/v1/auth/accesskey/exchange", EndpointExchange, s.handleExchange, post...)
+	// User sessions (auth_session.go) and the test-user verify calls (auth_verify.go).
+	rt.surface("/v1/auth/refresh", EndpointRefresh, s.handleRefresh, post...)
+	rt.surface("/v1/auth/logout", EndpointLogout, s.handleLogout(false), post...)
+	rt.surface("/v1/auth/logoutall", EndpointLogout, s.handleLogout(true), post...)
+	rt.surface("/v1/auth/tenant/select", EndpointTenantSelect, s.handleTenantSelect, post...)
+	rt.surface("/v1/auth/me", EndpointMe, s.handleMe, get...)
+	rt.surface("/v1/auth/me/tenants", EndpointMe, s.handleMeTenants, post...)
+	for _, m := range deliveryMethods {
+		rt.surface("/v1/auth/otp/verify/"+m, EndpointVerify, s.handleOTPVerify(m), post...)
+	}
+	rt.surface("/v1/auth/magiclink/verify", EndpointVerify, s.handleMagicLinkVerify, post...)
+	rt.surface("/v1/auth/enchantedlink/verify", EndpointVerify, s.handleEnchantedLinkVerify, post...)
+	rt.surface("/v1/auth/enchantedlink/pending-session", EndpointVerify, s.handlePendingSession, post...)
 
 	// Descope's management API, /v1/mgmt (mgmt_*.go).
 	rt.surface("/v1/mgmt/license", EndpointLicense, s.handleLicense, get...)
+	// Users (mgmt_users.go), test-user codes (mgmt_tests.go), tokens (mgmt_jwt.go).
+	rt.surface("/v1/mgmt/user/create", EndpointMgmtUser, s.handleUserCreate(false), post...)
+	rt.surface("/v1/mgmt/user/create/test", EndpointMgmtUser, s.handleUserCreate(true), post...)
+	rt.surface("/v1/mgmt/user", EndpointMgmtUser, s.handleUserLoad, get...)
+	rt.surface("/v1/mgmt/user/delete", EndpointMgmtUser, s.handleUserDelete, post...)
+	rt.surface("/v1/mgmt/user/test/delete/all", EndpointMgmtUser, s.handleDeleteTestUsers, del...)
+	rt.surface("/v2/mgmt/user/search", EndpointMgmtUser, s.handleUserSearch(false), post...)
+	rt.surface("/v2/mgmt/user/search/test", EndpointMgmtUser, s.handleUserSearch(true), post...)
+	rt.surface("/v1/mgmt/tests/generate/otp", EndpointMgmtTest, s.handleGenerateOTP, post...)
+	rt.surface("/v1/mgmt/tests/generate/magiclink", EndpointMgmtTest, s.handleGenerateLink(codeMagicLink), post...)
+	rt.surface("/v1/mgmt/tests/generate/enchantedlink", EndpointMgmtTest, s.handleGenerateLink(codeEnchantedLink), post...)
+	rt.surface("/v1/mgmt/auth/signin", EndpointMgmtJWT, s.handleMgmtAuth(mgmtSignIn), post...)
+	rt.surface("/v1/mgmt/auth/signup", EndpointMgmtJWT, s.handleMgmtAuth(mgmtSignUp), post...)
+	rt.surface("/v1/mgmt/auth/signup-in", EndpointMgmtJWT, s.handleMgmtAuth(mgmtSignUpOrIn), post...)
+	rt.surface("/v1/mgmt/jwt/update", EndpointMgmtJWT, s.handleJWTUpdate, post...)
 
 	rt.surface("/metrics", "", plain(s.metrics.handler()), get...)
 	rt.surface("/", "", handleNoRoute)
@@ -115,6 +154,13 @@ func (s *Server) routes() http.Handler {
 	rt.control("/_mock/clock/advance", s.ctlAdvance, post...)
 	rt.control("/_mock/reset", s.ctlReset, post...)
 	rt.control("/_mock/logins", s.ctlLogins, http.MethodGet, http.MethodPost, http.MethodDelete)
+	// Users, roles and sessions (control_users.go, control_sessions.go).
+	rt.control("/_mock/users", s.ctlUsers, http.MethodGet, http.MethodPost)
+	rt.control("/_mock/users/{id}", s.ctlUser, http.MethodGet, http.MethodDelete)
+	rt.control("/_mock/roles", s.ctlRoles, http.MethodGet, http.MethodPost)
+	rt.control("/_mock/roles/{name}", s.ctlRole, del...)
+	rt.control("/_mock/sessions", s.ctlSessions, http.MethodGet, http.MethodPost)
+	rt.control("/_mock/sessions/revoke", s.ctlRevokeSessions, post...)
 	rt.control("/_mock/", handleNoControlCall)
 	return rt.handler()
 }
@@ -151,7 +197,7 @@ func newRouter(s *Server) *router {
 
 // surface adds a route of the Descope surface (see the top of this file).
 func (rt *router) surface(pattern, endpoint string, h handlerFunc, methods ...string) {
-	serve := serveErrors(h)
+	serve := rt.s.serveErrors(h)
 	if len(methods) > 0 {
 		serve = allowStatus(serve, methods...)
 	}
@@ -167,7 +213,7 @@ func (rt *router) surface(pattern, endpoint string, h handlerFunc, methods ...st
 
 // control adds a control-plane route (see the top of this file).
 func (rt *router) control(pattern string, h handlerFunc, methods ...string) {
-	serve := serveErrors(h)
+	serve := rt.s.serveErrors(h)
 	if len(methods) > 0 {
 		serve = allowStatus(serve, methods...)
 	}
@@ -205,12 +251,16 @@ func (rt *router) handler() http.Handler {
 // so that request tracking needs no wrapper around the ResponseWriter.
 type serveFunc func(w http.ResponseWriter, r *http.Request) int
 
-// serveErrors writes a handler's error with writeError.
-func serveErrors(h handlerFunc) serveFunc {
+// serveErrors writes a handler's error with writeError and logs the
+// refusal at debug level with its code and reason (which never hold a
+// credential: TestLogsHoldNoSecrets and TestSessionLogsHoldNoSecrets scan them).
+func (s *Server) serveErrors(h handlerFunc) serveFunc {
 	return func(w http.ResponseWriter, r *http.Request) int {
 		status, err := h(w, r)
 		if err != nil {
-			return writeError(w, err)
+			e := asError(err)
+			s.log.Debug("request refused", "path", r.URL.Path, "status", e.Status, "code", e.Code, "reason", e.Message)
+			return writeError(w, e)
 		}
 		return status
 	}

@@ -94,6 +94,9 @@ func (s *Server) signSession(p sessionParams, jti string) (issuedSession, error)
 		rc := s.userTokenClaims(p, now)
 		rc["drn"] = "DSR"
 		rc["exp"] = out.RefreshExpires
+		if out.RefreshExpires <= now.Unix() {
+			rc["iat"] = out.RefreshExpires - int64(time.Duration(st.RefreshTTL)/time.Second)
+		}
 		rc["jti"] = jti
 		t, err := s.signUserToken(key, rc)
 		if err != nil {
@@ -108,6 +111,10 @@ func (s *Server) signSession(p sessionParams, jti string) (issuedSession, error)
 	}
 	sc["drn"] = "DS"
 	sc["exp"] = exp
+	if exp <= now.Unix() {
+		// A preset's expired session JWT was issued one lifetime before it expired.
+		sc["iat"] = exp - int64(time.Duration(st.SessionTTL)/time.Second)
+	}
 	sc["rexp"] = time.Unix(out.RefreshExpires, 0).UTC().Format(time.RFC3339)
 	t, err := s.signUserToken(key, sc)
 	if err != nil {

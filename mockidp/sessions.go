@@ -3,7 +3,6 @@ package mockidp
 import (
 	"crypto/rand"
 	"encoding/base64"
-	"maps"
 	"sync"
 )
 
@@ -124,15 +123,20 @@ func newSessionID() string {
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
-// withCustom returns a session whose custom claims are base's plus extra.
-func withCustom(base map[string]any, extra map[string]any) map[string]any {
-	if len(extra) == 0 {
-		return base
+// revokeUsers ends every live session of the listed users in one pass.
+func (st *sessionStore) revokeUsers(userIDs []string) {
+	if len(userIDs) == 0 {
+		return
 	}
-	out := maps.Clone(base)
-	if out == nil {
-		out = make(map[string]any, len(extra))
+	set := make(map[string]bool, len(userIDs))
+	for _, id := range userIDs {
+		set[id] = true
 	}
-	maps.Copy(out, extra)
-	return out
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for _, s := range st.byJTI {
+		if set[s.userID] && s.state == refreshLive {
+			s.state = refreshLoggedOut
+		}
+	}
 }

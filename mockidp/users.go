@@ -21,6 +21,7 @@ type userDirectory struct {
 	byLogin   map[string]string // login ID to user ID
 	testUsers int
 	limit     int
+	seen      map[string]bool // users who have logged in (firstSeen is false afterwards)
 }
 
 // Errors of the user directory; handlers map them to Descope's codes.
@@ -43,6 +44,7 @@ func (d *userDirectory) reset(dir Directory, now int64) {
 	d.byID = make(map[string]*User, len(dir.Users))
 	d.byLogin = make(map[string]string, len(dir.Users))
 	d.testUsers = 0
+	d.seen = make(map[string]bool)
 	d.limit = dir.Sessions.TestUserLimit
 	for _, u := range dir.Users {
 		u := u
@@ -65,12 +67,25 @@ func (d *userDirectory) insertLocked(u *User) {
 
 func (d *userDirectory) removeLocked(u *User) {
 	delete(d.byID, u.ID)
+	delete(d.seen, u.ID)
 	for _, l := range u.LoginIDs {
 		delete(d.byLogin, l)
 	}
 	if u.Test {
 		d.testUsers--
 	}
+}
+
+// firstLogin reports whether this is the user's first session, and
+// remembers that it logged in.
+func (d *userDirectory) firstLogin(userID string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.seen[userID] {
+		return false
+	}
+	d.seen[userID] = true
+	return true
 }
 
 // lookup finds a user by login ID, else by user ID.

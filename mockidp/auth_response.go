@@ -1,0 +1,185 @@
+package mockidp
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// JWTResponse is Descope's body of every call that issues a user session
+// (wire type; GO descope.JWTResponse, NODE JWTResponse).
+type JWTResponse struct {
+	SessionJwt       string        `json:"sessionJwt,omitempty"`
+	RefreshJwt       string        `json:"refreshJwt,omitempty"`
+	CookieDomain     string        `json:"cookieDomain"`
+	CookiePath       string        `json:"cookiePath"`
+	CookieMaxAge     int64         `json:"cookieMaxAge"`     // seconds the refresh JWT lives
+	CookieExpiration int64         `json:"cookieExpiration"` // unix seconds of the refresh JWT's exp
+	User             *UserResponse `json:"user,omitempty"`
+	FirstSeen        bool          `json:"firstSeen"`
+}
+
+// UserResponse is Descope's user shape (wire type; GO descope.UserResponse,
+// OAS ResponseUser). Lists and maps are never null: SDKs iterate them.
+type UserResponse struct {
+	UserID           string               `json:"userId"`
+	LoginIDs         []string             `json:"loginIds"`
+	Name             string               `json:"name"`
+	Email            string               `json:"email"`
+	Phone            string               `json:"phone"`
+	VerifiedEmail    bool                 `json:"verifiedEmail"`
+	VerifiedPhone    bool                 `json:"verifiedPhone"`
+	RoleNames        []string             `json:"roleNames"`
+	UserTenants      []UserTenantResponse `json:"userTenants"`
+	Status           string               `json:"status"`
+	Test             bool                 `json:"test"`
+	CustomAttributes map[string]any       `json:"customAttributes"`
+	CreatedTime      int64                `json:"createdTime"`
+	Picture          string               `json:"picture"`
+}
+
+// UserTenantResponse is a user's tenant in a UserResponse (wire type).
+type UserTenantResponse struct {
+	TenantID   string   `json:"tenantId"`
+	TenantName string   `json:"tenantName"`
+	RoleNames  []string `json:"roleNames"`
+}
+
+// userResponse renders u as Descope does.
+func (s *Server) userResponse(u User) *UserResponse {
+	out := &UserResponse{
+		UserID: u.ID, LoginIDs: nonNil(u.LoginIDs), Name: u.Name, Email: u.Email, Phone: u.Phone,
+		VerifiedEmail: u.VerifiedEmail, VerifiedPhone: u.VerifiedPhone, RoleNames: nonNil(u.Roles),
+		UserTenants: make([]UserTenantResponse, 0, len(u.Tenants)), Status: "enabled", Test: u.Test,
+		CustomAttributes: u.CustomAttributes, CreatedTime: u.CreatedTime,
+	}
+	if out.CustomAttributes == nil {
+		out.CustomAttributes = map[string]any{}
+	}
+	for _, t := range u.Tenants {
+		tenant, _ := s.dir.tenant(t.TenantID)
+		out.UserTenants = append(out.UserTenants, UserTenantResponse{TenantID: t.TenantID, TenantName: tenant.Name, RoleNames: nonNil(t.Roles)})
+	}
+	return out
+}
+
+func nonNil(list []string) []string {
+	if list == nil {
+		return []string{}
+	}
+	return list
+}
+
+// writeSession writes a JWTResponse for issued tokens per a token response
+// method (the project's, or "body" for management calls, whose SDK code
+// reads both JWTs from the body): "body" puts both JWTs in the body;
+// "cookies" sends Set-Cookie DS and DSR and keeps only the session JWT in
+// the body (Python's SDK reads the session from the body only).
+func (s *Server) writeSession(w http.ResponseWriter, is issuedSession, u User, firstSeen bool, method string) (int, error) {
+	st := s.project.Sessions
+	now := s.clock.Now()
+	resp := JWTResponse{
+		SessionJwt: is.SessionJWT, RefreshJwt: is.RefreshJWT, CookieDomain: st.CookieDomain, CookiePath: st.CookiePath,
+		CookieMaxAge: max(is.RefreshExpires-now.Unix(), 0), CookieExpiration: is.RefreshExpires,
+		User: s.userResponse(u), FirstSeen: firstSeen,
+	}
+	h := w.Header()
+	h["Cache-Control"] = noStore
+	h["Pragma"] = noCache
+	if method == TokenResponseCookies {
+		sessionExp, _ := is.SessionClaims["exp"].(int64)
+		h.Add("Set-Cookie", s.cookie("DS", is.SessionJWT, sessionExp, now, false).String())
+		if is.RefreshJWT != "" {
+			h.Add("Set-Cookie", s.cookie("DSR", is.RefreshJWT, is.RefreshExpires, now, true).String())
+			resp.RefreshJwt = ""
+		}
+	}
+	return writeJSON(w, http.StatusOK, resp), nil
+}
+
+var noCache = []string{"no-cache"}
+
+// cookie builds a DS or DSR cookie; exp 0 with a past now expires it.
+// Not Secure: the mock serves plain HTTP on loopback.
+func (s *Server) cookie(name, value string, exp int64, now time.Time, httpOnly bool) *http.Cookie {
+	st := s.project.Sessions
+	c := &http.Cookie{Name: name, Value: value, Path: st.CookiePath, Domain: st.CookieDomain, HttpOnly: httpOnly, SameSite: http.SameSiteStrictMode}
+	if exp > now.Unix() {
+		c.Expires = time.Unix(exp, 0).UTC()
+		c.MaxAge = int(exp - now.Unix())
+	} else {
+		c.MaxAge = -1
+	}
+	return c
+}
+
+// writeLogout answers a logout: the cookie fields, and in cookie mode
+// expired DS and DSR cookies.
+func (s *Server) writeLogout(w http.ResponseWriter) (int, error) {
+	st := s.project.Sessions
+	h := w.Header()
+	h["Cache-Control"] = noStore
+	if st.TokenResponse == TokenResponseCookies {
+		now := s.clock.Now()
+		h.Add("Set-Cookie", s.cookie("DS", "", 0, now, false).String())
+		h.Add("Set-Cookie", s.cookie("DSR", "", 0, now, true).String())
+	}
+	return writeJSON(w, http.StatusOK, JWTResponse{CookieDomain: st.CookieDomain, CookiePath: st.CookiePath}), nil
+}
+
+// bearerParts splits "Bearer {projectId}[:{secret}][:{managementKey}]",
+// checks the project ID and returns the secret (possibly empty). A third
+// part (the SDKs' auth management key) is accepted and ignored.
+func (s *Server) bearerParts(r *http.Request, what string) (string, error) {
+	scheme, rest, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", badClient("Authorization must be Bearer {projectId}%s", what)
+	}
+	parts := strings.SplitN(strings.TrimSpace(rest), ":", 4)
+	if len(parts) > 3 {
+		return "", badClient("Authorization must be Bearer {projectId}%s with at most three parts", what)
+	}
+	if parts[0] != s.project.ID {
+		// Not echoed: a caller that left out the project ID sent a secret here.
+		return "", badClient("unknown project ID: Authorization must be Bearer {projectId}%s", what)
+	}
+	if len(parts) == 1 {
+		return "", nil
+	}
+	return parts[1], nil
+}
+
+// decodeDescope reads a Descope API JSON body into dst. Unknown fields are
+// ignored, as Descope ignores them (the SDKs send more than the mock reads);
+// a wrong type, malformed JSON, trailing data or an over-large body is a 400
+// (413) naming what was wrong. An empty body leaves dst as it is.
+func (s *Server) decodeDescope(w http.ResponseWriter, r *http.Request, dst any) error {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return tooLarge(s.cfg.MaxBodyBytes)
+		}
+		return badRequest("reading body: %v", err)
+	}
+	return decodeDescopeBody(body, dst)
+}
+
+// decodeDescopeBody is decodeDescope after reading (the fuzzed parser).
+func decodeDescopeBody(body []byte, dst any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(dst); err != nil {
+		return badRequest("malformed JSON body: %s", describeJSONError(err, body, dst))
+	}
+	if rest := bytes.TrimSpace(body[dec.InputOffset():]); len(rest) > 0 {
+		return badRequest("malformed JSON body: trailing data after the object at byte %d", dec.InputOffset())
+	}
+	return nil
+}

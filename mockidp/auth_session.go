@@ -1,0 +1,247 @@
+package mockidp
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// liveRefresh is a verified refresh JWT with its remembered session and user.
+type liveRefresh struct {
+	jti     string
+	session session
+	user    User
+}
+
+// refreshFrom returns the refresh JWT of a request: the second part of
+// Authorization: Bearer {projectId}:{refreshJwt}[:{managementKey}], else the
+// DSR cookie (what a browser sends when the project manages tokens in cookies).
+func (s *Server) refreshFrom(r *http.Request) (string, error) {
+	token, err := s.bearerParts(r, ":{refreshJwt}")
+	if err != nil {
+		return "", err
+	}
+	if token == "" {
+		if c, err := r.Cookie("DSR"); err == nil {
+			token = c.Value
+		}
+	}
+	if token == "" {
+		return "", invalidToken("a refresh JWT is required: Authorization: Bearer {projectId}:{refreshJwt} or the DSR cookie")
+	}
+	return token, nil
+}
+
+// checkRefresh verifies a refresh JWT (signature by a published key, exp on
+// the mock's clock, this project's issuer, drn DSR) and finds its live
+// session. Each refusal names its reason.
+func (s *Server) checkRefresh(token string) (liveRefresh, error) {
+	claims, err := s.VerifyToken(token)
+	if err != nil {
+		return liveRefresh{}, invalidToken("refresh JWT refused: %v", err)
+	}
+	if pid := issuerProject(claims["iss"]); pid != s.project.ID {
+		return liveRefresh{}, invalidToken("the refresh JWT was issued for project %q, not %s", truncate(pid, 64), s.project.ID)
+	}
+	switch drn, _ := claims["drn"].(string); drn {
+	case "DSR":
+	case "DS":
+		return liveRefresh{}, invalidToken("a session JWT (drn DS) was sent where a refresh JWT (drn DSR) belongs")
+	default:
+		return liveRefresh{}, invalidToken("the token is not a refresh JWT (drn %q, want DSR)", truncate(drn, 16))
+	}
+	jti, _ := claims["jti"].(string)
+	sess, ok := s.sessions.get(jti)
+	if !ok {
+		return liveRefresh{}, invalidToken("unknown refresh JWT: not issued by this mock since its last reset")
+	}
+	if sub, _ := claims["sub"].(string); sub != sess.userID {
+		return liveRefresh{}, invalidToken("the refresh JWT's sub does not match its session")
+	}
+	switch sess.state {
+	case refreshRotated:
+		return liveRefresh{}, invalidToken("the refresh JWT was replaced by rotation and cannot be used again")
+	case refreshLoggedOut:
+		return liveRefresh{}, loggedOut()
+	}
+	u, ok := s.dir.byUserID(sess.userID)
+	if !ok {
+		return liveRefresh{}, invalidToken("the refresh JWT's user no longer exists")
+	}
+	return liveRefresh{jti: jti, session: sess, user: u}, nil
+}
+
+// issuerProject is the project ID an iss names: its last path segment, as
+// the Go SDK reads it (a bare project ID is its own last segment).
+func issuerProject(iss any) string {
+	s, _ := iss.(string)
+	s = strings.TrimSuffix(s, "/")
+	return s[strings.LastIndexByte(s, '/')+1:]
+}
+
+// sessionFor builds the parameters of the next tokens of a live session.
+func (s *Server) sessionFor(r *http.Request, lr liveRefresh, tenant string) sessionParams {
+	if tenant != "" && !lr.user.HasTenant(tenant) {
+		tenant = "" // the user left the tenant since
+	}
+	return sessionParams{user: lr.user, tenant: tenant, amr: lr.session.amr, custom: lr.session.custom,
+		iss: s.issuer(s.project.IssuerForm, s.baseURL(r)), refreshExpires: lr.session.expires}
+}
+
+// handleRefresh serves POST /v1/auth/refresh: a new session JWT, and with
+// refresh rotation a new refresh JWT (the one sent is refused afterwards).
+func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) (int, error) {
+	var body struct {
+		ExternalToken string `json:"externalToken"`
+	}
+	if err := s.decodeDescope(w, r, &body); err != nil {
+		return 0, err
+	}
+	token, err := s.refreshFrom(r)
+	if err != nil {
+		return 0, err
+	}
+	lr, err := s.checkRefresh(token)
+	if err != nil {
+		return 0, err
+	}
+	p := s.sessionFor(r, lr, lr.session.tenant)
+	var is issuedSession
+	if s.project.Sessions.RefreshRotation {
+		if !s.sessions.transition(lr.jti, refreshRotated) {
+			return 0, invalidToken("the refresh JWT was replaced by rotation and cannot be used again")
+		}
+		p.refreshExpires = 0
+		is, err = s.startSession(p)
+	} else {
+		is, err = s.signSession(p, "")
+	}
+	if err != nil {
+		return 0, err
+	}
+	return s.writeSession(w, is, lr.user, false, s.project.Sessions.TokenResponse)
+}
+
+// handleLogout serves POST /v1/auth/logout (this refresh JWT) and
+// /v1/auth/logoutall (every session of its user): afterwards refresh
+// refuses the ended tokens with E064001.
+func (s *Server) handleLogout(all bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) (int, error) {
+		var body struct {
+			LogoutType []string `json:"logoutType"`
+		}
+		if err := s.decodeDescope(w, r, &body); err != nil {
+			return 0, err
+		}
+		token, err := s.refreshFrom(r)
+		if err != nil {
+			return 0, err
+		}
+		lr, err := s.checkRefresh(token)
+		if err != nil {
+			return 0, err
+		}
+		if all {
+			s.sessions.logoutUser(lr.user.ID)
+		} else if !s.sessions.transition(lr.jti, refreshLoggedOut) {
+			return 0, loggedOut()
+		}
+		return s.writeLogout(w)
+	}
+}
+
+// handleTenantSelect serves POST /v1/auth/tenant/select {"tenant"}: a new
+// session and refresh JWT whose dct is the tenant, which must be one of the
+// user's. With rotation the refresh JWT sent is refused afterwards.
+func (s *Server) handleTenantSelect(w http.ResponseWriter, r *http.Request) (int, error) {
+	var body struct {
+		Tenant string `json:"tenant"`
+	}
+	if err := s.decodeDescope(w, r, &body); err != nil {
+		return 0, err
+	}
+	token, err := s.refreshFrom(r)
+	if err != nil {
+		return 0, err
+	}
+	lr, err := s.checkRefresh(token)
+	if err != nil {
+		return 0, err
+	}
+	if body.Tenant == "" {
+		return 0, missingArgument("tenant")
+	}
+	if _, ok := s.dir.tenant(body.Tenant); !ok {
+		return 0, invalidArgument("tenant %q is not a tenant of the project", truncate(body.Tenant, 64))
+	}
+	if !lr.user.HasTenant(body.Tenant) {
+		return 0, invalidArgument("the user is not a member of tenant %q", truncate(body.Tenant, 64))
+	}
+	if s.project.Sessions.RefreshRotation && !s.sessions.transition(lr.jti, refreshRotated) {
+		return 0, invalidToken("the refresh JWT was replaced by rotation and cannot be used again")
+	}
+	p := s.sessionFor(r, lr, body.Tenant)
+	p.refreshExpires = 0
+	is, err := s.startSession(p)
+	if err != nil {
+		return 0, err
+	}
+	return s.writeSession(w, is, lr.user, false, s.project.Sessions.TokenResponse)
+}
+
+// handleMe serves GET /v1/auth/me: the refresh JWT's user, flat (not wrapped in "user").
+func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) (int, error) {
+	token, err := s.refreshFrom(r)
+	if err != nil {
+		return 0, err
+	}
+	lr, err := s.checkRefresh(token)
+	if err != nil {
+		return 0, err
+	}
+	w.Header()["Cache-Control"] = noStore
+	return writeJSON(w, http.StatusOK, s.userResponse(lr.user)), nil
+}
+
+// MeTenant is one tenant of /v1/auth/me/tenants (wire type).
+type MeTenant struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// handleMeTenants serves POST /v1/auth/me/tenants {"dct":bool} or {"ids":[…]}:
+// the user's tenants, only the current one (dct) or only those listed.
+func (s *Server) handleMeTenants(w http.ResponseWriter, r *http.Request) (int, error) {
+	var body struct {
+		DCT bool     `json:"dct"`
+		IDs []string `json:"ids"`
+	}
+	if err := s.decodeDescope(w, r, &body); err != nil {
+		return 0, err
+	}
+	token, err := s.refreshFrom(r)
+	if err != nil {
+		return 0, err
+	}
+	lr, err := s.checkRefresh(token)
+	if err != nil {
+		return 0, err
+	}
+	if body.DCT && len(body.IDs) > 0 {
+		return 0, invalidArgument("give dct or ids, not both")
+	}
+	current := lr.session.tenant
+	if current == "" && len(lr.user.Tenants) == 1 {
+		current = lr.user.Tenants[0].TenantID // dct of a one-tenant user, as UserClaims sets it
+	}
+	out := make([]MeTenant, 0, len(lr.user.Tenants))
+	for _, t := range lr.user.Tenants {
+		if body.DCT && t.TenantID != current || len(body.IDs) > 0 && !slices.Contains(body.IDs, t.TenantID) {
+			continue
+		}
+		tenant, _ := s.dir.tenant(t.TenantID)
+		out = append(out, MeTenant{ID: t.TenantID, Name: tenant.Name})
+	}
+	w.Header()["Cache-Control"] = noStore
+	return writeJSON(w, http.StatusOK, map[string]any{"tenants": out}), nil
+}

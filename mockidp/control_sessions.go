@@ -1,0 +1,167 @@
+package mockidp
+
+import (
+	"net/http"
+	"slices"
+	"time"
+)
+
+// Presets of POST /_mock/sessions.
+const (
+	// SessionPresetExpiredSession - the session JWT has expired, the refresh JWT is live.
+	SessionPresetExpiredSession = "expired_session"
+	// SessionPresetExpiredRefresh - both have expired (the session JWT never outlives the refresh JWT).
+	SessionPresetExpiredRefresh = "expired_refresh"
+	// SessionPresetLoggedOut - the refresh JWT was logged out: refresh answers 401 E064001.
+	SessionPresetLoggedOut = "logged_out"
+	// SessionPresetWrongProject - both JWTs name another project ID in iss,
+	// which the Descope SDKs refuse (unlike the wrong_issuer token preset).
+	SessionPresetWrongProject = "wrong_project"
+)
+
+// SessionPresets lists every session preset.
+var SessionPresets = []string{SessionPresetExpiredSession, SessionPresetExpiredRefresh, SessionPresetLoggedOut, SessionPresetWrongProject}
+
+// OtherProjectID is the project ID of wrong_project tokens.
+const OtherProjectID = "P2MockOtherProject0000000009"
+
+// SessionMintRequest asks for a user's session and refresh JWT in one call
+// (POST /_mock/sessions).
+type SessionMintRequest struct {
+	// User (required) - a login ID or user ID.
+	User string `json:"user"`
+	// Tenant (optional) - the dct, one of the user's tenants.
+	Tenant string `json:"tenant,omitempty"`
+	// Method (optional, default email) - the login method in amr: email, sms, voice or whatsapp.
+	Method string `json:"method,omitempty"`
+	// CustomClaims (optional) - added to both tokens and to later refreshes.
+	CustomClaims map[string]any `json:"custom_claims,omitempty"`
+	// Preset (optional) - one of SessionPresets.
+	Preset string `json:"preset,omitempty"`
+}
+
+// SessionMintResponse is the minted pair and what went into it (wire type).
+type SessionMintResponse struct {
+	SessionJWT    string `json:"session_jwt"`
+	RefreshJWT    string `json:"refresh_jwt"`
+	UserID        string `json:"user_id"`
+	SessionClaims Claims `json:"session_claims"`
+	RefreshClaims Claims `json:"refresh_claims"`
+}
+
+// MintSession issues a session and refresh JWT for a user as a login would,
+// or a preset's broken pair. The issuer base is the configured public URL
+// (or http://localhost); the control plane uses the request's base.
+func (s *Server) MintSession(req SessionMintRequest) (SessionMintResponse, error) {
+	base := s.cfg.PublicURL
+	if base == "" {
+		base = "http://localhost"
+	}
+	return s.mintSession(req, base)
+}
+
+func (s *Server) mintSession(req SessionMintRequest, base string) (SessionMintResponse, error) {
+	if req.User == "" {
+		return SessionMintResponse{}, mockBadRequest("user (a login ID or user ID) is required")
+	}
+	u, ok := s.LookupUser(req.User)
+	if !ok {
+		return SessionMintResponse{}, mockNotFound("user %q not found", truncate(req.User, 64))
+	}
+	if req.Tenant != "" && !u.HasTenant(req.Tenant) {
+		return SessionMintResponse{}, mockBadRequest("user %q is not a member of tenant %q", u.ID, truncate(req.Tenant, 64))
+	}
+	method := req.Method
+	if method == "" {
+		method = "email"
+	}
+	if !slices.Contains(deliveryMethods, method) {
+		return SessionMintResponse{}, mockBadRequest("method %q is not one of %v", truncate(method, 32), deliveryMethods)
+	}
+	now := s.clock.Now()
+	p := sessionParams{user: u, tenant: req.Tenant, amr: amrOf(method), custom: req.CustomClaims, iss: s.issuer(s.project.IssuerForm, base)}
+	switch req.Preset {
+	case "", SessionPresetLoggedOut:
+	case SessionPresetExpiredSession:
+		p.sessionExpires = now.Add(-time.Minute).Unix()
+	case SessionPresetExpiredRefresh:
+		p.refreshExpires = now.Add(-time.Minute).Unix()
+	case SessionPresetWrongProject:
+		p.iss = s.issuerFor(OtherProjectID, base)
+	default:
+		return SessionMintResponse{}, mockBadRequest("preset %q is not one of %v", truncate(req.Preset, 64), SessionPresets)
+	}
+	is, err := s.startSession(p)
+	if err != nil {
+		return SessionMintResponse{}, err
+	}
+	if req.Preset == SessionPresetLoggedOut {
+		s.sessions.transition(is.JTI, refreshLoggedOut)
+	}
+	return SessionMintResponse{SessionJWT: is.SessionJWT, RefreshJWT: is.RefreshJWT, UserID: u.ID,
+		SessionClaims: is.SessionClaims, RefreshClaims: is.RefreshClaims}, nil
+}
+
+// issuerFor is the project's issuer form for another project ID.
+func (s *Server) issuerFor(projectID, base string) string {
+	switch s.project.IssuerForm {
+	case IssuerApps:
+		return base + "/v1/apps/" + projectID
+	case IssuerProject:
+		return projectID
+	default:
+		return base + "/" + projectID
+	}
+}
+
+// RevokeSessions ends every live session of a user (by login ID or user ID),
+// as Descope's management logout does, and returns how many.
+func (s *Server) RevokeSessions(user string) (int, error) {
+	u, ok := s.LookupUser(user)
+	if !ok {
+		return 0, mockNotFound("user %q not found", truncate(user, 64))
+	}
+	return s.sessions.revokeUser(u.ID), nil
+}
+
+// SessionCounts is GET /_mock/sessions (wire type): refresh tokens live and remembered.
+type SessionCounts struct {
+	Live  int `json:"live"`
+	Total int `json:"total"`
+}
+
+// ctlSessions serves GET /_mock/sessions (counts) and POST /_mock/sessions (mint).
+func (s *Server) ctlSessions(w http.ResponseWriter, r *http.Request) (int, error) {
+	if r.Method == http.MethodGet {
+		live, total := s.sessions.counts()
+		return writeJSON(w, http.StatusOK, SessionCounts{Live: live, Total: total}), nil
+	}
+	var req SessionMintRequest
+	if err := s.decodeBody(w, r, &req, false); err != nil {
+		return 0, err
+	}
+	resp, err := s.mintSession(req, s.baseURL(r))
+	if err != nil {
+		return 0, err
+	}
+	w.Header()["Cache-Control"] = noStore
+	return writeJSON(w, http.StatusOK, resp), nil
+}
+
+// ctlRevokeSessions serves POST /_mock/sessions/revoke {"user"}: {"revoked":n}.
+func (s *Server) ctlRevokeSessions(w http.ResponseWriter, r *http.Request) (int, error) {
+	var req struct {
+		User string `json:"user"`
+	}
+	if err := s.decodeBody(w, r, &req, false); err != nil {
+		return 0, err
+	}
+	if req.User == "" {
+		return 0, mockBadRequest("user (a login ID or user ID) is required")
+	}
+	n, err := s.RevokeSessions(req.User)
+	if err != nil {
+		return 0, err
+	}
+	return writeJSON(w, http.StatusOK, map[string]int{"revoked": n}), nil
+}

@@ -1,0 +1,123 @@
+package mockidp
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+)
+
+// generateRequest is the body of /v1/mgmt/tests/generate/* (wire type; GO
+// generate*ForTestUserRequestBody). All three SDKs send the link's base as
+// URI; Descope's OpenAPI names it redirectUrl, which is accepted too.
+type generateRequest struct {
+	LoginID        string `json:"loginId"`
+	DeliveryMethod string `json:"deliveryMethod"`
+	URI            string `json:"URI"`
+	RedirectURL    string `json:"redirectUrl"`
+	LoginOptions   *struct {
+		CustomClaims map[string]any `json:"customClaims"`
+	} `json:"loginOptions"`
+}
+
+// testUserFor finds the test user a generate call names. Descope generates
+// codes for test users only (DOCS "Test users"); an ordinary user is refused.
+func (s *Server) testUserFor(req generateRequest, needMethod bool) (User, pendingCode, error) {
+	if req.LoginID == "" {
+		return User{}, pendingCode{}, missingArgument("loginId")
+	}
+	if needMethod {
+		if req.DeliveryMethod == "" {
+			return User{}, pendingCode{}, missingArgument("deliveryMethod")
+		}
+		if !slices.Contains(deliveryMethods, req.DeliveryMethod) {
+			return User{}, pendingCode{}, invalidArgument("deliveryMethod %q is not one of %s", truncate(req.DeliveryMethod, 32), strings.Join(deliveryMethods, ", "))
+		}
+	}
+	u, ok := s.dir.byLoginID(req.LoginID)
+	if !ok {
+		return User{}, pendingCode{}, mgmtUserNotFound(req.LoginID)
+	}
+	if !u.Test {
+		return User{}, pendingCode{}, invalidArgument("user %q is not a test user: codes and links are generated for test users only", truncate(req.LoginID, 64))
+	}
+	method := req.DeliveryMethod
+	if method == "" {
+		method = "email"
+	}
+	c := pendingCode{userID: u.ID, loginID: req.LoginID, method: method,
+		expires: s.clock.Now().Add(time.Duration(s.project.Sessions.CodeTTL)).Unix()}
+	if req.LoginOptions != nil {
+		c.custom = req.LoginOptions.CustomClaims
+	}
+	return u, c, nil
+}
+
+// handleGenerateOTP serves POST /v1/mgmt/tests/generate/otp
+// {"loginId","deliveryMethod"}: {"loginId","code"}.
+func (s *Server) handleGenerateOTP(w http.ResponseWriter, r *http.Request) (int, error) {
+	if err := s.checkManagementKey(r); err != nil {
+		return 0, err
+	}
+	var req generateRequest
+	if err := s.decodeDescope(w, r, &req); err != nil {
+		return 0, err
+	}
+	_, c, err := s.testUserFor(req, true)
+	if err != nil {
+		return 0, err
+	}
+	code, err := s.codes.addOTP(c, s.clock.Now().Unix())
+	if err != nil {
+		return 0, codeError(err)
+	}
+	w.Header()["Cache-Control"] = noStore
+	return writeJSON(w, http.StatusOK, map[string]string{"loginId": req.LoginID, "code": code}), nil
+}
+
+// handleGenerateLink serves POST /v1/mgmt/tests/generate/magiclink
+// {"loginId","deliveryMethod","URI"}: {"loginId","link"}, and
+// /v1/mgmt/tests/generate/enchantedlink {"loginId","URI"}:
+// {"loginId","link","pendingRef"}. The link is URI with t={token} added to
+// its query (without a URI, the mock's own /magiclink path).
+func (s *Server) handleGenerateLink(kind codeKind) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) (int, error) {
+		if err := s.checkManagementKey(r); err != nil {
+			return 0, err
+		}
+		var req generateRequest
+		if err := s.decodeDescope(w, r, &req); err != nil {
+			return 0, err
+		}
+		_, c, err := s.testUserFor(req, kind == codeMagicLink)
+		if err != nil {
+			return 0, err
+		}
+		base := req.URI
+		if base == "" {
+			base = req.RedirectURL
+		}
+		if base == "" {
+			base = s.baseURL(r) + "/magiclink"
+		}
+		link, err := url.Parse(base)
+		if err != nil || !link.IsAbs() {
+			return 0, invalidArgument("URI %q is not an absolute URL", truncate(base, 128))
+		}
+		c.kind = kind
+		token, ref, err := s.codes.addLink(c, s.clock.Now().Unix())
+		if err != nil {
+			return 0, codeError(err)
+		}
+		q := link.Query()
+		q.Set("t", token)
+		link.RawQuery = q.Encode()
+		out := map[string]string{"loginId": req.LoginID, "link": link.String()}
+		if kind == codeEnchantedLink {
+			out["pendingRef"] = ref
+		}
+		w.Header()["Cache-Control"] = noStore
+		return writeJSON(w, http.StatusOK, out), nil
+	}
+}

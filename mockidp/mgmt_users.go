@@ -1,0 +1,235 @@
+package mockidp
+
+import (
+	"crypto/subtle"
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// checkManagementKey authenticates a management call as Descope does:
+// Authorization: Bearer {projectId}:{managementKey}. A missing or wrong key
+// gets a 401 with a Descope error body (E011003, the mock's code for bad
+// credentials).
+func (s *Server) checkManagementKey(r *http.Request) error {
+	secret, err := s.bearerParts(r, ":{managementKey}")
+	if err != nil {
+		return err
+	}
+	if secret == "" {
+		return badClient("a management key is required: Authorization: Bearer {projectId}:{managementKey}")
+	}
+	ok := false
+	for _, k := range s.project.ManagementKeys {
+		if subtle.ConstantTimeCompare([]byte(secret), []byte(k.Secret)) == 1 {
+			ok = true
+		}
+	}
+	if !ok {
+		return badClient("invalid management key")
+	}
+	return nil
+}
+
+// mgmtUserRequest is the body of user create (wire type; GO
+// makeCreateUserRequest, NODE user.create/createTestUser).
+type mgmtUserRequest struct {
+	LoginID            string           `json:"loginId"`
+	Email              string           `json:"email"`
+	Phone              string           `json:"phone"`
+	Name               string           `json:"name"`
+	DisplayName        string           `json:"displayName"`
+	GivenName          string           `json:"givenName"`
+	FamilyName         string           `json:"familyName"`
+	RoleNames          []string         `json:"roleNames"`
+	UserTenants        []mgmtUserTenant `json:"userTenants"`
+	CustomAttributes   map[string]any   `json:"customAttributes"`
+	VerifiedEmail      *bool            `json:"verifiedEmail"`
+	VerifiedPhone      *bool            `json:"verifiedPhone"`
+	AdditionalLoginIDs []string         `json:"additionalLoginIds"`
+	Test               bool             `json:"test"`
+}
+
+type mgmtUserTenant struct {
+	TenantID  string   `json:"tenantId"`
+	RoleNames []string `json:"roleNames"`
+}
+
+// user turns a create request into a User.
+func (req mgmtUserRequest) user() User {
+	name := req.DisplayName
+	if name == "" {
+		name = req.Name
+	}
+	if name == "" {
+		name = strings.TrimSpace(req.GivenName + " " + req.FamilyName)
+	}
+	u := User{
+		LoginIDs: append([]string{req.LoginID}, req.AdditionalLoginIDs...), Name: name, Email: req.Email, Phone: req.Phone,
+		Test: req.Test, Roles: req.RoleNames, CustomAttributes: req.CustomAttributes,
+		VerifiedEmail: req.VerifiedEmail != nil && *req.VerifiedEmail, VerifiedPhone: req.VerifiedPhone != nil && *req.VerifiedPhone,
+	}
+	for _, t := range req.UserTenants {
+		u.Tenants = append(u.Tenants, UserTenant{TenantID: t.TenantID, Roles: t.RoleNames})
+	}
+	return u
+}
+
+// handleUserCreate serves POST /v1/mgmt/user/create and (test true)
+// /v1/mgmt/user/create/test: {"user": …}.
+func (s *Server) handleUserCreate(test bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) (int, error) {
+		if err := s.checkManagementKey(r); err != nil {
+			return 0, err
+		}
+		var req mgmtUserRequest
+		if err := s.decodeDescope(w, r, &req); err != nil {
+			return 0, err
+		}
+		if req.LoginID == "" {
+			return 0, missingArgument("loginId")
+		}
+		u := req.user()
+		u.Test = u.Test || test
+		stored, _, err := s.dir.put(u, false, s.clock.Now().Unix())
+		if err != nil {
+			return 0, directoryError(err)
+		}
+		return writeJSON(w, http.StatusOK, map[string]any{"user": s.userResponse(stored)}), nil
+	}
+}
+
+// handleUserLoad serves GET /v1/mgmt/user?loginId= or ?userId=: {"user": …}.
+func (s *Server) handleUserLoad(w http.ResponseWriter, r *http.Request) (int, error) {
+	if err := s.checkManagementKey(r); err != nil {
+		return 0, err
+	}
+	q := r.URL.Query()
+	var u User
+	var ok bool
+	switch loginID, userID := q.Get("loginId"), q.Get("userId"); {
+	case loginID != "":
+		u, ok = s.dir.byLoginID(loginID)
+		if !ok {
+			return 0, mgmtUserNotFound(loginID)
+		}
+	case userID != "":
+		u, ok = s.dir.byUserID(userID)
+		if !ok {
+			return 0, mgmtUserNotFound(userID)
+		}
+	default:
+		return 0, missingArgument("loginId or userId")
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"user": s.userResponse(u)}), nil
+}
+
+// handleUserDelete serves POST /v1/mgmt/user/delete {"loginId"|"userId"}:
+// the user, its sessions and its pending codes are gone.
+func (s *Server) handleUserDelete(w http.ResponseWriter, r *http.Request) (int, error) {
+	if err := s.checkManagementKey(r); err != nil {
+		return 0, err
+	}
+	var req struct {
+		LoginID string `json:"loginId"`
+		UserID  string `json:"userId"`
+	}
+	if err := s.decodeDescope(w, r, &req); err != nil {
+		return 0, err
+	}
+	var u User
+	var ok bool
+	switch {
+	case req.LoginID != "":
+		u, ok = s.dir.byLoginID(req.LoginID)
+	case req.UserID != "":
+		u, ok = s.dir.byUserID(req.UserID)
+	default:
+		return 0, missingArgument("loginId or userId")
+	}
+	if !ok {
+		return 0, mgmtUserNotFound(req.LoginID + req.UserID)
+	}
+	if err := s.RemoveUser(u.ID); err != nil {
+		return 0, mgmtUserNotFound(u.ID)
+	}
+	return writeBytes(w, http.StatusOK, []byte(`{}`)), nil
+}
+
+// handleDeleteTestUsers serves DELETE /v1/mgmt/user/test/delete/all.
+func (s *Server) handleDeleteTestUsers(w http.ResponseWriter, r *http.Request) (int, error) {
+	if err := s.checkManagementKey(r); err != nil {
+		return 0, err
+	}
+	ids := s.dir.removeTests()
+	s.sessions.revokeUsers(ids)
+	for _, id := range ids {
+		s.codes.dropUser(id)
+	}
+	return writeBytes(w, http.StatusOK, []byte(`{}`)), nil
+}
+
+// Bounds of user search.
+const (
+	defaultSearchLimit = 100
+	maxSearchLimit     = 1000
+)
+
+// handleUserSearch serves POST /v2/mgmt/user/search and (testOnly)
+// /v2/mgmt/user/search/test: {"users":[…],"total":n}, filtered by the
+// request's loginIds, tenantIds, roleNames and text, a page of limit users.
+func (s *Server) handleUserSearch(testOnly bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) (int, error) {
+		if err := s.checkManagementKey(r); err != nil {
+			return 0, err
+		}
+		var req struct {
+			LoginIDs      []string `json:"loginIds"`
+			TenantIDs     []string `json:"tenantIds"`
+			RoleNames     []string `json:"roleNames"`
+			Text          string   `json:"text"`
+			Limit         int      `json:"limit"`
+			Page          int      `json:"page"`
+			WithTestUser  bool     `json:"withTestUser"`
+			TestUsersOnly bool     `json:"testUsersOnly"`
+		}
+		if err := s.decodeDescope(w, r, &req); err != nil {
+			return 0, err
+		}
+		if req.Limit < 0 || req.Limit > maxSearchLimit || req.Page < 0 {
+			return 0, invalidArgument("limit must be between 0 and %d and page not negative", maxSearchLimit)
+		}
+		if req.Limit == 0 {
+			req.Limit = defaultSearchLimit
+		}
+		only := testOnly || req.TestUsersOnly
+		text := strings.ToLower(req.Text)
+		var users []*UserResponse
+		for _, u := range s.dir.list(only) {
+			if u.Test && !only && !req.WithTestUser ||
+				len(req.LoginIDs) > 0 && !slices.ContainsFunc(u.LoginIDs, func(l string) bool { return slices.Contains(req.LoginIDs, l) }) ||
+				len(req.TenantIDs) > 0 && !slices.ContainsFunc(req.TenantIDs, u.HasTenant) ||
+				len(req.RoleNames) > 0 && !slices.ContainsFunc(u.Roles, func(r string) bool { return slices.Contains(req.RoleNames, r) }) ||
+				text != "" && !matchesText(u, text) {
+				continue
+			}
+			users = append(users, s.userResponse(u))
+		}
+		total := len(users)
+		start := min(req.Page*req.Limit, total)
+		page := users[start:min(start+req.Limit, total)]
+		if page == nil {
+			page = []*UserResponse{}
+		}
+		return writeJSON(w, http.StatusOK, map[string]any{"users": page, "total": total}), nil
+	}
+}
+
+func matchesText(u User, text string) bool {
+	for _, f := range append([]string{u.ID, u.Name, u.Email, u.Phone}, u.LoginIDs...) {
+		if strings.Contains(strings.ToLower(f), text) {
+			return true
+		}
+	}
+	return false
+}
