@@ -57,6 +57,10 @@ test-suites: ## Offline Ginkgo suites only, through the ginkgo CLI (race detecto
 test-wiring: build ## Start mockidp and api as processes with the compose environments and run the external-mode suites against them
 	HARNESS_BIN_DIR='$(CURDIR)/$(BIN)' PACKAGING_EXTERNAL_SUITES=1 $(GO) test -count=1 -run 'TestComposeStackAsProcesses' ./packaging
 
+.PHONY: test-browser
+test-browser: ## Click through mockidp's login page in headless Chromium (chromedp; needs Debian's chromium, which .ci/run installs; skips without it unless CI=true)
+	$(GO) test -tags browser -count=1 -run 'TestLoginPageInChromium' ./mockidp/
+
 .PHONY: test-live
 test-live: ## Live smoke tests against real Descope (needs DESCOPE_* variables)
 	@mkdir -p $(REPORTS)
