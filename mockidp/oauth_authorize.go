@@ -2,6 +2,7 @@ package mockidp
 
 import (
 	"errors"
+	"hash/maphash"
 	"io"
 	"mime"
 	"net/http"
@@ -180,32 +181,48 @@ func firstNonEmpty(vs ...string) string {
 
 // loginPageCache keeps the rendered login page of a GET request (which has
 // no per-request content: its form posts back to the page's own URL) for
-// the current user list.
+// the user list it was rendered from, known by its fingerprint.
 type loginPageCache struct {
-	mu   sync.Mutex
-	key  string
-	body []byte
+	mu          sync.Mutex
+	fingerprint uint64
+	body        []byte
+}
+
+// pageSeed seeds the login page's user-list fingerprints.
+var pageSeed = maphash.MakeSeed()
+
+// pageFingerprint sums a hash of each user's ID, name and first login ID
+// (what the page shows): order-free, so it reads the directory in place
+// under its read lock without copying or sorting users.
+func (d *userDirectory) pageFingerprint() uint64 {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	sum := uint64(len(d.byID))
+	for _, u := range d.byID {
+		var h maphash.Hash
+		h.SetSeed(pageSeed)
+		h.WriteString(u.ID)
+		h.WriteByte(0)
+		h.WriteString(u.Name)
+		h.WriteByte(0)
+		if len(u.LoginIDs) > 0 {
+			h.WriteString(u.LoginIDs[0])
+		}
+		sum += h.Sum64()
+	}
+	return sum
 }
 
 // serveLoginPage writes the login page listing the current users.
 func (s *Server) serveLoginPage(w http.ResponseWriter, hidden url.Values) int {
-	users := s.Users()
 	if hidden != nil {
-		return writePage(w, http.StatusOK, loginPage(s.project.ID, users, hidden))
+		return writePage(w, http.StatusOK, loginPage(s.project.ID, s.Users(), hidden))
 	}
-	var key strings.Builder
-	for _, u := range users {
-		key.WriteString(u.Name)
-		key.WriteByte(0)
-		if len(u.LoginIDs) > 0 {
-			key.WriteString(u.LoginIDs[0])
-		}
-		key.WriteByte(0)
-	}
+	fp := s.dir.pageFingerprint()
 	c := &s.oidc.page
 	c.mu.Lock()
-	if c.body == nil || c.key != key.String() {
-		c.key, c.body = key.String(), loginPage(s.project.ID, users, nil)
+	if c.body == nil || c.fingerprint != fp {
+		c.fingerprint, c.body = fp, loginPage(s.project.ID, s.Users(), nil)
 	}
 	body := c.body
 	c.mu.Unlock()

@@ -368,6 +368,12 @@ func TestLoginPageAndQueue(t *testing.T) {
 				t.Errorf("login page refers to an external asset or script: %q", external)
 			}
 		}
+		if _, err := f.m.PutUser(mockidp.User{LoginIDs: []string{"zed@example.com"}, Name: "Zed Added"}); err != nil {
+			t.Fatal(err)
+		}
+		if again := f.do(t, http.MethodGet, path, nil); !strings.Contains(again.body, "Zed Added") {
+			t.Fatal("the login page does not list a user added at run time")
+		}
 		r := f.do(t, http.MethodPost, path, url.Values{"mockidp_login": {"admin@example.com"}})
 		q := f.codeQuery(t, r)
 		tr := tokens(t, f.exchange(t, q.Get("code")))
