@@ -246,14 +246,31 @@ func TestCodeExchangeRefusals(t *testing.T) {
 	})
 	t.Run("expiry on the mock's clock", func(t *testing.T) {
 		// Not parallel with the others: it moves the shared mock's clock.
-		g := newCodeFlow(t, false)
+		// A refresh lifetime shorter than the key rotation interval: the
+		// refresh token must fail by its expiry, not by its key leaving
+		// the key set.
+		p := mockidp.DefaultProject()
+		p.Sessions.RefreshTTL = mockidp.Duration(time.Hour)
+		g := newCodeFlowWith(t, mockidp.Config{Project: p})
 		code := g.code(t, "/oauth2/v1/authorize", g.authQuery())
-		g.m.Advance(mockidp.AuthorizationCodeTTL)
-		wantOAuthError(t, g.exchange(t, code), http.StatusBadRequest, "invalid_grant")
+		g.m.Advance(mockidp.AuthorizationCodeTTL - time.Second)
+		tokens(t, g.exchange(t, code))
 		code = g.code(t, "/oauth2/v1/authorize", g.authQuery())
-		tr := tokens(t, g.exchange(t, code))
-		g.m.Advance(time.Duration(mockidp.DefaultRefreshTTL))
-		wantOAuthError(t, g.refresh(t, tr.RefreshToken), http.StatusBadRequest, "invalid_grant")
+		g.m.Advance(mockidp.AuthorizationCodeTTL)
+		r := g.exchange(t, code)
+		wantOAuthError(t, r, http.StatusBadRequest, "invalid_grant")
+		if !strings.Contains(r.body, "expired") {
+			t.Fatalf("expired code: %s, want it to say expired", r.body)
+		}
+		tr := tokens(t, g.exchange(t, g.code(t, "/oauth2/v1/authorize", g.authQuery())))
+		g.m.Advance(time.Hour - time.Second)
+		tokens(t, g.refresh(t, tr.RefreshToken))
+		g.m.Advance(time.Second)
+		r = g.refresh(t, tr.RefreshToken)
+		wantOAuthError(t, r, http.StatusBadRequest, "invalid_grant")
+		if !strings.Contains(r.body, "expired") {
+			t.Fatalf("expired refresh token: %s, want it to say expired", r.body)
+		}
 	})
 	t.Run("public client", func(t *testing.T) {
 		t.Parallel()
@@ -449,4 +466,28 @@ func (f *codeFlow) codeQuery(t *testing.T, r raw) url.Values {
 
 func tokenOf(tr mockidp.TokenResponse) *oauth2.Token {
 	return (&oauth2.Token{AccessToken: tr.AccessToken}).WithExtra(map[string]any{"id_token": tr.IDToken})
+}
+
+// TestResetForgetsLogins: a reset forgets codes, refresh tokens and queued logins.
+func TestResetForgetsLogins(t *testing.T) {
+	t.Parallel()
+	f := newCodeFlow(t, false)
+	code := f.code(t, "/oauth2/v1/authorize", f.authQuery())
+	tr := tokens(t, f.exchange(t, f.code(t, "/oauth2/v1/authorize", f.authQuery())))
+	if err := f.m.QueueLogin(mockidp.QueuedLogin{User: "admin@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.m.Reset(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.m.AddClient(mockidp.Client{ID: "web-app", Secret: "web-secret", ClientOIDC: mockidp.ClientOIDC{RedirectURIs: []string{f.web.RedirectURL}}}); err != nil {
+		t.Fatal(err)
+	}
+	wantOAuthError(t, f.exchange(t, code), http.StatusBadRequest, "invalid_grant")
+	wantOAuthError(t, f.refresh(t, tr.RefreshToken), http.StatusBadRequest, "invalid_grant")
+	tr = tokens(t, f.exchange(t, f.code(t, "/oauth2/v1/authorize", f.authQuery())))
+	claims, err := f.m.VerifyToken(tr.IDToken)
+	if err != nil || claims["sub"] != "U2MockUserAlice0000000000001" {
+		t.Fatalf("after a reset the queued admin login still applied: sub %v (%v)", claims["sub"], err)
+	}
 }

@@ -164,6 +164,7 @@ func (l *tokenLedger) revokeToken(token string, accessExpires time.Time, accessC
 		return true, errRefreshClient
 	}
 	l.revoked[d] = accessExpires
+	l.boundRevokedLocked()
 	return true, nil
 }
 
@@ -193,6 +194,15 @@ func (l *tokenLedger) revokeLocked(f *refreshFamily) {
 	f.revoked = true
 	for _, a := range f.accesses {
 		l.revoked[a.digest] = a.expires
+	}
+	l.boundRevokedLocked()
+}
+
+// boundRevokedLocked keeps the revoked access tokens bounded: past the
+// limit, those already expired (which no validator accepts) are dropped.
+func (l *tokenLedger) boundRevokedLocked() {
+	if len(l.revoked) > maxRefreshFamilies {
+		l.pruneLocked(l.now())
 	}
 }
 

@@ -2,6 +2,7 @@ package mockidp
 
 import (
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
@@ -155,8 +156,8 @@ func (s *Server) refreshTokens(client Client, req tokenRequest, base string) (To
 	rotate := s.project.Sessions.RefreshRotation
 	refreshExp := now.Add(time.Duration(s.project.Sessions.RefreshTTL))
 	if !rotate {
-		exp, _ := claims["exp"].(interface{ Int64() (int64, error) })
-		if exp != nil {
+		// The refresh token keeps its own expiry; rexp says so.
+		if exp, ok := claims["exp"].(json.Number); ok {
 			if e, err := exp.Int64(); err == nil {
 				refreshExp = time.Unix(e, 0)
 			}

@@ -54,7 +54,12 @@ func startApp(env *harness.Env) *app {
 	provider, err := oidc.NewProvider(a.ctx, env.Mock.BaseURL+"/"+env.Mock.ProjectID)
 	Expect(err).NotTo(HaveOccurred(), "go-oidc discovery")
 	a.provider = provider
-	a.conf = oauth2.Config{ClientID: "suite-web-app", ClientSecret: "suite-web-secret", Endpoint: provider.Endpoint(),
+	// HTTP Basic, named: x/oauth2's auto-detection repeats a refused
+	// request with the credentials in the body, which would show each
+	// refusal twice.
+	endpoint := provider.Endpoint()
+	endpoint.AuthStyle = oauth2.AuthStyleInHeader
+	a.conf = oauth2.Config{ClientID: "suite-web-app", ClientSecret: "suite-web-secret", Endpoint: endpoint,
 		RedirectURL: a.callback, Scopes: []string{oidc.ScopeOpenID, "profile", "email"}}
 	return a
 }
@@ -234,17 +239,34 @@ var _ = Describe("OIDC login against the mock", Label("offline", "oidc"), func()
 			Expect(claims.AMR).To(Equal([]string{"pwd"}))
 		})
 
+	})
+
+	When("refresh tokens live an hour", func() {
+		BeforeEach(func() {
+			// Shorter than the key rotation interval: a refresh token fails
+			// by its expiry, not by its key leaving the key set.
+			p := mockidp.DefaultProject()
+			p.Sessions.RefreshTTL = mockidp.Duration(time.Hour)
+			env = harness.Start(harness.Options{Project: p})
+			a = startApp(env)
+		})
+
 		It("expires codes and refresh tokens on the mock's clock", func() {
 			code, verifier := a.login()
 			env.Advance(mockidp.AuthorizationCodeTTL)
 			_, err := a.exchange(code, verifier)
 			invalidGrant(err)
+			Expect(string(err.(*oauth2.RetrieveError).Body)).To(ContainSubstring("expired"))
 			code, verifier = a.login()
 			tok, err := a.exchange(code, verifier)
 			Expect(err).NotTo(HaveOccurred())
-			env.Advance(mockidp.DefaultRefreshTTL)
+			env.Advance(time.Hour - time.Second)
+			_, err = a.refresh(tok.RefreshToken)
+			Expect(err).NotTo(HaveOccurred(), "a second before its expiry")
+			env.Advance(time.Second)
 			_, err = a.refresh(tok.RefreshToken)
 			invalidGrant(err)
+			Expect(string(err.(*oauth2.RetrieveError).Body)).To(ContainSubstring("expired"))
 		})
 	})
 
