@@ -51,7 +51,7 @@ func startApp(env *harness.Env) *app {
 	Expect(env.Mock.PutClient(context.Background(), mockclient.OAuthClient{ID: "suite-web-app", Secret: "suite-web-secret",
 		ClientOIDC: mockidp.ClientOIDC{RedirectURIs: []string{a.callback}, PostLogoutRedirectURIs: []string{srv.URL + "/bye"}}})).To(Succeed())
 	a.ctx = oidc.ClientContext(context.Background(), a.http)
-	provider, err := oidc.NewProvider(a.ctx, env.Mock.BaseURL+"/"+env.Mock.ProjectID)
+	provider, err := oidc.NewProvider(a.ctx, strings.TrimSuffix(env.Mock.DiscoveryURL(), "/.well-known/openid-configuration"))
 	Expect(err).NotTo(HaveOccurred(), "go-oidc discovery")
 	a.provider = provider
 	// HTTP Basic, named: x/oauth2's auto-detection repeats a refused
