@@ -172,3 +172,52 @@ func processCPU() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkLoginPageVsBare alternates, request by request, one GET of the
+// login page and one of the bare handler serving its bytes, each over its own
+// loopback keep-alive connection, and reports both times and their ratio
+// (bare/page, the page's rate as a fraction of the bare handler's): the
+// machine's other work falls on both alike.
+func BenchmarkLoginPageVsBare(b *testing.B) {
+	s := oidcBenchServer(b)
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, loginPageRequest, nil))
+	body, header := rec.Body.Bytes(), rec.Header().Clone()
+	bare := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for k, v := range header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(http.StatusOK)
+		w.Write(body)
+	})
+	pageSrv, bareSrv := httptest.NewServer(s), httptest.NewServer(bare)
+	b.Cleanup(pageSrv.Close)
+	b.Cleanup(bareSrv.Close)
+	buf := make([]byte, 32<<10)
+	get := func(c *http.Client, u string) time.Duration {
+		start := time.Now()
+		resp, err := c.Get(u)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			if _, err := resp.Body.Read(buf); err != nil {
+				break
+			}
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			b.Fatalf("status %d", resp.StatusCode)
+		}
+		return time.Since(start)
+	}
+	pageClient, bareClient := pageSrv.Client(), bareSrv.Client()
+	var page, bareTotal time.Duration
+	for b.Loop() {
+		page += get(pageClient, pageSrv.URL+loginPageRequest)
+		bareTotal += get(bareClient, bareSrv.URL+loginPageRequest)
+	}
+	b.ReportMetric(float64(page)/float64(b.N), "page-ns/op")
+	b.ReportMetric(float64(bareTotal)/float64(b.N), "bare-ns/op")
+	b.ReportMetric(float64(bareTotal)/float64(page), "rate-ratio")
+}
