@@ -130,7 +130,7 @@ func (s *Server) ClientToken(clientID, base string) (string, error) {
 	if !ok {
 		return "", mockNotFound("client %q not found", truncate(clientID, 64))
 	}
-	resp, err := s.issueClientToken(tokenRequest{GrantType: "client_credentials", ClientID: c.ID, ClientSecret: c.Secret},
+	resp, err := s.issueClientToken(c, tokenRequest{GrantType: "client_credentials", ClientID: c.ID, ClientSecret: c.Secret},
 		s.issuer(s.project.IssuerForm, base))
 	return resp.AccessToken, err
 }

@@ -16,6 +16,9 @@ type Error struct {
 	Code        string `json:"errorCode"`
 	Description string `json:"errorDescription"`
 	Message     string `json:"errorMessage"`
+	// OAuth (optional) - the RFC 6749 §5.2 error code of a token endpoint
+	// failure, sent as "error" beside Descope's fields (oauth_token_grants.go).
+	OAuth string `json:"error,omitempty"`
 	// RetryAfter, when positive, is sent as a Retry-After header in seconds.
 	RetryAfter int `json:"-"`
 }

@@ -43,8 +43,8 @@ var _ = Describe("Discovery documents", Label("offline", "discovery"), func() {
 			Expect(d.SubjectTypesSupported).To(Equal([]string{"public"}))
 			Expect(d.IDTokenSigningAlgValuesSupported).To(Equal([]string{"RS256"}))
 			Expect(d.CodeChallengeMethodsSupported).To(Equal([]string{"S256"}))
-			Expect(d.GrantTypesSupported).To(ContainElement("client_credentials"))
-			Expect(d.TokenEndpointAuthMethodsSupported).To(ConsistOf("client_secret_basic", "client_secret_post"))
+			Expect(d.GrantTypesSupported).To(Equal([]string{"authorization_code", "refresh_token", "client_credentials"}))
+			Expect(d.TokenEndpointAuthMethodsSupported).To(ConsistOf("client_secret_basic", "client_secret_post", "none"))
 			Expect(d.ScopesSupported).To(ContainElements("openid", "profile", "email", "phone", "offline_access", "descope.claims", "descope.custom_claims"))
 			Expect(d.ClaimsSupported).To(ContainElements("iss", "aud", "iat", "exp", "sub", "name", "email"))
 		},

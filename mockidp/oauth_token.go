@@ -14,20 +14,32 @@ import (
 )
 
 // TokenResponse is the token endpoint's success body (wire type).
+// Its fields are in the order of a captured Descope authorization_code
+// response (research/descope.md §4.4).
 type TokenResponse struct {
-	AccessToken string `json:"access_token"`
-	TokenType   string `json:"token_type"`
-	ExpiresIn   int64  `json:"expires_in"` // whole seconds, never a time.Duration
-	Scope       string `json:"scope,omitempty"`
+	AccessToken  string `json:"access_token"`
+	TokenType    string `json:"token_type"`
+	RefreshToken string `json:"refresh_token,omitempty"`
+	IDToken      string `json:"id_token,omitempty"`
+	ExpiresIn    int64  `json:"expires_in"` // whole seconds, never a time.Duration
+	Scope        string `json:"scope,omitempty"`
 }
 
-// tokenRequest is a client-credentials request after parsing.
+// tokenRequest is a token request after parsing.
 type tokenRequest struct {
 	GrantType    string
 	ClientID     string
 	ClientSecret string
 	Scope        string
 	Audience     []string
+	// The authorization_code and refresh_token grants' parameters (oauth_token_grants.go).
+	Code         string
+	RedirectURI  string
+	CodeVerifier string
+	RefreshToken string
+	// The revocation endpoint's (RFC 7009).
+	Token         string
+	TokenTypeHint string
 }
 
 // handleToken serves the token endpoint; form is the issuer form of the
@@ -43,7 +55,7 @@ func (s *Server) handleToken(form string) handlerFunc {
 			s.metrics.countToken(metricClient(req.ClientID, s), outcomeOf(err))
 			return 0, err
 		}
-		resp, err := s.issueClientToken(req, s.issuer(issuerForm, s.baseURL(r)))
+		resp, err := s.grantTokens(req, issuerForm, s.baseURL(r))
 		s.metrics.countToken(metricClient(req.ClientID, s), outcomeOf(err))
 		if err != nil {
 			s.log.Info("token request refused", "client_id", truncate(req.ClientID, 64), "reason", asError(err).Message)
@@ -59,6 +71,22 @@ func (s *Server) handleToken(form string) handlerFunc {
 // parseTokenRequest reads the body (form or JSON) and the client credentials
 // (HTTP Basic or body).
 func (s *Server) parseTokenRequest(w http.ResponseWriter, r *http.Request) (tokenRequest, error) {
+	req, err := s.readTokenParams(w, r)
+	if err != nil {
+		return req, err
+	}
+	if req.GrantType == "" {
+		return req, badRequest("grant_type is required")
+	}
+	if req.ClientID == "" {
+		return req, badClient("client authentication is required: HTTP Basic or client_id and client_secret in the body")
+	}
+	return req, nil
+}
+
+// readTokenParams is parseTokenRequest without its checks of grant_type
+// and client_id (the revocation endpoint has neither).
+func (s *Server) readTokenParams(w http.ResponseWriter, r *http.Request) (tokenRequest, error) {
 	var req tokenRequest
 	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil {
@@ -92,12 +120,6 @@ func (s *Server) parseTokenRequest(w http.ResponseWriter, r *http.Request) (toke
 	} else if r.Header.Get("Authorization") != "" {
 		return req, badClient("Authorization header must use the Basic scheme with client credentials")
 	}
-	if req.GrantType == "" {
-		return req, badRequest("grant_type is required")
-	}
-	if req.ClientID == "" || req.ClientSecret == "" {
-		return req, badClient("client authentication is required: HTTP Basic or client_id and client_secret in the body")
-	}
 	return req, nil
 }
 
@@ -120,10 +142,16 @@ func parseTokenForm(body []byte) (tokenRequest, error) {
 		}
 	}
 	req := tokenRequest{
-		GrantType:    values.Get("grant_type"),
-		ClientID:     values.Get("client_id"),
-		ClientSecret: values.Get("client_secret"),
-		Scope:        values.Get("scope"),
+		GrantType:     values.Get("grant_type"),
+		ClientID:      values.Get("client_id"),
+		ClientSecret:  values.Get("client_secret"),
+		Scope:         values.Get("scope"),
+		Code:          values.Get("code"),
+		RedirectURI:   values.Get("redirect_uri"),
+		CodeVerifier:  values.Get("code_verifier"),
+		RefreshToken:  values.Get("refresh_token"),
+		Token:         values.Get("token"),
+		TokenTypeHint: values.Get("token_type_hint"),
 	}
 	if a := values.Get("audience"); a != "" {
 		req.Audience = []string{a}
@@ -137,7 +165,9 @@ func parseTokenJSON(body []byte) (tokenRequest, error) {
 		return tokenRequest{}, badRequest("malformed JSON body: want an object of string parameters")
 	}
 	var req tokenRequest
-	fields := map[string]*string{"grant_type": &req.GrantType, "client_id": &req.ClientID, "client_secret": &req.ClientSecret, "scope": &req.Scope}
+	fields := map[string]*string{"grant_type": &req.GrantType, "client_id": &req.ClientID, "client_secret": &req.ClientSecret, "scope": &req.Scope,
+		"code": &req.Code, "redirect_uri": &req.RedirectURI, "code_verifier": &req.CodeVerifier, "refresh_token": &req.RefreshToken,
+		"token": &req.Token, "token_type_hint": &req.TokenTypeHint}
 	for name, dst := range fields {
 		v, ok := raw[name]
 		if !ok || string(v) == "null" {
@@ -161,14 +191,7 @@ func parseTokenJSON(body []byte) (tokenRequest, error) {
 }
 
 // issueClientToken authenticates the client and signs its token.
-func (s *Server) issueClientToken(req tokenRequest, iss string) (TokenResponse, error) {
-	client, ok := s.authenticateClient(req.ClientID, req.ClientSecret)
-	if !ok {
-		return TokenResponse{}, badClient("invalid client credentials")
-	}
-	if req.GrantType != "client_credentials" {
-		return TokenResponse{}, badRequest("unsupported grant_type %q: only client_credentials is supported", truncate(req.GrantType, 64))
-	}
+func (s *Server) issueClientToken(client Client, req tokenRequest, iss string) (TokenResponse, error) {
 	scopes, err := grantScopes(client, req.Scope)
 	if err != nil {
 		return TokenResponse{}, err

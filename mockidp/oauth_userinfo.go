@@ -16,11 +16,18 @@ func (s *Server) handleUserinfo(w http.ResponseWriter, r *http.Request) (int, er
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
 		return 0, badClient("a Bearer access token is required")
 	}
-	claims, err := s.VerifyToken(strings.TrimSpace(token))
+	token = strings.TrimSpace(token)
+	claims, err := s.VerifyToken(token)
 	if err != nil {
 		return 0, badClient("invalid token: %v", err)
 	}
 	w.Header().Set("Cache-Control", "no-store")
+	if user, ok, err := s.userinfoOfUser(token, claims); ok || err != nil {
+		if err != nil {
+			return 0, err
+		}
+		return writeJSON(w, http.StatusOK, user), nil
+	}
 	return writeJSON(w, http.StatusOK, claims), nil
 }
 

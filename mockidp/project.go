@@ -65,6 +65,8 @@ type Client struct {
 	TTL Duration `yaml:"ttl" json:"ttl,omitempty"`
 	// Claims (optional) - custom claims added to every token.
 	Claims map[string]any `yaml:"claims" json:"claims,omitempty"`
+	// ClientOIDC (optional) - redirect URIs and the like for user logins (oauth_clients.go).
+	ClientOIDC `yaml:",inline"`
 }
 
 // TenantGrant is a client's or access key's authorization in one tenant.
@@ -230,8 +232,8 @@ func (c *Client) validate(field string) error {
 	if err := checkID(field, c.ID); err != nil {
 		return err
 	}
-	if c.Secret == "" {
-		return &ConfigError{Field: field + ".secret", Reason: "is required"}
+	if err := c.ClientOIDC.validate(field, c.Secret); err != nil {
+		return err
 	}
 	for j, s := range c.Scopes {
 		if !scopePattern.MatchString(s) {

@@ -62,11 +62,16 @@ const (
 	EndpointMgmtUser     = "mgmt_user"     // /v1/mgmt/user/..., /v2/mgmt/user/search...
 	EndpointMgmtTest     = "mgmt_test"     // /v1/mgmt/tests/generate/...
 	EndpointMgmtJWT      = "mgmt_jwt"      // /v1/mgmt/auth/..., /v1/mgmt/jwt/update
+
+	EndpointAuthorize  = "authorize"   // /oauth2/v1[/apps]/authorize
+	EndpointEndSession = "end_session" // /oauth2/v1[/apps]/logout
+	EndpointRevoke     = "revoke"      // /oauth2/v1[/apps]/revoke
 )
 
 // Endpoints lists every endpoint name of the Descope surface.
 var Endpoints = []string{EndpointDiscovery, EndpointJWKS, EndpointToken, EndpointExchange, EndpointUserinfo, EndpointLicense,
-	EndpointRefresh, EndpointLogout, EndpointTenantSelect, EndpointMe, EndpointVerify, EndpointMgmtUser, EndpointMgmtTest, EndpointMgmtJWT}
+	EndpointRefresh, EndpointLogout, EndpointTenantSelect, EndpointMe, EndpointVerify, EndpointMgmtUser, EndpointMgmtTest, EndpointMgmtJWT,
+	EndpointAuthorize, EndpointEndSession, EndpointRevoke}
 
 // handlerFunc is the shape of every handler: it writes a success response
 // and returns its status, or returns an error and writes nothing (the router
@@ -93,12 +98,14 @@ func (s *Server) routes() http.Handler {
 	rt.surface("/oauth2/v1/userinfo", EndpointUserinfo, s.handleUserinfo, http.MethodGet, http.MethodPost)
 	// The inbound-apps discovery document advertises this one.
 	rt.surface("/oauth2/v1/apps/userinfo", EndpointUserinfo, s.handleUserinfo, http.MethodGet, http.MethodPost)
-	// Discovery advertises these (as Descope's does); the mock implements
-	// only the client-credentials grant, and says so instead of "no route".
-	for _, p := range []string{"/oauth2/v1/authorize", "/oauth2/v1/logout", "/oauth2/v1/revoke",
-		"/oauth2/v1/apps/authorize", "/oauth2/v1/apps/logout", "/oauth2/v1/apps/revoke"} {
-		rt.surface(p, "", handleNotImplemented)
-	}
+	// User logins: authorization code with PKCE, end session, revocation
+	// (oauth_authorize.go, oauth_logout.go, oauth_revoke.go).
+	rt.surface("/oauth2/v1/authorize", EndpointAuthorize, s.handleAuthorize(IssuerURL), http.MethodGet, http.MethodPost)
+	rt.surface("/oauth2/v1/apps/authorize", EndpointAuthorize, s.handleAuthorize(IssuerApps), http.MethodGet, http.MethodPost)
+	rt.surface("/oauth2/v1/logout", EndpointEndSession, s.handleEndSession, http.MethodGet, http.MethodPost)
+	rt.surface("/oauth2/v1/apps/logout", EndpointEndSession, s.handleEndSession, http.MethodGet, http.MethodPost)
+	rt.surface("/oauth2/v1/revoke", EndpointRevoke, s.handleRevoke, post...)
+	rt.surface("/oauth2/v1/apps/revoke", EndpointRevoke, s.handleRevoke, post...)
 
 	// Descope's auth API, /v1/auth (auth_*.go).
 	rt.surface("/v1/auth/accesskey/exchange", EndpointExchange, s.handleExchange, post...)
@@ -154,6 +161,7 @@ func (s *Server) routes() http.Handler {
 	rt.control("/_mock/clock", s.ctlClock, http.MethodGet, http.MethodPut)
 	rt.control("/_mock/clock/advance", s.ctlAdvance, post...)
 	rt.control("/_mock/reset", s.ctlReset, post...)
+	rt.control("/_mock/logins", s.ctlLogins, http.MethodGet, http.MethodPost, http.MethodDelete)
 	// Users, roles and sessions (control_users.go, control_sessions.go).
 	rt.control("/_mock/users", s.ctlUsers, http.MethodGet, http.MethodPost)
 	rt.control("/_mock/users/{id}", s.ctlUser, http.MethodGet, http.MethodDelete)
@@ -163,10 +171,6 @@ func (s *Server) routes() http.Handler {
 	rt.control("/_mock/sessions/revoke", s.ctlRevokeSessions, post...)
 	rt.control("/_mock/", handleNoControlCall)
 	return rt.handler()
-}
-
-func handleNotImplemented(w http.ResponseWriter, r *http.Request) (int, error) {
-	return 0, notFound("%s is advertised by discovery but mockidp implements only the client_credentials grant (token endpoint), userinfo and the access-key exchange", r.URL.Path)
 }
 
 func handleNoRoute(w http.ResponseWriter, r *http.Request) (int, error) {

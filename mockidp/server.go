@@ -82,6 +82,9 @@ type Server struct {
 	dir      userDirectory
 	sessions sessionStore
 	codes    codeStore
+
+	// OIDC logins (oauth_*.go).
+	oidc oidcState
 }
 
 // DefaultProject returns the embedded default project (fixtures/project.yaml).
@@ -272,6 +275,7 @@ func (s *Server) resetState() {
 	s.requests.clear()
 	s.tokens.clear()
 	s.resetSessions()
+	s.resetOIDC()
 }
 
 // baseURL is the public URL, else the request's scheme and host, honouring

@@ -127,19 +127,34 @@ func TestRateLimitAlwaysHasRetryAfter(t *testing.T) {
 	}
 }
 
-// Every endpoint a discovery document advertises answers with a Descope
-// error body that says what the mock does, not a bare "no route".
-func TestAdvertisedEndpointsExplainThemselves(t *testing.T) {
+// Every endpoint a discovery document advertises answers: none is a 404 or
+// a 5xx, a request without parameters gets the refusal that endpoint gives
+// (a page from the browser-facing ones, a Descope error body from the
+// others) and the key set serves keys.
+func TestEveryAdvertisedEndpointAnswers(t *testing.T) {
 	t.Parallel()
 	s := newServer(t, mockidp.Config{PublicURL: "http://idp.test"})
 	for _, form := range []string{mockidp.IssuerURL, mockidp.IssuerApps} {
 		doc := s.DiscoveryDocument(form, "http://idp.test")
-		for _, endpoint := range []string{doc.AuthorizationEndpoint, doc.EndSessionEndpoint, doc.RevocationEndpoint} {
-			path := strings.TrimPrefix(endpoint, "http://idp.test")
-			rec := serve(s, http.MethodGet, path, "")
-			e := errorBody(t, rec.Code, rec.Body.Bytes())
-			if rec.Code != http.StatusNotFound || !strings.Contains(e.Message, "client_credentials") {
-				t.Errorf("GET %s: %d %s, want 404 explaining what mockidp implements", path, rec.Code, rec.Body)
+		for _, tt := range []struct {
+			endpoint, method string
+			wantStatus       int
+			wantType         string
+		}{
+			{doc.AuthorizationEndpoint, http.MethodGet, http.StatusBadRequest, "text/html; charset=utf-8"},
+			{doc.TokenEndpoint, http.MethodPost, http.StatusBadRequest, "application/json"},
+			{doc.UserinfoEndpoint, http.MethodGet, http.StatusUnauthorized, "application/json"},
+			{doc.JWKSURI, http.MethodGet, http.StatusOK, "application/json"},
+			{doc.EndSessionEndpoint, http.MethodGet, http.StatusOK, "text/html; charset=utf-8"},
+			{doc.RevocationEndpoint, http.MethodPost, http.StatusBadRequest, "application/json"},
+		} {
+			path := strings.TrimPrefix(tt.endpoint, "http://idp.test")
+			rec := serve(s, tt.method, path, "", "Content-Type", "application/x-www-form-urlencoded")
+			if rec.Code != tt.wantStatus || rec.Header().Get("Content-Type") != tt.wantType {
+				t.Errorf("%s %s: %d %s, want %d %s", tt.method, path, rec.Code, rec.Header().Get("Content-Type"), tt.wantStatus, tt.wantType)
+			}
+			if tt.wantType == "application/json" && tt.wantStatus != http.StatusOK {
+				errorBody(t, rec.Code, rec.Body.Bytes())
 			}
 		}
 	}

@@ -1,0 +1,195 @@
+package mockidp
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The token endpoint's user grants: authorization_code (RFC 6749 §4.1.3
+// with PKCE, RFC 7636 §4.6) and refresh_token (§6). Failures are Descope's
+// error body with the RFC 6749 §5.2 code added as "error" (Descope's OpenAPI
+// has an "error" member in token responses; generic OAuth clients read it):
+// invalid_request, invalid_client, invalid_grant, unauthorized_client,
+// unsupported_grant_type, invalid_scope.
+
+func oauthError(status int, code, rfc, format string, args ...any) *Error {
+	e := badRequest(format, args...)
+	e.Status, e.Code, e.OAuth = status, code, rfc
+	switch rfc {
+	case "invalid_grant":
+		e.Description = "Invalid grant"
+	case "invalid_client":
+		e.Description = "Invalid client credentials"
+	case "unauthorized_client":
+		e.Description = "Unauthorized client"
+	case "unsupported_grant_type":
+		e.Description = "Unsupported grant type"
+	case "invalid_scope":
+		e.Description = "Invalid argument"
+	}
+	return e
+}
+
+func invalidGrant(format string, args ...any) *Error {
+	return oauthError(http.StatusBadRequest, CodeBadRequest, "invalid_grant", format, args...)
+}
+
+// grantTokens authenticates the client and answers the request's grant.
+// issuerForm is the token endpoint's (client credentials); user grants use
+// the form of the authorization endpoint their login went through.
+func (s *Server) grantTokens(req tokenRequest, issuerForm, base string) (TokenResponse, error) {
+	client, err := s.authenticateTokenClient(req)
+	if err != nil {
+		return TokenResponse{}, err
+	}
+	switch req.GrantType {
+	case "client_credentials":
+		if client.Public {
+			return TokenResponse{}, oauthError(http.StatusBadRequest, CodeBadClient, "unauthorized_client", "public client %q cannot use client_credentials", truncate(client.ID, 64))
+		}
+		return s.issueClientToken(client, req, s.issuer(issuerForm, base))
+	case "authorization_code":
+		return s.exchangeCode(client, req, base)
+	case "refresh_token":
+		return s.refreshTokens(client, req, base)
+	}
+	return TokenResponse{}, oauthError(http.StatusBadRequest, CodeBadRequest, "unsupported_grant_type",
+		"unsupported grant_type %q: use client_credentials, authorization_code or refresh_token", truncate(req.GrantType, 64))
+}
+
+// authenticateTokenClient: a confidential client by its secret (constant
+// time), a public client by its client_id alone (it must send no secret;
+// PKCE authenticates the exchange).
+func (s *Server) authenticateTokenClient(req tokenRequest) (Client, error) {
+	s.mu.RLock()
+	c, ok := s.clients[req.ClientID]
+	s.mu.RUnlock()
+	if ok && c.Public {
+		if req.ClientSecret != "" {
+			return Client{}, badClient("client %q is public: it authenticates with PKCE and sends no client_secret", truncate(c.ID, 64))
+		}
+		return c, nil
+	}
+	if req.ClientSecret == "" {
+		return Client{}, badClient("client authentication is required: HTTP Basic or client_id and client_secret in the body")
+	}
+	c, ok = s.authenticateClient(req.ClientID, req.ClientSecret)
+	if !ok {
+		return Client{}, badClient("invalid client credentials")
+	}
+	return c, nil
+}
+
+// exchangeCode redeems an authorization code. A reused code revokes the
+// tokens its first exchange issued (RFC 6749 §4.1.2).
+func (s *Server) exchangeCode(client Client, req tokenRequest, base string) (TokenResponse, error) {
+	switch {
+	case req.Code == "":
+		return TokenResponse{}, oauthError(http.StatusBadRequest, CodeBadRequest, "invalid_request", "code is required")
+	case req.RedirectURI == "":
+		return TokenResponse{}, oauthError(http.StatusBadRequest, CodeBadRequest, "invalid_request", "redirect_uri is required: the one the authorization request sent")
+	case len(req.Code) > 256 || len(req.RedirectURI) > maxRedirectURIBytes || len(req.CodeVerifier) > 128:
+		return TokenResponse{}, oauthError(http.StatusBadRequest, CodeBadRequest, "invalid_request", "code, redirect_uri or code_verifier is too long")
+	}
+	grant, family, err := s.oidc.codes.redeem(req.Code, client.ID, req.RedirectURI, req.CodeVerifier)
+	if errors.Is(err, errAuthCodeReused) && family != "" {
+		s.oidc.ledger.revokeFamily(family)
+	}
+	if err != nil {
+		return TokenResponse{}, invalidGrant("%v", err)
+	}
+	user, ok := s.dir.byUserID(grant.UserID)
+	if !ok {
+		return TokenResponse{}, invalidGrant("the user of this code no longer exists")
+	}
+	family, err = s.oidc.ledger.newFamily(grant)
+	if err != nil {
+		return TokenResponse{}, oauthError(http.StatusBadRequest, CodeBadRequest, "invalid_request", "%v: reset the mock or let refresh tokens expire", err)
+	}
+	s.oidc.codes.setFamily(req.Code, family)
+	now := s.clock.Now()
+	return s.issueUserTokens(grant, user, family, userTokens{
+		Issuer: s.issuer(grant.IssuerForm, base), ProjectID: s.project.ID, Now: now,
+		AccessTTL:  time.Duration(s.project.Sessions.SessionTTL),
+		RefreshExp: now.Add(time.Duration(s.project.Sessions.RefreshTTL)),
+	}, true, true)
+}
+
+// refreshTokens answers the refresh_token grant. With the project's
+// sessions.refresh_rotation it issues a new refresh token and the one sent
+// is refused afterwards (reusing it revokes the family); without, the
+// response carries no refresh token and the client keeps its own.
+func (s *Server) refreshTokens(client Client, req tokenRequest, base string) (TokenResponse, error) {
+	if req.RefreshToken == "" {
+		return TokenResponse{}, oauthError(http.StatusBadRequest, CodeBadRequest, "invalid_request", "refresh_token is required")
+	}
+	claims, err := s.VerifyToken(req.RefreshToken)
+	if err != nil {
+		return TokenResponse{}, invalidGrant("refresh token: %v", err)
+	}
+	if claims["token_type"] != "refresh_token" {
+		return TokenResponse{}, invalidGrant("the token is not a refresh token of the OAuth endpoints")
+	}
+	family, grant, err := s.oidc.ledger.use(req.RefreshToken, client.ID)
+	if err != nil {
+		return TokenResponse{}, invalidGrant("%v", err)
+	}
+	if req.Scope != "" {
+		narrowed := strings.Fields(req.Scope)
+		for _, sc := range narrowed {
+			if !slices.Contains(grant.Scopes, sc) {
+				return TokenResponse{}, oauthError(http.StatusBadRequest, CodeInvalidScope, "invalid_scope", "scope %q was not granted by the login", truncate(sc, 64))
+			}
+		}
+		grant.Scopes = narrowed
+	}
+	user, ok := s.dir.byUserID(grant.UserID)
+	if !ok {
+		return TokenResponse{}, invalidGrant("the user of this refresh token no longer exists")
+	}
+	now := s.clock.Now()
+	rotate := s.project.Sessions.RefreshRotation
+	refreshExp := now.Add(time.Duration(s.project.Sessions.RefreshTTL))
+	if !rotate {
+		// The refresh token keeps its own expiry; rexp says so.
+		if exp, ok := claims["exp"].(json.Number); ok {
+			if e, err := exp.Int64(); err == nil {
+				refreshExp = time.Unix(e, 0)
+			}
+		}
+	}
+	return s.issueUserTokens(grant, user, family, userTokens{
+		Issuer: s.issuer(grant.IssuerForm, base), ProjectID: s.project.ID, Now: now,
+		AccessTTL: time.Duration(s.project.Sessions.SessionTTL), RefreshExp: refreshExp,
+	}, rotate, false)
+}
+
+// issueUserTokens signs the access token, the ID token (scope openid) and,
+// when newRefresh, a refresh token, and records them in the family.
+// withNonce is false on refresh (OIDC Core §12.2).
+func (s *Server) issueUserTokens(g authGrant, u User, family string, t userTokens, newRefresh, withNonce bool) (TokenResponse, error) {
+	key := s.keys.Current()
+	accessClaims := t.accessTokenClaims(g, u, s.UserClaims(u, ""))
+	access, err := s.sign(key, accessClaims)
+	if err != nil {
+		return TokenResponse{}, err
+	}
+	resp := TokenResponse{AccessToken: access, TokenType: "Bearer", ExpiresIn: int64(t.AccessTTL / time.Second), Scope: joinScopes(g.Scopes)}
+	if slices.Contains(g.Scopes, "openid") {
+		if resp.IDToken, err = s.sign(key, t.idTokenClaims(g, u, withNonce)); err != nil {
+			return TokenResponse{}, err
+		}
+	}
+	if newRefresh {
+		if resp.RefreshToken, err = s.sign(key, t.refreshTokenClaims(g, u, rand.Text())); err != nil {
+			return TokenResponse{}, err
+		}
+	}
+	s.oidc.ledger.issued(family, resp.RefreshToken, t.RefreshExp, access, t.Now.Add(t.AccessTTL))
+	return resp, nil
+}
