@@ -45,6 +45,9 @@ func (s *Server) putClient(c Client) (replaced bool, err error) {
 // fieldError turns a validation error of a client or access key given at
 // run time into a 400 naming the JSON field (not a project-file position).
 func fieldError(err error) error {
+	if errors.Is(err, errUserLimit) {
+		return atCapacity("users", MaxUsers, "remove one with DELETE /_mock/users/{id}")
+	}
 	var ce *ConfigError
 	if errors.As(err, &ce) {
 		return mockBadRequest("%s: %s", strings.TrimPrefix(ce.Field, "."), ce.Reason)

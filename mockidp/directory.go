@@ -216,6 +216,9 @@ func (d *Directory) validate() error {
 		}
 		ids[u.ID] = true
 	}
+	if len(d.Users) > MaxUsers {
+		return &ConfigError{Field: "users", Reason: fmt.Sprintf("%d users, over the limit of %d (MaxUsers)", len(d.Users), MaxUsers)}
+	}
 	if n := countTest(d.Users); n > st.TestUserLimit {
 		return &ConfigError{Field: "sessions.test_user_limit", Reason: fmt.Sprintf("the file has %d test users, more than the limit of %d", n, st.TestUserLimit)}
 	}

@@ -75,6 +75,27 @@ func TestClientsAndAccessKeysAreBounded(t *testing.T) {
 	expectLimit(t, "one access key too many", rec.Code, rec.Body.Bytes(), fmt.Sprint(mockidp.MaxAccessKeys))
 }
 
+// TestUsersAreBounded: adding a user past MaxUsers, over the control plane
+// or Descope's management API, is refused naming the limit; replacing one is
+// not.
+func TestUsersAreBounded(t *testing.T) {
+	t.Parallel()
+	s := newServer(t, mockidp.Config{})
+	for i := len(s.Users()); i < mockidp.MaxUsers; i++ {
+		if _, err := s.PutUser(mockidp.User{LoginIDs: []string{fmt.Sprintf("u%d@example.com", i)}}); err != nil {
+			t.Fatalf("user %d: %v", i, err)
+		}
+	}
+	rec := serve(s, http.MethodPost, "/_mock/users", `{"login_ids":["one-too-many@example.com"]}`)
+	expectLimit(t, "one user too many (control plane)", rec.Code, rec.Body.Bytes(), fmt.Sprint(mockidp.MaxUsers))
+	mgmt := "Bearer " + mockidp.DefaultProjectID + ":mock-management-key-secret"
+	rec = serve(s, http.MethodPost, "/v1/mgmt/user/create/test", `{"loginId":"one-too-many@example.com"}`, "Authorization", mgmt)
+	expectLimit(t, "one user too many (management API)", rec.Code, rec.Body.Bytes(), fmt.Sprint(mockidp.MaxUsers))
+	if rec := serve(s, http.MethodPost, "/_mock/users", fmt.Sprintf(`{"login_ids":["u%d@example.com"],"name":"Replaced"}`, mockidp.MaxUsers-1)); rec.Code != http.StatusOK {
+		t.Errorf("replacing a user at the limit: %d %s", rec.Code, rec.Body)
+	}
+}
+
 // TestClaimsAndTokensAreBounded: configured claims are at most
 // MaxClaimsBytes encoded, and no token the mock issues exceeds
 // MaxTokenBytes (32,768): a request that would is a 400 naming the limit.

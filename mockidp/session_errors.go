@@ -58,6 +58,8 @@ func directoryError(err error) error {
 	switch {
 	case errors.Is(err, errUserExists), errors.Is(err, errLoginIDTaken):
 		return descopeError(http.StatusBadRequest, CodeUserExists, "User already exists", "%v", err)
+	case errors.Is(err, errUserLimit):
+		return atCapacity("users", MaxUsers, "delete one first")
 	case errors.Is(err, errTestUserLimit):
 		return descopeError(http.StatusBadRequest, CodeTestUserLimit, "Test users limit exceeded", "%v", err)
 	case errors.Is(err, errUserNotFound):

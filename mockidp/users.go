@@ -30,6 +30,7 @@ var (
 	errLoginIDTaken  = errors.New("login ID is another user's")
 	errUserNotFound  = errors.New("user not found")
 	errTestUserLimit = errors.New("test users limit exceeded")
+	errUserLimit     = errors.New("user limit reached")
 	errRoleNotFound  = errors.New("role not found")
 )
 
@@ -159,6 +160,9 @@ func (d *userDirectory) put(u User, replace bool, now int64) (User, bool, error)
 	old, exists := d.byID[u.ID]
 	if exists && !replace {
 		return User{}, false, fmt.Errorf("%w: user ID %q", errUserExists, u.ID)
+	}
+	if !exists && len(d.byID) >= MaxUsers {
+		return User{}, false, fmt.Errorf("%w: the mock holds at most %d users (MaxUsers): remove one first", errUserLimit, MaxUsers)
 	}
 	for _, l := range u.LoginIDs {
 		if owner, ok := d.byLogin[l]; ok && owner != u.ID {
