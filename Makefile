@@ -63,8 +63,8 @@ test-node-sdk: build ## Descope's own Node SDK (@descope/node-sdk, npm ci from n
 	HARNESS_BIN_DIR='$(CURDIR)/$(BIN)' HARNESS_NODE_SDK=1 $(GO) test -count=1 -v -run '^TestNodeSDK$$' ./nodesdk
 
 .PHONY: test-browser
-test-browser: ## Click through mockidp's login page in headless Chromium (chromedp; needs Debian's chromium, which .ci/run installs; skips without it unless CI=true)
-	$(GO) test -tags browser -count=1 -run 'TestLoginPageInChromium' ./mockidp/
+test-browser: ## Click through mockidp's login page and render the API's /docs in headless Chromium (needs Debian's chromium, which .ci/run installs; skips without it unless CI=true)
+	$(GO) test -tags browser -count=1 -run 'TestLoginPageInChromium|TestDocsRenderInBrowser' ./mockidp/ ./api/
 
 .PHONY: test-live
 test-live: ## Live smoke tests against real Descope (needs DESCOPE_* variables)

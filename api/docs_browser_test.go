@@ -1,8 +1,17 @@
+//go:build browser
+
+// The /docs page in a real browser: headless Chromium (Debian's chromium
+// package). A browser costs more than the rest of this package's tests
+// together, so it runs under `make test-browser`, not `make test`; .ci/run
+// runs it with CI=true, where a missing chromium fails the test instead of
+// skipping.
+
 package api
 
 import (
 	"context"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -15,6 +24,9 @@ func TestDocsRenderInBrowser(t *testing.T) {
 	t.Parallel()
 	chromium, err := exec.LookPath("chromium")
 	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("chromium is not on PATH: .ci/run installs it (apt-get install chromium); CI must run this test")
+		}
 		t.Skip("chromium is not on PATH; install it (apt-get install chromium) to run the docs browser check")
 	}
 	srv := httptest.NewServer(newTestServer(t, fakeAuth{}))
