@@ -10,8 +10,12 @@ import (
 // TestMockidp runs the Ginkgo specs of the issuer (every spec is labelled
 // offline: it needs nothing but loopback networking). The plain testing
 // tests of this package (real clients, project files, Go API, concurrency,
-// benchmarks) run beside it under go test.
+// benchmarks) run beside it under go test. It is parallel like them: the
+// specs run one after another and share nothing with the other tests, and
+// a serial top-level test would hold every parallel one back until its
+// specs end.
 func TestMockidp(t *testing.T) {
+	t.Parallel()
 	RegisterFailHandler(Fail)
 	RunSpecs(t, "mockidp issuer suite")
 }
