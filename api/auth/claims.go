@@ -2,6 +2,7 @@ package auth
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"io"
 	"math"
@@ -17,34 +18,20 @@ import (
 // the verified-token cache, so a handler may change its Claims without
 // racing another request that carries the same token.
 type Claims struct {
-	// Raw holds every claim verbatim; numbers are json.Number so they round-trip exactly.
-	Raw map[string]any
-	// Token is the raw token (for token-info endpoints); never log it.
-	Token string
-	// Subject is sub.
-	Subject string
-	// Issuer is iss.
-	Issuer string
-	// ClientID is azp, else client_id.
-	ClientID string
-	// Audience is aud as a list.
-	Audience []string
-	// Expiry is exp.
-	Expiry time.Time
-	// IssuedAt is iat (zero when absent).
-	IssuedAt time.Time
-	// NotBefore is nbf (zero when absent).
-	NotBefore time.Time
-	// Roles is the top-level roles claim (a list, or a string split on spaces or commas).
-	Roles []string
-	// Permissions is the top-level permissions claim (a list, or a string split on spaces or commas).
-	Permissions []string
-	// Scopes is the scope string split on spaces, else the scp list.
-	Scopes []string
-	// CurrentTenant is dct, the tenant the session is acting in ("" when absent).
-	CurrentTenant string
-	// Tenants is the tenants claim: tenant ID to that tenant's roles and permissions.
-	Tenants map[string]Tenant
+	Raw           map[string]any    // every claim verbatim; numbers are json.Number so they round-trip exactly
+	Token         string            // the raw token (for token-info endpoints); never log it
+	Subject       string            // sub
+	Issuer        string            // iss
+	ClientID      string            // azp, else client_id
+	Audience      []string          // aud as a list
+	Expiry        time.Time         // exp
+	IssuedAt      time.Time         // iat (zero when absent)
+	NotBefore     time.Time         // nbf (zero when absent)
+	Roles         []string          // the top-level roles claim (a list, or a string split on spaces or commas)
+	Permissions   []string          // the top-level permissions claim (a list, or a string split on spaces or commas)
+	Scopes        []string          // the scope string split on spaces, else the scp list
+	CurrentTenant string            // dct, the tenant the session is acting in ("" when absent)
+	Tenants       map[string]Tenant // the tenants claim: tenant ID to that tenant's roles and permissions
 }
 
 // ClaimCount is the number of claims in Raw, a list-valued claim counting
@@ -64,10 +51,8 @@ func (c *Claims) ClaimCount() int {
 
 // Tenant is one entry of the Descope tenants claim.
 type Tenant struct {
-	// Roles is the tenant's roles list (a list, or a string split on spaces or commas).
-	Roles []string
-	// Permissions is the tenant's permissions list (a list, or a string split on spaces or commas).
-	Permissions []string
+	Roles       []string // the tenant's roles (a list, or a string split on spaces or commas)
+	Permissions []string // the tenant's permissions (a list, or a string split on spaces or commas)
 }
 
 // HasRole reports whether role is a top-level role or a role in the current tenant (dct).
@@ -182,24 +167,15 @@ func parseClaims(payload []byte) (*Claims, error) {
 		return nil, ErrMalformed
 	}
 	c := &Claims{Raw: raw}
-	if c.Subject, ok = optionalString(raw, "sub"); !ok {
-		return nil, ErrMalformed
+	var azp, clientID string
+	for name, dst := range map[string]*string{
+		"sub": &c.Subject, "iss": &c.Issuer, "azp": &azp, "client_id": &clientID, "dct": &c.CurrentTenant,
+	} {
+		if *dst, ok = optionalString(raw, name); !ok {
+			return nil, ErrMalformed
+		}
 	}
-	if c.Issuer, ok = optionalString(raw, "iss"); !ok {
-		return nil, ErrMalformed
-	}
-	azp, ok1 := optionalString(raw, "azp")
-	clientID, ok2 := optionalString(raw, "client_id")
-	if !ok1 || !ok2 {
-		return nil, ErrMalformed
-	}
-	c.ClientID = azp
-	if c.ClientID == "" {
-		c.ClientID = clientID
-	}
-	if c.CurrentTenant, ok = optionalString(raw, "dct"); !ok {
-		return nil, ErrMalformed
-	}
+	c.ClientID = cmp.Or(azp, clientID)
 
 	switch aud := raw["aud"].(type) {
 	case nil:
@@ -217,19 +193,13 @@ func parseClaims(payload []byte) (*Claims, error) {
 		return nil, ErrMalformed
 	}
 
-	exp, present, ok := numericDate(raw, "exp")
-	if !ok {
-		return nil, ErrMalformed
-	}
-	if !present {
+	if _, present := raw["exp"]; !present {
 		return nil, ErrMissingExp
 	}
-	c.Expiry = exp
-	if c.IssuedAt, _, ok = numericDate(raw, "iat"); !ok {
-		return nil, ErrMalformed
-	}
-	if c.NotBefore, _, ok = numericDate(raw, "nbf"); !ok {
-		return nil, ErrMalformed
+	for name, dst := range map[string]*time.Time{"exp": &c.Expiry, "iat": &c.IssuedAt, "nbf": &c.NotBefore} {
+		if *dst, ok = numericDate(raw, name); !ok {
+			return nil, ErrMalformed
+		}
 	}
 
 	c.Roles = stringList(raw["roles"])
@@ -265,29 +235,29 @@ func optionalString(raw map[string]any, name string) (string, bool) {
 const maxNumericDate = 1 << 62 / 1_000_000_000
 
 // numericDate reads a NumericDate claim (seconds since the epoch, possibly
-// fractional). ok is false when the claim is present but not a finite number
-// within ±maxNumericDate.
-func numericDate(raw map[string]any, name string) (t time.Time, present, ok bool) {
+// fractional; the zero time when absent). ok is false when the claim is
+// present but not a finite number within ±maxNumericDate.
+func numericDate(raw map[string]any, name string) (t time.Time, ok bool) {
 	v, present := raw[name]
 	if !present {
-		return time.Time{}, false, true
+		return time.Time{}, true
 	}
 	n, isNumber := v.(json.Number)
 	if !isNumber {
-		return time.Time{}, true, false
+		return time.Time{}, false
 	}
 	if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
 		if i > maxNumericDate || i < -maxNumericDate {
-			return time.Time{}, true, false
+			return time.Time{}, false
 		}
-		return time.Unix(i, 0), true, true
+		return time.Unix(i, 0), true
 	}
 	f, err := strconv.ParseFloat(string(n), 64)
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) || math.Abs(f) > maxNumericDate {
-		return time.Time{}, true, false
+		return time.Time{}, false
 	}
 	sec, frac := math.Modf(f)
-	return time.Unix(int64(sec), int64(frac*1e9)), true, true
+	return time.Unix(int64(sec), int64(frac*1e9)), true
 }
 
 // stringList reads a list of strings, or a string split on spaces or commas.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime"
 	"net/http"
 	"time"
@@ -36,8 +37,8 @@ func (v *Validator) discover(ctx context.Context, retries int) (*discovery, erro
 		if !errors.Is(err, errTransient) || attempt >= retries {
 			return nil, err
 		}
-		v.cfg.Logger.LogAttrs(ctx, warn, "auth: discovery fetch failed, retrying",
-			errAttr(err), durationAttr("backoff", backoff))
+		v.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "auth: discovery fetch failed, retrying",
+			errAttr(err), slog.Duration("backoff", backoff))
 		if err := sleep(ctx, backoff); err != nil {
 			return nil, fmt.Errorf("fetching discovery document: %w", err)
 		}

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sync"
 	"time"
 )
@@ -32,13 +33,13 @@ func (v *Validator) run(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		v.cfg.Logger.LogAttrs(ctx, warn, "auth: loading keys failed, retrying", errAttr(err), durationAttr("backoff", backoff))
+		v.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "auth: loading keys failed, retrying", errAttr(err), slog.Duration("backoff", backoff))
 		if sleep(ctx, max(backoff, v.throttleWait())) != nil {
 			return
 		}
 		backoff = nextBackoff(backoff)
 	}
-	v.cfg.Logger.LogAttrs(ctx, info, "auth: keys loaded", stringAttr("issuer", v.Issuer()))
+	v.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "auth: keys loaded", slog.String("issuer", v.Issuer()))
 
 	backoff = v.cfg.RetryBackoff
 	for {
@@ -56,8 +57,8 @@ func (v *Validator) run(ctx context.Context) {
 			if ctx.Err() != nil {
 				return
 			}
-			v.cfg.Logger.LogAttrs(ctx, warn, "auth: key refresh failed, keeping current keys",
-				errAttr(err), durationAttr("backoff", backoff))
+			v.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "auth: key refresh failed, keeping current keys",
+				errAttr(err), slog.Duration("backoff", backoff))
 			if sleep(ctx, max(backoff, v.throttleWait())) != nil {
 				return
 			}
@@ -175,7 +176,7 @@ func (v *Validator) refetch(ctx context.Context, g *cooldownGate) bool {
 	select {
 	case r := <-ch:
 		if r.Err != nil {
-			v.cfg.Logger.LogAttrs(ctx, warn, "auth: loading keys for a "+g.name+" failed", errAttr(r.Err))
+			v.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "auth: loading keys for a "+g.name+" failed", errAttr(r.Err))
 		}
 	case <-ctx.Done():
 	}

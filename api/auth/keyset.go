@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -120,7 +121,7 @@ func (v *Validator) fetchKeys(ctx context.Context, d *discovery) error {
 		return err
 	}
 	for _, reason := range skipped {
-		v.cfg.Logger.LogAttrs(ctx, debug, "auth: key ignored", stringAttr("reason", reason))
+		v.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "auth: key ignored", slog.String("reason", reason))
 	}
 	if len(keys) == 0 {
 		v.keySetFetched("empty")

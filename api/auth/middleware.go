@@ -27,7 +27,7 @@ func (v *Validator) Middleware(next http.Handler) http.Handler {
 		token, err := v.requestToken(r)
 		if err != nil {
 			v.refused(r.Context(), "auth: request rejected", err, func() []slog.Attr {
-				return []slog.Attr{stringAttr("method", r.Method), stringAttr("path", r.URL.Path)}
+				return []slog.Attr{slog.String("method", r.Method), slog.String("path", r.URL.Path)}
 			})
 			v.render.write(w, r, err)
 			return

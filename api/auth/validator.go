@@ -94,7 +94,7 @@ func (v *Validator) Validate(ctx context.Context, token string) (*Claims, error)
 	c, err := v.validate(ctx, token)
 	if err != nil {
 		v.refused(ctx, "auth: token rejected", err, func() []slog.Attr {
-			return []slog.Attr{stringAttr("token_fp", fingerprint(token))}
+			return []slog.Attr{slog.String("token_fp", fingerprint(token))}
 		})
 		return nil, err
 	}

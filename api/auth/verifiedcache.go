@@ -82,10 +82,3 @@ func (c *verifiedCache) remove(token string) {
 	delete(c.previous, token)
 	c.mu.Unlock()
 }
-
-// len is the number of entries held (tests and benchmarks).
-func (c *verifiedCache) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.current) + len(c.previous)
-}
