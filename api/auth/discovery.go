@@ -47,19 +47,11 @@ func (v *Validator) discover(ctx context.Context, retries int) (*discovery, erro
 }
 
 func (v *Validator) fetchDiscovery(ctx context.Context) (*discovery, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, v.cfg.discovery.String(), nil)
+	resp, err := v.get(ctx, v.cfg.discovery.String(), "")
 	if err != nil {
 		return nil, fmt.Errorf("fetching discovery document: %w", err)
-	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := v.cfg.HTTPClient.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("fetching discovery document: %w: %w", errTransient, err)
 	}
 	defer drainClose(resp.Body)
-	if err := checkFinalURL(resp, v.cfg.AllowInsecureHTTP); err != nil {
-		return nil, fmt.Errorf("fetching discovery document: %w", err)
-	}
 	if resp.StatusCode != http.StatusOK {
 		err := fmt.Errorf("fetching discovery document: status %d", resp.StatusCode)
 		if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests {
@@ -70,12 +62,9 @@ func (v *Validator) fetchDiscovery(ctx context.Context) (*discovery, error) {
 	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt != "application/json" {
 		return nil, fmt.Errorf("discovery document: content type %q, want application/json", resp.Header.Get("Content-Type"))
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxDocumentBytes+1))
+	body, err := readBody(resp.Body)
 	if err != nil {
-		return nil, fmt.Errorf("reading discovery document: %w: %w", errTransient, err)
-	}
-	if len(body) > maxDocumentBytes {
-		return nil, fmt.Errorf("discovery document: larger than %d bytes", maxDocumentBytes)
+		return nil, fmt.Errorf("reading discovery document: %w", err)
 	}
 	var d discovery
 	if err := json.Unmarshal(body, &d); err != nil {
@@ -124,14 +113,41 @@ func drainClose(body io.ReadCloser) {
 	_ = body.Close()
 }
 
-// checkFinalURL applies the https rule to where the client actually ended
-// up, so a redirect cannot downgrade a fetch to plain http.
-func checkFinalURL(resp *http.Response, allowInsecure bool) error {
-	if resp.Request == nil || resp.Request.URL == nil {
-		return nil
+// get sends a GET for a JSON document (If-None-Match: etag unless etag is
+// ""). A failure to reach the server is errTransient. A response a redirect
+// took to plain http is refused, so a redirect cannot downgrade a fetch. The
+// caller closes the body with drainClose.
+func (v *Validator) get(ctx context.Context, url, etag string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
 	}
-	if _, err := checkURL(resp.Request.URL.String(), allowInsecure); err != nil {
-		return fmt.Errorf("redirected: %w", err)
+	req.Header.Set("Accept", "application/json")
+	if etag != "" {
+		req.Header.Set("If-None-Match", etag)
 	}
-	return nil
+	resp, err := v.cfg.HTTPClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errTransient, err)
+	}
+	if resp.Request != nil && resp.Request.URL != nil {
+		if _, err := checkURL(resp.Request.URL.String(), v.cfg.AllowInsecureHTTP); err != nil {
+			drainClose(resp.Body)
+			return nil, fmt.Errorf("redirected: %w", err)
+		}
+	}
+	return resp, nil
+}
+
+// readBody reads a document body of at most maxDocumentBytes; a read that
+// fails midway is errTransient.
+func readBody(body io.Reader) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(body, maxDocumentBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errTransient, err)
+	}
+	if len(b) > maxDocumentBytes {
+		return nil, fmt.Errorf("larger than %d bytes", maxDocumentBytes)
+	}
+	return b, nil
 }
