@@ -47,7 +47,7 @@ func (v *Validator) discover(ctx context.Context, retries int) (*discovery, erro
 }
 
 func (v *Validator) fetchDiscovery(ctx context.Context) (*discovery, error) {
-	resp, err := v.get(ctx, v.cfg.discovery.String(), "")
+	resp, err := v.get(ctx, v.cfg.DiscoveryURL, "")
 	if err != nil {
 		return nil, fmt.Errorf("fetching discovery document: %w", err)
 	}
@@ -76,7 +76,7 @@ func (v *Validator) fetchDiscovery(ctx context.Context) (*discovery, error) {
 	if d.JWKSURI == "" {
 		return nil, errors.New("discovery document: jwks_uri is missing")
 	}
-	if _, err := checkURL(d.JWKSURI, v.cfg.AllowInsecureHTTP); err != nil {
+	if err := CheckURL(d.JWKSURI, v.cfg.AllowInsecureHTTP); err != nil {
 		return nil, fmt.Errorf("discovery document: jwks_uri: %w", err)
 	}
 	d.issuers = make(map[string]bool, 1+len(v.cfg.ExtraIssuers))
@@ -131,7 +131,7 @@ func (v *Validator) get(ctx context.Context, url, etag string) (*http.Response, 
 		return nil, fmt.Errorf("%w: %w", errTransient, err)
 	}
 	if resp.Request != nil && resp.Request.URL != nil {
-		if _, err := checkURL(resp.Request.URL.String(), v.cfg.AllowInsecureHTTP); err != nil {
+		if err := CheckURL(resp.Request.URL.String(), v.cfg.AllowInsecureHTTP); err != nil {
 			drainClose(resp.Body)
 			return nil, fmt.Errorf("redirected: %w", err)
 		}

@@ -25,47 +25,37 @@ func (v *Validator) Start(ctx context.Context) {
 
 func (v *Validator) run(ctx context.Context) {
 	backoff := v.cfg.RetryBackoff
-	for v.keys.Load() == nil {
-		err := v.load(ctx, v.cfg.DiscoveryRetries)
+	for {
+		var err error
+		ks := v.keys.Load()
+		if ks == nil {
+			if err = v.load(ctx, v.cfg.DiscoveryRetries); err == nil {
+				v.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "auth: keys loaded", slog.String("issuer", v.Issuer()))
+			}
+		} else if wait := ks.refreshAt().Sub(v.cfg.Now()); wait > 0 {
+			if sleep(ctx, wait) != nil {
+				return
+			}
+			continue // another fetch (an unknown kid) may have renewed the set meanwhile
+		} else {
+			err = v.refreshKeys(ctx)
+		}
 		if err == nil {
-			break
+			backoff = v.cfg.RetryBackoff
+			continue
 		}
 		if ctx.Err() != nil {
 			return
 		}
-		v.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "auth: loading keys failed, retrying", errAttr(err), slog.Duration("backoff", backoff))
+		msg := "auth: key refresh failed, keeping current keys"
+		if ks == nil {
+			msg = "auth: loading keys failed, retrying"
+		}
+		v.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, msg, errAttr(err), slog.Duration("backoff", backoff))
 		if sleep(ctx, max(backoff, v.throttleWait())) != nil {
 			return
 		}
 		backoff = nextBackoff(backoff)
-	}
-	v.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "auth: keys loaded", slog.String("issuer", v.Issuer()))
-
-	backoff = v.cfg.RetryBackoff
-	for {
-		wait := v.keys.Load().refreshAt().Sub(v.cfg.Now())
-		if wait > 0 {
-			if sleep(ctx, wait) != nil {
-				return
-			}
-			// Another fetch (an unknown kid) may have renewed the set meanwhile.
-			if v.keys.Load().refreshAt().After(v.cfg.Now()) {
-				continue
-			}
-		}
-		if err := v.refreshKeys(ctx); err != nil {
-			if ctx.Err() != nil {
-				return
-			}
-			v.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "auth: key refresh failed, keeping current keys",
-				errAttr(err), slog.Duration("backoff", backoff))
-			if sleep(ctx, max(backoff, v.throttleWait())) != nil {
-				return
-			}
-			backoff = nextBackoff(backoff)
-			continue
-		}
-		backoff = v.cfg.RetryBackoff
 	}
 }
 

@@ -79,17 +79,17 @@ func (o *renderOptions) write(w http.ResponseWriter, r *http.Request, err error)
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	var grant *GrantError
-	switch i := failureIndex(err); {
+	switch f := failureOf(err); {
 	case errors.As(err, &grant) && grant.Kind == "scope":
 		h.Set("WWW-Authenticate", challenge(o.realm, `error="insufficient_scope", scope=`+quote(grant.Name)))
-	case i == internalFailure || failures[i].challenge == "-":
+	case f.challenge == "-":
 		if errors.Is(err, ErrUnavailable) {
 			h.Set("Retry-After", o.retryAfter)
 		}
-	case failures[i].challenge == "":
+	case f.challenge == "":
 		h.Set("WWW-Authenticate", challenge(o.realm, ""))
 	default:
-		h.Set("WWW-Authenticate", challenge(o.realm, `error="`+failures[i].challenge+`"`))
+		h.Set("WWW-Authenticate", challenge(o.realm, `error="`+f.challenge+`"`))
 	}
 	o.render(w, r, err)
 }
