@@ -80,17 +80,27 @@ func (v *Validator) load(ctx context.Context, retries int) error {
 }
 
 // refreshKeys fetches the key set once; concurrent callers share the fetch.
-// The fetch runs detached from any one caller's cancellation (bounded by the
-// HTTP client's timeout) so a cancelled request cannot fail it for others.
 func (v *Validator) refreshKeys(ctx context.Context) error {
 	d := v.disc.Load()
 	if d == nil {
 		return errors.New("key set requested before discovery")
 	}
-	ch := v.fetches.DoChan("jwks", func() (any, error) {
-		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fetchTimeout(v.cfg.HTTPClient.Timeout))
+	return v.shared(ctx, "jwks", func(fctx context.Context) error { return v.fetchKeys(fctx, d) })
+}
+
+// shared runs fetch once for the concurrent callers with the same key. It
+// runs detached from any one caller's cancellation (bounded by the HTTP
+// client's timeout, else DefaultHTTPTimeout) so a cancelled request cannot
+// fail it for others; a caller whose ctx ends stops waiting.
+func (v *Validator) shared(ctx context.Context, key string, fetch func(context.Context) error) error {
+	ch := v.fetches.DoChan(key, func() (any, error) {
+		timeout := v.cfg.HTTPClient.Timeout
+		if timeout <= 0 {
+			timeout = DefaultHTTPTimeout
+		}
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 		defer cancel()
-		return nil, v.fetchKeys(fctx, d)
+		return nil, fetch(fctx)
 	})
 	select {
 	case r := <-ch:
@@ -98,14 +108,6 @@ func (v *Validator) refreshKeys(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-}
-
-// fetchTimeout bounds a shared fetch: the client's timeout, else the default.
-func fetchTimeout(clientTimeout time.Duration) time.Duration {
-	if clientTimeout > 0 {
-		return clientTimeout
-	}
-	return DefaultHTTPTimeout
 }
 
 // cooldownGate is the one gate for fetches made on behalf of requests,
@@ -154,21 +156,15 @@ func (v *Validator) refetch(ctx context.Context, g *cooldownGate) bool {
 	if g.idle(v.cfg.Now(), v.cfg.RefetchCooldown) {
 		return false
 	}
-	ch := v.fetches.DoChan(g.name, func() (any, error) {
+	err := v.shared(ctx, g.name, func(fctx context.Context) error {
 		if !g.open(v.cfg.Now(), v.cfg.RefetchCooldown) {
-			return nil, nil
+			return nil
 		}
 		defer g.done()
-		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fetchTimeout(v.cfg.HTTPClient.Timeout))
-		defer cancel()
-		return nil, v.load(fctx, 0)
+		return v.load(fctx, 0)
 	})
-	select {
-	case r := <-ch:
-		if r.Err != nil {
-			v.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "auth: loading keys for a "+g.name+" failed", errAttr(r.Err))
-		}
-	case <-ctx.Done():
+	if err != nil && ctx.Err() == nil {
+		v.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "auth: loading keys for a "+g.name+" failed", errAttr(err))
 	}
 	return true
 }
