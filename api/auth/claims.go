@@ -34,21 +34,6 @@ type Claims struct {
 	Tenants       map[string]Tenant // the tenants claim: tenant ID to that tenant's roles and permissions
 }
 
-// ClaimCount is the number of claims in Raw, a list-valued claim counting
-// as many as its elements (the claims_count of the Descope example API's
-// /api/me).
-func (c *Claims) ClaimCount() int {
-	n := 0
-	for _, v := range c.Raw {
-		if list, ok := v.([]any); ok {
-			n += len(list)
-			continue
-		}
-		n++
-	}
-	return n
-}
-
 // Tenant is one entry of the Descope tenants claim.
 type Tenant struct {
 	Roles       []string // the tenant's roles (a list, or a string split on spaces or commas)
