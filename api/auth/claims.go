@@ -127,38 +127,32 @@ func cloneValue(v any) any {
 	return v // string, json.Number, bool or nil
 }
 
-// decodeClaimsJSON decodes a payload that must be exactly one JSON object
-// (whitespace around it allowed), numbers as json.Number so that they
-// round-trip exactly. As encoding/json does, the last of duplicate keys wins.
-func decodeClaimsJSON(payload []byte) (map[string]any, bool) {
+// parseClaims decodes a verified payload into Claims. The payload must be
+// exactly one JSON object (whitespace around it allowed); numbers are
+// json.Number so that they round-trip exactly, and as encoding/json does, the
+// last of duplicate keys wins. Structural problems (not a JSON object, trailing
+// data, wrong claim types) are ErrMalformed; a missing exp is ErrMissingExp.
+// Semantic checks (iss, aud, exp, nbf) are checkClaims'.
+func parseClaims(payload []byte) (*Claims, error) {
 	dec := json.NewDecoder(bytes.NewReader(payload))
 	dec.UseNumber()
 	var raw map[string]any
 	if err := dec.Decode(&raw); err != nil || raw == nil {
-		return nil, false
+		return nil, ErrMalformed
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, false // trailing data after the object
-	}
-	return raw, true
-}
-
-// parseClaims decodes a verified payload into Claims. Structural problems
-// (not a JSON object, wrong claim types) are ErrMalformed; a missing exp is
-// ErrMissingExp. Semantic checks (iss, aud, exp, nbf) are checkClaims'.
-func parseClaims(payload []byte) (*Claims, error) {
-	raw, ok := decodeClaimsJSON(payload)
-	if !ok {
-		return nil, ErrMalformed
+		return nil, ErrMalformed // trailing data after the object
 	}
 	c := &Claims{Raw: raw}
 	var azp, clientID string
 	for name, dst := range map[string]*string{
 		"sub": &c.Subject, "iss": &c.Issuer, "azp": &azp, "client_id": &clientID, "dct": &c.CurrentTenant,
 	} {
-		if *dst, ok = optionalString(raw, name); !ok {
+		s, ok := optionalString(raw, name)
+		if !ok {
 			return nil, ErrMalformed
 		}
+		*dst = s
 	}
 	c.ClientID = cmp.Or(azp, clientID)
 
@@ -182,9 +176,11 @@ func parseClaims(payload []byte) (*Claims, error) {
 		return nil, ErrMissingExp
 	}
 	for name, dst := range map[string]*time.Time{"exp": &c.Expiry, "iat": &c.IssuedAt, "nbf": &c.NotBefore} {
-		if *dst, ok = numericDate(raw, name); !ok {
+		t, ok := numericDate(raw, name)
+		if !ok {
 			return nil, ErrMalformed
 		}
+		*dst = t
 	}
 
 	c.Roles = stringList(raw["roles"])

@@ -18,7 +18,7 @@ type discovery struct {
 	Issuer  string `json:"issuer"`
 	JWKSURI string `json:"jwks_uri"`
 
-	issuers map[string]bool
+	issuers []string
 }
 
 // errTransient marks a failure worth retrying (network error, 5xx, 429).
@@ -79,11 +79,7 @@ func (v *Validator) fetchDiscovery(ctx context.Context) (*discovery, error) {
 	if err := CheckURL(d.JWKSURI, v.cfg.AllowInsecureHTTP); err != nil {
 		return nil, fmt.Errorf("discovery document: jwks_uri: %w", err)
 	}
-	d.issuers = make(map[string]bool, 1+len(v.cfg.ExtraIssuers))
-	d.issuers[d.Issuer] = true
-	for _, iss := range v.cfg.ExtraIssuers {
-		d.issuers[iss] = true
-	}
+	d.issuers = append([]string{d.Issuer}, v.cfg.ExtraIssuers...)
 	return &d, nil
 }
 

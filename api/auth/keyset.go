@@ -183,10 +183,7 @@ func maxAge(values []string) (time.Duration, bool) {
 			if err != nil || secs < 0 {
 				return 0, false
 			}
-			if secs > int64(1<<62/time.Second) {
-				secs = int64(1 << 62 / time.Second)
-			}
-			return time.Duration(secs) * time.Second, true
+			return time.Duration(min(secs, int64(1<<62/time.Second))) * time.Second, true
 		}
 	}
 	return 0, false

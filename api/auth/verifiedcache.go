@@ -10,11 +10,7 @@ const minVerifiedCacheSize = 2
 // repeated token costs a map lookup and the claim checks instead of an RSA
 // verification.
 //
-// It is keyed by the whole token string (a map compares every byte), and it
-// stores what a later hit needs: the claims (checked again by checkClaims)
-// and the key the signature was verified with (the kid, its alg and the
-// public key), so that an entry is unusable as soon as the current key set
-// no longer holds that exact key.
+// It is keyed by the whole token string (a map compares every byte).
 //
 // It holds two generations of at most perGeneration entries: inserts go to
 // the current one; when it is full, it becomes the previous one and the old
@@ -27,8 +23,10 @@ type verifiedCache struct {
 	current, previous map[string]verifiedEntry
 }
 
-// verifiedEntry is what a hit needs: the claims, and the key they were
-// verified with.
+// verifiedEntry is what a hit needs: the claims (checked again by
+// checkClaims) and the key the signature was verified with (kid, alg and
+// public key), so that an entry is unusable as soon as the current key set
+// no longer holds that exact key.
 type verifiedEntry struct {
 	claims *Claims
 	kid    string
