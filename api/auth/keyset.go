@@ -64,12 +64,8 @@ func (v *Validator) fetchKeys(ctx context.Context, d *discovery) error {
 // fetchKeySet is fetchKeys, returning the outcome reported to
 // Observer.KeySetFetched.
 func (v *Validator) fetchKeySet(ctx context.Context, d *discovery) (outcome string, err error) {
-	now := v.cfg.Now()
-	v.mu.Lock()
-	notBefore := v.throttledUntil
-	v.mu.Unlock()
-	if now.Before(notBefore) {
-		return "throttled", fmt.Errorf("%w until %s", errThrottled, notBefore.Format(time.RFC3339))
+	if wait := v.throttleWait(); wait > 0 {
+		return "throttled", fmt.Errorf("%w for another %s", errThrottled, wait)
 	}
 
 	current := v.keys.Load()
@@ -82,7 +78,7 @@ func (v *Validator) fetchKeySet(ctx context.Context, d *discovery) (outcome stri
 		return "error", fmt.Errorf("fetching key set: %w", err)
 	}
 	defer drainClose(resp.Body)
-	now = v.cfg.Now()
+	now := v.cfg.Now()
 	switch {
 	case resp.StatusCode == http.StatusNotModified && current != nil:
 		renewed := *current
@@ -189,21 +185,18 @@ func maxAge(values []string) (time.Duration, bool) {
 	return 0, false
 }
 
-// retryAfter parses a Retry-After value (seconds or an HTTP date); a missing
-// or bad value means one second.
+// retryAfter parses a Retry-After value (seconds or an HTTP date), capped at
+// a day; a missing, bad or non-positive value means one second.
 func retryAfter(value string, now time.Time) time.Duration {
-	const fallback = time.Second
+	var d time.Duration
 	value = strings.TrimSpace(value)
 	if secs, err := strconv.ParseInt(value, 10, 64); err == nil {
-		if secs <= 0 {
-			return fallback
-		}
-		return time.Duration(min(secs, 24*3600)) * time.Second
+		d = time.Duration(max(min(secs, 24*3600), 0)) * time.Second
+	} else if t, err := http.ParseTime(value); err == nil {
+		d = t.Sub(now)
 	}
-	if t, err := http.ParseTime(value); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return min(d, 24*time.Hour)
-		}
+	if d <= 0 {
+		return time.Second
 	}
-	return fallback
+	return min(d, 24*time.Hour)
 }
