@@ -85,7 +85,13 @@ func (v *Validator) refreshKeys(ctx context.Context) error {
 	if d == nil {
 		return errors.New("key set requested before discovery")
 	}
-	return v.shared(ctx, "jwks", func(fctx context.Context) error { return v.fetchKeys(fctx, d) })
+	return v.shared(ctx, "jwks", func(fctx context.Context) error {
+		outcome, err := v.fetchKeys(fctx, d)
+		if f := v.cfg.Observer.KeySetFetched; f != nil {
+			f(outcome)
+		}
+		return err
+	})
 }
 
 // shared runs fetch once for the concurrent callers with the same key. It

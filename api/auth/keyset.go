@@ -53,17 +53,10 @@ var errThrottled = errors.New("key-set endpoint throttled")
 // errNoUsableKeys means the key set had no RSA >= 2048 signing key with a kid.
 var errNoUsableKeys = errors.New("key set has no usable keys")
 
-// fetchKeys fetches the key set and installs it. On any failure the current
-// snapshot stays in place (keep last good).
-func (v *Validator) fetchKeys(ctx context.Context, d *discovery) error {
-	outcome, err := v.fetchKeySet(ctx, d)
-	v.keySetFetched(outcome)
-	return err
-}
-
-// fetchKeySet is fetchKeys, returning the outcome reported to
-// Observer.KeySetFetched.
-func (v *Validator) fetchKeySet(ctx context.Context, d *discovery) (outcome string, err error) {
+// fetchKeys fetches the key set and installs it, and returns the outcome
+// for Observer.KeySetFetched. On any failure the current snapshot stays in
+// place (keep last good).
+func (v *Validator) fetchKeys(ctx context.Context, d *discovery) (outcome string, err error) {
 	if wait := v.throttleWait(); wait > 0 {
 		return "throttled", fmt.Errorf("%w for another %s", errThrottled, wait)
 	}

@@ -40,12 +40,6 @@ func (v *Validator) refused(ctx context.Context, msg string, err error, attrs fu
 	}
 }
 
-func (v *Validator) keySetFetched(outcome string) {
-	if f := v.cfg.Observer.KeySetFetched; f != nil {
-		f(outcome)
-	}
-}
-
 func (v *Validator) discoveryFetched(err error) {
 	if f := v.cfg.Observer.DiscoveryFetched; f != nil {
 		outcome := "success"
