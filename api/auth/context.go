@@ -2,7 +2,6 @@ package auth
 
 import "context"
 
-// contextKey is the unexported context key for request auth state.
 type contextKey struct{}
 
 // requestAuth is what the middleware puts in the request context: the claims

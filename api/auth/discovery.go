@@ -12,13 +12,10 @@ import (
 	"time"
 )
 
-// discovery is the part of the OIDC discovery document the validator uses,
-// plus the issuers it accepts.
+// discovery is the part of the OIDC discovery document the validator uses.
 type discovery struct {
 	Issuer  string `json:"issuer"`
 	JWKSURI string `json:"jwks_uri"`
-
-	issuers []string
 }
 
 // errTransient marks a failure worth retrying (network error, 5xx, 429).
@@ -79,7 +76,6 @@ func (v *Validator) fetchDiscovery(ctx context.Context) (*discovery, error) {
 	if err := CheckURL(d.JWKSURI, v.cfg.AllowInsecureHTTP); err != nil {
 		return nil, fmt.Errorf("discovery document: jwks_uri: %w", err)
 	}
-	d.issuers = append([]string{d.Issuer}, v.cfg.ExtraIssuers...)
 	return &d, nil
 }
 

@@ -102,7 +102,6 @@ func challenge(realm, params string) string {
 	return c
 }
 
-// quoteEscaper escapes a quoted-string's backslashes and quotes.
 var quoteEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 
 // quote makes s an HTTP quoted-string.

@@ -182,7 +182,7 @@ func (v *Validator) keyFor(ctx context.Context, h joseHeader) (verificationKey, 
 // token answered from the verified-token cache alike: iss, aud, then exp and
 // nbf with the leeway against the clock.
 func (v *Validator) checkClaims(c *Claims) error {
-	if d := v.disc.Load(); d == nil || !slices.Contains(d.issuers, c.Issuer) {
+	if d := v.disc.Load(); d == nil || (c.Issuer != d.Issuer && !slices.Contains(v.cfg.ExtraIssuers, c.Issuer)) {
 		return ErrInvalidIssuer
 	}
 	if !slices.Contains(c.Audience, v.cfg.Audience) {

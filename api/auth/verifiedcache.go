@@ -42,7 +42,6 @@ func newVerifiedCache(size int) *verifiedCache {
 	return &verifiedCache{perGeneration: size / 2, current: map[string]verifiedEntry{}, previous: map[string]verifiedEntry{}}
 }
 
-// get returns the entry for token, if any.
 func (c *verifiedCache) get(token string) (verifiedEntry, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -73,7 +72,6 @@ func (c *verifiedCache) insert(token string, e verifiedEntry) {
 	c.current[token] = e
 }
 
-// remove drops token from both generations.
 func (c *verifiedCache) remove(token string) {
 	c.mu.Lock()
 	delete(c.current, token)
