@@ -137,20 +137,12 @@ func (cfg Config) withDefaults() (*settings, error) {
 		}
 	}
 
-	switch {
-	case cfg.NoLeeway:
-		s.Leeway = 0
-	case cfg.Leeway < 0:
-		errs = append(errs, fmt.Errorf("Leeway: %s is negative", cfg.Leeway))
-	case cfg.Leeway == 0:
-		s.Leeway = DefaultLeeway
-	}
-
 	durations := []struct {
 		name  string
 		value *time.Duration
 		def   time.Duration
 	}{
+		{"Leeway", &s.Leeway, DefaultLeeway},
 		{"CacheTTL", &s.CacheTTL, DefaultCacheTTL},
 		{"MinCacheTTL", &s.MinCacheTTL, DefaultMinCacheTTL},
 		{"MaxCacheTTL", &s.MaxCacheTTL, DefaultMaxCacheTTL},
@@ -164,6 +156,9 @@ func (cfg Config) withDefaults() (*settings, error) {
 		case *d.value == 0:
 			*d.value = d.def
 		}
+	}
+	if cfg.NoLeeway {
+		s.Leeway = 0
 	}
 	if s.MinCacheTTL > s.MaxCacheTTL {
 		errs = append(errs, fmt.Errorf("MinCacheTTL %s exceeds MaxCacheTTL %s", s.MinCacheTTL, s.MaxCacheTTL))
