@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"io"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -99,11 +100,9 @@ func (c *Claims) clone() *Claims {
 	d.Roles = slices.Clone(c.Roles)
 	d.Permissions = slices.Clone(c.Permissions)
 	d.Scopes = slices.Clone(c.Scopes)
-	if c.Tenants != nil {
-		d.Tenants = make(map[string]Tenant, len(c.Tenants))
-		for id, t := range c.Tenants {
-			d.Tenants[id] = Tenant{Roles: slices.Clone(t.Roles), Permissions: slices.Clone(t.Permissions)}
-		}
+	d.Tenants = maps.Clone(c.Tenants)
+	for id, t := range d.Tenants {
+		d.Tenants[id] = Tenant{Roles: slices.Clone(t.Roles), Permissions: slices.Clone(t.Permissions)}
 	}
 	return &d
 }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -115,10 +116,8 @@ func (cfg Config) withDefaults() (*settings, error) {
 	if strings.TrimSpace(cfg.Audience) == "" {
 		errs = append(errs, errors.New("Audience is required"))
 	}
-	for _, iss := range cfg.ExtraIssuers {
-		if iss == "" {
-			errs = append(errs, errors.New("ExtraIssuers: empty issuer"))
-		}
+	if slices.Contains(cfg.ExtraIssuers, "") {
+		errs = append(errs, errors.New("ExtraIssuers: empty issuer"))
 	}
 
 	algs := cfg.Algorithms
