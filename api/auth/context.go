@@ -26,13 +26,9 @@ func NewContext(ctx context.Context, c *Claims) context.Context {
 // fake authenticator, or another authentication layer. The claims in ctx,
 // if any, are kept.
 func WithErrorRenderer(ctx context.Context, render ErrorRenderer) context.Context {
-	ra := &requestAuth{}
-	if prev, ok := ctx.Value(contextKey{}).(*requestAuth); ok {
-		ra.claims = prev.claims
-	}
+	claims, _ := FromContext(ctx)
 	opts := newRenderOptions(DefaultRealm, defaultRenderOptions.retryAfter, render)
-	ra.render = &opts
-	return context.WithValue(ctx, contextKey{}, ra)
+	return context.WithValue(ctx, contextKey{}, &requestAuth{claims: claims, render: &opts})
 }
 
 // FromContext returns the claims the middleware stored in ctx.
