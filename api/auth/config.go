@@ -174,6 +174,9 @@ func (cfg Config) withDefaults() (*settings, error) {
 	if s.Now == nil {
 		s.Now = time.Now
 	}
+	if s.ErrorRenderer == nil {
+		s.ErrorRenderer = RenderError
+	}
 	switch {
 	case cfg.VerifiedCacheSize == 0:
 		s.VerifiedCacheSize = DefaultVerifiedCacheSize

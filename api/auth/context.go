@@ -27,7 +27,10 @@ func NewContext(ctx context.Context, c *Claims) context.Context {
 // if any, are kept.
 func WithErrorRenderer(ctx context.Context, render ErrorRenderer) context.Context {
 	claims, _ := FromContext(ctx)
-	opts := newRenderOptions(DefaultRealm, defaultRenderOptions.retryAfter, render)
+	opts := defaultRenderOptions
+	if render != nil {
+		opts.render = render
+	}
 	return context.WithValue(ctx, contextKey{}, &requestAuth{claims: claims, render: &opts})
 }
 

@@ -116,14 +116,13 @@ func (v *Validator) shared(ctx context.Context, key string, fetch func(context.C
 	}
 }
 
-// cooldownGate is the one gate for fetches made on behalf of requests,
-// used twice: for the first load when no keys were ever obtained, and for
-// the refetch of an unknown kid. Each gate loads (discovery if needed, then
-// the key set) at most once per RefetchCooldown. Callers arriving while its
-// fetch runs wait for it (or for their ctx); callers within the cooldown
-// with none running return at once, without touching the shared-fetch
-// group, so a flood of unknown kids or of requests during an outage stays
-// cheap and never reaches the provider more often than the cooldown allows.
+// cooldownGate lets a fetch made on behalf of requests (the first load when
+// no keys were ever obtained; the refetch of an unknown kid) load discovery
+// if needed and the key set at most once per RefetchCooldown. Callers
+// arriving while its fetch runs wait for it (or for their ctx); callers within
+// the cooldown with none running return at once, without touching the
+// shared-fetch group, so a flood of unknown kids or of requests during an
+// outage stays cheap and reaches the provider no more often than that.
 type cooldownGate struct {
 	name    string     // its shared-fetch key
 	mu      sync.Mutex // guards the fields below; never held during I/O

@@ -50,15 +50,8 @@ type renderOptions struct {
 	render     ErrorRenderer
 }
 
-func newRenderOptions(realm, retryAfter string, render ErrorRenderer) renderOptions {
-	if render == nil {
-		render = RenderError
-	}
-	return renderOptions{realm: realm, retryAfter: retryAfter, render: render}
-}
-
 // defaultRenderOptions answer for requests no middleware handled.
-var defaultRenderOptions = newRenderOptions(DefaultRealm, "5", nil)
+var defaultRenderOptions = renderOptions{realm: DefaultRealm, retryAfter: "5", render: RenderError}
 
 // WriteError answers a refused request as the middleware that handled r
 // does: its realm, Retry-After and ErrorRenderer (defaults when no

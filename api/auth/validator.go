@@ -63,7 +63,7 @@ func New(cfg Config) (*Validator, error) {
 	return &Validator{
 		cfg:        s,
 		verified:   newVerifiedCache(s.VerifiedCacheSize),
-		render:     newRenderOptions(s.Realm, retryAfter, s.ErrorRenderer),
+		render:     renderOptions{realm: s.Realm, retryAfter: retryAfter, render: s.ErrorRenderer},
 		firstLoad:  cooldownGate{name: "first key load"},
 		kidRefetch: cooldownGate{name: "unknown kid"},
 	}, nil
