@@ -201,12 +201,9 @@ func parseClaims(payload []byte) (*Claims, error) {
 
 // optionalString returns raw[name] as a string; ok is false when it is present but not a string.
 func optionalString(raw map[string]any, name string) (string, bool) {
-	v, present := raw[name]
-	if !present || v == nil {
-		return "", true
-	}
+	v := raw[name]
 	s, ok := v.(string)
-	return s, ok
+	return s, ok || v == nil // absent or null is ""
 }
 
 // maxNumericDate bounds NumericDate claims (in seconds; about the year

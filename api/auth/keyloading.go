@@ -17,10 +17,7 @@ import (
 // with backoff until it succeeds or ctx is done, then keeps the keys fresh by
 // refetching ahead of expiry. Calls after the first do nothing.
 func (v *Validator) Start(ctx context.Context) {
-	if !v.started.CompareAndSwap(false, true) {
-		return
-	}
-	go v.run(ctx)
+	v.start.Do(func() { go v.run(ctx) })
 }
 
 func (v *Validator) run(ctx context.Context) {
@@ -68,10 +65,9 @@ func (v *Validator) throttleWait() time.Duration {
 
 // load runs discovery (if not done yet), then fetches the key set.
 func (v *Validator) load(ctx context.Context, retries int) error {
-	d := v.disc.Load()
-	if d == nil {
-		var err error
-		if d, err = v.discover(ctx, retries); err != nil {
+	if v.disc.Load() == nil {
+		d, err := v.discover(ctx, retries)
+		if err != nil {
 			return err
 		}
 		v.disc.Store(d)

@@ -39,7 +39,7 @@ type Validator struct {
 	keys atomic.Pointer[keySet]
 
 	fetches singleflight.Group
-	started atomic.Bool
+	start   sync.Once
 
 	verified *verifiedCache // nil when disabled
 	render   renderOptions  // how the middleware answers refusals
