@@ -13,11 +13,10 @@ import (
 	"time"
 )
 
-// Claims is a verified token's claim set. What Validate returns belongs to
-// the caller: every call returns a deep copy (Raw, its nested maps and
-// lists, every slice and the Tenants map), also for a token answered from
-// the verified-token cache, so a handler may change its Claims without
-// racing another request that carries the same token.
+// Claims is a verified token's claim set. Every Validate call returns the
+// caller's own deep copy, also for a token answered from the verified-token
+// cache, so a handler may change its Claims (Raw and everything in it too)
+// without racing another request that carries the same token.
 type Claims struct {
 	Raw           map[string]any    // every claim verbatim; numbers are json.Number so they round-trip exactly
 	Token         string            // the raw token (for token-info endpoints); never log it

@@ -163,12 +163,10 @@ func (cfg Config) withDefaults() (*settings, error) {
 		errs = append(errs, fmt.Errorf("MinCacheTTL %s exceeds MaxCacheTTL %s", s.MinCacheTTL, s.MaxCacheTTL))
 	}
 
-	switch {
-	case cfg.DiscoveryRetries < 0:
-		s.DiscoveryRetries = 0
-	case cfg.DiscoveryRetries == 0:
+	if cfg.DiscoveryRetries == 0 {
 		s.DiscoveryRetries = DefaultDiscoveryRetries
 	}
+	s.DiscoveryRetries = max(s.DiscoveryRetries, 0) // negative means none
 	s.HTTPClient = cmp.Or(s.HTTPClient, &http.Client{Timeout: DefaultHTTPTimeout})
 	s.Logger = cmp.Or(s.Logger, slog.New(slog.DiscardHandler))
 	if s.Now == nil {

@@ -38,7 +38,6 @@ var (
 	ErrForbidden = errors.New("insufficient privileges")
 )
 
-// failure is one row of failures.
 type failure struct {
 	err       error
 	label     string

@@ -45,12 +45,11 @@ func newVerifiedCache(size int) *verifiedCache {
 func (c *verifiedCache) get(token string) (verifiedEntry, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e, ok := c.current[token]; ok {
-		return e, true
-	}
-	e, ok := c.previous[token]
-	if ok {
-		c.insert(token, e)
+	e, ok := c.current[token]
+	if !ok {
+		if e, ok = c.previous[token]; ok {
+			c.insert(token, e) // tokens in use survive the next retirement
+		}
 	}
 	return e, ok
 }
