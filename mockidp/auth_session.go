@@ -36,6 +36,22 @@ func (s *Server) refreshFrom(r *http.Request) (string, error) {
 	return token, nil
 }
 
+// refreshCall decodes the JSON body of a call made with a refresh JWT into
+// body (nil: the call has none) and returns the live session of that
+// refresh JWT (refreshFrom, then checkRefresh).
+func (s *Server) refreshCall(w http.ResponseWriter, r *http.Request, body any) (liveRefresh, error) {
+	if body != nil {
+		if err := s.decodeDescope(w, r, body); err != nil {
+			return liveRefresh{}, err
+		}
+	}
+	token, err := s.refreshFrom(r)
+	if err != nil {
+		return liveRefresh{}, err
+	}
+	return s.checkRefresh(token)
+}
+
 // checkRefresh verifies a refresh JWT (signature by a published key, exp on
 // the mock's clock, this project's issuer, drn DSR) and finds its live
 // session. Each refusal names its reason.
@@ -106,14 +122,7 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) (int, err
 	var body struct {
 		ExternalToken string `json:"externalToken"`
 	}
-	if err := s.decodeDescope(w, r, &body); err != nil {
-		return 0, err
-	}
-	token, err := s.refreshFrom(r)
-	if err != nil {
-		return 0, err
-	}
-	lr, err := s.checkRefresh(token)
+	lr, err := s.refreshCall(w, r, &body)
 	if err != nil {
 		return 0, err
 	}
@@ -142,14 +151,7 @@ func (s *Server) handleLogout(all bool) handlerFunc {
 		var body struct {
 			LogoutType []string `json:"logoutType"`
 		}
-		if err := s.decodeDescope(w, r, &body); err != nil {
-			return 0, err
-		}
-		token, err := s.refreshFrom(r)
-		if err != nil {
-			return 0, err
-		}
-		lr, err := s.checkRefresh(token)
+		lr, err := s.refreshCall(w, r, &body)
 		if err != nil {
 			return 0, err
 		}
@@ -169,14 +171,7 @@ func (s *Server) handleTenantSelect(w http.ResponseWriter, r *http.Request) (int
 	var body struct {
 		Tenant string `json:"tenant"`
 	}
-	if err := s.decodeDescope(w, r, &body); err != nil {
-		return 0, err
-	}
-	token, err := s.refreshFrom(r)
-	if err != nil {
-		return 0, err
-	}
-	lr, err := s.checkRefresh(token)
+	lr, err := s.refreshCall(w, r, &body)
 	if err != nil {
 		return 0, err
 	}
@@ -203,11 +198,7 @@ func (s *Server) handleTenantSelect(w http.ResponseWriter, r *http.Request) (int
 
 // handleMe serves GET /v1/auth/me: the refresh JWT's user, flat (not wrapped in "user").
 func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) (int, error) {
-	token, err := s.refreshFrom(r)
-	if err != nil {
-		return 0, err
-	}
-	lr, err := s.checkRefresh(token)
+	lr, err := s.refreshCall(w, r, nil)
 	if err != nil {
 		return 0, err
 	}
@@ -228,14 +219,7 @@ func (s *Server) handleMeTenants(w http.ResponseWriter, r *http.Request) (int, e
 		DCT bool     `json:"dct"`
 		IDs []string `json:"ids"`
 	}
-	if err := s.decodeDescope(w, r, &body); err != nil {
-		return 0, err
-	}
-	token, err := s.refreshFrom(r)
-	if err != nil {
-		return 0, err
-	}
-	lr, err := s.checkRefresh(token)
+	lr, err := s.refreshCall(w, r, &body)
 	if err != nil {
 		return 0, err
 	}
