@@ -3,9 +3,11 @@ package mockidp
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 )
 
 // liveRefresh is a verified refresh JWT with its remembered session and user.
@@ -54,7 +56,15 @@ func (s *Server) refreshCall(w http.ResponseWriter, r *http.Request, body any) (
 // the mock's clock, this project's issuer, drn DSR) and finds its live
 // session. Each refusal names its reason.
 func (s *Server) checkRefresh(token string) (liveRefresh, error) {
-	claims, err := s.verifyRefresh(token)
+	claims, err := s.VerifyToken(token)
+	if errors.Is(err, errUnknownKeyID) {
+		// Also a refresh JWT that outlived its signing key: refused as on
+		// Descope (README, "Refresh JWTs and key rotation").
+		k := s.project.Keys
+		return liveRefresh{}, invalidToken("refresh JWT refused: unknown key id %q: not in the key set; a signing key leaves it "+
+			"after keys.keep (%d) rotations of keys.rotate_every (%s), so a refresh JWT whose sessions.refresh_ttl (%s) outlives that is refused then, "+
+			"as Descope's users log in again after 12 rotations", truncate(tokenKid(token), 64), k.Keep, durationText(k.RotateEvery), durationText(s.project.Sessions.RefreshTTL))
+	}
 	if err != nil {
 		return liveRefresh{}, invalidToken("refresh JWT refused: %v", err)
 	}
@@ -87,28 +97,6 @@ func (s *Server) checkRefresh(token string) (liveRefresh, error) {
 		return liveRefresh{}, invalidToken("the refresh JWT's user no longer exists")
 	}
 	return liveRefresh{jti: jti, session: sess, user: u}, nil
-}
-
-// verifyRefresh is VerifyToken, remembering tokens it verified: a token
-// seen before costs a map lookup, a key-set lookup and the exp check.
-func (s *Server) verifyRefresh(token string) (map[string]any, error) {
-	now := s.clock.Now().Unix()
-	published := func(kid string) bool { _, ok := s.keys.Lookup(kid); return ok }
-	if claims, ok := s.sessions.lookupVerified(token, published, now); ok {
-		return claims, nil
-	}
-	claims, err := s.VerifyToken(token)
-	if err != nil {
-		return nil, err
-	}
-	if _, hasNbf := claims["nbf"]; !hasNbf {
-		if n, ok := claims["exp"].(json.Number); ok {
-			if exp, err := n.Int64(); err == nil {
-				s.sessions.rememberVerified(token, tokenKid(token), exp, claims)
-			}
-		}
-	}
-	return claims, nil
 }
 
 // issuerProject is the project ID an iss names: its last path segment, as
@@ -266,4 +254,12 @@ func tokenKid(token string) string {
 	}
 	_ = json.Unmarshal(b, &h)
 	return h.Kid
+}
+
+// durationText is a project duration as a message shows it ("never" for -1).
+func durationText(d Duration) string {
+	if d < 0 {
+		return "never"
+	}
+	return time.Duration(d).String()
 }
