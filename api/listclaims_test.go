@@ -1,7 +1,9 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/descope-harness/harness/api/auth"
@@ -40,5 +42,25 @@ func TestListValuedIdentityClaims(t *testing.T) {
 			checkJSON(t, do(t, s, request{path: "/api/me"}), http.StatusOK, tt.me)
 			checkJSON(t, do(t, s, request{path: "/api/profile"}), http.StatusOK, tt.profile)
 		})
+	}
+}
+
+// TestClaimCount: a list-valued claim counts as many claims as it has
+// elements, on a payload decoded as api/auth decodes it (numbers as json.Number).
+func TestClaimCount(t *testing.T) {
+	t.Parallel()
+	var raw map[string]any
+	payload := `{"iss":"I","sub":"U1","iat":1,"exp":2,"name":"Ann","aud":["P2","other"],"roles":["a","b","c"],"permissions":[],"tenants":{"T1":{"roles":["x"]}}}`
+	dec := json.NewDecoder(strings.NewReader(payload))
+	dec.UseNumber()
+	if err := dec.Decode(&raw); err != nil {
+		t.Fatal(err)
+	}
+	// iss, sub, iat, exp, name, tenants: 6; aud 2, roles 3, permissions 0.
+	if got, want := claimCount(raw), 11; got != want {
+		t.Fatalf("claimCount: got %d, want %d", got, want)
+	}
+	if got := claimCount(nil); got != 0 {
+		t.Fatalf("claimCount of no claims: got %d, want 0", got)
 	}
 }

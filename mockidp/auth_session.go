@@ -3,9 +3,11 @@ package mockidp
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 )
 
 // liveRefresh is a verified refresh JWT with its remembered session and user.
@@ -34,11 +36,35 @@ func (s *Server) refreshFrom(r *http.Request) (string, error) {
 	return token, nil
 }
 
+// refreshCall decodes the JSON body of a call made with a refresh JWT into
+// body (nil: the call has none) and returns the live session of that
+// refresh JWT (refreshFrom, then checkRefresh).
+func (s *Server) refreshCall(w http.ResponseWriter, r *http.Request, body any) (liveRefresh, error) {
+	if body != nil {
+		if err := s.decodeDescope(w, r, body); err != nil {
+			return liveRefresh{}, err
+		}
+	}
+	token, err := s.refreshFrom(r)
+	if err != nil {
+		return liveRefresh{}, err
+	}
+	return s.checkRefresh(token)
+}
+
 // checkRefresh verifies a refresh JWT (signature by a published key, exp on
 // the mock's clock, this project's issuer, drn DSR) and finds its live
 // session. Each refusal names its reason.
 func (s *Server) checkRefresh(token string) (liveRefresh, error) {
-	claims, err := s.verifyRefresh(token)
+	claims, err := s.VerifyToken(token)
+	if errors.Is(err, errUnknownKeyID) {
+		// Also a refresh JWT that outlived its signing key: refused as on
+		// Descope (README, "Refresh JWTs and key rotation").
+		k := s.project.Keys
+		return liveRefresh{}, invalidToken("refresh JWT refused: unknown key id %q: not in the key set; a signing key leaves it "+
+			"after keys.keep (%d) rotations of keys.rotate_every (%s), so a refresh JWT whose sessions.refresh_ttl (%s) outlives that is refused then, "+
+			"as Descope's users log in again after 12 rotations", truncate(tokenKid(token), 64), k.Keep, durationText(k.RotateEvery), durationText(s.project.Sessions.RefreshTTL))
+	}
 	if err != nil {
 		return liveRefresh{}, invalidToken("refresh JWT refused: %v", err)
 	}
@@ -73,28 +99,6 @@ func (s *Server) checkRefresh(token string) (liveRefresh, error) {
 	return liveRefresh{jti: jti, session: sess, user: u}, nil
 }
 
-// verifyRefresh is VerifyToken, remembering tokens it verified: a token
-// seen before costs a map lookup, a key-set lookup and the exp check.
-func (s *Server) verifyRefresh(token string) (map[string]any, error) {
-	now := s.clock.Now().Unix()
-	published := func(kid string) bool { _, ok := s.keys.Lookup(kid); return ok }
-	if claims, ok := s.sessions.lookupVerified(token, published, now); ok {
-		return claims, nil
-	}
-	claims, err := s.VerifyToken(token)
-	if err != nil {
-		return nil, err
-	}
-	if _, hasNbf := claims["nbf"]; !hasNbf {
-		if n, ok := claims["exp"].(json.Number); ok {
-			if exp, err := n.Int64(); err == nil {
-				s.sessions.rememberVerified(token, tokenKid(token), exp, claims)
-			}
-		}
-	}
-	return claims, nil
-}
-
 // issuerProject is the project ID an iss names: its last path segment, as
 // the Go SDK reads it (a bare project ID is its own last segment).
 func issuerProject(iss any) string {
@@ -118,14 +122,7 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) (int, err
 	var body struct {
 		ExternalToken string `json:"externalToken"`
 	}
-	if err := s.decodeDescope(w, r, &body); err != nil {
-		return 0, err
-	}
-	token, err := s.refreshFrom(r)
-	if err != nil {
-		return 0, err
-	}
-	lr, err := s.checkRefresh(token)
+	lr, err := s.refreshCall(w, r, &body)
 	if err != nil {
 		return 0, err
 	}
@@ -154,14 +151,7 @@ func (s *Server) handleLogout(all bool) handlerFunc {
 		var body struct {
 			LogoutType []string `json:"logoutType"`
 		}
-		if err := s.decodeDescope(w, r, &body); err != nil {
-			return 0, err
-		}
-		token, err := s.refreshFrom(r)
-		if err != nil {
-			return 0, err
-		}
-		lr, err := s.checkRefresh(token)
+		lr, err := s.refreshCall(w, r, &body)
 		if err != nil {
 			return 0, err
 		}
@@ -181,14 +171,7 @@ func (s *Server) handleTenantSelect(w http.ResponseWriter, r *http.Request) (int
 	var body struct {
 		Tenant string `json:"tenant"`
 	}
-	if err := s.decodeDescope(w, r, &body); err != nil {
-		return 0, err
-	}
-	token, err := s.refreshFrom(r)
-	if err != nil {
-		return 0, err
-	}
-	lr, err := s.checkRefresh(token)
+	lr, err := s.refreshCall(w, r, &body)
 	if err != nil {
 		return 0, err
 	}
@@ -215,11 +198,7 @@ func (s *Server) handleTenantSelect(w http.ResponseWriter, r *http.Request) (int
 
 // handleMe serves GET /v1/auth/me: the refresh JWT's user, flat (not wrapped in "user").
 func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) (int, error) {
-	token, err := s.refreshFrom(r)
-	if err != nil {
-		return 0, err
-	}
-	lr, err := s.checkRefresh(token)
+	lr, err := s.refreshCall(w, r, nil)
 	if err != nil {
 		return 0, err
 	}
@@ -240,14 +219,7 @@ func (s *Server) handleMeTenants(w http.ResponseWriter, r *http.Request) (int, e
 		DCT bool     `json:"dct"`
 		IDs []string `json:"ids"`
 	}
-	if err := s.decodeDescope(w, r, &body); err != nil {
-		return 0, err
-	}
-	token, err := s.refreshFrom(r)
-	if err != nil {
-		return 0, err
-	}
-	lr, err := s.checkRefresh(token)
+	lr, err := s.refreshCall(w, r, &body)
 	if err != nil {
 		return 0, err
 	}
@@ -282,4 +254,12 @@ func tokenKid(token string) string {
 	}
 	_ = json.Unmarshal(b, &h)
 	return h.Kid
+}
+
+// durationText is a project duration as a message shows it ("never" for -1).
+func durationText(d Duration) string {
+	if d < 0 {
+		return "never"
+	}
+	return time.Duration(d).String()
 }

@@ -100,7 +100,7 @@ func (s *Server) parseIDTokenHint(token string) (map[string]any, error) {
 	}
 	key, ok := s.keys.Lookup(jws.Signatures[0].Header.KeyID)
 	if !ok {
-		return nil, errText("unknown key id")
+		return nil, errUnknownKeyID
 	}
 	payload, err := jws.Verify(&key.Private.PublicKey)
 	if err != nil {

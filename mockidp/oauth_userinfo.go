@@ -44,7 +44,7 @@ func (s *Server) VerifyToken(token string) (map[string]any, error) {
 	kid := jws.Signatures[0].Header.KeyID
 	key, ok := s.keys.Lookup(kid)
 	if !ok {
-		return nil, errText("unknown key id")
+		return nil, errUnknownKeyID
 	}
 	payload, err := jws.Verify(&key.Private.PublicKey)
 	if err != nil {
@@ -73,5 +73,8 @@ func (s *Server) VerifyToken(token string) (map[string]any, error) {
 }
 
 type errText string
+
+// errUnknownKeyID refuses a token whose kid is not in the key set.
+const errUnknownKeyID = errText("unknown key id")
 
 func (e errText) Error() string { return string(e) }

@@ -33,43 +33,6 @@ type sessionStore struct {
 	mu      sync.Mutex
 	byJTI   map[string]*session
 	inserts int
-
-	// verified remembers refresh JWTs whose signature was checked: clients
-	// send the same refresh JWT on every refresh, and its verification was
-	// a tenth of a refresh's cost (BENCHMARKS.md, the refresh row).
-	verifiedMu sync.Mutex
-	verified   map[string]verifiedToken
-}
-
-// verifiedToken is a refresh JWT whose signature a published key verified.
-type verifiedToken struct {
-	kid    string
-	exp    int64
-	claims map[string]any // never modified
-}
-
-// maxVerified bounds the verified-token cache; it is dropped wholesale when full.
-const maxVerified = 1024
-
-// lookupVerified returns the claims of a refresh JWT verified before, if its
-// key is still published and it has not expired.
-func (st *sessionStore) lookupVerified(token string, published func(kid string) bool, now int64) (map[string]any, bool) {
-	st.verifiedMu.Lock()
-	v, ok := st.verified[token]
-	st.verifiedMu.Unlock()
-	if !ok || now >= v.exp || !published(v.kid) {
-		return nil, false
-	}
-	return v.claims, true
-}
-
-func (st *sessionStore) rememberVerified(token, kid string, exp int64, claims map[string]any) {
-	st.verifiedMu.Lock()
-	defer st.verifiedMu.Unlock()
-	if st.verified == nil || len(st.verified) >= maxVerified {
-		st.verified = make(map[string]verifiedToken, 64)
-	}
-	st.verified[token] = verifiedToken{kid: kid, exp: exp, claims: claims}
 }
 
 // sweepEvery is how many inserts pass between sweeps of expired sessions;
@@ -87,9 +50,6 @@ func (st *sessionStore) reset() {
 	st.byJTI = make(map[string]*session)
 	st.inserts = 0
 	st.mu.Unlock()
-	st.verifiedMu.Lock()
-	st.verified = nil
-	st.verifiedMu.Unlock()
 }
 
 // add records a new refresh token; now is the mock's unix time.

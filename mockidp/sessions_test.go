@@ -326,14 +326,14 @@ func TestSessionPresets(t *testing.T) {
 		t.Errorf("revoked %d sessions, want 1 (the management logout ended the others)", rv.Revoked)
 	}
 	s.refused(refresh(m.RefreshJWT), http.StatusUnauthorized, mockidp.CodeLoggedOut)
-	// A refresh JWT verified before is refused once its signing key is revoked.
+	// A refresh JWT that refreshed before is refused once its signing key is revoked.
 	m = mint("")
 	s.ok(refresh(m.RefreshJWT), nil)
 	if err := s.RevokeKey(s.KeysState().Current); err != nil {
 		t.Fatal(err)
 	}
 	s.refused(refresh(m.RefreshJWT), http.StatusUnauthorized, mockidp.CodeInvalidToken)
-	// Refresh expiry on the mock's clock, also for a token verified before.
+	// Refresh expiry on the mock's clock, also for a token that refreshed before.
 	m = mint("")
 	s.ok(refresh(m.RefreshJWT), nil)
 	s.Advance(time.Hour + time.Second)

@@ -93,15 +93,20 @@ func (d *userDirectory) firstLogin(userID string) bool {
 func (d *userDirectory) lookup(loginOrUserID string) (User, bool) {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
+	u := d.findLocked(loginOrUserID)
+	if u == nil {
+		return User{}, false
+	}
+	return *u, true
+}
+
+// findLocked is the user of a login ID, else of a user ID, or nil.
+func (d *userDirectory) findLocked(loginOrUserID string) *User {
 	id, ok := d.byLogin[loginOrUserID]
 	if !ok {
 		id = loginOrUserID
 	}
-	u, ok := d.byID[id]
-	if !ok {
-		return User{}, false
-	}
-	return *u, true
+	return d.byID[id]
 }
 
 // byLoginID finds a user by login ID only.
@@ -194,12 +199,8 @@ func (d *userDirectory) put(u User, replace bool, now int64) (User, bool, error)
 func (d *userDirectory) remove(loginOrUserID string) (User, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	id, ok := d.byLogin[loginOrUserID]
-	if !ok {
-		id = loginOrUserID
-	}
-	u, ok := d.byID[id]
-	if !ok {
+	u := d.findLocked(loginOrUserID)
+	if u == nil {
 		return User{}, errUserNotFound
 	}
 	d.removeLocked(u)

@@ -2,8 +2,10 @@ package auth
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"io"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -11,63 +13,31 @@ import (
 	"time"
 )
 
-// Claims is a verified token's claim set. What Validate returns belongs to
-// the caller: every call returns a deep copy (Raw, its nested maps and
-// lists, every slice and the Tenants map), also for a token answered from
-// the verified-token cache, so a handler may change its Claims without
-// racing another request that carries the same token.
+// Claims is a verified token's claim set. Every Validate call returns the
+// caller's own deep copy, also for a token answered from the verified-token
+// cache, so a handler may change its Claims (Raw and everything in it too)
+// without racing another request that carries the same token.
 type Claims struct {
-	// Raw holds every claim verbatim; numbers are json.Number so they round-trip exactly.
-	Raw map[string]any
-	// Token is the raw token (for token-info endpoints); never log it.
-	Token string
-	// Subject is sub.
-	Subject string
-	// Issuer is iss.
-	Issuer string
-	// ClientID is azp, else client_id.
-	ClientID string
-	// Audience is aud as a list.
-	Audience []string
-	// Expiry is exp.
-	Expiry time.Time
-	// IssuedAt is iat (zero when absent).
-	IssuedAt time.Time
-	// NotBefore is nbf (zero when absent).
-	NotBefore time.Time
-	// Roles is the top-level roles claim (a list, or a string split on spaces or commas).
-	Roles []string
-	// Permissions is the top-level permissions claim (a list, or a string split on spaces or commas).
-	Permissions []string
-	// Scopes is the scope string split on spaces, else the scp list.
-	Scopes []string
-	// CurrentTenant is dct, the tenant the session is acting in ("" when absent).
-	CurrentTenant string
-	// Tenants is the tenants claim: tenant ID to that tenant's roles and permissions.
-	Tenants map[string]Tenant
-}
-
-// ClaimCount is the number of claims in Raw, a list-valued claim counting
-// as many as its elements (the claims_count of the Descope example API's
-// /api/me).
-func (c *Claims) ClaimCount() int {
-	n := 0
-	for _, v := range c.Raw {
-		if list, ok := v.([]any); ok {
-			n += len(list)
-			continue
-		}
-		n++
-	}
-	return n
+	Raw           map[string]any    // every claim verbatim; numbers are json.Number so they round-trip exactly
+	Token         string            // the raw token (for token-info endpoints); never log it
+	Subject       string            // sub
+	Issuer        string            // iss
+	ClientID      string            // azp, else client_id
+	Audience      []string          // aud as a list
+	Expiry        time.Time         // exp
+	IssuedAt      time.Time         // iat (zero when absent)
+	NotBefore     time.Time         // nbf (zero when absent)
+	Roles         []string          // the top-level roles claim (a list, or a string split on spaces or commas)
+	Permissions   []string          // the top-level permissions claim (a list, or a string split on spaces or commas)
+	Scopes        []string          // the scope string split on spaces, else the scp list
+	CurrentTenant string            // dct, the tenant the session is acting in ("" when absent)
+	Tenants       map[string]Tenant // the tenants claim: tenant ID to that tenant's roles and permissions
 }
 
 // Tenant is one entry of the Descope tenants claim.
 type Tenant struct {
-	// Roles is the tenant's roles list (a list, or a string split on spaces or commas).
-	Roles []string
-	// Permissions is the tenant's permissions list (a list, or a string split on spaces or commas).
-	Permissions []string
+	Roles       []string // the tenant's roles (a list, or a string split on spaces or commas)
+	Permissions []string // the tenant's permissions (a list, or a string split on spaces or commas)
 }
 
 // HasRole reports whether role is a top-level role or a role in the current tenant (dct).
@@ -129,11 +99,9 @@ func (c *Claims) clone() *Claims {
 	d.Roles = slices.Clone(c.Roles)
 	d.Permissions = slices.Clone(c.Permissions)
 	d.Scopes = slices.Clone(c.Scopes)
-	if c.Tenants != nil {
-		d.Tenants = make(map[string]Tenant, len(c.Tenants))
-		for id, t := range c.Tenants {
-			d.Tenants[id] = Tenant{Roles: slices.Clone(t.Roles), Permissions: slices.Clone(t.Permissions)}
-		}
+	d.Tenants = maps.Clone(c.Tenants)
+	for id, t := range d.Tenants {
+		d.Tenants[id] = Tenant{Roles: slices.Clone(t.Roles), Permissions: slices.Clone(t.Permissions)}
 	}
 	return &d
 }
@@ -157,49 +125,34 @@ func cloneValue(v any) any {
 	return v // string, json.Number, bool or nil
 }
 
-// decodeClaimsJSON decodes a payload that must be exactly one JSON object
-// (whitespace around it allowed), numbers as json.Number so that they
-// round-trip exactly. As encoding/json does, the last of duplicate keys wins.
-func decodeClaimsJSON(payload []byte) (map[string]any, bool) {
+// parseClaims decodes a verified payload into Claims. The payload must be
+// exactly one JSON object (whitespace around it allowed); numbers are
+// json.Number so that they round-trip exactly, and as encoding/json does, the
+// last of duplicate keys wins. Structural problems (not a JSON object, trailing
+// data, wrong claim types) are ErrMalformed; a missing exp is ErrMissingExp.
+// Semantic checks (iss, aud, exp, nbf) are checkClaims'.
+func parseClaims(payload []byte) (*Claims, error) {
 	dec := json.NewDecoder(bytes.NewReader(payload))
 	dec.UseNumber()
 	var raw map[string]any
 	if err := dec.Decode(&raw); err != nil || raw == nil {
-		return nil, false
+		return nil, ErrMalformed
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, false // trailing data after the object
-	}
-	return raw, true
-}
-
-// parseClaims decodes a verified payload into Claims. Structural problems
-// (not a JSON object, wrong claim types) are ErrMalformed; a missing exp is
-// ErrMissingExp. Semantic checks (iss, aud, exp, nbf) are checkClaims'.
-func parseClaims(payload []byte) (*Claims, error) {
-	raw, ok := decodeClaimsJSON(payload)
-	if !ok {
-		return nil, ErrMalformed
+		return nil, ErrMalformed // trailing data after the object
 	}
 	c := &Claims{Raw: raw}
-	if c.Subject, ok = optionalString(raw, "sub"); !ok {
-		return nil, ErrMalformed
+	var azp, clientID string
+	for name, dst := range map[string]*string{
+		"sub": &c.Subject, "iss": &c.Issuer, "azp": &azp, "client_id": &clientID, "dct": &c.CurrentTenant,
+	} {
+		s, ok := optionalString(raw, name)
+		if !ok {
+			return nil, ErrMalformed
+		}
+		*dst = s
 	}
-	if c.Issuer, ok = optionalString(raw, "iss"); !ok {
-		return nil, ErrMalformed
-	}
-	azp, ok1 := optionalString(raw, "azp")
-	clientID, ok2 := optionalString(raw, "client_id")
-	if !ok1 || !ok2 {
-		return nil, ErrMalformed
-	}
-	c.ClientID = azp
-	if c.ClientID == "" {
-		c.ClientID = clientID
-	}
-	if c.CurrentTenant, ok = optionalString(raw, "dct"); !ok {
-		return nil, ErrMalformed
-	}
+	c.ClientID = cmp.Or(azp, clientID)
 
 	switch aud := raw["aud"].(type) {
 	case nil:
@@ -217,19 +170,15 @@ func parseClaims(payload []byte) (*Claims, error) {
 		return nil, ErrMalformed
 	}
 
-	exp, present, ok := numericDate(raw, "exp")
-	if !ok {
-		return nil, ErrMalformed
-	}
-	if !present {
+	if _, present := raw["exp"]; !present {
 		return nil, ErrMissingExp
 	}
-	c.Expiry = exp
-	if c.IssuedAt, _, ok = numericDate(raw, "iat"); !ok {
-		return nil, ErrMalformed
-	}
-	if c.NotBefore, _, ok = numericDate(raw, "nbf"); !ok {
-		return nil, ErrMalformed
+	for name, dst := range map[string]*time.Time{"exp": &c.Expiry, "iat": &c.IssuedAt, "nbf": &c.NotBefore} {
+		t, ok := numericDate(raw, name)
+		if !ok {
+			return nil, ErrMalformed
+		}
+		*dst = t
 	}
 
 	c.Roles = stringList(raw["roles"])
@@ -251,12 +200,9 @@ func parseClaims(payload []byte) (*Claims, error) {
 
 // optionalString returns raw[name] as a string; ok is false when it is present but not a string.
 func optionalString(raw map[string]any, name string) (string, bool) {
-	v, present := raw[name]
-	if !present || v == nil {
-		return "", true
-	}
+	v := raw[name]
 	s, ok := v.(string)
-	return s, ok
+	return s, ok || v == nil // absent or null is ""
 }
 
 // maxNumericDate bounds NumericDate claims (in seconds; about the year
@@ -265,29 +211,29 @@ func optionalString(raw map[string]any, name string) (string, bool) {
 const maxNumericDate = 1 << 62 / 1_000_000_000
 
 // numericDate reads a NumericDate claim (seconds since the epoch, possibly
-// fractional). ok is false when the claim is present but not a finite number
-// within ±maxNumericDate.
-func numericDate(raw map[string]any, name string) (t time.Time, present, ok bool) {
+// fractional; the zero time when absent). ok is false when the claim is
+// present but not a finite number within ±maxNumericDate.
+func numericDate(raw map[string]any, name string) (t time.Time, ok bool) {
 	v, present := raw[name]
 	if !present {
-		return time.Time{}, false, true
+		return time.Time{}, true
 	}
 	n, isNumber := v.(json.Number)
 	if !isNumber {
-		return time.Time{}, true, false
+		return time.Time{}, false
 	}
 	if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
 		if i > maxNumericDate || i < -maxNumericDate {
-			return time.Time{}, true, false
+			return time.Time{}, false
 		}
-		return time.Unix(i, 0), true, true
+		return time.Unix(i, 0), true
 	}
 	f, err := strconv.ParseFloat(string(n), 64)
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) || math.Abs(f) > maxNumericDate {
-		return time.Time{}, true, false
+		return time.Time{}, false
 	}
 	sec, frac := math.Modf(f)
-	return time.Unix(int64(sec), int64(frac*1e9)), true, true
+	return time.Unix(int64(sec), int64(frac*1e9)), true
 }
 
 // stringList reads a list of strings, or a string split on spaces or commas.

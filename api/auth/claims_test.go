@@ -11,28 +11,6 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 )
 
-// TestClaimCount: a list-valued claim counts as many claims as it has
-// elements.
-func TestClaimCount(t *testing.T) {
-	t.Parallel()
-	v := newValidationValidator(t, Config{})
-	claims := with(claimsAt(fixedNow), map[string]any{
-		"roles": []string{"a", "b", "c"}, "permissions": []string{}, "tenants": map[string]any{"T1": map[string]any{"roles": []string{"x"}}},
-		"name": "Ann", "aud": []string{testAudience, "other"},
-	})
-	c, err := v.Validate(t.Context(), sign(t, testKeys[0], "k0", jose.RS256, claims))
-	if err != nil {
-		t.Fatal(err)
-	}
-	// iss, sub, iat, exp, name, tenants: 6; aud 2, roles 3, permissions 0.
-	if got, want := c.ClaimCount(), 11; got != want {
-		t.Fatalf("ClaimCount of validated claims: got %d, want %d", got, want)
-	}
-	if got := (&Claims{}).ClaimCount(); got != 0 {
-		t.Fatalf("ClaimCount of empty claims: got %d, want 0", got)
-	}
-}
-
 // TestValidateResultIsTheCallers: many handlers receive the claims of the
 // same cached token at once and each changes everything it got (Raw and
 // its nested maps and lists, every slice, the Tenants map); under -race

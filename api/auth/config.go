@@ -1,12 +1,14 @@
 package auth
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,21 +17,18 @@ import (
 
 // Defaults applied by New to zero-valued Config fields.
 const (
-	DefaultLeeway           = 5 * time.Second
-	DefaultCacheTTL         = time.Hour
-	DefaultMinCacheTTL      = 60 * time.Second
-	DefaultMaxCacheTTL      = 24 * time.Hour
-	DefaultRefetchCooldown  = 5 * time.Second
-	DefaultDiscoveryRetries = 4
-	DefaultRetryBackoff     = 200 * time.Millisecond
-	DefaultHTTPTimeout      = 10 * time.Second
-	DefaultRealm            = "api"
-	// DefaultVerifiedCacheSize is how many verified tokens a Validator
-	// remembers unless Config.VerifiedCacheSize says otherwise.
+	DefaultLeeway            = 5 * time.Second
+	DefaultCacheTTL          = time.Hour
+	DefaultMinCacheTTL       = 60 * time.Second
+	DefaultMaxCacheTTL       = 24 * time.Hour
+	DefaultRefetchCooldown   = 5 * time.Second
+	DefaultDiscoveryRetries  = 4
+	DefaultRetryBackoff      = 200 * time.Millisecond
+	DefaultHTTPTimeout       = 10 * time.Second
+	DefaultRealm             = "api"
 	DefaultVerifiedCacheSize = 10000
-	// DefaultMaxTokenBytes is the longest token Validate accepts unless
-	// Config.MaxTokenBytes says otherwise: 32 KiB, above any token Descope
-	// issues and the most the harness's mock mints.
+	// DefaultMaxTokenBytes is 32 KiB, above any token Descope issues and
+	// the most the harness's mock mints.
 	DefaultMaxTokenBytes = 32 << 10
 
 	// minMaxTokenBytes is the smallest MaxTokenBytes: below it no real token fits.
@@ -100,7 +99,6 @@ type Config struct {
 // settings is a Config with defaults applied and derived values computed.
 type settings struct {
 	Config
-	discovery  *url.URL
 	algorithms []jose.SignatureAlgorithm
 	allowed    map[string]bool
 }
@@ -112,18 +110,14 @@ func (cfg Config) withDefaults() (*settings, error) {
 
 	if cfg.DiscoveryURL == "" {
 		errs = append(errs, errors.New("DiscoveryURL is required"))
-	} else if u, err := checkURL(cfg.DiscoveryURL, cfg.AllowInsecureHTTP); err != nil {
+	} else if err := CheckURL(cfg.DiscoveryURL, cfg.AllowInsecureHTTP); err != nil {
 		errs = append(errs, fmt.Errorf("DiscoveryURL: %w", err))
-	} else {
-		s.discovery = u
 	}
 	if strings.TrimSpace(cfg.Audience) == "" {
 		errs = append(errs, errors.New("Audience is required"))
 	}
-	for _, iss := range cfg.ExtraIssuers {
-		if iss == "" {
-			errs = append(errs, errors.New("ExtraIssuers: empty issuer"))
-		}
+	if slices.Contains(cfg.ExtraIssuers, "") {
+		errs = append(errs, errors.New("ExtraIssuers: empty issuer"))
 	}
 
 	algs := cfg.Algorithms
@@ -142,20 +136,12 @@ func (cfg Config) withDefaults() (*settings, error) {
 		}
 	}
 
-	switch {
-	case cfg.NoLeeway:
-		s.Leeway = 0
-	case cfg.Leeway < 0:
-		errs = append(errs, fmt.Errorf("Leeway: %s is negative", cfg.Leeway))
-	case cfg.Leeway == 0:
-		s.Leeway = DefaultLeeway
-	}
-
 	durations := []struct {
 		name  string
 		value *time.Duration
 		def   time.Duration
 	}{
+		{"Leeway", &s.Leeway, DefaultLeeway},
 		{"CacheTTL", &s.CacheTTL, DefaultCacheTTL},
 		{"MinCacheTTL", &s.MinCacheTTL, DefaultMinCacheTTL},
 		{"MaxCacheTTL", &s.MaxCacheTTL, DefaultMaxCacheTTL},
@@ -170,24 +156,24 @@ func (cfg Config) withDefaults() (*settings, error) {
 			*d.value = d.def
 		}
 	}
+	if cfg.NoLeeway {
+		s.Leeway = 0
+	}
 	if s.MinCacheTTL > s.MaxCacheTTL {
 		errs = append(errs, fmt.Errorf("MinCacheTTL %s exceeds MaxCacheTTL %s", s.MinCacheTTL, s.MaxCacheTTL))
 	}
 
-	switch {
-	case cfg.DiscoveryRetries < 0:
-		s.DiscoveryRetries = 0
-	case cfg.DiscoveryRetries == 0:
+	if cfg.DiscoveryRetries == 0 {
 		s.DiscoveryRetries = DefaultDiscoveryRetries
 	}
-	if s.HTTPClient == nil {
-		s.HTTPClient = &http.Client{Timeout: DefaultHTTPTimeout}
-	}
+	s.DiscoveryRetries = max(s.DiscoveryRetries, 0) // negative means none
+	s.HTTPClient = cmp.Or(s.HTTPClient, &http.Client{Timeout: DefaultHTTPTimeout})
+	s.Logger = cmp.Or(s.Logger, slog.New(slog.DiscardHandler))
 	if s.Now == nil {
 		s.Now = time.Now
 	}
-	if s.Logger == nil {
-		s.Logger = slog.New(slog.DiscardHandler)
+	if s.ErrorRenderer == nil {
+		s.ErrorRenderer = RenderError
 	}
 	switch {
 	case cfg.VerifiedCacheSize == 0:
@@ -233,37 +219,21 @@ var ErrInsecureURL = errors.New("plain http to a non-loopback host")
 // ::1), or http to any host when allowInsecure is set. A service can check
 // its configuration with it before it builds a Validator.
 func CheckURL(raw string, allowInsecure bool) error {
-	_, err := checkURL(raw, allowInsecure)
-	return err
-}
-
-// checkURL parses raw as an absolute http(s) URL; plain http is accepted only
-// for loopback hosts unless allowInsecure is set.
-func checkURL(raw string, allowInsecure bool) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%q is not a URL: %w", raw, err)
+		return fmt.Errorf("%q is not a URL: %w", raw, err)
 	}
 	if u.Host == "" {
-		return nil, fmt.Errorf("%q is not an absolute URL", raw)
+		return fmt.Errorf("%q is not an absolute URL", raw)
 	}
-	switch u.Scheme {
-	case "https":
-	case "http":
-		if !allowInsecure && !isLoopback(u.Hostname()) {
-			return nil, fmt.Errorf("%q uses %w", raw, ErrInsecureURL)
-		}
-	default:
-		return nil, fmt.Errorf("%q: scheme must be https", raw)
-	}
-	return u, nil
-}
-
-// isLoopback reports whether host is localhost, 127.0.0.0/8 or ::1.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
+	host := u.Hostname()
 	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	loopback := strings.EqualFold(host, "localhost") || ip != nil && ip.IsLoopback()
+	switch {
+	case u.Scheme == "http" && !allowInsecure && !loopback:
+		return fmt.Errorf("%q uses %w", raw, ErrInsecureURL)
+	case u.Scheme != "https" && u.Scheme != "http":
+		return fmt.Errorf("%q: scheme must be https", raw)
+	}
+	return nil
 }

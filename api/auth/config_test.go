@@ -31,6 +31,7 @@ func TestNewConfig(t *testing.T) {
 		{"alg HS256", func(c *Config) { c.Algorithms = []string{"RS256", "HS256"} }, `"HS256" is not allowed`},
 		{"alg ES256", func(c *Config) { c.Algorithms = []string{"ES256"} }, `"ES256" is not allowed`},
 		{"negative leeway", func(c *Config) { c.Leeway = -time.Second }, "Leeway: -1s is negative"},
+		{"negative leeway with NoLeeway", func(c *Config) { c.NoLeeway = true; c.Leeway = -time.Second }, "Leeway: -1s is negative"},
 		{"negative cooldown", func(c *Config) { c.RefetchCooldown = -time.Second }, "RefetchCooldown"},
 		{"min TTL above max", func(c *Config) { c.MinCacheTTL = 2 * time.Hour; c.MaxCacheTTL = time.Hour }, "exceeds MaxCacheTTL"},
 		{"empty extra issuer", func(c *Config) { c.ExtraIssuers = []string{""} }, "empty issuer"},

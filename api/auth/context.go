@@ -2,7 +2,6 @@ package auth
 
 import "context"
 
-// contextKey is the unexported context key for request auth state.
 type contextKey struct{}
 
 // requestAuth is what the middleware puts in the request context: the claims
@@ -27,13 +26,12 @@ func NewContext(ctx context.Context, c *Claims) context.Context {
 // fake authenticator, or another authentication layer. The claims in ctx,
 // if any, are kept.
 func WithErrorRenderer(ctx context.Context, render ErrorRenderer) context.Context {
-	ra := &requestAuth{}
-	if prev, ok := ctx.Value(contextKey{}).(*requestAuth); ok {
-		ra.claims = prev.claims
+	claims, _ := FromContext(ctx)
+	opts := defaultRenderOptions
+	if render != nil {
+		opts.render = render
 	}
-	opts := newRenderOptions(DefaultRealm, defaultRenderOptions.retryAfter, render)
-	ra.render = &opts
-	return context.WithValue(ctx, contextKey{}, ra)
+	return context.WithValue(ctx, contextKey{}, &requestAuth{claims: claims, render: &opts})
 }
 
 // FromContext returns the claims the middleware stored in ctx.

@@ -6,18 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime"
 	"net/http"
 	"time"
 )
 
-// discovery is the part of the OIDC discovery document the validator uses,
-// plus the issuers it accepts.
+// discovery is the part of the OIDC discovery document the validator uses.
 type discovery struct {
 	Issuer  string `json:"issuer"`
 	JWKSURI string `json:"jwks_uri"`
-
-	issuers map[string]bool
 }
 
 // errTransient marks a failure worth retrying (network error, 5xx, 429).
@@ -36,8 +34,8 @@ func (v *Validator) discover(ctx context.Context, retries int) (*discovery, erro
 		if !errors.Is(err, errTransient) || attempt >= retries {
 			return nil, err
 		}
-		v.cfg.Logger.LogAttrs(ctx, warn, "auth: discovery fetch failed, retrying",
-			errAttr(err), durationAttr("backoff", backoff))
+		v.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "auth: discovery fetch failed, retrying",
+			errAttr(err), slog.Duration("backoff", backoff))
 		if err := sleep(ctx, backoff); err != nil {
 			return nil, fmt.Errorf("fetching discovery document: %w", err)
 		}
@@ -46,19 +44,11 @@ func (v *Validator) discover(ctx context.Context, retries int) (*discovery, erro
 }
 
 func (v *Validator) fetchDiscovery(ctx context.Context) (*discovery, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, v.cfg.discovery.String(), nil)
+	resp, err := v.get(ctx, v.cfg.DiscoveryURL, "")
 	if err != nil {
 		return nil, fmt.Errorf("fetching discovery document: %w", err)
-	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := v.cfg.HTTPClient.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("fetching discovery document: %w: %w", errTransient, err)
 	}
 	defer drainClose(resp.Body)
-	if err := checkFinalURL(resp, v.cfg.AllowInsecureHTTP); err != nil {
-		return nil, fmt.Errorf("fetching discovery document: %w", err)
-	}
 	if resp.StatusCode != http.StatusOK {
 		err := fmt.Errorf("fetching discovery document: status %d", resp.StatusCode)
 		if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests {
@@ -69,12 +59,9 @@ func (v *Validator) fetchDiscovery(ctx context.Context) (*discovery, error) {
 	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt != "application/json" {
 		return nil, fmt.Errorf("discovery document: content type %q, want application/json", resp.Header.Get("Content-Type"))
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxDocumentBytes+1))
+	body, err := readBody(resp.Body)
 	if err != nil {
-		return nil, fmt.Errorf("reading discovery document: %w: %w", errTransient, err)
-	}
-	if len(body) > maxDocumentBytes {
-		return nil, fmt.Errorf("discovery document: larger than %d bytes", maxDocumentBytes)
+		return nil, fmt.Errorf("reading discovery document: %w", err)
 	}
 	var d discovery
 	if err := json.Unmarshal(body, &d); err != nil {
@@ -86,13 +73,8 @@ func (v *Validator) fetchDiscovery(ctx context.Context) (*discovery, error) {
 	if d.JWKSURI == "" {
 		return nil, errors.New("discovery document: jwks_uri is missing")
 	}
-	if _, err := checkURL(d.JWKSURI, v.cfg.AllowInsecureHTTP); err != nil {
+	if err := CheckURL(d.JWKSURI, v.cfg.AllowInsecureHTTP); err != nil {
 		return nil, fmt.Errorf("discovery document: jwks_uri: %w", err)
-	}
-	d.issuers = make(map[string]bool, 1+len(v.cfg.ExtraIssuers))
-	d.issuers[d.Issuer] = true
-	for _, iss := range v.cfg.ExtraIssuers {
-		d.issuers[iss] = true
 	}
 	return &d, nil
 }
@@ -107,10 +89,8 @@ func sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
 	select {
-	case <-t.C:
+	case <-time.After(d): // an unfired timer is collected once unreferenced (Go 1.23)
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
@@ -123,14 +103,41 @@ func drainClose(body io.ReadCloser) {
 	_ = body.Close()
 }
 
-// checkFinalURL applies the https rule to where the client actually ended
-// up, so a redirect cannot downgrade a fetch to plain http.
-func checkFinalURL(resp *http.Response, allowInsecure bool) error {
-	if resp.Request == nil || resp.Request.URL == nil {
-		return nil
+// get sends a GET for a JSON document (If-None-Match: etag unless etag is
+// ""). A failure to reach the server is errTransient. A response a redirect
+// took to plain http is refused, so a redirect cannot downgrade a fetch. The
+// caller closes the body with drainClose.
+func (v *Validator) get(ctx context.Context, url, etag string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
 	}
-	if _, err := checkURL(resp.Request.URL.String(), allowInsecure); err != nil {
-		return fmt.Errorf("redirected: %w", err)
+	req.Header.Set("Accept", "application/json")
+	if etag != "" {
+		req.Header.Set("If-None-Match", etag)
 	}
-	return nil
+	resp, err := v.cfg.HTTPClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errTransient, err)
+	}
+	if resp.Request != nil && resp.Request.URL != nil {
+		if err := CheckURL(resp.Request.URL.String(), v.cfg.AllowInsecureHTTP); err != nil {
+			drainClose(resp.Body)
+			return nil, fmt.Errorf("redirected: %w", err)
+		}
+	}
+	return resp, nil
+}
+
+// readBody reads a document body of at most maxDocumentBytes; a read that
+// fails midway is errTransient.
+func readBody(body io.Reader) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(body, maxDocumentBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errTransient, err)
+	}
+	if len(b) > maxDocumentBytes {
+		return nil, fmt.Errorf("larger than %d bytes", maxDocumentBytes)
+	}
+	return b, nil
 }

@@ -38,16 +38,19 @@ var (
 	ErrForbidden = errors.New("insufficient privileges")
 )
 
-// failures is the one table of refusals: each sentinel, its stable label
-// (Reason, logs, metrics), the status it is answered with, and the RFC 6750
-// error code of its WWW-Authenticate challenge ("" for a bare challenge, "-"
-// for none). A new sentinel is a new row here and nothing else.
-var failures = [...]struct {
+type failure struct {
 	err       error
 	label     string
 	status    int
 	challenge string
-}{
+}
+
+// failures is the one table of refusals: each sentinel, its stable label
+// (Reason, logs, metrics), the status it is answered with, and the RFC 6750
+// error code of its WWW-Authenticate challenge ("" for a bare challenge, "-"
+// for none). A new sentinel is a new row here and nothing else. The last
+// row, with no sentinel, is any other error: a wiring bug, answered 500.
+var failures = [...]failure{
 	{ErrMissingHeader, "missing_header", http.StatusUnauthorized, ""},
 	{ErrInvalidHeader, "invalid_header", http.StatusUnauthorized, "invalid_request"},
 	{ErrMalformed, "malformed", http.StatusUnauthorized, "invalid_token"},
@@ -62,21 +65,17 @@ var failures = [...]struct {
 	{ErrMissingExp, "missing_exp", http.StatusUnauthorized, "invalid_token"},
 	{ErrUnavailable, "unavailable", http.StatusServiceUnavailable, "-"},
 	{ErrForbidden, "forbidden", http.StatusForbidden, "-"},
+	{nil, "internal", http.StatusInternalServerError, "-"},
 }
 
-// internalFailure is failureIndex of an error that is not an auth error: a
-// wiring bug, answered 500.
-const internalFailure = len(failures)
-
-// failureIndex is the row of failures whose sentinel err wraps, or
-// internalFailure.
-func failureIndex(err error) int {
-	for i := range failures {
+// failureOf is the row of failures whose sentinel err wraps, else the last.
+func failureOf(err error) *failure {
+	for i := range failures[:len(failures)-1] {
 		if errors.Is(err, failures[i].err) {
-			return i
+			return &failures[i]
 		}
 	}
-	return internalFailure
+	return &failures[len(failures)-1]
 }
 
 // Reason returns a stable, low-cardinality label for err ("expired",
@@ -86,30 +85,17 @@ func Reason(err error) string {
 	if err == nil {
 		return ""
 	}
-	if i := failureIndex(err); i < internalFailure {
-		return failures[i].label
-	}
-	return "internal"
+	return failureOf(err).label
 }
 
 // Status is the HTTP status err is answered with: 401 for a missing or
 // refused token, 403 for a missing grant, 503 when no keys could be
 // obtained, 500 for anything else.
-func Status(err error) int {
-	if i := failureIndex(err); i < internalFailure {
-		return failures[i].status
-	}
-	return http.StatusInternalServerError
-}
+func Status(err error) int { return failureOf(err).status }
 
 // Cause returns the sentinel err wraps (its message is the contract's
 // reason string, "token has expired"), or nil if it wraps none.
-func Cause(err error) error {
-	if i := failureIndex(err); i < internalFailure {
-		return failures[i].err
-	}
-	return nil
-}
+func Cause(err error) error { return failureOf(err).err }
 
 // GrantError is the 403 failure of a Require* middleware: the token lacks
 // a role, permission or scope. It wraps ErrForbidden.

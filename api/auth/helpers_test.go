@@ -278,3 +278,10 @@ func signRaw(t testing.TB, key *rsa.PrivateKey, kid string, alg jose.SignatureAl
 	}
 	return tok
 }
+
+// len is the number of entries held (tests and benchmarks).
+func (c *verifiedCache) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.current) + len(c.previous)
+}

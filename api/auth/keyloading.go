@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sync"
 	"time"
 )
@@ -16,55 +17,42 @@ import (
 // with backoff until it succeeds or ctx is done, then keeps the keys fresh by
 // refetching ahead of expiry. Calls after the first do nothing.
 func (v *Validator) Start(ctx context.Context) {
-	if !v.started.CompareAndSwap(false, true) {
-		return
-	}
-	go v.run(ctx)
+	v.start.Do(func() { go v.run(ctx) })
 }
 
 func (v *Validator) run(ctx context.Context) {
 	backoff := v.cfg.RetryBackoff
-	for v.keys.Load() == nil {
-		err := v.load(ctx, v.cfg.DiscoveryRetries)
+	for {
+		var err error
+		ks := v.keys.Load()
+		if ks == nil {
+			if err = v.load(ctx, v.cfg.DiscoveryRetries); err == nil {
+				v.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "auth: keys loaded", slog.String("issuer", v.Issuer()))
+			}
+		} else if wait := ks.refreshAt().Sub(v.cfg.Now()); wait > 0 {
+			if sleep(ctx, wait) != nil {
+				return
+			}
+			continue // another fetch (an unknown kid) may have renewed the set meanwhile
+		} else {
+			err = v.refreshKeys(ctx)
+		}
 		if err == nil {
-			break
+			backoff = v.cfg.RetryBackoff
+			continue
 		}
 		if ctx.Err() != nil {
 			return
 		}
-		v.cfg.Logger.LogAttrs(ctx, warn, "auth: loading keys failed, retrying", errAttr(err), durationAttr("backoff", backoff))
+		msg := "auth: key refresh failed, keeping current keys"
+		if ks == nil {
+			msg = "auth: loading keys failed, retrying"
+		}
+		v.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, msg, errAttr(err), slog.Duration("backoff", backoff))
 		if sleep(ctx, max(backoff, v.throttleWait())) != nil {
 			return
 		}
 		backoff = nextBackoff(backoff)
-	}
-	v.cfg.Logger.LogAttrs(ctx, info, "auth: keys loaded", stringAttr("issuer", v.Issuer()))
-
-	backoff = v.cfg.RetryBackoff
-	for {
-		wait := v.keys.Load().refreshAt().Sub(v.cfg.Now())
-		if wait > 0 {
-			if sleep(ctx, wait) != nil {
-				return
-			}
-			// Another fetch (an unknown kid) may have renewed the set meanwhile.
-			if v.keys.Load().refreshAt().After(v.cfg.Now()) {
-				continue
-			}
-		}
-		if err := v.refreshKeys(ctx); err != nil {
-			if ctx.Err() != nil {
-				return
-			}
-			v.cfg.Logger.LogAttrs(ctx, warn, "auth: key refresh failed, keeping current keys",
-				errAttr(err), durationAttr("backoff", backoff))
-			if sleep(ctx, max(backoff, v.throttleWait())) != nil {
-				return
-			}
-			backoff = nextBackoff(backoff)
-			continue
-		}
-		backoff = v.cfg.RetryBackoff
 	}
 }
 
@@ -77,10 +65,9 @@ func (v *Validator) throttleWait() time.Duration {
 
 // load runs discovery (if not done yet), then fetches the key set.
 func (v *Validator) load(ctx context.Context, retries int) error {
-	d := v.disc.Load()
-	if d == nil {
-		var err error
-		if d, err = v.discover(ctx, retries); err != nil {
+	if v.disc.Load() == nil {
+		d, err := v.discover(ctx, retries)
+		if err != nil {
 			return err
 		}
 		v.disc.Store(d)
@@ -89,17 +76,33 @@ func (v *Validator) load(ctx context.Context, retries int) error {
 }
 
 // refreshKeys fetches the key set once; concurrent callers share the fetch.
-// The fetch runs detached from any one caller's cancellation (bounded by the
-// HTTP client's timeout) so a cancelled request cannot fail it for others.
 func (v *Validator) refreshKeys(ctx context.Context) error {
 	d := v.disc.Load()
 	if d == nil {
 		return errors.New("key set requested before discovery")
 	}
-	ch := v.fetches.DoChan("jwks", func() (any, error) {
-		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fetchTimeout(v.cfg.HTTPClient.Timeout))
+	return v.shared(ctx, "jwks", func(fctx context.Context) error {
+		outcome, err := v.fetchKeys(fctx, d)
+		if f := v.cfg.Observer.KeySetFetched; f != nil {
+			f(outcome)
+		}
+		return err
+	})
+}
+
+// shared runs fetch once for the concurrent callers with the same key. It
+// runs detached from any one caller's cancellation (bounded by the HTTP
+// client's timeout, else DefaultHTTPTimeout) so a cancelled request cannot
+// fail it for others; a caller whose ctx ends stops waiting.
+func (v *Validator) shared(ctx context.Context, key string, fetch func(context.Context) error) error {
+	ch := v.fetches.DoChan(key, func() (any, error) {
+		timeout := v.cfg.HTTPClient.Timeout
+		if timeout <= 0 {
+			timeout = DefaultHTTPTimeout
+		}
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 		defer cancel()
-		return nil, v.fetchKeys(fctx, d)
+		return nil, fetch(fctx)
 	})
 	select {
 	case r := <-ch:
@@ -109,22 +112,13 @@ func (v *Validator) refreshKeys(ctx context.Context) error {
 	}
 }
 
-// fetchTimeout bounds a shared fetch: the client's timeout, else the default.
-func fetchTimeout(clientTimeout time.Duration) time.Duration {
-	if clientTimeout > 0 {
-		return clientTimeout
-	}
-	return DefaultHTTPTimeout
-}
-
-// cooldownGate is the one gate for fetches made on behalf of requests,
-// used twice: for the first load when no keys were ever obtained, and for
-// the refetch of an unknown kid. Each gate loads (discovery if needed, then
-// the key set) at most once per RefetchCooldown. Callers arriving while its
-// fetch runs wait for it (or for their ctx); callers within the cooldown
-// with none running return at once, without touching the shared-fetch
-// group, so a flood of unknown kids or of requests during an outage stays
-// cheap and never reaches the provider more often than the cooldown allows.
+// cooldownGate lets a fetch made on behalf of requests (the first load when
+// no keys were ever obtained; the refetch of an unknown kid) load discovery
+// if needed and the key set at most once per RefetchCooldown. Callers
+// arriving while its fetch runs wait for it (or for their ctx); callers within
+// the cooldown with none running return at once, without touching the
+// shared-fetch group, so a flood of unknown kids or of requests during an
+// outage stays cheap and reaches the provider no more often than that.
 type cooldownGate struct {
 	name    string     // its shared-fetch key
 	mu      sync.Mutex // guards the fields below; never held during I/O
@@ -163,21 +157,15 @@ func (v *Validator) refetch(ctx context.Context, g *cooldownGate) bool {
 	if g.idle(v.cfg.Now(), v.cfg.RefetchCooldown) {
 		return false
 	}
-	ch := v.fetches.DoChan(g.name, func() (any, error) {
+	err := v.shared(ctx, g.name, func(fctx context.Context) error {
 		if !g.open(v.cfg.Now(), v.cfg.RefetchCooldown) {
-			return nil, nil
+			return nil
 		}
 		defer g.done()
-		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fetchTimeout(v.cfg.HTTPClient.Timeout))
-		defer cancel()
-		return nil, v.load(fctx, 0)
+		return v.load(fctx, 0)
 	})
-	select {
-	case r := <-ch:
-		if r.Err != nil {
-			v.cfg.Logger.LogAttrs(ctx, warn, "auth: loading keys for a "+g.name+" failed", errAttr(r.Err))
-		}
-	case <-ctx.Done():
+	if err != nil && ctx.Err() == nil {
+		v.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "auth: loading keys for a "+g.name+" failed", errAttr(err))
 	}
 	return true
 }

@@ -1,12 +1,13 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -52,137 +53,99 @@ var errThrottled = errors.New("key-set endpoint throttled")
 // errNoUsableKeys means the key set had no RSA >= 2048 signing key with a kid.
 var errNoUsableKeys = errors.New("key set has no usable keys")
 
-// fetchKeys fetches the key set and installs it. On any failure the current
-// snapshot stays in place (keep last good).
-func (v *Validator) fetchKeys(ctx context.Context, d *discovery) error {
-	now := v.cfg.Now()
-	v.mu.Lock()
-	notBefore := v.throttledUntil
-	v.mu.Unlock()
-	if now.Before(notBefore) {
-		v.keySetFetched("throttled")
-		return fmt.Errorf("%w until %s", errThrottled, notBefore.Format(time.RFC3339))
+// fetchKeys fetches the key set and installs it, and returns the outcome
+// for Observer.KeySetFetched. On any failure the current snapshot stays in
+// place (keep last good).
+func (v *Validator) fetchKeys(ctx context.Context, d *discovery) (outcome string, err error) {
+	if wait := v.throttleWait(); wait > 0 {
+		return "throttled", fmt.Errorf("%w for another %s", errThrottled, wait)
 	}
 
 	current := v.keys.Load()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, d.JWKSURI, nil)
-	if err != nil {
-		return fmt.Errorf("fetching key set: %w", err)
+	etag := ""
+	if current != nil {
+		etag = current.etag
 	}
-	req.Header.Set("Accept", "application/json")
-	if current != nil && current.etag != "" {
-		req.Header.Set("If-None-Match", current.etag)
-	}
-	resp, err := v.cfg.HTTPClient.Do(req)
+	resp, err := v.get(ctx, d.JWKSURI, etag)
 	if err != nil {
-		v.keySetFetched("error")
-		return fmt.Errorf("fetching key set: %w", err)
+		return "error", fmt.Errorf("fetching key set: %w", err)
 	}
 	defer drainClose(resp.Body)
-	now = v.cfg.Now()
-	if err := checkFinalURL(resp, v.cfg.AllowInsecureHTTP); err != nil {
-		v.keySetFetched("error")
-		return fmt.Errorf("fetching key set: %w", err)
-	}
-
+	now := v.cfg.Now()
 	switch {
 	case resp.StatusCode == http.StatusNotModified && current != nil:
 		renewed := *current
 		renewed.fetchedAt = now
 		renewed.ttl = v.cacheTTL(resp.Header)
 		v.keys.Store(&renewed)
-		v.keySetFetched("not_modified")
-		return nil
+		return "not_modified", nil
 	case resp.StatusCode == http.StatusTooManyRequests:
 		wait := retryAfter(resp.Header.Get("Retry-After"), now)
 		v.mu.Lock()
 		v.throttledUntil = now.Add(wait)
 		v.mu.Unlock()
-		v.keySetFetched("throttled")
-		return fmt.Errorf("fetching key set: %w for %s", errThrottled, wait)
+		return "throttled", fmt.Errorf("fetching key set: %w for %s", errThrottled, wait)
 	case resp.StatusCode != http.StatusOK:
-		v.keySetFetched("error")
-		return fmt.Errorf("fetching key set: status %d", resp.StatusCode)
+		return "error", fmt.Errorf("fetching key set: status %d", resp.StatusCode)
 	}
 
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxDocumentBytes+1))
+	body, err := readBody(resp.Body)
 	if err != nil {
-		v.keySetFetched("error")
-		return fmt.Errorf("reading key set: %w", err)
-	}
-	if len(body) > maxDocumentBytes {
-		v.keySetFetched("error")
-		return fmt.Errorf("key set: larger than %d bytes", maxDocumentBytes)
+		return "error", fmt.Errorf("reading key set: %w", err)
 	}
 	keys, skipped, err := v.parseKeySet(body)
 	if err != nil {
-		v.keySetFetched("error")
-		return err
+		return "error", err
 	}
 	for _, reason := range skipped {
-		v.cfg.Logger.LogAttrs(ctx, debug, "auth: key ignored", stringAttr("reason", reason))
+		v.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "auth: key ignored", slog.String("reason", reason))
 	}
 	if len(keys) == 0 {
-		v.keySetFetched("empty")
-		return errNoUsableKeys
+		return "empty", errNoUsableKeys
 	}
-	v.keys.Store(&keySet{
-		keys:      keys,
-		fetchedAt: now,
-		ttl:       v.cacheTTL(resp.Header),
-		etag:      resp.Header.Get("ETag"),
-	})
-	v.keySetFetched("success")
-	return nil
+	v.keys.Store(&keySet{keys: keys, fetchedAt: now, ttl: v.cacheTTL(resp.Header), etag: resp.Header.Get("ETag")})
+	return "success", nil
 }
 
 // parseKeySet decodes a JWKS, keeping RSA public signing keys of at least
 // 2048 bits that have a kid and an allowed (or absent) alg. A key without alg
 // is pinned to RS256. Each key is decoded on its own so one unsupported key
 // does not discard the rest; skipped describes the ignored ones.
-func (v *Validator) parseKeySet(body []byte) (map[string]verificationKey, []string, error) {
+func (v *Validator) parseKeySet(body []byte) (keys map[string]verificationKey, skipped []string, err error) {
 	var doc struct {
 		Keys []json.RawMessage `json:"keys"`
 	}
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return nil, nil, fmt.Errorf("decoding key set: %w", err)
 	}
-	keys := make(map[string]verificationKey, len(doc.Keys))
-	var skipped []string
+	keys = make(map[string]verificationKey, len(doc.Keys))
 	for i, raw := range doc.Keys {
 		var jwk jose.JSONWebKey
-		if err := jwk.UnmarshalJSON(raw); err != nil {
-			skipped = append(skipped, fmt.Sprintf("key %d: %v", i, err))
-			continue
-		}
-		pub, ok := jwk.Key.(*rsa.PublicKey)
+		err := jwk.UnmarshalJSON(raw)
+		pub, _ := jwk.Key.(*rsa.PublicKey)
+		alg := cmp.Or(jwk.Algorithm, string(jose.RS256))
+		_, dup := keys[jwk.KeyID]
+		var why string
 		switch {
-		case !ok:
-			skipped = append(skipped, fmt.Sprintf("key %q: not an RSA public key", jwk.KeyID))
-			continue
+		case err != nil:
+			why = err.Error()
+		case pub == nil:
+			why = "not an RSA public key"
 		case pub.N.BitLen() < minRSABits:
-			skipped = append(skipped, fmt.Sprintf("key %q: %d-bit RSA key", jwk.KeyID, pub.N.BitLen()))
-			continue
+			why = fmt.Sprintf("%d-bit RSA key", pub.N.BitLen())
 		case jwk.KeyID == "":
-			skipped = append(skipped, fmt.Sprintf("key %d: no kid", i))
-			continue
+			why = "no kid"
 		case jwk.Use != "" && jwk.Use != "sig":
-			skipped = append(skipped, fmt.Sprintf("key %q: use %q", jwk.KeyID, jwk.Use))
+			why = fmt.Sprintf("use %q", jwk.Use)
+		case !v.cfg.allowed[alg]:
+			why = fmt.Sprintf("alg %q not allowed", alg)
+		case dup:
+			why = "duplicate kid"
+		default:
+			keys[jwk.KeyID] = verificationKey{key: pub, alg: alg}
 			continue
 		}
-		alg := jwk.Algorithm
-		if alg == "" {
-			alg = string(jose.RS256)
-		}
-		if !v.cfg.allowed[alg] {
-			skipped = append(skipped, fmt.Sprintf("key %q: alg %q not allowed", jwk.KeyID, alg))
-			continue
-		}
-		if _, dup := keys[jwk.KeyID]; dup {
-			skipped = append(skipped, fmt.Sprintf("key %q: duplicate kid", jwk.KeyID))
-			continue
-		}
-		keys[jwk.KeyID] = verificationKey{key: pub, alg: alg}
+		skipped = append(skipped, fmt.Sprintf("key %d (kid %q): %s", i, jwk.KeyID, why))
 	}
 	return keys, skipped, nil
 }
@@ -209,30 +172,24 @@ func maxAge(values []string) (time.Duration, bool) {
 			if err != nil || secs < 0 {
 				return 0, false
 			}
-			if secs > int64(1<<62/time.Second) {
-				secs = int64(1 << 62 / time.Second)
-			}
-			return time.Duration(secs) * time.Second, true
+			return time.Duration(min(secs, int64(1<<62/time.Second))) * time.Second, true
 		}
 	}
 	return 0, false
 }
 
-// retryAfter parses a Retry-After value (seconds or an HTTP date); a missing
-// or bad value means one second.
+// retryAfter parses a Retry-After value (seconds or an HTTP date), capped at
+// a day; a missing, bad or non-positive value means one second.
 func retryAfter(value string, now time.Time) time.Duration {
-	const fallback = time.Second
+	var d time.Duration
 	value = strings.TrimSpace(value)
 	if secs, err := strconv.ParseInt(value, 10, 64); err == nil {
-		if secs <= 0 {
-			return fallback
-		}
-		return time.Duration(min(secs, 24*3600)) * time.Second
+		d = time.Duration(max(min(secs, 24*3600), 0)) * time.Second
+	} else if t, err := http.ParseTime(value); err == nil {
+		d = t.Sub(now)
 	}
-	if t, err := http.ParseTime(value); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return min(d, 24*time.Hour)
-		}
+	if d <= 0 {
+		return time.Second
 	}
-	return fallback
+	return min(d, 24*time.Hour)
 }

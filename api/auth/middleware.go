@@ -27,7 +27,7 @@ func (v *Validator) Middleware(next http.Handler) http.Handler {
 		token, err := v.requestToken(r)
 		if err != nil {
 			v.refused(r.Context(), "auth: request rejected", err, func() []slog.Attr {
-				return []slog.Attr{stringAttr("method", r.Method), stringAttr("path", r.URL.Path)}
+				return []slog.Attr{slog.String("method", r.Method), slog.String("path", r.URL.Path)}
 			})
 			v.render.write(w, r, err)
 			return
@@ -55,27 +55,19 @@ func (v *Validator) requestToken(r *http.Request) (string, error) {
 
 // bearerToken extracts the token from the Authorization header (see Middleware for the rules).
 func bearerToken(h http.Header) (string, error) {
-	values := h.Values("Authorization")
-	switch len(values) {
-	case 0:
-		return "", ErrMissingHeader
-	case 1:
-	default:
+	if len(h.Values("Authorization")) > 1 {
 		return "", ErrInvalidHeader
 	}
-	value := strings.TrimSpace(values[0])
+	value := strings.TrimSpace(h.Get("Authorization"))
 	if value == "" {
 		return "", ErrMissingHeader
 	}
-	scheme, token, found := strings.Cut(value, " ")
-	if !found {
-		scheme, token, found = strings.Cut(value, "\t")
-	}
-	if !found || !strings.EqualFold(scheme, "Bearer") {
+	i := strings.IndexAny(value, " \t")
+	if i < 0 || !strings.EqualFold(value[:i], "Bearer") {
 		return "", ErrInvalidHeader
 	}
-	token = strings.TrimLeft(token, " \t")
-	if token == "" || strings.ContainsAny(token, " \t") {
+	token := strings.TrimLeft(value[i:], " \t")
+	if strings.ContainsAny(token, " \t") {
 		return "", ErrInvalidHeader
 	}
 	return token, nil

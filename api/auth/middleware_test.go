@@ -94,6 +94,7 @@ func TestMiddlewareHeaderForms(t *testing.T) {
 		{"two spaces after the scheme", []string{"Bearer  " + tok}, ok},
 		{"surrounding whitespace", []string{"  Bearer " + tok + " \t"}, ok},
 		{"tab after the scheme", []string{"Bearer\t" + tok}, ok},
+		{"tab and space after the scheme", []string{"Bearer\t " + tok}, ok},
 		{"no header", nil, missing},
 		{"empty header", []string{""}, missing},
 		{"whitespace-only header", []string{"   "}, missing},

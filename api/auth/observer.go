@@ -2,6 +2,8 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"log/slog"
 )
 
@@ -25,7 +27,7 @@ type Observer struct {
 // refused reports a refusal and logs it with attrs (made only when the
 // record is logged: a flood of refusals costs no fingerprints).
 func (v *Validator) refused(ctx context.Context, msg string, err error, attrs func() []slog.Attr) {
-	f, logged := v.cfg.Observer.Refused, v.cfg.Logger.Enabled(ctx, info)
+	f, logged := v.cfg.Observer.Refused, v.cfg.Logger.Enabled(ctx, slog.LevelInfo)
 	if f == nil && !logged {
 		return
 	}
@@ -34,13 +36,7 @@ func (v *Validator) refused(ctx context.Context, msg string, err error, attrs fu
 		f(reason, err)
 	}
 	if logged {
-		v.cfg.Logger.LogAttrs(ctx, info, msg, append([]slog.Attr{stringAttr("reason", reason), errAttr(err)}, attrs()...)...)
-	}
-}
-
-func (v *Validator) keySetFetched(outcome string) {
-	if f := v.cfg.Observer.KeySetFetched; f != nil {
-		f(outcome)
+		v.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, msg, append([]slog.Attr{slog.String("reason", reason), errAttr(err)}, attrs()...)...)
 	}
 }
 
@@ -52,4 +48,16 @@ func (v *Validator) discoveryFetched(err error) {
 		}
 		f(outcome)
 	}
+}
+
+func errAttr(err error) slog.Attr { return slog.String("error", err.Error()) }
+
+// fingerprint identifies a token in logs without revealing it: the first 8
+// bytes of its SHA-256, hex encoded.
+func fingerprint(token string) string {
+	if token == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:8])
 }

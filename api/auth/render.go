@@ -50,15 +50,8 @@ type renderOptions struct {
 	render     ErrorRenderer
 }
 
-func newRenderOptions(realm, retryAfter string, render ErrorRenderer) renderOptions {
-	if render == nil {
-		render = RenderError
-	}
-	return renderOptions{realm: realm, retryAfter: retryAfter, render: render}
-}
-
 // defaultRenderOptions answer for requests no middleware handled.
-var defaultRenderOptions = newRenderOptions(DefaultRealm, "5", nil)
+var defaultRenderOptions = renderOptions{realm: DefaultRealm, retryAfter: "5", render: RenderError}
 
 // WriteError answers a refused request as the middleware that handled r
 // does: its realm, Retry-After and ErrorRenderer (defaults when no
@@ -79,17 +72,17 @@ func (o *renderOptions) write(w http.ResponseWriter, r *http.Request, err error)
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	var grant *GrantError
-	switch i := failureIndex(err); {
+	switch f := failureOf(err); {
 	case errors.As(err, &grant) && grant.Kind == "scope":
 		h.Set("WWW-Authenticate", challenge(o.realm, `error="insufficient_scope", scope=`+quote(grant.Name)))
-	case i == internalFailure || failures[i].challenge == "-":
+	case f.challenge == "-":
 		if errors.Is(err, ErrUnavailable) {
 			h.Set("Retry-After", o.retryAfter)
 		}
-	case failures[i].challenge == "":
+	case f.challenge == "":
 		h.Set("WWW-Authenticate", challenge(o.realm, ""))
 	default:
-		h.Set("WWW-Authenticate", challenge(o.realm, `error="`+failures[i].challenge+`"`))
+		h.Set("WWW-Authenticate", challenge(o.realm, `error="`+f.challenge+`"`))
 	}
 	o.render(w, r, err)
 }
@@ -102,7 +95,6 @@ func challenge(realm, params string) string {
 	return c
 }
 
-// quoteEscaper escapes a quoted-string's backslashes and quotes.
 var quoteEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 
 // quote makes s an HTTP quoted-string.

@@ -39,7 +39,7 @@ type Validator struct {
 	keys atomic.Pointer[keySet]
 
 	fetches singleflight.Group
-	started atomic.Bool
+	start   sync.Once
 
 	verified *verifiedCache // nil when disabled
 	render   renderOptions  // how the middleware answers refusals
@@ -63,7 +63,7 @@ func New(cfg Config) (*Validator, error) {
 	return &Validator{
 		cfg:        s,
 		verified:   newVerifiedCache(s.VerifiedCacheSize),
-		render:     newRenderOptions(s.Realm, retryAfter, s.ErrorRenderer),
+		render:     renderOptions{realm: s.Realm, retryAfter: retryAfter, render: s.ErrorRenderer},
 		firstLoad:  cooldownGate{name: "first key load"},
 		kidRefetch: cooldownGate{name: "unknown kid"},
 	}, nil
@@ -94,7 +94,7 @@ func (v *Validator) Validate(ctx context.Context, token string) (*Claims, error)
 	c, err := v.validate(ctx, token)
 	if err != nil {
 		v.refused(ctx, "auth: token rejected", err, func() []slog.Attr {
-			return []slog.Attr{stringAttr("token_fp", fingerprint(token))}
+			return []slog.Attr{slog.String("token_fp", fingerprint(token))}
 		})
 		return nil, err
 	}
@@ -182,7 +182,7 @@ func (v *Validator) keyFor(ctx context.Context, h joseHeader) (verificationKey, 
 // token answered from the verified-token cache alike: iss, aud, then exp and
 // nbf with the leeway against the clock.
 func (v *Validator) checkClaims(c *Claims) error {
-	if d := v.disc.Load(); d == nil || !d.issuers[c.Issuer] {
+	if d := v.disc.Load(); d == nil || (c.Issuer != d.Issuer && !slices.Contains(v.cfg.ExtraIssuers, c.Issuer)) {
 		return ErrInvalidIssuer
 	}
 	if !slices.Contains(c.Audience, v.cfg.Audience) {

@@ -10,11 +10,7 @@ const minVerifiedCacheSize = 2
 // repeated token costs a map lookup and the claim checks instead of an RSA
 // verification.
 //
-// It is keyed by the whole token string (a map compares every byte), and it
-// stores what a later hit needs: the claims (checked again by checkClaims)
-// and the key the signature was verified with (the kid, its alg and the
-// public key), so that an entry is unusable as soon as the current key set
-// no longer holds that exact key.
+// It is keyed by the whole token string (a map compares every byte).
 //
 // It holds two generations of at most perGeneration entries: inserts go to
 // the current one; when it is full, it becomes the previous one and the old
@@ -27,8 +23,10 @@ type verifiedCache struct {
 	current, previous map[string]verifiedEntry
 }
 
-// verifiedEntry is what a hit needs: the claims, and the key they were
-// verified with.
+// verifiedEntry is what a hit needs: the claims (checked again by
+// checkClaims) and the key the signature was verified with (kid, alg and
+// public key), so that an entry is unusable as soon as the current key set
+// no longer holds that exact key.
 type verifiedEntry struct {
 	claims *Claims
 	kid    string
@@ -44,16 +42,14 @@ func newVerifiedCache(size int) *verifiedCache {
 	return &verifiedCache{perGeneration: size / 2, current: map[string]verifiedEntry{}, previous: map[string]verifiedEntry{}}
 }
 
-// get returns the entry for token, if any.
 func (c *verifiedCache) get(token string) (verifiedEntry, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e, ok := c.current[token]; ok {
-		return e, true
-	}
-	e, ok := c.previous[token]
-	if ok {
-		c.insert(token, e)
+	e, ok := c.current[token]
+	if !ok {
+		if e, ok = c.previous[token]; ok {
+			c.insert(token, e) // tokens in use survive the next retirement
+		}
 	}
 	return e, ok
 }
@@ -75,17 +71,9 @@ func (c *verifiedCache) insert(token string, e verifiedEntry) {
 	c.current[token] = e
 }
 
-// remove drops token from both generations.
 func (c *verifiedCache) remove(token string) {
 	c.mu.Lock()
 	delete(c.current, token)
 	delete(c.previous, token)
 	c.mu.Unlock()
-}
-
-// len is the number of entries held (tests and benchmarks).
-func (c *verifiedCache) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.current) + len(c.previous)
 }
