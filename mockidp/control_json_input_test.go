@@ -2,6 +2,7 @@ package mockidp_test
 
 import (
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -74,5 +75,22 @@ func TestControlBodiesDeeplyNested(t *testing.T) {
 	body := `{"claims":{"x":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}}`
 	if rec := serve(s, http.MethodPost, "/_mock/tokens", body); rec.Code != http.StatusBadRequest {
 		t.Errorf("20,000 nested arrays: %d %.200s, want 400", rec.Code, rec.Body)
+	}
+}
+
+// TestDuplicateKeyCheckIsLinear: the duplicate-key walk's memory grows with
+// the body, not with the square of its nesting (it built the path string of
+// every element: about 120 MB for these 18 KB of nested arrays). Not
+// parallel, so that no other test's allocations are counted.
+func TestDuplicateKeyCheckIsLinear(t *testing.T) {
+	body := []byte(strings.Repeat("[", 9000) + strings.Repeat("]", 9000))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	if err := mockidp.CheckDuplicateKeys(body); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 16<<20 {
+		t.Errorf("checking %d bytes of nested arrays allocated %d bytes, want under 16 MiB", len(body), got)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -138,8 +139,12 @@ func checkJSONContentType(ct string) error {
 func checkDuplicateKeys(body []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
-	var walk func(path string, depth int) error
-	walk = func(path string, depth int) error {
+	// path holds the segments (".key", "[i]") down to the value being read;
+	// it is joined only to name a duplicate, so the walk stays linear in the
+	// body however deep it nests.
+	var path []string
+	var walk func(depth int) error
+	walk = func(depth int) error {
 		if depth > maxJSONDepth {
 			return errStopWalk // encoding/json refuses it too, in its own words
 		}
@@ -156,26 +161,26 @@ func checkDuplicateKeys(body []byte) error {
 					return errStopWalk
 				}
 				key, _ := kt.(string)
-				p := key
-				if path != "" {
-					p = path + "." + key
-				}
+				path = append(path, "."+key)
 				if seen[key] {
-					return mockBadRequest("invalid JSON body: duplicate key %q", truncate(p, 128))
+					return mockBadRequest("invalid JSON body: duplicate key %q", truncate(strings.TrimPrefix(strings.Join(path, ""), "."), 128))
 				}
 				seen[key] = true
-				if err := walk(p, depth+1); err != nil {
+				if err := walk(depth + 1); err != nil {
 					return err
 				}
+				path = path[:len(path)-1]
 			}
 			if _, err := dec.Token(); err != nil {
 				return errStopWalk
 			}
 		case json.Delim('['):
 			for i := 0; dec.More(); i++ {
-				if err := walk(fmt.Sprintf("%s[%d]", path, i), depth+1); err != nil {
+				path = append(path, "["+strconv.Itoa(i)+"]")
+				if err := walk(depth + 1); err != nil {
 					return err
 				}
+				path = path[:len(path)-1]
 			}
 			if _, err := dec.Token(); err != nil {
 				return errStopWalk
@@ -183,7 +188,7 @@ func checkDuplicateKeys(body []byte) error {
 		}
 		return nil
 	}
-	if err := walk("", 0); err != nil && err != errStopWalk {
+	if err := walk(0); err != nil && err != errStopWalk {
 		return err
 	}
 	return nil

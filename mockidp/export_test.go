@@ -13,3 +13,6 @@ var (
 	ValidProjectID = validProjectID
 	ValidID        = validID
 )
+
+// CheckDuplicateKeys exposes the control plane's duplicate-key walk.
+var CheckDuplicateKeys = checkDuplicateKeys
