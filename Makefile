@@ -54,8 +54,8 @@ test-suites: ## Offline Ginkgo suites only, through the ginkgo CLI (race detecto
 	  --label-filter='!live' --junit-report=junit.xml --output-dir=$(REPORTS) --keep-separate-reports ./suites
 
 .PHONY: test-wiring
-test-wiring: build ## Start mockidp and api as processes with the compose environments and run the external-mode suites against them
-	HARNESS_BIN_DIR='$(CURDIR)/$(BIN)' PACKAGING_EXTERNAL_SUITES=1 $(GO) test -count=1 -run 'TestComposeStackAsProcesses' ./packaging
+test-wiring: build ## Start mockidp and api as processes with the compose environments and run the external-mode suites against them; run the live suite's commands without credentials
+	HARNESS_BIN_DIR='$(CURDIR)/$(BIN)' PACKAGING_EXTERNAL_SUITES=1 $(GO) test -count=1 -run 'TestComposeStackAsProcesses|TestComposeLiveServiceWithoutCredentials|TestMakeTestLiveWithoutCredentials' ./packaging
 
 .PHONY: test-node-sdk
 test-node-sdk: build ## Descope's own Node SDK (@descope/node-sdk, npm ci from nodesdk/package-lock.json) against bin/mockidp: test users, OTP verify, refresh, tenant select, me, logout

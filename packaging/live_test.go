@@ -2,6 +2,7 @@ package packaging
 
 import (
 	"context"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -18,6 +19,7 @@ import (
 // here instead of in the user's container.
 func TestComposeLiveServiceWithoutCredentials(t *testing.T) {
 	t.Parallel()
+	requireWiringRun(t)
 	f := loadCompose(t)
 	svc, ok := f.Services["live"]
 	if !ok {
@@ -60,6 +62,7 @@ func TestComposeLiveServiceWithoutCredentials(t *testing.T) {
 // live label filter, and each suite without live specs failed as empty.)
 func TestMakeTestLiveWithoutCredentials(t *testing.T) {
 	t.Parallel()
+	requireWiringRun(t)
 	env := environWithout("DESCOPE_", "HARNESS_", "MAKE")
 	// Hang guard only.
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Minute)
@@ -112,5 +115,16 @@ func TestLiveRunsDoNotShareABuildOutput(t *testing.T) {
 	}
 	if !strings.Contains(build, "-o") || strings.Contains(build, "suites/live/live.test") {
 		t.Errorf("make test-live builds with %q, want -o into a folder of its own:\n%s", build, out)
+	}
+}
+
+// requireWiringRun skips a test that builds and runs a whole suite as a
+// command (about 4 CPU-seconds each) outside `make test-wiring`, which runs
+// them with the compose wiring (and .ci/run runs it), so that `make test`
+// stays within its time budget.
+func requireWiringRun(t *testing.T) {
+	t.Helper()
+	if os.Getenv(runSuitesEnv) != "1" {
+		t.Skipf("set %s=1 (make test-wiring) to run the live suite's commands", runSuitesEnv)
 	}
 }
