@@ -25,6 +25,11 @@ const (
 	// time (control plane, management API) together: twice the 10,000 that
 	// the memory benchmark holds under 64 MB with 100,000 sessions.
 	MaxUsers = 20000
+	// MaxSessions bounds the refresh tokens the mock remembers (live, or
+	// ended but not yet forgotten): twice the 100,000 live sessions of the
+	// memory benchmark. At the limit expired and ended ones are forgotten
+	// first; a login is refused only when every one held is live.
+	MaxSessions = 200_000
 	// MaxProjectFileBytes bounds a project file.
 	MaxProjectFileBytes = 1 << 20
 )

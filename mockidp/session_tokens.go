@@ -136,7 +136,9 @@ func (s *Server) startSession(p sessionParams) (issuedSession, error) {
 	if err != nil {
 		return issuedSession{}, err
 	}
-	s.sessions.add(jti, &session{userID: p.user.ID, tenant: p.tenant, amr: p.amr, custom: p.custom, expires: out.RefreshExpires},
-		s.clock.Now().Unix())
+	if err := s.sessions.add(jti, &session{userID: p.user.ID, tenant: p.tenant, amr: p.amr, custom: p.custom, expires: out.RefreshExpires},
+		s.clock.Now().Unix()); err != nil {
+		return issuedSession{}, atCapacity("live sessions", MaxSessions, "log some out, revoke a user's sessions or reset")
+	}
 	return out, nil
 }

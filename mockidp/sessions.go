@@ -3,6 +3,7 @@ package mockidp
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"sync"
 )
 
@@ -45,6 +46,10 @@ const (
 	maxEnded   = 100_000
 )
 
+// errSessionLimit: the store holds MaxSessions refresh tokens, none of them
+// expired or ended, and takes no more.
+var errSessionLimit = errors.New("session limit reached")
+
 func (st *sessionStore) reset() {
 	st.mu.Lock()
 	st.byJTI = make(map[string]*session)
@@ -52,8 +57,10 @@ func (st *sessionStore) reset() {
 	st.mu.Unlock()
 }
 
-// add records a new refresh token; now is the mock's unix time.
-func (st *sessionStore) add(jti string, sess *session, now int64) {
+// add records a new refresh token; now is the mock's unix time. At
+// MaxSessions it first forgets expired and ended tokens, and refuses the
+// new one (errSessionLimit) when every one held is still live.
+func (st *sessionStore) add(jti string, sess *session, now int64) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.byJTI == nil {
@@ -61,24 +68,37 @@ func (st *sessionStore) add(jti string, sess *session, now int64) {
 	}
 	st.inserts++
 	if st.inserts%sweepEvery == 0 {
-		ended := 0
-		for k, v := range st.byJTI {
-			switch {
-			case v.expires <= now:
-				delete(st.byJTI, k)
-			case v.state != refreshLive:
-				ended++
-			}
-		}
-		if ended > maxEnded {
-			for k, v := range st.byJTI {
-				if v.state != refreshLive {
-					delete(st.byJTI, k)
-				}
-			}
+		st.sweepLocked(now, maxEnded)
+	}
+	if len(st.byJTI) >= MaxSessions {
+		st.sweepLocked(now, 0)
+		if len(st.byJTI) >= MaxSessions {
+			return errSessionLimit
 		}
 	}
 	st.byJTI[jti] = sess
+	return nil
+}
+
+// sweepLocked forgets expired refresh tokens, and ended ones too when more
+// than keepEnded of them are held.
+func (st *sessionStore) sweepLocked(now int64, keepEnded int) {
+	ended := 0
+	for k, v := range st.byJTI {
+		switch {
+		case v.expires <= now:
+			delete(st.byJTI, k)
+		case v.state != refreshLive:
+			ended++
+		}
+	}
+	if ended > keepEnded {
+		for k, v := range st.byJTI {
+			if v.state != refreshLive {
+				delete(st.byJTI, k)
+			}
+		}
+	}
 }
 
 // get returns a copy of the session of a refresh token.

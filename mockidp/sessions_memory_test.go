@@ -93,7 +93,10 @@ func memoryChild() {
 	for i := range memorySessions {
 		u := users[i%len(users)]
 		// A jti of the real length (22 characters); its randomness adds nothing to the size.
-		s.sessions.add(fmt.Sprintf("%022d", i), &session{userID: u.ID, amr: amrEmail, expires: exp}, now.Unix())
+		if err := s.sessions.add(fmt.Sprintf("%022d", i), &session{userID: u.ID, amr: amrEmail, expires: exp}, now.Unix()); err != nil {
+			fmt.Println("error:", err)
+			os.Exit(1)
+		}
 	}
 	runtime.GC()
 	var ms runtime.MemStats

@@ -1,0 +1,35 @@
+package mockidp
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+)
+
+// TestSessionStoreIsBounded: the store takes at most MaxSessions refresh
+// tokens; at the limit it forgets expired and ended ones first and refuses
+// a new one only when every one it holds is live.
+func TestSessionStoreIsBounded(t *testing.T) {
+	t.Parallel()
+	const now = 1_000_000
+	var st sessionStore
+	for i := range MaxSessions {
+		if err := st.add(fmt.Sprintf("jti-%d", i), &session{userID: "U1", expires: now + 3600}, now); err != nil {
+			t.Fatalf("session %d: %v", i, err)
+		}
+	}
+	if err := st.add("one-too-many", &session{userID: "U1", expires: now + 3600}, now); !errors.Is(err, errSessionLimit) {
+		t.Fatalf("a session past MaxSessions, all live: got %v, want errSessionLimit", err)
+	}
+	st.byJTI["jti-0"].state = refreshLoggedOut
+	st.byJTI["jti-1"].expires = now
+	if err := st.add("after-a-logout", &session{userID: "U1", expires: now + 3600}, now); err != nil {
+		t.Fatalf("at the limit with an ended and an expired token: %v, want them forgotten and the new one kept", err)
+	}
+	if _, ok := st.byJTI["jti-0"]; ok {
+		t.Error("the logged-out token is still held")
+	}
+	if got := len(st.byJTI); got != MaxSessions-1 {
+		t.Errorf("held %d tokens, want %d", got, MaxSessions-1)
+	}
+}
