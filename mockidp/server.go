@@ -78,7 +78,7 @@ type Server struct {
 	tokens       tokenCache
 	headers      headerSegments
 
-	// User sessions (directory.go, users.go, sessions.go, codes.go).
+	// User sessions (users.go, sessions.go, codes.go; their configuration is project.Directory).
 	dir      userDirectory
 	sessions sessionStore
 	codes    codeStore
@@ -102,7 +102,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Project == nil {
 		cfg.Project = DefaultProject()
 	} else {
-		p := cfg.Project.clone()
+		p := cfg.Project.Clone()
 		if err := p.Validate(); err != nil {
 			return nil, err
 		}
