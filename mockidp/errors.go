@@ -36,6 +36,9 @@ const (
 	CodeNotFound       = "E011404" // unknown project or path (mock's choice)
 	CodeMethod         = "E011405" // wrong method (mock's choice)
 	CodeTooLarge       = "E011413" // body too large (mock's choice)
+	// CodeOriginNotAllowed: a browser preflight from an origin not in
+	// cors.allowed_origins (mock's choice; Descope's answer is not recorded).
+	CodeOriginNotAllowed = "E011403"
 	CodeRateLimited    = "E130429"
 	CodeServerError    = "E010009" // observed live on server faults
 	CodeMockBadRequest = "M000400" // control-plane errors
