@@ -87,6 +87,7 @@ type Server struct {
 	dir      userDirectory
 	sessions sessionStore
 	codes    codeStore
+	outbox   outbox // codes and links "sent" (outbox.go)
 
 	// OIDC logins (oauth_*.go).
 	oidc oidcState
