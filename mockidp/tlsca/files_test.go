@@ -19,7 +19,9 @@ import (
 	"github.com/descope-harness/harness/mockidp/tlsca"
 )
 
-func pemOf(typ string, der []byte) []byte { return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}) }
+func pemOf(typ string, der []byte) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der})
+}
 
 func pkcs8(t *testing.T, k crypto.Signer) []byte {
 	t.Helper()
