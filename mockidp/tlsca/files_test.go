@@ -74,7 +74,7 @@ func TestReadAndPair(t *testing.T) {
 		return tmpl
 	}
 	files := map[string]string{
-		"cert":      writeFile(t, dir, "cert.pem", append(pemOf("CERTIFICATE", good.Certificate[0]), pemOf("CERTIFICATE", good.Certificate[1])...)),
+		"cert":      writeFile(t, dir, "cert.pem", append(pemOf("CERTIFICATE", good.Certificate[0]), ca.CertPEM()...)),
 		"key":       writeFile(t, dir, "key.pem", pkcs8(t, goodKey)),
 		"empty":     writeFile(t, dir, "empty.pem", nil),
 		"garbage":   writeFile(t, dir, "garbage.pem", []byte("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")),

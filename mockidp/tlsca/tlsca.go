@@ -126,7 +126,9 @@ var ErrNoHosts = errors.New("tlsca: a certificate needs at least one host name o
 // Issue makes a serving certificate, with a new key, for hosts: DNS names
 // and IP addresses (an IPv6 address may be written in brackets). The first
 // host is also the subject's common name. The chain holds the certificate
-// and then the CA's, so a client that trusts the CA verifies it.
+// alone: a client must trust the CA anyway, and a CA sent along makes
+// OpenSSL and Node call the failure "self-signed certificate in chain"
+// instead of naming the missing issuer.
 func (a *Authority) Issue(hosts ...string) (tls.Certificate, error) {
 	var dns []string
 	var ips []net.IP
@@ -177,7 +179,7 @@ func (a *Authority) Issue(hosts ...string) (tls.Certificate, error) {
 	if err != nil {
 		return tls.Certificate{}, fmt.Errorf("tlsca: parsing a serving certificate: %w", err)
 	}
-	return tls.Certificate{Certificate: [][]byte{der, a.cert.Raw}, PrivateKey: key, Leaf: leaf}, nil
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, nil
 }
 
 // SPKIHash is the base64 SHA-256 of a certificate's public key: what

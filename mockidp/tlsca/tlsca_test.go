@@ -65,8 +65,8 @@ func TestIssueVerifiesForItsHostsOnly(t *testing.T) {
 	if leaf.IsCA || len(leaf.ExtKeyUsage) != 1 || leaf.ExtKeyUsage[0] != x509.ExtKeyUsageServerAuth {
 		t.Errorf("leaf IsCA %v, ext key usage %v: want a server-auth certificate", leaf.IsCA, leaf.ExtKeyUsage)
 	}
-	if len(cert.Certificate) != 2 {
-		t.Errorf("chain has %d certificates, want the leaf and the CA", len(cert.Certificate))
+	if len(cert.Certificate) != 1 {
+		t.Errorf("chain has %d certificates, want the leaf alone", len(cert.Certificate))
 	}
 	for _, tc := range []struct {
 		host string
