@@ -5,6 +5,7 @@ package mockidptest
 
 import (
 	"crypto/tls"
+	"crypto/x509"
 	"io"
 	"log"
 	"net"
@@ -31,6 +32,10 @@ type Mock struct {
 	URL string
 	// CA is the authority that signed the mock's certificate (StartTLS), or nil.
 	CA *tlsca.Authority
+	// Certificate is the mock's serving certificate (StartTLS), or nil; a
+	// browser can trust it alone: Chromium's
+	// --ignore-certificate-errors-spki-list=tlsca.SPKIHash(Certificate).
+	Certificate *x509.Certificate
 
 	tb     TB
 	srv    *httptest.Server
@@ -95,7 +100,7 @@ func start(tb TB, cfg mockidp.Config, useTLS bool) *Mock {
 	srv.Listener.Close()
 	srv.Listener = ln
 	srv.Config.ErrorLog = nil
-	m := &Mock{Server: s, URL: url, CA: ca, tb: tb, srv: srv}
+	m := &Mock{Server: s, URL: url, CA: ca, Certificate: cert.Leaf, tb: tb, srv: srv}
 	if useTLS {
 		srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 		// Tests of clients that refuse the certificate make handshake
