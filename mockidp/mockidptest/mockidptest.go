@@ -37,9 +37,10 @@ type Mock struct {
 	// --ignore-certificate-errors-spki-list=tlsca.SPKIHash(Certificate).
 	Certificate *x509.Certificate
 
-	tb     TB
-	srv    *httptest.Server
-	client *http.Client
+	tb      TB
+	srv     *httptest.Server
+	client  *http.Client
+	cursors outboxCursors
 }
 
 // fixtureKeys are the repository's test keys: using them spares every test

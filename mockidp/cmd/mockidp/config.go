@@ -37,6 +37,7 @@ type serveConfig struct {
 	TLSKey          string
 	TLSCAOut        string
 	TLSHosts        string
+	CORSOrigins     []string
 }
 
 // option describes one flag: its name, default, usage, and where it goes.
@@ -113,6 +114,16 @@ func (c *serveConfig) options() []option {
 		{"idle-timeout", "120s", "HTTP server idle timeout", dur(&c.IdleTimeout)},
 		{"max-header-bytes", "65536", "largest request header block accepted", integer(&c.MaxHeaderBytes)},
 		{"max-body-bytes", "65536", "largest request body accepted", int64v(&c.MaxBodyBytes)},
+		{"cors-origins", "", `comma-separated browser origins allowed to call the Descope surface (exact origins, "loopback", "*" or "none"; replaces the project's cors.allowed_origins; default loopback origins on any port)`, func(v string) error {
+			c.CORSOrigins = nil
+			for _, o := range splitList(v) {
+				if err := mockidp.CheckOrigin(o); err != nil {
+					return err
+				}
+				c.CORSOrigins = append(c.CORSOrigins, o)
+			}
+			return nil
+		}},
 		{"shutdown-timeout", "10s", "how long graceful shutdown waits for in-flight requests", dur(&c.ShutdownTimeout)},
 		{"tls", "false", "serve HTTPS with a CA and certificate generated at start (kept in memory; the CA at GET /_mock/ca.pem)", boolean(&c.TLS)},
 		{"tls-ca-out", "", "with --tls: write the generated CA's certificate (PEM) to this file, for clients to trust", str(&c.TLSCAOut)},

@@ -141,6 +141,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Logger:       log,
 		MaxBodyBytes: cfg.MaxBodyBytes,
 		CACertPEM:    caPEM,
+		CORSOrigins:  cfg.CORSOrigins,
 	})
 	if err != nil {
 		return err
