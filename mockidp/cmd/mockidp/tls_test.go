@@ -107,7 +107,8 @@ func TestServeTLSFromEnvironment(t *testing.T) {
 	t.Parallel()
 	caFile := filepath.Join(t.TempDir(), "ca.pem")
 	env := map[string]string{"MOCKIDP_TLS": "true", "MOCKIDP_TLS_CA_OUT": caFile, "MOCKIDP_KEY_FILES": fixtureKey,
-		"MOCKIDP_PUBLIC_URL": "https://mockidp:8443", "MOCKIDP_ADDR": "127.0.0.1:0", "MOCKIDP_LOG_FORMAT": "json"}
+		"MOCKIDP_PUBLIC_URL": "https://mockidp:8443", "MOCKIDP_ADDR": "127.0.0.1:0", "MOCKIDP_LOG_FORMAT": "json",
+		"MOCKIDP_TIMEOUT": "60s"} // the healthcheck's 3s default is short on a loaded machine
 	getenv := func(k string) string { return env[k] }
 	addr := serveWithEnv(t, getenv)
 	caPEM, err := os.ReadFile(caFile)
