@@ -54,6 +54,10 @@ type Config struct {
 	MaxBodyBytes int64
 	// RecentRequests (optional, default 100) - request log entries kept per endpoint.
 	RecentRequests int
+	// CACertPEM (optional) - the certificate (PEM) of the CA that signed the
+	// mock's HTTPS certificate, served at GET /_mock/ca.pem for clients to
+	// trust (mockidp serve --tls); without it that call answers 404.
+	CACertPEM []byte
 	// CORSOrigins (optional, default the project's cors.allowed_origins) -
 	// browser origins allowed to call the Descope surface; see CORSSettings.
 	CORSOrigins []string
