@@ -22,6 +22,7 @@ type (
 	Duration        = project.Duration
 	ConfigError     = project.ConfigError
 	Trust           = project.Trust
+	CORSSettings    = project.CORSSettings
 )
 
 // Defaults of a project and of its user sessions, issuer forms and token
@@ -43,6 +44,11 @@ const (
 
 	TokenResponseBody    = project.TokenResponseBody
 	TokenResponseCookies = project.TokenResponseCookies
+
+	OriginsLoopback = project.OriginsLoopback
+	OriginsAny      = project.OriginsAny
+	OriginsNone     = project.OriginsNone
+	MaxCORSOrigins  = project.MaxCORSOrigins
 )
 
 // LoadProject reads and validates a project file (project.Load).
@@ -51,6 +57,10 @@ func LoadProject(path string) (*Project, error) { return project.Load(path) }
 // ParseProject decodes and validates a YAML project; name is used in errors
 // (project.Parse).
 func ParseProject(name string, data []byte) (*Project, error) { return project.Parse(name, data) }
+
+// CheckOrigin reports whether o can be an entry of
+// CORSSettings.AllowedOrigins (project.CheckOrigin).
+func CheckOrigin(o string) error { return project.CheckOrigin(o) }
 
 // DeriveUserID is the user ID the mock gives a user without one
 // (project.DeriveUserID).

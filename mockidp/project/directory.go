@@ -66,6 +66,10 @@ type User struct {
 	// Tenants (optional) - the tenants the user belongs to, with role names there.
 	Tenants          []UserTenant   `yaml:"tenants" json:"tenants,omitempty"`
 	CustomAttributes map[string]any `yaml:"custom_attributes" json:"custom_attributes,omitempty"`
+	// Password (optional) - what password sign-in accepts for the user
+	// (/v1/auth/password/signin); password sign-up sets it. Never shown by
+	// the control plane or the management API.
+	Password string `yaml:"password" json:"-"`
 	// CreatedTime is set by the mock (unix seconds of the mock's clock).
 	CreatedTime int64 `yaml:"-" json:"created_time,omitempty"`
 }
@@ -122,8 +126,8 @@ const (
 	DefaultTestUserLimit = 100
 )
 
-// maxLoginIDLen bounds login IDs (emails, phones, usernames).
-const maxLoginIDLen = 256
+// MaxLoginIDLen bounds login IDs (emails, phones, usernames), in bytes.
+const MaxLoginIDLen = 256
 
 // DeriveUserID is the user ID the mock gives a user without one: "U" and 27
 // base32 characters of the SHA-256 of the login ID.
@@ -280,8 +284,8 @@ func (u *User) Validate(field string, roles []Role, tenants map[string]bool) err
 		return &ConfigError{Field: field + ".login_ids", Reason: "at least one login ID is required"}
 	}
 	for j, l := range u.LoginIDs {
-		if l == "" || len(l) > maxLoginIDLen || strings.ContainsAny(l, "\r\n\t") {
-			return &ConfigError{Field: fmt.Sprintf("%s.login_ids[%d]", field, j), Reason: fmt.Sprintf("must be 1 to %d characters on one line", maxLoginIDLen)}
+		if l == "" || len(l) > MaxLoginIDLen || strings.ContainsAny(l, "\r\n\t") {
+			return &ConfigError{Field: fmt.Sprintf("%s.login_ids[%d]", field, j), Reason: fmt.Sprintf("must be 1 to %d characters on one line", MaxLoginIDLen)}
 		}
 		if slices.Contains(u.LoginIDs[:j], l) {
 			return &ConfigError{Field: fmt.Sprintf("%s.login_ids[%d]", field, j), Reason: fmt.Sprintf("login ID %q is listed twice", l)}

@@ -37,6 +37,8 @@ type Project struct {
 	// Directory (optional) - roles, tenants, users, management keys and
 	// session settings.
 	Directory `yaml:",inline"`
+	// CORS (optional) - browser origins allowed to call the Descope surface.
+	CORS CORSSettings `yaml:"cors" json:"cors"`
 }
 
 // KeySettings configures the signing keys.
@@ -235,6 +237,9 @@ func (p *Project) Validate() error {
 		}
 		secretOf[p.AccessKeys[i].Secret] = p.AccessKeys[i].ID
 	}
+	if err := p.CORS.Validate(); err != nil {
+		return err
+	}
 	return p.Directory.validate()
 }
 
@@ -341,5 +346,6 @@ func (p *Project) Clone() *Project {
 	c.AccessKeys = append([]AccessKey(nil), p.AccessKeys...)
 	c.Keys.PEMFiles = append([]string(nil), p.Keys.PEMFiles...)
 	c.Directory = p.Directory.Clone()
+	c.CORS.AllowedOrigins = append([]string(nil), p.CORS.AllowedOrigins...)
 	return &c
 }
