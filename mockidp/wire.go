@@ -32,6 +32,7 @@ type (
 	UserTenantResponse  = wire.UserTenantResponse
 	ExchangeResponse    = wire.ExchangeResponse
 	MeTenant            = wire.MeTenant
+	OutboxMessage       = wire.OutboxMessage
 )
 
 // Presets of POST /_mock/tokens and POST /_mock/sessions, and the project ID
@@ -54,6 +55,10 @@ const (
 	SessionPresetWrongProject   = wire.SessionPresetWrongProject
 
 	OtherProjectID = wire.OtherProjectID
+
+	OutboxOTP           = wire.OutboxOTP
+	OutboxMagicLink     = wire.OutboxMagicLink
+	OutboxEnchantedLink = wire.OutboxEnchantedLink
 )
 
 // Presets and SessionPresets list every preset name.
