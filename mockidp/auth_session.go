@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/descope-harness/harness/mockidp/issue"
 )
 
 // liveRefresh is a verified refresh JWT with its remembered session and user.
@@ -57,7 +59,7 @@ func (s *Server) refreshCall(w http.ResponseWriter, r *http.Request, body any) (
 // session. Each refusal names its reason.
 func (s *Server) checkRefresh(token string) (liveRefresh, error) {
 	claims, err := s.VerifyToken(token)
-	if errors.Is(err, errUnknownKeyID) {
+	if errors.Is(err, issue.ErrUnknownKeyID) {
 		// Also a refresh JWT that outlived its signing key: refused as on
 		// Descope (README, "Refresh JWTs and key rotation").
 		k := s.project.Keys

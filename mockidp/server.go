@@ -22,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/descope-harness/harness/fixtures"
+	"github.com/descope-harness/harness/mockidp/issue"
 	"github.com/descope-harness/harness/mockidp/keys"
 )
 
@@ -84,8 +85,7 @@ type Server struct {
 	discovery    discoveryCache
 	faults       faultList
 	requests     *requestLog
-	tokens       tokenCache
-	headers      headerSegments
+	signer       issue.Signer
 
 	// User sessions (users.go, sessions.go, codes.go; their configuration is project.Directory).
 	dir      userDirectory
@@ -296,7 +296,7 @@ func (s *Server) resetState() {
 	s.discovery.clear()
 	s.faults.clear("")
 	s.requests.clear()
-	s.tokens.clear()
+	s.signer.Reset()
 	s.resetSessions()
 	s.resetOIDC()
 }
