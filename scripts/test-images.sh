@@ -103,11 +103,14 @@ export DOCKER
 # systemd no check ever runs and depends_on: service_healthy waits forever;
 # run_healthchecks runs them every second for this script's containers.
 # docker-compose talks to `podman system service` on a socket in $work.
+# It never stops on an error (set +e): a container that goes away while it
+# is listed makes podman ps or healthcheck run fail, and a loop that stopped
+# there would leave every later container "starting" for good.
 run_healthchecks() {
+  set +e
   while sleep 1; do
-    podman ps --format '{{.ID}} {{.Image}}' | while read -r id image; do
-      [[ "$image" == *descope-harness/* ]] && podman healthcheck run "$id" >/dev/null 2>&1
-      true
+    podman ps --format '{{.ID}} {{.Image}}' 2>/dev/null | while read -r id image; do
+      if [[ "$image" == *descope-harness/* ]]; then podman healthcheck run "$id" >/dev/null 2>&1; fi
     done
   done
 }
