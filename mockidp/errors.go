@@ -9,38 +9,23 @@ import (
 	"strconv"
 )
 
-// Error is the failure shape every Descope API returns: a JSON object with a
-// non-empty errorCode. The official SDKs refuse any other error body.
-type Error struct {
-	Status      int    `json:"-"`
-	Code        string `json:"errorCode"`
-	Description string `json:"errorDescription"`
-	Message     string `json:"errorMessage"`
-	// OAuth (optional) - the RFC 6749 §5.2 error code of a token endpoint
-	// failure, sent as "error" beside Descope's fields (oauth_token_grants.go).
-	OAuth string `json:"error,omitempty"`
-	// RetryAfter, when positive, is sent as a Retry-After header in seconds.
-	RetryAfter int `json:"-"`
-}
-
-func (e *Error) Error() string {
-	return fmt.Sprintf("%d %s: %s", e.Status, e.Code, e.Message)
-}
-
 // Descope error codes used by the mock. Where Descope's exact choice is not
 // known the spec page (descope-surface.md) fixes one.
 const (
-	CodeBadRequest     = "E011001" // malformed request, unsupported grant
-	CodeBadClient      = "E011003" // bad or unknown client, bad access key, invalid token
-	CodeInvalidScope   = "E011004" // scope not allowed for the client
-	CodeNotFound       = "E011404" // unknown project or path (mock's choice)
-	CodeMethod         = "E011405" // wrong method (mock's choice)
-	CodeTooLarge       = "E011413" // body too large (mock's choice)
-	CodeRateLimited    = "E130429"
-	CodeServerError    = "E010009" // observed live on server faults
-	CodeMockBadRequest = "M000400" // control-plane errors
-	CodeMockAuth       = "M000401"
-	CodeMockNotFound   = "M000404"
+	CodeBadRequest   = "E011001" // malformed request, unsupported grant
+	CodeBadClient    = "E011003" // bad or unknown client, bad access key, invalid token
+	CodeInvalidScope = "E011004" // scope not allowed for the client
+	CodeNotFound     = "E011404" // unknown project or path (mock's choice)
+	CodeMethod       = "E011405" // wrong method (mock's choice)
+	CodeTooLarge     = "E011413" // body too large (mock's choice)
+	// CodeOriginNotAllowed: a browser preflight from an origin not in
+	// cors.allowed_origins (mock's choice; Descope's answer is not recorded).
+	CodeOriginNotAllowed = "E011403"
+	CodeRateLimited      = "E130429"
+	CodeServerError      = "E010009" // observed live on server faults
+	CodeMockBadRequest   = "M000400" // control-plane errors
+	CodeMockAuth         = "M000401"
+	CodeMockNotFound     = "M000404"
 	// CodeMockUnsupportedMedia: a control-plane body not sent as application/json.
 	CodeMockUnsupportedMedia = "M000415"
 )
