@@ -7,20 +7,28 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"time"
 )
 
 // JWTResponse is Descope's body of every call that issues a user session
 // (wire type; GO descope.JWTResponse, NODE JWTResponse).
 type JWTResponse struct {
-	SessionJwt       string        `json:"sessionJwt,omitempty"`
-	RefreshJwt       string        `json:"refreshJwt,omitempty"`
-	CookieDomain     string        `json:"cookieDomain"`
-	CookiePath       string        `json:"cookiePath"`
-	CookieMaxAge     int64         `json:"cookieMaxAge"`     // seconds the refresh JWT lives
-	CookieExpiration int64         `json:"cookieExpiration"` // unix seconds of the refresh JWT's exp
-	User             *UserResponse `json:"user,omitempty"`
-	FirstSeen        bool          `json:"firstSeen"`
+	SessionJwt string `json:"sessionJwt,omitempty"`
+	RefreshJwt string `json:"refreshJwt,omitempty"`
+	// SessionExpiration is the session JWT's exp (unix seconds) and Claims
+	// its claims: web-js-sdk schedules its refresh and writes the
+	// logged-in indicator from the first and republishes the second
+	// (core-js-sdk types.ts JWTResponse; useSession().claims in React).
+	SessionExpiration int64  `json:"sessionExpiration,omitempty"`
+	Claims            Claims `json:"claims,omitempty"`
+	CookieDomain      string `json:"cookieDomain"`
+	CookiePath        string `json:"cookiePath"`
+	CookieMaxAge      int64  `json:"cookieMaxAge"`     // seconds the refresh JWT lives
+	CookieExpiration  int64  `json:"cookieExpiration"` // unix seconds of the refresh JWT's exp
+	// CookieName is the refresh cookie's name when the caller asked for
+	// one (x-descope-refresh-cookie-name); web-js-sdk keeps it.
+	CookieName string        `json:"cookieName,omitempty"`
+	User       *UserResponse `json:"user,omitempty"`
+	FirstSeen  bool          `json:"firstSeen"`
 }
 
 // UserResponse is Descope's user shape (wire type; GO descope.UserResponse,
@@ -77,13 +85,15 @@ func nonNil(list []string) []string {
 // writeSession writes a JWTResponse for issued tokens per a token response
 // method (the project's, or "body" for management calls, whose SDK code
 // reads both JWTs from the body): "body" puts both JWTs in the body;
-// "cookies" sends Set-Cookie DS and DSR and keeps only the session JWT in
-// the body (Python's SDK reads the session from the body only).
-func (s *Server) writeSession(w http.ResponseWriter, is issuedSession, u User, firstSeen bool, method string) (int, error) {
+// "cookies" is Descope's "manage in cookies" (auth_cookies.go): Set-Cookie
+// DS and DSR, HttpOnly and Secure, and neither JWT in the body.
+func (s *Server) writeSession(w http.ResponseWriter, r *http.Request, is issuedSession, u User, firstSeen bool, method string) (int, error) {
 	st := s.project.Sessions
 	now := s.clock.Now()
+	sessionExp, _ := is.SessionClaims["exp"].(int64)
 	resp := JWTResponse{
-		SessionJwt: is.SessionJWT, RefreshJwt: is.RefreshJWT, CookieDomain: st.CookieDomain, CookiePath: st.CookiePath,
+		SessionJwt: is.SessionJWT, RefreshJwt: is.RefreshJWT, SessionExpiration: sessionExp, Claims: is.SessionClaims,
+		CookieDomain: st.CookieDomain, CookiePath: st.CookiePath,
 		CookieMaxAge: max(is.RefreshExpires-now.Unix(), 0), CookieExpiration: is.RefreshExpires,
 		User: s.userResponse(u), FirstSeen: firstSeen,
 	}
@@ -91,10 +101,19 @@ func (s *Server) writeSession(w http.ResponseWriter, is issuedSession, u User, f
 	h["Cache-Control"] = noStore
 	h["Pragma"] = noCache
 	if method == TokenResponseCookies {
-		sessionExp, _ := is.SessionClaims["exp"].(int64)
-		h.Add("Set-Cookie", s.cookie("DS", is.SessionJWT, sessionExp, now, false).String())
+		refreshName, custom, err := refreshCookieName(r)
+		if err != nil {
+			return 0, err
+		}
+		if custom {
+			resp.CookieName = refreshName
+		}
+		if len(is.SessionJWT) <= maxCookieValueBytes {
+			h.Add("Set-Cookie", s.cookie(sessionCookieName, is.SessionJWT, sessionExp, now).String())
+			resp.SessionJwt = ""
+		}
 		if is.RefreshJWT != "" {
-			h.Add("Set-Cookie", s.cookie("DSR", is.RefreshJWT, is.RefreshExpires, now, true).String())
+			h.Add("Set-Cookie", s.cookie(refreshName, is.RefreshJWT, is.RefreshExpires, now).String())
 			resp.RefreshJwt = ""
 		}
 	}
@@ -103,30 +122,20 @@ func (s *Server) writeSession(w http.ResponseWriter, is issuedSession, u User, f
 
 var noCache = []string{"no-cache"}
 
-// cookie builds a DS or DSR cookie; exp 0 with a past now expires it.
-// Not Secure: the mock serves plain HTTP on loopback.
-func (s *Server) cookie(name, value string, exp int64, now time.Time, httpOnly bool) *http.Cookie {
-	st := s.project.Sessions
-	c := &http.Cookie{Name: name, Value: value, Path: st.CookiePath, Domain: st.CookieDomain, HttpOnly: httpOnly, SameSite: http.SameSiteStrictMode}
-	if exp > now.Unix() {
-		c.Expires = time.Unix(exp, 0).UTC()
-		c.MaxAge = int(exp - now.Unix())
-	} else {
-		c.MaxAge = -1
-	}
-	return c
-}
-
 // writeLogout answers a logout: the cookie fields, and in cookie mode
 // expired DS and DSR cookies.
-func (s *Server) writeLogout(w http.ResponseWriter) (int, error) {
+func (s *Server) writeLogout(w http.ResponseWriter, r *http.Request) (int, error) {
 	st := s.project.Sessions
 	h := w.Header()
 	h["Cache-Control"] = noStore
 	if st.TokenResponse == TokenResponseCookies {
+		refreshName, _, err := refreshCookieName(r)
+		if err != nil {
+			return 0, err
+		}
 		now := s.clock.Now()
-		h.Add("Set-Cookie", s.cookie("DS", "", 0, now, false).String())
-		h.Add("Set-Cookie", s.cookie("DSR", "", 0, now, true).String())
+		h.Add("Set-Cookie", s.cookie(sessionCookieName, "", 0, now).String())
+		h.Add("Set-Cookie", s.cookie(refreshName, "", 0, now).String())
 	}
 	return writeJSON(w, http.StatusOK, JWTResponse{CookieDomain: st.CookieDomain, CookiePath: st.CookiePath}), nil
 }
