@@ -33,6 +33,9 @@ type Project struct {
 	Directory `yaml:",inline"`
 	// CORS (optional) - browser origins allowed to call the Descope surface (cors.go).
 	CORS CORSSettings `yaml:"cors" json:"cors"`
+	// ProjectClient (optional) - the project ID as a public OAuth client,
+	// web-js-sdk's OIDC mode (oauth_project_client.go).
+	ProjectClient ProjectClientSettings `yaml:"project_client" json:"project_client"`
 }
 
 // KeySettings configures the signing keys.
@@ -230,6 +233,9 @@ func (p *Project) Validate() error {
 	if err := p.CORS.validate(); err != nil {
 		return err
 	}
+	if err := p.ProjectClient.validate(); err != nil {
+		return err
+	}
 	return p.Directory.validate()
 }
 
@@ -326,5 +332,7 @@ func (p *Project) clone() *Project {
 	c.Keys.PEMFiles = append([]string(nil), p.Keys.PEMFiles...)
 	c.Directory = p.Directory.clone()
 	c.CORS.AllowedOrigins = append([]string(nil), p.CORS.AllowedOrigins...)
+	c.ProjectClient.RedirectURIs = append([]string(nil), p.ProjectClient.RedirectURIs...)
+	c.ProjectClient.PostLogoutRedirectURIs = append([]string(nil), p.ProjectClient.PostLogoutRedirectURIs...)
 	return &c
 }

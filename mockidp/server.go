@@ -283,6 +283,9 @@ func (s *Server) resetState() {
 	for _, c := range s.project.Clients {
 		s.clients[c.ID] = c
 	}
+	if c, ok := s.project.projectClient(); ok {
+		s.clients[c.ID] = c
+	}
 	s.accessKeys = make(map[string]AccessKey, len(s.project.AccessKeys))
 	for _, k := range s.project.AccessKeys {
 		s.accessKeys[k.ID] = k
