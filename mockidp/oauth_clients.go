@@ -53,9 +53,7 @@ func (o *ClientOIDC) validate(field, secret string) error {
 
 // oauthClient looks a client up for the authorization endpoint.
 func (s *Server) oauthClient(id string) (oauthClient, bool) {
-	s.mu.RLock()
-	c, ok := s.clients[id]
-	s.mu.RUnlock()
+	c, ok := s.userClient(id)
 	if !ok {
 		return oauthClient{}, false
 	}

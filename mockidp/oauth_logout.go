@@ -52,9 +52,7 @@ func (s *Server) handleEndSession(w http.ResponseWriter, r *http.Request) (int, 
 	redirect := values.Get("post_logout_redirect_uri")
 	var client Client
 	if clientID != "" {
-		s.mu.RLock()
-		c, ok := s.clients[clientID]
-		s.mu.RUnlock()
+		c, ok := s.userClient(clientID)
 		if !ok {
 			return refuse("unknown client_id " + truncate(clientID, 64))
 		}

@@ -47,11 +47,12 @@ func (p *ProjectClientSettings) validate() error {
 	return nil
 }
 
-// projectClient is the project ID as a public client (added to the
-// clients at start and at each reset, unless the project file has a
-// client of that ID or disables it).
+// projectClient is the project ID as a public client, unless the project
+// file disables it. It is not one of the configured clients (GET
+// /_mock/clients does not list it): the user-login endpoints find it by
+// userClient. A client of that ID, configured or added, takes its place.
 func (p *Project) projectClient() (Client, bool) {
-	if p.ProjectClient.Disabled || slices.ContainsFunc(p.Clients, func(c Client) bool { return c.ID == p.ID }) {
+	if p.ProjectClient.Disabled {
 		return Client{}, false
 	}
 	or := func(list []string) []string {
@@ -85,4 +86,19 @@ func loopbackRedirect(uri string) bool {
 		return false
 	}
 	return loopbackOrigin(u.Scheme + "://" + u.Host)
+}
+
+// userClient finds a client of the user-login endpoints (authorize, token,
+// end session): a configured client, else the project ID's.
+func (s *Server) userClient(id string) (Client, bool) {
+	s.mu.RLock()
+	c, ok := s.clients[id]
+	s.mu.RUnlock()
+	if ok {
+		return c, true
+	}
+	if id == s.project.ID && s.projectClient.ID != "" {
+		return s.projectClient, true
+	}
+	return Client{}, false
 }

@@ -70,6 +70,9 @@ type Server struct {
 	handler http.Handler
 	// corsPolicy is the allowed browser origins (cors.go).
 	corsPolicy *corsPolicy
+	// projectClient is the project ID as a public OAuth client, or zero
+	// (oauth_project_client.go).
+	projectClient Client
 
 	mu         sync.RWMutex
 	clients    map[string]Client
@@ -144,6 +147,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, project: cfg.Project, log: cfg.Logger, corsPolicy: newCORSPolicy(origins)}
 	s.clock = NewClock(cfg.Now)
+	s.projectClient, _ = s.project.projectClient()
 
 	pems := cfg.KeyPEM
 	if len(pems) == 0 && len(s.project.Keys.PEMFiles) > 0 {
@@ -281,9 +285,6 @@ func (s *Server) resetState() {
 	s.mu.Lock()
 	s.clients = make(map[string]Client, len(s.project.Clients))
 	for _, c := range s.project.Clients {
-		s.clients[c.ID] = c
-	}
-	if c, ok := s.project.projectClient(); ok {
 		s.clients[c.ID] = c
 	}
 	s.accessKeys = make(map[string]AccessKey, len(s.project.AccessKeys))

@@ -70,7 +70,7 @@ func descope(t *testing.T, m *mockidptest.Mock, method, path, token, body string
 		req.Header.Set("Content-Type", "application/json")
 	}
 	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Add(hdr[i], hdr[i+1])
+		req.Header.Set(hdr[i], hdr[i+1])
 	}
 	resp, err := m.Client().Do(req)
 	if err != nil {
