@@ -207,6 +207,13 @@ func (s *Server) Close() {
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// CORS before anything else answers: a browser reads no answer, error
+	// or not, that lacks its headers. It only reads headers and compares
+	// strings, so it runs before the recover below (preflights are a
+	// browser app's most frequent call).
+	if s.cors(w, r) {
+		return
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
@@ -221,11 +228,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.Contains(r.URL.Path, "//") {
 		r.URL.Path = collapseSlashes(r.URL.Path)
 		r.URL.RawPath = ""
-	}
-	// CORS before anything else answers: a browser reads no answer,
-	// error or not, that lacks its headers.
-	if s.cors(w, r) {
-		return
 	}
 	if len(r.Header.Get("Authorization")) > MaxAuthorizationBytes {
 		writeError(w, &Error{Status: http.StatusRequestHeaderFieldsTooLarge, Code: CodeTooLarge, Description: "Request header is too large",
