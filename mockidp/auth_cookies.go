@@ -3,6 +3,8 @@ package mockidp
 import (
 	"net/http"
 	"time"
+
+	"github.com/descope-harness/harness/mockidp/project"
 )
 
 // Descope's "manage in cookies" token response method, as the SDKs read it:
@@ -38,11 +40,11 @@ const (
 	maxCookieNameBytes  = 64
 )
 
-// SameSite values of SessionSettings.CookieSameSite.
+// SameSite values of SessionSettings.CookieSameSite (package project).
 const (
-	SameSiteStrict = "strict"
-	SameSiteLax    = "lax"
-	SameSiteNone   = "none"
+	SameSiteStrict = project.SameSiteStrict
+	SameSiteLax    = project.SameSiteLax
+	SameSiteNone   = project.SameSiteNone
 )
 
 // refreshCookieName is the refresh cookie's name: the request's
