@@ -68,6 +68,9 @@ type User struct {
 	CustomAttributes map[string]any `yaml:"custom_attributes" json:"custom_attributes,omitempty"`
 	// CreatedTime is set by the mock (unix seconds of the mock's clock).
 	CreatedTime int64 `yaml:"-" json:"created_time,omitempty"`
+	// ModifiedTime is set by the mock at every write of the user (unix
+	// seconds of the mock's clock); user search filters on it.
+	ModifiedTime int64 `yaml:"-" json:"-"`
 }
 
 // UserTenant is a user's membership of a tenant.
