@@ -455,19 +455,17 @@ func attributeNumber(v any) (float64, bool) {
 // matchesText is the free-text filter: a case-insensitive substring of the
 // user ID, a login ID, the name, the email or the phone.
 func matchesText(u *User, text string) bool {
-	for _, f := range append([]string{u.ID, u.Name, u.Email, u.Phone}, u.LoginIDs...) {
-		if strings.Contains(strings.ToLower(f), text) {
-			return true
-		}
-	}
-	return false
+	has := func(field string) bool { return strings.Contains(strings.ToLower(field), text) }
+	return has(u.ID) || has(u.Name) || has(u.Email) || has(u.Phone) || slices.ContainsFunc(u.LoginIDs, has)
 }
 
-// sortUsers orders users by the search's sort keys, then by user ID.
-func sortUsers(users []User, keys []userSort) {
-	slices.SortFunc(users, func(a, b User) int {
+// sortUsers orders users by the search's sort keys, then by user ID. It
+// sorts pointers: comparing copies would move every user's struct at each
+// step (and put them on the heap, as the comparisons take pointers).
+func sortUsers(users []*User, keys []userSort) {
+	slices.SortFunc(users, func(a, b *User) int {
 		for _, k := range keys {
-			if c := k.compare(&a, &b); c != 0 {
+			if c := k.compare(a, b); c != 0 {
 				if k.desc {
 					return -c
 				}

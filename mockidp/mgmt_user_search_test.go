@@ -43,16 +43,16 @@ func searchDirectory(users []User) *userDirectory {
 // through the directory's index lookups; both must agree.
 func runSearch(t *testing.T, users []User, q *userSearch) []string {
 	t.Helper()
-	scan := func() []User {
-		var out []User
+	scan := func() []*User {
+		var out []*User
 		for _, u := range users {
 			if q.match(&u) {
-				out = append(out, u)
+				out = append(out, &u)
 			}
 		}
 		return out
 	}
-	page := func(matched []User) []string {
+	page := func(matched []*User) []string {
 		sortUsers(matched, q.sort)
 		start, end := q.window(len(matched))
 		ids := []string{}

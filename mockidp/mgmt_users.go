@@ -211,7 +211,7 @@ func (s *Server) handleUserSearch(testOnly bool) handlerFunc {
 		start, end := q.window(len(matched))
 		users := make([]*UserResponse, 0, end-start)
 		for _, u := range matched[start:end] {
-			users = append(users, s.userResponse(u))
+			users = append(users, s.userResponse(*u))
 		}
 		return writeJSON(w, http.StatusOK, map[string]any{"users": users, "total": len(matched)}), nil
 	}

@@ -33,19 +33,19 @@ func (x userIndex) remove(key, userID string) {
 // emailKey is how emails are compared in search: case-insensitively.
 func emailKey(email string) string { return strings.ToLower(email) }
 
-// search returns the users q matches, in no particular order. When q names
+// search returns copies of the users q matches, in no particular order. When q names
 // users by user ID, login ID, email or phone, only the users those values
 // index are looked at (the filter with the fewest values is used), so the
 // work is linear in them, not in the directory; otherwise every user is.
-func (d *userDirectory) search(q *userSearch) []User {
+func (d *userDirectory) search(q *userSearch) []*User {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	var out []User
+	var out []*User
 	keys, by := q.narrowest()
 	if by == searchByNone {
 		for _, u := range d.byID {
 			if q.match(u) {
-				out = append(out, *u)
+				out = append(out, new(*u))
 			}
 		}
 		return out
@@ -57,7 +57,7 @@ func (d *userDirectory) search(q *userSearch) []User {
 		}
 		seen[id] = true
 		if u := d.byID[id]; u != nil && q.match(u) {
-			out = append(out, *u)
+			out = append(out, new(*u))
 		}
 	}
 	for _, k := range keys {
