@@ -165,8 +165,7 @@ func (s *Server) decodeDescope(w http.ResponseWriter, r *http.Request, dst any) 
 	return decodeDescopeBody(body, dst)
 }
 
-// readDescopeBody reads a Descope API body of at most cfg.MaxBodyBytes
-// (413 past it).
+// readDescopeBody reads a Descope API body of at most MaxBodyBytes (413 past it).
 func (s *Server) readDescopeBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
 	if err != nil {

@@ -341,6 +341,7 @@ func (s *Server) RemoveUser(loginOrUserID string) error {
 	}
 	s.sessions.revokeUser(u.ID)
 	s.codes.dropUser(u.ID)
+	s.outbox.dropUser(u.ID, u.LoginIDs)
 	return nil
 }
 
@@ -383,4 +384,5 @@ func (s *Server) resetSessions() {
 	s.dir.reset(s.project.Directory, s.clock.Now().Unix())
 	s.sessions.reset()
 	s.codes.reset()
+	s.outbox.reset()
 }
