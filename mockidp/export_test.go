@@ -3,16 +3,10 @@ package mockidp
 import "time"
 
 // ResolveTimeSpec exposes TimeSpec.resolve to the external tests.
-func ResolveTimeSpec(t *TimeSpec, now time.Time) int64 { return t.resolve(now) }
+func ResolveTimeSpec(t *TimeSpec, now time.Time) int64 { return t.UnixAt(now) }
 
 // EncodeClaims exposes encodeClaims to the external tests.
 func EncodeClaims(c Claims) ([]byte, error) { return encodeClaims(c) }
-
-// ValidProjectID and ValidID expose the project's ID checks to the external tests.
-var (
-	ValidProjectID = validProjectID
-	ValidID        = validID
-)
 
 // CheckDuplicateKeys exposes the control plane's duplicate-key walk.
 var CheckDuplicateKeys = checkDuplicateKeys

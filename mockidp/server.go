@@ -87,7 +87,7 @@ type Server struct {
 	tokens       tokenCache
 	headers      headerSegments
 
-	// User sessions (directory.go, users.go, sessions.go, codes.go).
+	// User sessions (users.go, sessions.go, codes.go; their configuration is project.Directory).
 	dir      userDirectory
 	sessions sessionStore
 	codes    codeStore
@@ -112,7 +112,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Project == nil {
 		cfg.Project = DefaultProject()
 	} else {
-		p := cfg.Project.clone()
+		p := cfg.Project.Clone()
 		if err := p.Validate(); err != nil {
 			return nil, err
 		}
@@ -141,7 +141,7 @@ func New(cfg Config) (*Server, error) {
 	origins := cfg.Project.CORS.AllowedOrigins
 	if len(cfg.CORSOrigins) > 0 {
 		c := CORSSettings{AllowedOrigins: cfg.CORSOrigins}
-		if err := c.validate(); err != nil {
+		if err := c.Validate(); err != nil {
 			return nil, fmt.Errorf("CORS origins: %w", err)
 		}
 		origins = cfg.CORSOrigins

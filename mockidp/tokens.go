@@ -16,11 +16,8 @@ import (
 	"time"
 
 	"github.com/descope-harness/harness/mockidp/keys"
+	"github.com/descope-harness/harness/mockidp/project"
 )
-
-// Claims is a token's payload. encoding/json writes map keys in sorted order,
-// which is how real Descope tokens serialise their claims.
-type Claims map[string]any
 
 // clientClaims builds the claims Descope puts in a client-credentials token.
 func (s *Server) clientClaims(c Client, iss string, scopes, audience []string, now time.Time) Claims {
@@ -74,7 +71,7 @@ func (s *Server) accessKeyClaims(k AccessKey, iss string, now time.Time, custom 
 		claims[kk] = v
 	}
 	for kk, v := range custom {
-		if !slices.Contains(reservedClaims, kk) {
+		if !project.IsReservedClaim(kk) {
 			claims[kk] = v
 		}
 	}
