@@ -139,6 +139,7 @@ func (s *Server) routes() http.Handler {
 	rt.surface("/v1/mgmt/user/logout", EndpointMgmtUser, s.handleUserLogout, post...)
 	rt.surface("/v1/mgmt/user/signin/embeddedlink", EndpointMgmtUser, s.handleEmbeddedLink, post...)
 	rt.surface("/v1/mgmt/user/test/delete/all", EndpointMgmtUser, s.handleDeleteTestUsers, del...)
+	rt.surface("/v1/mgmt/user/search", EndpointMgmtUser, s.handleUserSearch(false), post...)
 	rt.surface("/v2/mgmt/user/search", EndpointMgmtUser, s.handleUserSearch(false), post...)
 	rt.surface("/v2/mgmt/user/search/test", EndpointMgmtUser, s.handleUserSearch(true), post...)
 	rt.surface("/v1/mgmt/tests/generate/otp", EndpointMgmtTest, s.handleGenerateOTP, post...)

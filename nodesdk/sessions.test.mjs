@@ -267,6 +267,35 @@ describe('Descope Node SDK against mockidp', () => {
     assert.equal((await sdk.otp.verify.email(loginId, code)).ok, false, 'the same code again');
   });
 
+  test('user search honours the filters the SDK sends and refuses what the mock cannot use', async () => {
+    // The default project's ordinary users, by user ID: admin, alice, multi.
+    const ids = (found) => found.users.map((u) => u.loginIds[0]);
+    const { loginId, user } = await loginTestUser();
+    const all = ok(await sdk.management.user.search({}), 'search');
+    assert.deepEqual(ids(all), ['admin@example.com', 'alice@example.com', 'multi@example.com']);
+    assert.equal(all.total, 3, 'test users only when asked for');
+    const byEmail = ok(await sdk.management.user.search({ emails: ['alice@example.com'] }), 'search emails');
+    assert.deepEqual(ids(byEmail), ['alice@example.com']);
+    const nobody = ok(await sdk.management.user.search({ emails: ['nobody@example.com'] }), 'search emails nobody');
+    assert.deepEqual([nobody.users, nobody.total], [[], 0]);
+    // roles travels as roleNames (lib/management/user.ts search).
+    assert.deepEqual(ids(ok(await sdk.management.user.search({ roles: ['admin'] }), 'search roles')), ['admin@example.com']);
+    const tenantRole = await sdk.management.user.search({ tenantRoleNames: { [acme.tenantId]: { values: ['tenant-admin'] } } });
+    assert.deepEqual(ids(ok(tenantRole, 'search tenantRoleNames')), ['multi@example.com']);
+    const sorted = ok(await sdk.management.user.search({ sort: [{ field: 'email', desc: true }], limit: 2 }), 'search sort');
+    assert.deepEqual([ids(sorted), sorted.total], [['multi@example.com', 'alice@example.com'], 3]);
+    const tests = ok(await sdk.management.user.searchTestUsers({ loginIds: [loginId] }), 'searchTestUsers');
+    assert.deepEqual(tests.users.map((u) => u.userId), [user.userId]);
+
+    // Issue 16 defect 7: page × limit overflowed into a 500.
+    const overflow = await sdk.management.user.search({ page: 2 ** 62 });
+    assert.equal(overflow.ok, false, 'an out-of-range page is refused');
+    assert.match(overflow.error.errorMessage, /page/);
+    const roleIds = await sdk.management.user.search({ tenantRoleIds: { [acme.tenantId]: { values: ['id1'] } } });
+    assert.equal(roleIds.ok, false, 'tenantRoleIds is refused: the mock\'s roles have no IDs');
+    assert.match(roleIds.error.errorMessage, /tenantRoleIds/);
+  });
+
   test('deleteAllTestUsers removes the test users', async () => {
     const { loginId } = await loginTestUser();
     ok(await sdk.management.user.load(loginId), 'load before deleting');

@@ -72,6 +72,9 @@ type User struct {
 	Password string `yaml:"password" json:"-"`
 	// CreatedTime is set by the mock (unix seconds of the mock's clock).
 	CreatedTime int64 `yaml:"-" json:"created_time,omitempty"`
+	// ModifiedTime is set by the mock at every write of the user (unix
+	// seconds of the mock's clock); user search filters on it.
+	ModifiedTime int64 `yaml:"-" json:"-"`
 }
 
 // UserTenant is a user's membership of a tenant.
