@@ -145,3 +145,8 @@ compose-config: ## Validate docker-compose.yml for every profile (needs docker-c
 .PHONY: clean
 clean: ## Remove build output and reports
 	rm -rf $(BIN) $(REPORTS)
+
+.PHONY: test-web
+test-web: build ## The React app in webapp/ (@descope/react-sdk, bundled by esbuild) signs in against bin/mockidp in headless Chromium (playwright-core driving Debian's chromium): OTP, links, refresh, logout, cookie and OIDC modes
+	cd webapp && npm ci --no-audit --no-fund && npm run build
+	cd webapp && HARNESS_BIN_DIR='$(CURDIR)/$(BIN)' node --test --test-reporter=spec --test-timeout=120000 test/*.test.mjs
