@@ -92,11 +92,12 @@ async function projectFile(dir, replacements) {
 // projectChanges), the API trusting it, and the app, and launches the browser.
 // appHost is the host name the browser uses for the app ('localhost' or
 // '127.0.0.1'); the mock is always http://127.0.0.1:PORT, so the app runs on
-// another origin, as real apps do. oidc turns on the app's OIDC mode.
-export async function startStack({ projectChanges = [], appHost = 'localhost', oidc = false } = {}) {
+// another origin, as real apps do. oidc turns on the app's OIDC mode;
+// browser: false launches no browser.
+export async function startStack({ projectChanges = [], appHost = 'localhost', oidc = false, browser = true } = {}) {
   const stack = new Stack();
   try {
-    await stack.start({ projectChanges, appHost, oidc });
+    await stack.start({ projectChanges, appHost, oidc, browser });
   } catch (err) {
     await stack.close();
     throw err;
@@ -107,7 +108,7 @@ export async function startStack({ projectChanges = [], appHost = 'localhost', o
 class Stack {
   cleanups = [];
 
-  async start({ projectChanges, appHost, oidc }) {
+  async start({ projectChanges, appHost, oidc, browser }) {
     const dir = await mkdtemp(path.join(tmpdir(), 'webapp-test-'));
     this.cleanups.push(() => rm(dir, { recursive: true, force: true }));
     const mockArgs = ['serve', '--addr', '127.0.0.1:0', '--log-format', 'json'];
@@ -131,9 +132,13 @@ class Stack {
     this.apiUrl = api.addr;
 
     const server = await serveApp({ host: '127.0.0.1', config: { projectId: this.projectId, baseUrl: this.mockUrl, oidc } });
-    this.cleanups.push(() => new Promise((resolve) => server.close(resolve)));
-    server.closeAllConnections && this.cleanups.push(() => server.closeAllConnections());
+    this.cleanups.push(() => {
+      const closed = new Promise((resolve) => server.close(resolve));
+      server.closeAllConnections();
+      return closed;
+    });
     this.appUrl = `http://${appHost}:${server.address().port}`;
+    if (!browser) return;
 
     // launch() gives Chromium a fresh temporary user-data-dir and removes it
     // on close; each test gets its own context (no shared storage or cookies).
