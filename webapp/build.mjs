@@ -1,12 +1,13 @@
-// Bundles the app (src/main.jsx) into dist/app.js with esbuild: `npm run build`
+// Bundles the React app (src/main.jsx) into dist/app.js and the plain
+// web-js-sdk page (src/plain.js) into dist/plain.js with esbuild: `npm run build`
 // (make test-web runs it). No dev server: server.mjs serves index.html,
 // dist/ and the per-deployment /config.js.
 import * as esbuild from 'esbuild';
 
 await esbuild.build({
-  entryPoints: ['src/main.jsx'],
+  entryPoints: { app: 'src/main.jsx', plain: 'src/plain.js' },
   bundle: true,
-  outfile: 'dist/app.js',
+  outdir: 'dist',
   format: 'esm',
   jsx: 'automatic',
   target: 'es2022',

@@ -1,5 +1,6 @@
-// Serves the built app: index.html for every page path, dist/ for the
-// bundle, and /config.js with this deployment's Descope settings. The tests
+// Serves the built app: index.html for every page path (plain.html for
+// /plain and below: the web-js-sdk page), dist/ for the bundles, and
+// /config.js with this deployment's Descope settings. The tests
 // start it on a free port (serveApp); by hand, after `npm run build`:
 //
 //   MOCKIDP_URL=http://127.0.0.1:8080 node server.mjs   # then open http://localhost:3000
@@ -24,12 +25,13 @@ export async function serveApp({ host = '127.0.0.1', port = 0, config }) {
     const { pathname } = new URL(req.url, 'http://app');
     try {
       if (pathname === '/config.js') return send(res, 200, 'text/javascript', configJs);
-      if (pathname === '/app.js' || pathname === '/app.js.map') {
+      if (['/app.js', '/app.js.map', '/plain.js', '/plain.js.map'].includes(pathname)) {
         const file = await readFile(path.join(root, 'dist', pathname.slice(1)));
         return send(res, 200, types[path.extname(pathname)], file);
       }
       if (path.extname(pathname) !== '') return send(res, 404, 'text/plain', 'not found\n');
-      return send(res, 200, 'text/html; charset=utf-8', await readFile(path.join(root, 'index.html')));
+      const page = pathname === '/plain' || pathname.startsWith('/plain/') ? 'plain.html' : 'index.html';
+      return send(res, 200, 'text/html; charset=utf-8', await readFile(path.join(root, page)));
     } catch (err) {
       const missing = err.code === 'ENOENT' ? ' (run npm run build first)' : '';
       return send(res, 500, 'text/plain', `${err.message}${missing}\n`);

@@ -251,7 +251,7 @@ export function uniqueEmail(prefix) {
 // shown waits until selector is visible on page, and fails at once, with
 // the app's message, when the app shows an error (#error) instead.
 export async function shown(page, selector) {
-  await page.locator(`${selector}, #error`).first().waitFor();
+  await page.locator(`${selector}, #error`).filter({ visible: true }).first().waitFor();
   if (await page.locator('#error').isVisible()) {
     throw new Error(`waiting for ${selector}, the app shows an error: ${await page.locator('#error').textContent()}`);
   }
