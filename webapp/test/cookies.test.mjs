@@ -40,8 +40,11 @@ test('cookie mode: OTP sign-in sets HttpOnly Secure DS and DSR, the page never s
     assert.equal(cookies[name].httpOnly, true, `${name} is HttpOnly`);
     assert.equal(cookies[name].secure, true, `${name} is Secure`);
   }
-  const seen = await page.evaluate(() => ({ cookie: document.cookie, DSR: localStorage.getItem('DSR') }));
+  // The mock leaves both JWTs out of the body in cookie mode (README: Descope
+  // user sessions), so web-js-sdk stores neither.
+  const seen = await page.evaluate(() => ({ cookie: document.cookie, DS: localStorage.getItem('DS'), DSR: localStorage.getItem('DSR') }));
   assert.equal(seen.DSR, null, 'no refresh JWT in localStorage');
+  assert.equal(seen.DS, null, 'no session JWT in localStorage');
   assert.doesNotMatch(seen.cookie, /DSR?=/, 'document.cookie shows neither DS nor DSR');
 
   // The reload's try-refresh carries only the DSR cookie.

@@ -181,6 +181,7 @@ class Stack {
     if (verbose) {
       page.on('console', (msg) => console.error(`[page ${msg.type()}] ${msg.text()}`));
       page.on('pageerror', (err) => console.error(`[page error] ${err.message}`));
+      page.on('response', (res) => res.status() >= 400 && console.error(`[page response] ${res.status()} ${res.request().method()} ${res.url()}`));
       page.on('requestfailed', (req) => console.error(`[page request failed] ${req.method()} ${req.url()} ${req.failure()?.errorText}`));
     }
     return page;

@@ -97,7 +97,9 @@ describe('email OTP in a real browser', () => {
     await page.context().close();
   });
 
-  test('the SDK refreshes the session on its own before it expires (browser and mock clocks moved together)', { timeout: 60_000 }, async () => {
+  test('the SDK refreshes the session on its own before it expires (browser and mock clocks moved together)', { timeout: 60_000 }, async (t) => {
+    // The mock's clock runs from real time again for the tests after this one.
+    t.after(() => stack.mock('PUT', '/_mock/clock', { body: { now: Math.floor(Date.now() / 1000), frozen: false } }));
     // Both clocks start at the same whole second: the mock's frozen there,
     // the browser's running from there until paused below.
     const t0 = (await stack.mock('GET', '/_mock/clock')).body.unix;
