@@ -33,6 +33,15 @@ type pendingCode struct {
 	// whether the link was verified.
 	pendingRef string
 	verified   bool
+	// Sign-ins started by the user (auth_signin.go): signUp is the user to
+	// create when the code is used (a sign-up, or a sign-up-or-in of a new
+	// login ID); amr and tenant (optional) replace the method's amr and
+	// the session's dct (MFA and step-up add to the session they extend).
+	signUp *User
+	amr    []string
+	tenant string
+	// size is what the code holds, in bytes, counted against MaxPendingCodeBytes.
+	size int
 }
 
 // codeStore holds the pending codes. OTP codes are kept per login ID and
@@ -43,14 +52,36 @@ type codeStore struct {
 	otp     map[string]*pendingCode // method + "\x00" + login ID
 	links   map[string]*pendingCode // link token
 	pending map[string]*pendingCode // enchanted-link pending reference
+	count   int                     // codes held (an enchanted link is one, in links and pending)
+	bytes   int                     // their sizes
 }
 
-// Limits of the code store: at most this many codes pending at once, and
+// Limits of the code store: at most MaxPendingCodes codes (OTP codes,
+// magic and enchanted links, sign-ins started) of MaxPendingCodeBytes
+// pending at once (at the limit expired ones are forgotten first), and
 // wrong OTP codes tried before a code is void (Descope: "too many attempts").
 const (
-	maxPendingCodes = 100_000
-	maxOTPAttempts  = 5
+	MaxPendingCodes     = 100_000
+	MaxPendingCodeBytes = 64 << 20
+	maxOTPAttempts      = 5
 )
+
+// codeSize is what a pending code holds: its strings, its custom claims
+// (customBytes, their JSON) and a fixed overhead.
+func codeSize(c *pendingCode, customBytes int) int {
+	n := 256 + len(c.userID) + len(c.loginID) + len(c.method) + customBytes + len(c.tenant)
+	for _, a := range c.amr {
+		n += len(a) + 16
+	}
+	if c.signUp != nil {
+		u := c.signUp
+		n += 128 + len(u.ID) + len(u.Name) + len(u.Email) + len(u.Phone) + len(u.Password)
+		for _, l := range u.LoginIDs {
+			n += len(l) + 16
+		}
+	}
+	return n
+}
 
 var (
 	errCodeWrong      = errors.New("wrong code")
@@ -59,6 +90,7 @@ var (
 	errCodeUnknown    = errors.New("unknown or used code")
 	errCodePending    = errors.New("enchanted link not verified yet")
 	errTooManyPending = errors.New("too many pending codes")
+	errPendingBytes   = errors.New("pending codes too large")
 )
 
 func (cs *codeStore) reset() {
@@ -66,23 +98,52 @@ func (cs *codeStore) reset() {
 	cs.otp = make(map[string]*pendingCode)
 	cs.links = make(map[string]*pendingCode)
 	cs.pending = make(map[string]*pendingCode)
+	cs.count, cs.bytes = 0, 0
 	cs.mu.Unlock()
 }
 
+// forgetLocked removes a code from every map that holds it.
+func (cs *codeStore) forgetLocked(c *pendingCode) {
+	found := false
+	if cs.otp[otpKey(c.method, c.loginID)] == c {
+		delete(cs.otp, otpKey(c.method, c.loginID))
+		found = true
+	}
+	if c.secret != "" && cs.links[c.secret] == c {
+		delete(cs.links, c.secret)
+		found = true
+	}
+	if c.pendingRef != "" && cs.pending[c.pendingRef] == c {
+		delete(cs.pending, c.pendingRef)
+		found = true
+	}
+	if found {
+		cs.count--
+		cs.bytes -= c.size
+	}
+}
+
 // makeRoomLocked drops expired codes when the store is full, and says
-// whether there is room for one more.
-func (cs *codeStore) makeRoomLocked(now int64) bool {
-	if len(cs.otp)+len(cs.links)+len(cs.pending) < maxPendingCodes {
-		return true
+// whether there is room for one more of size bytes (errTooManyPending or
+// errPendingBytes when not).
+func (cs *codeStore) makeRoomLocked(now int64, size int) error {
+	if cs.count < MaxPendingCodes && cs.bytes+size <= MaxPendingCodeBytes {
+		return nil
 	}
 	for _, m := range []map[string]*pendingCode{cs.otp, cs.links, cs.pending} {
-		for k, c := range m {
+		for _, c := range m {
 			if c.expires <= now {
-				delete(m, k)
+				cs.forgetLocked(c)
 			}
 		}
 	}
-	return len(cs.otp)+len(cs.links)+len(cs.pending) < maxPendingCodes
+	if cs.count >= MaxPendingCodes {
+		return errTooManyPending
+	}
+	if cs.bytes+size > MaxPendingCodeBytes {
+		return errPendingBytes
+	}
+	return nil
 }
 
 func otpKey(method, loginID string) string { return method + "\x00" + loginID }
@@ -104,11 +165,16 @@ func (cs *codeStore) addOTP(c pendingCode, now int64) (string, error) {
 		cs.otp = make(map[string]*pendingCode)
 	}
 	key := otpKey(c.method, c.loginID)
-	if _, ok := cs.otp[key]; !ok && !cs.makeRoomLocked(now) {
-		return "", errTooManyPending
+	if old, ok := cs.otp[key]; ok {
+		cs.forgetLocked(old) // a resend replaces the code
+	}
+	if err := cs.makeRoomLocked(now, c.size); err != nil {
+		return "", err
 	}
 	c.kind, c.secret, c.attempts = codeOTP, code, 0
 	cs.otp[key] = &c
+	cs.count++
+	cs.bytes += c.size
 	return code, nil
 }
 
@@ -122,18 +188,18 @@ func (cs *codeStore) takeOTP(method, loginID, code string, now int64) (pendingCo
 		return pendingCode{}, errCodeUnknown
 	}
 	if c.expires <= now {
-		delete(cs.otp, key)
+		cs.forgetLocked(c)
 		return pendingCode{}, errCodeExpired
 	}
 	if subtle.ConstantTimeCompare([]byte(code), []byte(c.secret)) != 1 {
 		c.attempts++
 		if c.attempts >= maxOTPAttempts {
-			delete(cs.otp, key)
+			cs.forgetLocked(c)
 			return pendingCode{}, errCodeAttempts
 		}
 		return pendingCode{}, errCodeWrong
 	}
-	delete(cs.otp, key)
+	cs.forgetLocked(c)
 	return *c, nil
 }
 
@@ -154,16 +220,17 @@ func (cs *codeStore) addLink(c pendingCode, now int64) (token, pendingRef string
 		cs.links = make(map[string]*pendingCode)
 		cs.pending = make(map[string]*pendingCode)
 	}
-	if !cs.makeRoomLocked(now) {
-		return "", "", errTooManyPending
+	if err := cs.makeRoomLocked(now, c.size); err != nil {
+		return "", "", err
 	}
 	c.secret, c.verified = randomToken(), false
-	cs.links[c.secret] = &c
 	if c.kind == codeEnchantedLink {
 		c.pendingRef = randomToken()
-		cs.pending[c.pendingRef] = cs.links[c.secret]
-		cs.links[c.secret].pendingRef = c.pendingRef
+		cs.pending[c.pendingRef] = &c
 	}
+	cs.links[c.secret] = &c
+	cs.count++
+	cs.bytes += c.size
 	return c.secret, c.pendingRef, nil
 }
 
@@ -176,10 +243,15 @@ func (cs *codeStore) takeLink(kind codeKind, token string, now int64) (pendingCo
 	if !ok || c.kind != kind {
 		return pendingCode{}, errCodeUnknown
 	}
-	delete(cs.links, token)
 	if c.expires <= now {
-		delete(cs.pending, c.pendingRef)
+		cs.forgetLocked(c)
 		return pendingCode{}, errCodeExpired
+	}
+	if c.kind == codeEnchantedLink {
+		// Still held, by its pending reference, until polled.
+		delete(cs.links, token)
+	} else {
+		cs.forgetLocked(c)
 	}
 	c.verified = true
 	return *c, nil
@@ -195,14 +267,13 @@ func (cs *codeStore) takePending(ref string, now int64) (pendingCode, error) {
 		return pendingCode{}, errCodeUnknown
 	}
 	if c.expires <= now {
-		delete(cs.pending, ref)
-		delete(cs.links, c.secret)
+		cs.forgetLocked(c)
 		return pendingCode{}, errCodeExpired
 	}
 	if !c.verified {
 		return pendingCode{}, errCodePending
 	}
-	delete(cs.pending, ref)
+	cs.forgetLocked(c)
 	return *c, nil
 }
 
@@ -211,10 +282,23 @@ func (cs *codeStore) dropUser(userID string) {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	for _, m := range []map[string]*pendingCode{cs.otp, cs.links, cs.pending} {
-		for k, c := range m {
+		for _, c := range m {
 			if c.userID == userID {
-				delete(m, k)
+				cs.forgetLocked(c)
 			}
 		}
+	}
+}
+
+// forgetSecret removes the code or link whose secret is secret (a sign-in
+// whose message could not be kept).
+func (cs *codeStore) forgetSecret(method, loginID, secret string) {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if c, ok := cs.otp[otpKey(method, loginID)]; ok && c.secret == secret {
+		cs.forgetLocked(c)
+	}
+	if c, ok := cs.links[secret]; ok {
+		cs.forgetLocked(c)
 	}
 }

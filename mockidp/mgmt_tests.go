@@ -1,6 +1,7 @@
 package mockidp
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -54,6 +55,12 @@ func (s *Server) testUserFor(req generateRequest, needMethod bool) (User, pendin
 		}
 		c.custom = req.LoginOptions.CustomClaims
 	}
+	customBytes := 0
+	if len(c.custom) > 0 {
+		b, _ := json.Marshal(c.custom) // decoded from JSON: encodes again
+		customBytes = len(b)
+	}
+	c.size = codeSize(&c, customBytes)
 	return u, c, nil
 }
 

@@ -187,6 +187,7 @@ func (s *Server) handleDeleteTestUsers(w http.ResponseWriter, r *http.Request) (
 	s.sessions.revokeUsers(ids)
 	for _, id := range ids {
 		s.codes.dropUser(id)
+		s.outbox.dropUser(id, nil)
 	}
 	return writeBytes(w, http.StatusOK, []byte(`{}`)), nil
 }

@@ -331,6 +331,7 @@ func (s *Server) RemoveUser(loginOrUserID string) error {
 	}
 	s.sessions.revokeUser(u.ID)
 	s.codes.dropUser(u.ID)
+	s.outbox.dropUser(u.ID, u.LoginIDs)
 	return nil
 }
 
@@ -373,4 +374,5 @@ func (s *Server) resetSessions() {
 	s.dir.reset(s.project.Directory, s.clock.Now().Unix())
 	s.sessions.reset()
 	s.codes.reset()
+	s.outbox.reset()
 }
