@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+
+	"github.com/descope-harness/harness/mockidp/project"
 )
 
 // Bounds on what a caller can make the mock hold or emit (README, "Limits").
@@ -11,27 +13,21 @@ import (
 const (
 	// MaxFaults is the most faults in force at once.
 	MaxFaults = 100
-	// MaxClients and MaxAccessKeys bound the clients and access keys, from
-	// the project file and added at run time together.
-	MaxClients    = 1000
-	MaxAccessKeys = 1000
-	// MaxClaimsBytes bounds the custom claims of one client or access key,
-	// encoded as JSON.
-	MaxClaimsBytes = 16 << 10
+	// MaxClients, MaxAccessKeys, MaxClaimsBytes, MaxUsers and
+	// MaxProjectFileBytes bound the configuration (package project).
+	MaxClients          = project.MaxClients
+	MaxAccessKeys       = project.MaxAccessKeys
+	MaxClaimsBytes      = project.MaxClaimsBytes
+	MaxUsers            = project.MaxUsers
+	MaxProjectFileBytes = project.MaxProjectFileBytes
 	// MaxTokenBytes is the longest token the mock issues or mints, the
 	// largest the API accepts (its token_too_large limit).
 	MaxTokenBytes = 32 << 10
-	// MaxUsers bounds the users, from the project file and added at run
-	// time (control plane, management API) together: twice the 10,000 that
-	// the memory benchmark holds under 64 MB with 100,000 sessions.
-	MaxUsers = 20000
 	// MaxSessions bounds the refresh tokens the mock remembers (live, or
 	// ended but not yet forgotten): twice the 100,000 live sessions of the
 	// memory benchmark. At the limit expired and ended ones are forgotten
 	// first; a login is refused only when every one held is live.
 	MaxSessions = 200_000
-	// MaxProjectFileBytes bounds a project file.
-	MaxProjectFileBytes = 1 << 20
 )
 
 // CodeMockLimit: the control plane holds as many of something as it will.
