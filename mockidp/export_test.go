@@ -14,3 +14,13 @@ func EncodeClaims(c Claims) ([]byte, error) { return issue.EncodeClaims(c) }
 
 // CheckDuplicateKeys exposes the control plane's duplicate-key walk.
 var CheckDuplicateKeys = checkDuplicateKeys
+
+// ParseSignIn exposes the sign-in start parser to the fuzz target; it
+// returns the request's login ID.
+func ParseSignIn(body []byte) (string, error) {
+	req, err := parseSignIn(body)
+	return req.LoginID, err
+}
+
+// AllowsOrigin exposes the CORS policy's check of one origin.
+func AllowsOrigin(origins []string, origin string) bool { return newCORSPolicy(origins).allows(origin) }

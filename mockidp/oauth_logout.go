@@ -53,9 +53,7 @@ func (s *Server) handleEndSession(w http.ResponseWriter, r *http.Request) (int, 
 	redirect := values.Get("post_logout_redirect_uri")
 	var client Client
 	if clientID != "" {
-		s.mu.RLock()
-		c, ok := s.clients[clientID]
-		s.mu.RUnlock()
+		c, ok := s.userClient(clientID)
 		if !ok {
 			return refuse("unknown client_id " + truncate(clientID, 64))
 		}
@@ -65,7 +63,7 @@ func (s *Server) handleEndSession(w http.ResponseWriter, r *http.Request) (int, 
 		if clientID == "" {
 			return refuse("post_logout_redirect_uri needs client_id or id_token_hint to say whose URI it is")
 		}
-		if !slices.Contains(client.PostLogoutRedirectURIs, redirect) {
+		if !redirectAllowed(client.PostLogoutRedirectURIs, redirect) {
 			return refuse("post_logout_redirect_uri " + truncate(redirect, 128) + " is not registered for client " + truncate(clientID, 64) + " (registered URIs match exactly)")
 		}
 	}

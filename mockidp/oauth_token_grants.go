@@ -68,9 +68,7 @@ func (s *Server) grantTokens(req tokenRequest, issuerForm, base string) (TokenRe
 // time), a public client by its client_id alone (it must send no secret;
 // PKCE authenticates the exchange).
 func (s *Server) authenticateTokenClient(req tokenRequest) (Client, error) {
-	s.mu.RLock()
-	c, ok := s.clients[req.ClientID]
-	s.mu.RUnlock()
+	c, ok := s.userClient(req.ClientID)
 	if ok && c.Public {
 		if req.ClientSecret != "" {
 			return Client{}, badClient("client %q is public: it authenticates with PKCE and sends no client_secret", truncate(c.ID, 64))
