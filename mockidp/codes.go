@@ -29,6 +29,8 @@ type pendingCode struct {
 	expires  int64          // unix seconds
 	attempts int            // wrong OTP codes tried
 	custom   map[string]any // loginOptions.customClaims of the generate call
+	// customBytes is the length of custom as JSON (customClaimsBytes).
+	customBytes int
 	// Enchanted links: the pending reference polled for the session, and
 	// whether the link was verified.
 	pendingRef string
@@ -43,14 +45,25 @@ type codeStore struct {
 	otp     map[string]*pendingCode // method + "\x00" + login ID
 	links   map[string]*pendingCode // link token
 	pending map[string]*pendingCode // enchanted-link pending reference
+	bytes   int                     // sum of the pending codes' size()
+	// No code expires before nextExpiry: a full store of fresh codes is
+	// refused without walking it again.
+	nextExpiry int64
 }
 
-// Limits of the code store: at most this many codes pending at once, and
-// wrong OTP codes tried before a code is void (Descope: "too many attempts").
-const (
-	maxPendingCodes = 100_000
-	maxOTPAttempts  = 5
-)
+// Limits of the code store: wrong OTP codes tried before a code is void
+// (Descope: "too many attempts"); how many codes may be pending at once and
+// the bytes they take are MaxPendingCodes and MaxPendingCodeBytes.
+const maxOTPAttempts = 5
+
+// codeOverhead is what a pending code costs besides its strings and custom
+// claims: the struct, its map entries and keys (two for an enchanted link).
+const codeOverhead = 320
+
+// size is what a pending code counts against MaxPendingCodeBytes.
+func (c *pendingCode) size() int {
+	return codeOverhead + len(c.userID) + 2*len(c.loginID) + len(c.method) + c.customBytes
+}
 
 var (
 	errCodeWrong      = errors.New("wrong code")
@@ -58,31 +71,86 @@ var (
 	errCodeAttempts   = errors.New("too many attempts")
 	errCodeUnknown    = errors.New("unknown or used code")
 	errCodePending    = errors.New("enchanted link not verified yet")
-	errTooManyPending = errors.New("too many pending codes")
+	errTooManyPending = errors.New("too many pending codes (MaxPendingCodes, MaxPendingCodeBytes)")
 )
 
 func (cs *codeStore) reset() {
 	cs.mu.Lock()
-	cs.otp = make(map[string]*pendingCode)
-	cs.links = make(map[string]*pendingCode)
-	cs.pending = make(map[string]*pendingCode)
+	cs.reset0Locked()
 	cs.mu.Unlock()
 }
 
-// makeRoomLocked drops expired codes when the store is full, and says
-// whether there is room for one more.
-func (cs *codeStore) makeRoomLocked(now int64) bool {
-	if len(cs.otp)+len(cs.links)+len(cs.pending) < maxPendingCodes {
-		return true
-	}
-	for _, m := range []map[string]*pendingCode{cs.otp, cs.links, cs.pending} {
-		for k, c := range m {
-			if c.expires <= now {
-				delete(m, k)
-			}
+// countLocked is how many codes are pending: OTP codes and links (a
+// verified enchanted link waiting for its poll is in pending alone).
+func (cs *codeStore) countLocked() int {
+	n := len(cs.otp) + len(cs.links)
+	for _, c := range cs.pending {
+		if c.verified {
+			n++
 		}
 	}
-	return len(cs.otp)+len(cs.links)+len(cs.pending) < maxPendingCodes
+	return n
+}
+
+// makeRoomLocked drops expired codes when the store is full, and says
+// whether there is room for one of size bytes more.
+func (cs *codeStore) makeRoomLocked(now int64, size int) bool {
+	full := func() bool { return cs.countLocked() >= MaxPendingCodes || cs.bytes+size > MaxPendingCodeBytes }
+	if !full() {
+		return true
+	}
+	if now < cs.nextExpiry {
+		return false
+	}
+	cs.nextExpiry = 0
+	defer func() {
+		for _, m := range []map[string]*pendingCode{cs.otp, cs.links, cs.pending} {
+			for _, c := range m {
+				if cs.nextExpiry == 0 || c.expires < cs.nextExpiry {
+					cs.nextExpiry = c.expires
+				}
+			}
+		}
+	}()
+	for k, c := range cs.otp {
+		if c.expires <= now {
+			cs.dropLocked(k, c)
+		}
+	}
+	for k, c := range cs.links {
+		if c.expires <= now {
+			cs.dropLocked(k, c)
+		}
+	}
+	for _, c := range cs.pending {
+		if c.expires <= now {
+			cs.dropLocked("", c)
+		}
+	}
+	return !full()
+}
+
+// dropLocked forgets a code: an OTP code under key, else a link and its
+// pending reference.
+func (cs *codeStore) dropLocked(key string, c *pendingCode) {
+	if c.kind == codeOTP {
+		if cs.otp[key] == c {
+			delete(cs.otp, key)
+			cs.bytes -= c.size()
+		}
+		return
+	}
+	_, inLinks := cs.links[c.secret]
+	_, inPending := cs.pending[c.pendingRef]
+	if inLinks && cs.links[c.secret] == c || inPending && cs.pending[c.pendingRef] == c {
+		cs.bytes -= c.size()
+	}
+	if inLinks && cs.links[c.secret] == c {
+		delete(cs.links, c.secret)
+	}
+	if inPending && cs.pending[c.pendingRef] == c {
+		delete(cs.pending, c.pendingRef)
+	}
 }
 
 func otpKey(method, loginID string) string { return method + "\x00" + loginID }
@@ -98,18 +166,37 @@ func (cs *codeStore) addOTP(c pendingCode, now int64) (string, error) {
 	for len(code) < 6 {
 		code = "0" + code
 	}
+	c.kind, c.secret, c.attempts = codeOTP, code, 0
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	if cs.otp == nil {
-		cs.otp = make(map[string]*pendingCode)
+		cs.reset0Locked()
 	}
 	key := otpKey(c.method, c.loginID)
-	if _, ok := cs.otp[key]; !ok && !cs.makeRoomLocked(now) {
+	if old, ok := cs.otp[key]; ok {
+		cs.dropLocked(key, old) // a resend replaces the previous code
+	}
+	if !cs.makeRoomLocked(now, c.size()) {
 		return "", errTooManyPending
 	}
-	c.kind, c.secret, c.attempts = codeOTP, code, 0
 	cs.otp[key] = &c
+	cs.bytes += c.size()
+	cs.noteExpiryLocked(c.expires)
 	return code, nil
+}
+
+func (cs *codeStore) noteExpiryLocked(exp int64) {
+	if cs.nextExpiry == 0 || exp < cs.nextExpiry {
+		cs.nextExpiry = exp
+	}
+}
+
+func (cs *codeStore) reset0Locked() {
+	cs.nextExpiry = 0
+	cs.otp = make(map[string]*pendingCode)
+	cs.links = make(map[string]*pendingCode)
+	cs.pending = make(map[string]*pendingCode)
+	cs.bytes = 0
 }
 
 // takeOTP checks a code and uses it up; a wrong code counts an attempt.
@@ -122,18 +209,18 @@ func (cs *codeStore) takeOTP(method, loginID, code string, now int64) (pendingCo
 		return pendingCode{}, errCodeUnknown
 	}
 	if c.expires <= now {
-		delete(cs.otp, key)
+		cs.dropLocked(key, c)
 		return pendingCode{}, errCodeExpired
 	}
 	if subtle.ConstantTimeCompare([]byte(code), []byte(c.secret)) != 1 {
 		c.attempts++
 		if c.attempts >= maxOTPAttempts {
-			delete(cs.otp, key)
+			cs.dropLocked(key, c)
 			return pendingCode{}, errCodeAttempts
 		}
 		return pendingCode{}, errCodeWrong
 	}
-	delete(cs.otp, key)
+	cs.dropLocked(key, c)
 	return *c, nil
 }
 
@@ -148,22 +235,24 @@ func randomToken() string {
 // enchanted link, its pending reference) for c (kind, user, login ID,
 // method, expiry and custom claims).
 func (cs *codeStore) addLink(c pendingCode, now int64) (token, pendingRef string, err error) {
+	c.secret, c.verified = randomToken(), false
+	if c.kind == codeEnchantedLink {
+		c.pendingRef = randomToken()
+	}
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	if cs.links == nil {
-		cs.links = make(map[string]*pendingCode)
-		cs.pending = make(map[string]*pendingCode)
+		cs.reset0Locked()
 	}
-	if !cs.makeRoomLocked(now) {
+	if !cs.makeRoomLocked(now, c.size()) {
 		return "", "", errTooManyPending
 	}
-	c.secret, c.verified = randomToken(), false
 	cs.links[c.secret] = &c
 	if c.kind == codeEnchantedLink {
-		c.pendingRef = randomToken()
-		cs.pending[c.pendingRef] = cs.links[c.secret]
-		cs.links[c.secret].pendingRef = c.pendingRef
+		cs.pending[c.pendingRef] = &c
 	}
+	cs.bytes += c.size()
+	cs.noteExpiryLocked(c.expires)
 	return c.secret, c.pendingRef, nil
 }
 
@@ -176,10 +265,13 @@ func (cs *codeStore) takeLink(kind codeKind, token string, now int64) (pendingCo
 	if !ok || c.kind != kind {
 		return pendingCode{}, errCodeUnknown
 	}
-	delete(cs.links, token)
 	if c.expires <= now {
-		delete(cs.pending, c.pendingRef)
+		cs.dropLocked("", c)
 		return pendingCode{}, errCodeExpired
+	}
+	delete(cs.links, token)
+	if c.kind != codeEnchantedLink {
+		cs.bytes -= c.size()
 	}
 	c.verified = true
 	return *c, nil
@@ -195,14 +287,13 @@ func (cs *codeStore) takePending(ref string, now int64) (pendingCode, error) {
 		return pendingCode{}, errCodeUnknown
 	}
 	if c.expires <= now {
-		delete(cs.pending, ref)
-		delete(cs.links, c.secret)
+		cs.dropLocked("", c)
 		return pendingCode{}, errCodeExpired
 	}
 	if !c.verified {
 		return pendingCode{}, errCodePending
 	}
-	delete(cs.pending, ref)
+	cs.dropLocked("", c)
 	return *c, nil
 }
 
@@ -210,11 +301,26 @@ func (cs *codeStore) takePending(ref string, now int64) (pendingCode, error) {
 func (cs *codeStore) dropUser(userID string) {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
-	for _, m := range []map[string]*pendingCode{cs.otp, cs.links, cs.pending} {
-		for k, c := range m {
-			if c.userID == userID {
-				delete(m, k)
-			}
+	for k, c := range cs.otp {
+		if c.userID == userID {
+			cs.dropLocked(k, c)
 		}
 	}
+	for _, c := range cs.links {
+		if c.userID == userID {
+			cs.dropLocked("", c)
+		}
+	}
+	for _, c := range cs.pending {
+		if c.userID == userID {
+			cs.dropLocked("", c)
+		}
+	}
+}
+
+// stats reports the codes pending and the bytes they take.
+func (cs *codeStore) stats() (count, bytes int) {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	return cs.countLocked(), cs.bytes
 }

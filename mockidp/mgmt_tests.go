@@ -52,7 +52,11 @@ func (s *Server) testUserFor(req generateRequest, needMethod bool) (User, pendin
 		if k := reservedCustomClaim(req.LoginOptions.CustomClaims); k != "" {
 			return User{}, pendingCode{}, invalidArgument("loginOptions.customClaims.%s is a claim the mock sets and cannot be replaced", truncate(k, 64))
 		}
-		c.custom = req.LoginOptions.CustomClaims
+		n, err := customClaimsBytes(req.LoginOptions.CustomClaims)
+		if err != nil {
+			return User{}, pendingCode{}, invalidArgument("loginOptions.customClaims: %v", err)
+		}
+		c.custom, c.customBytes = req.LoginOptions.CustomClaims, n
 	}
 	return u, c, nil
 }

@@ -1,6 +1,9 @@
 package mockidp
 
-import "sync"
+import (
+	"slices"
+	"sync"
+)
 
 // QueuedLogin is who the next login through the authorization endpoint is,
 // as the control plane queued it (POST /_mock/logins): a test drives a
@@ -12,9 +15,6 @@ type QueuedLogin struct {
 	AMR []string `json:"amr,omitempty"`
 }
 
-// maxQueuedLogins bounds the queue.
-const maxQueuedLogins = 1000
-
 // loginQueue is a FIFO of queued logins.
 type loginQueue struct {
 	mu    sync.Mutex
@@ -24,7 +24,7 @@ type loginQueue struct {
 func (q *loginQueue) push(l QueuedLogin) bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if len(q.items) >= maxQueuedLogins {
+	if len(q.items) >= MaxQueuedLogins {
 		return false
 	}
 	q.items = append(q.items, l)
@@ -47,6 +47,13 @@ func (q *loginQueue) list() []QueuedLogin {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return append([]QueuedLogin{}, q.items...)
+}
+
+// dropUser forgets the queued logins of a user (QueueLogin stores the user ID).
+func (q *loginQueue) dropUser(userID string) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.items = slices.DeleteFunc(q.items, func(l QueuedLogin) bool { return l.User == userID })
 }
 
 func (q *loginQueue) clear() {

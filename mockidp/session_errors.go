@@ -60,6 +60,10 @@ func directoryError(err error) error {
 		return descopeError(http.StatusBadRequest, CodeUserExists, "User already exists", "%v", err)
 	case errors.Is(err, errUserLimit):
 		return atCapacity("users", MaxUsers, "delete one first")
+	case errors.Is(err, errUsersFull):
+		return usersFull(err)
+	case errors.Is(err, errUserTooLarge):
+		return invalidArgument("%v", err)
 	case errors.Is(err, errTestUserLimit):
 		return descopeError(http.StatusBadRequest, CodeTestUserLimit, "Test users limit exceeded", "%v", err)
 	case errors.Is(err, errUserNotFound):
@@ -86,7 +90,8 @@ func codeError(err error) error {
 	case errors.Is(err, errCodePending):
 		return descopeError(http.StatusUnauthorized, CodePendingLink, "Enchanted link pending", "the enchanted link has not been verified yet")
 	case errors.Is(err, errTooManyPending):
-		return rateLimited(1)
+		return atCapacity(fmt.Sprintf("pending codes and links or %d bytes of them", MaxPendingCodeBytes), MaxPendingCodes,
+			"MaxPendingCodes, MaxPendingCodeBytes: use or let some expire, or reset")
 	}
 	return err
 }
