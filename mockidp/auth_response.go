@@ -158,15 +158,24 @@ func (s *Server) bearerParts(r *http.Request, what string) (string, error) {
 // a wrong type, malformed JSON, trailing data or an over-large body is a 400
 // (413) naming what was wrong. An empty body leaves dst as it is.
 func (s *Server) decodeDescope(w http.ResponseWriter, r *http.Request, dst any) error {
+	body, err := s.readDescopeBody(w, r)
+	if err != nil {
+		return err
+	}
+	return decodeDescopeBody(body, dst)
+}
+
+// readDescopeBody reads a Descope API body of at most MaxBodyBytes (413 past it).
+func (s *Server) readDescopeBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return tooLarge(s.cfg.MaxBodyBytes)
+			return nil, tooLarge(s.cfg.MaxBodyBytes)
 		}
-		return badRequest("reading body: %v", err)
+		return nil, badRequest("reading body: %v", err)
 	}
-	return decodeDescopeBody(body, dst)
+	return body, nil
 }
 
 // decodeDescopeBody is decodeDescope after reading (the fuzzed parser).

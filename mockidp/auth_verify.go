@@ -1,10 +1,11 @@
 package mockidp
 
 import (
+	"errors"
 	"net/http"
 )
 
-// Delivery methods of OTP codes and magic links.
+// Delivery methods of OTP codes and magic links generated for test users.
 var deliveryMethods = []string{"email", "sms", "voice", "whatsapp"}
 
 // handleOTPVerify serves POST /v1/auth/otp/verify/{method} {"loginId","code"}:
@@ -28,10 +29,12 @@ func (s *Server) handleOTPVerify(method string) handlerFunc {
 		if body.Code == "" {
 			return 0, missingArgument("code")
 		}
-		if _, ok := s.dir.byLoginID(body.LoginID); !ok {
-			return 0, authUserNotFound(body.LoginID)
-		}
 		c, err := s.codes.takeOTP(method, body.LoginID, body.Code, s.clock.Now().Unix())
+		if errors.Is(err, errCodeUnknown) {
+			if _, ok := s.dir.byLoginID(body.LoginID); !ok {
+				return 0, authUserNotFound(body.LoginID)
+			}
+		}
 		if err != nil {
 			return 0, codeError(err)
 		}
@@ -39,13 +42,31 @@ func (s *Server) handleOTPVerify(method string) handlerFunc {
 	}
 }
 
-// loginWithCode starts a session for the user a used code belongs to.
+// loginWithCode starts a session for the user a used code belongs to,
+// creating the user of a sign-up.
 func (s *Server) loginWithCode(w http.ResponseWriter, r *http.Request, c pendingCode) (int, error) {
-	u, ok := s.dir.byUserID(c.userID)
+	var u User
+	ok := false
+	if c.signUp != nil {
+		var err error
+		if u, ok, err = s.createSignedUp(c); err != nil {
+			return 0, err
+		}
+	} else {
+		u, ok = s.dir.byUserID(c.userID)
+	}
 	if !ok {
 		return 0, authUserNotFound(c.loginID)
 	}
-	is, err := s.startSession(sessionParams{user: u, amr: amrOf(c.method), custom: c.custom, iss: s.issuer(s.project.IssuerForm, s.baseURL(r))})
+	amr := c.amr
+	if amr == nil {
+		amr = amrOf(c.method)
+	}
+	tenant := c.tenant
+	if tenant != "" && !u.HasTenant(tenant) {
+		tenant = "" // the user left the tenant since
+	}
+	is, err := s.startSession(sessionParams{user: u, tenant: tenant, amr: amr, custom: c.custom, iss: s.issuer(s.project.IssuerForm, s.baseURL(r))})
 	if err != nil {
 		return 0, err
 	}

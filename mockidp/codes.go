@@ -29,12 +29,19 @@ type pendingCode struct {
 	expires  int64          // unix seconds
 	attempts int            // wrong OTP codes tried
 	custom   map[string]any // loginOptions.customClaims of the generate call
-	// customBytes is the length of custom as JSON (customClaimsBytes).
-	customBytes int
 	// Enchanted links: the pending reference polled for the session, and
 	// whether the link was verified.
 	pendingRef string
 	verified   bool
+	// Sign-ins started by the user (auth_signin.go): signUp is the user to
+	// create when the code is used (a sign-up, or a sign-up-or-in of a new
+	// login ID); amr and tenant (optional) replace the method's amr and
+	// the session's dct (MFA and step-up add to the session they extend).
+	signUp *User
+	amr    []string
+	tenant string
+	// size is what the code holds, in bytes, counted against MaxPendingCodeBytes.
+	size int
 }
 
 // codeStore holds the pending codes. OTP codes are kept per login ID and
@@ -45,24 +52,38 @@ type codeStore struct {
 	otp     map[string]*pendingCode // method + "\x00" + login ID
 	links   map[string]*pendingCode // link token
 	pending map[string]*pendingCode // enchanted-link pending reference
-	bytes   int                     // sum of the pending codes' size()
+	count   int                     // codes held (an enchanted link is one, in links and pending)
+	bytes   int                     // their sizes
 	// No code expires before nextExpiry: a full store of fresh codes is
-	// refused without walking it again.
+	// refused without walking it again (no quadratic flood).
 	nextExpiry int64
 }
 
-// Limits of the code store: wrong OTP codes tried before a code is void
-// (Descope: "too many attempts"); how many codes may be pending at once and
-// the bytes they take are MaxPendingCodes and MaxPendingCodeBytes.
-const maxOTPAttempts = 5
+// Limits of the code store: at most MaxPendingCodes codes (OTP codes,
+// magic and enchanted links, sign-ins started) of MaxPendingCodeBytes
+// pending at once (at the limit expired ones are forgotten first), and
+// wrong OTP codes tried before a code is void (Descope: "too many attempts").
+const (
+	MaxPendingCodes     = 100_000
+	MaxPendingCodeBytes = 64 << 20
+	maxOTPAttempts      = 5
+)
 
-// codeOverhead is what a pending code costs besides its strings and custom
-// claims: the struct, its map entries and keys (two for an enchanted link).
-const codeOverhead = 320
-
-// size is what a pending code counts against MaxPendingCodeBytes.
-func (c *pendingCode) size() int {
-	return codeOverhead + len(c.userID) + 2*len(c.loginID) + len(c.method) + c.customBytes
+// codeSize is what a pending code holds: its strings, its custom claims
+// (customBytes, their JSON) and a fixed overhead.
+func codeSize(c *pendingCode, customBytes int) int {
+	n := 256 + len(c.userID) + len(c.loginID) + len(c.method) + customBytes + len(c.tenant)
+	for _, a := range c.amr {
+		n += len(a) + 16
+	}
+	if c.signUp != nil {
+		u := c.signUp
+		n += 128 + len(u.ID) + len(u.Name) + len(u.Email) + len(u.Phone) + len(u.Password)
+		for _, l := range u.LoginIDs {
+			n += len(l) + 16
+		}
+	}
+	return n
 }
 
 var (
@@ -71,86 +92,73 @@ var (
 	errCodeAttempts   = errors.New("too many attempts")
 	errCodeUnknown    = errors.New("unknown or used code")
 	errCodePending    = errors.New("enchanted link not verified yet")
-	errTooManyPending = errors.New("too many pending codes (MaxPendingCodes, MaxPendingCodeBytes)")
+	errTooManyPending = errors.New("too many pending codes")
+	errPendingBytes   = errors.New("pending codes too large")
 )
 
 func (cs *codeStore) reset() {
 	cs.mu.Lock()
-	cs.reset0Locked()
+	cs.otp = make(map[string]*pendingCode)
+	cs.links = make(map[string]*pendingCode)
+	cs.pending = make(map[string]*pendingCode)
+	cs.count, cs.bytes, cs.nextExpiry = 0, 0, 0
 	cs.mu.Unlock()
 }
 
-// countLocked is how many codes are pending: OTP codes and links (a
-// verified enchanted link waiting for its poll is in pending alone).
-func (cs *codeStore) countLocked() int {
-	n := len(cs.otp) + len(cs.links)
-	for _, c := range cs.pending {
-		if c.verified {
-			n++
-		}
+// noteExpiryLocked keeps nextExpiry at or before every held code's expiry.
+func (cs *codeStore) noteExpiryLocked(exp int64) {
+	if cs.nextExpiry == 0 || exp < cs.nextExpiry {
+		cs.nextExpiry = exp
 	}
-	return n
+}
+
+// forgetLocked removes a code from every map that holds it.
+func (cs *codeStore) forgetLocked(c *pendingCode) {
+	found := false
+	if cs.otp[otpKey(c.method, c.loginID)] == c {
+		delete(cs.otp, otpKey(c.method, c.loginID))
+		found = true
+	}
+	if c.secret != "" && cs.links[c.secret] == c {
+		delete(cs.links, c.secret)
+		found = true
+	}
+	if c.pendingRef != "" && cs.pending[c.pendingRef] == c {
+		delete(cs.pending, c.pendingRef)
+		found = true
+	}
+	if found {
+		cs.count--
+		cs.bytes -= c.size
+	}
 }
 
 // makeRoomLocked drops expired codes when the store is full, and says
-// whether there is room for one of size bytes more.
-func (cs *codeStore) makeRoomLocked(now int64, size int) bool {
-	full := func() bool { return cs.countLocked() >= MaxPendingCodes || cs.bytes+size > MaxPendingCodeBytes }
-	if !full() {
-		return true
+// whether there is room for one more of size bytes (errTooManyPending or
+// errPendingBytes when not).
+func (cs *codeStore) makeRoomLocked(now int64, size int) error {
+	if cs.count < MaxPendingCodes && cs.bytes+size <= MaxPendingCodeBytes {
+		return nil
 	}
-	if now < cs.nextExpiry {
-		return false
-	}
-	cs.nextExpiry = 0
-	defer func() {
+	if now >= cs.nextExpiry {
+		cs.nextExpiry = 0
 		for _, m := range []map[string]*pendingCode{cs.otp, cs.links, cs.pending} {
 			for _, c := range m {
-				if cs.nextExpiry == 0 || c.expires < cs.nextExpiry {
-					cs.nextExpiry = c.expires
+				if c.expires <= now {
+					cs.forgetLocked(c)
+				} else {
+					cs.noteExpiryLocked(c.expires)
 				}
 			}
 		}
-	}()
-	for k, c := range cs.otp {
-		if c.expires <= now {
-			cs.dropLocked(k, c)
-		}
 	}
-	for k, c := range cs.links {
-		if c.expires <= now {
-			cs.dropLocked(k, c)
-		}
+	if cs.count >= MaxPendingCodes {
+		return errTooManyPending
 	}
-	for _, c := range cs.pending {
-		if c.expires <= now {
-			cs.dropLocked("", c)
-		}
+	if cs.bytes+size > MaxPendingCodeBytes {
+		return errPendingBytes
 	}
-	return !full()
-}
-
-// dropLocked forgets a code: an OTP code under key, else a link and its
-// pending reference.
-func (cs *codeStore) dropLocked(key string, c *pendingCode) {
-	if c.kind == codeOTP {
-		if cs.otp[key] == c {
-			delete(cs.otp, key)
-			cs.bytes -= c.size()
-		}
-		return
-	}
-	_, inLinks := cs.links[c.secret]
-	_, inPending := cs.pending[c.pendingRef]
-	if inLinks && cs.links[c.secret] == c || inPending && cs.pending[c.pendingRef] == c {
-		cs.bytes -= c.size()
-	}
-	if inLinks && cs.links[c.secret] == c {
-		delete(cs.links, c.secret)
-	}
-	if inPending && cs.pending[c.pendingRef] == c {
-		delete(cs.pending, c.pendingRef)
-	}
+	return nil
 }
 
 func otpKey(method, loginID string) string { return method + "\x00" + loginID }
@@ -166,37 +174,24 @@ func (cs *codeStore) addOTP(c pendingCode, now int64) (string, error) {
 	for len(code) < 6 {
 		code = "0" + code
 	}
-	c.kind, c.secret, c.attempts = codeOTP, code, 0
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	if cs.otp == nil {
-		cs.reset0Locked()
+		cs.otp = make(map[string]*pendingCode)
 	}
 	key := otpKey(c.method, c.loginID)
 	if old, ok := cs.otp[key]; ok {
-		cs.dropLocked(key, old) // a resend replaces the previous code
+		cs.forgetLocked(old) // a resend replaces the code
 	}
-	if !cs.makeRoomLocked(now, c.size()) {
-		return "", errTooManyPending
+	if err := cs.makeRoomLocked(now, c.size); err != nil {
+		return "", err
 	}
+	c.kind, c.secret, c.attempts = codeOTP, code, 0
 	cs.otp[key] = &c
-	cs.bytes += c.size()
+	cs.count++
+	cs.bytes += c.size
 	cs.noteExpiryLocked(c.expires)
 	return code, nil
-}
-
-func (cs *codeStore) noteExpiryLocked(exp int64) {
-	if cs.nextExpiry == 0 || exp < cs.nextExpiry {
-		cs.nextExpiry = exp
-	}
-}
-
-func (cs *codeStore) reset0Locked() {
-	cs.nextExpiry = 0
-	cs.otp = make(map[string]*pendingCode)
-	cs.links = make(map[string]*pendingCode)
-	cs.pending = make(map[string]*pendingCode)
-	cs.bytes = 0
 }
 
 // takeOTP checks a code and uses it up; a wrong code counts an attempt.
@@ -209,18 +204,18 @@ func (cs *codeStore) takeOTP(method, loginID, code string, now int64) (pendingCo
 		return pendingCode{}, errCodeUnknown
 	}
 	if c.expires <= now {
-		cs.dropLocked(key, c)
+		cs.forgetLocked(c)
 		return pendingCode{}, errCodeExpired
 	}
 	if subtle.ConstantTimeCompare([]byte(code), []byte(c.secret)) != 1 {
 		c.attempts++
 		if c.attempts >= maxOTPAttempts {
-			cs.dropLocked(key, c)
+			cs.forgetLocked(c)
 			return pendingCode{}, errCodeAttempts
 		}
 		return pendingCode{}, errCodeWrong
 	}
-	cs.dropLocked(key, c)
+	cs.forgetLocked(c)
 	return *c, nil
 }
 
@@ -235,23 +230,23 @@ func randomToken() string {
 // enchanted link, its pending reference) for c (kind, user, login ID,
 // method, expiry and custom claims).
 func (cs *codeStore) addLink(c pendingCode, now int64) (token, pendingRef string, err error) {
-	c.secret, c.verified = randomToken(), false
-	if c.kind == codeEnchantedLink {
-		c.pendingRef = randomToken()
-	}
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	if cs.links == nil {
-		cs.reset0Locked()
+		cs.links = make(map[string]*pendingCode)
+		cs.pending = make(map[string]*pendingCode)
 	}
-	if !cs.makeRoomLocked(now, c.size()) {
-		return "", "", errTooManyPending
+	if err := cs.makeRoomLocked(now, c.size); err != nil {
+		return "", "", err
 	}
-	cs.links[c.secret] = &c
+	c.secret, c.verified = randomToken(), false
 	if c.kind == codeEnchantedLink {
+		c.pendingRef = randomToken()
 		cs.pending[c.pendingRef] = &c
 	}
-	cs.bytes += c.size()
+	cs.links[c.secret] = &c
+	cs.count++
+	cs.bytes += c.size
 	cs.noteExpiryLocked(c.expires)
 	return c.secret, c.pendingRef, nil
 }
@@ -266,12 +261,14 @@ func (cs *codeStore) takeLink(kind codeKind, token string, now int64) (pendingCo
 		return pendingCode{}, errCodeUnknown
 	}
 	if c.expires <= now {
-		cs.dropLocked("", c)
+		cs.forgetLocked(c)
 		return pendingCode{}, errCodeExpired
 	}
-	delete(cs.links, token)
-	if c.kind != codeEnchantedLink {
-		cs.bytes -= c.size()
+	if c.kind == codeEnchantedLink {
+		// Still held, by its pending reference, until polled.
+		delete(cs.links, token)
+	} else {
+		cs.forgetLocked(c)
 	}
 	c.verified = true
 	return *c, nil
@@ -287,13 +284,13 @@ func (cs *codeStore) takePending(ref string, now int64) (pendingCode, error) {
 		return pendingCode{}, errCodeUnknown
 	}
 	if c.expires <= now {
-		cs.dropLocked("", c)
+		cs.forgetLocked(c)
 		return pendingCode{}, errCodeExpired
 	}
 	if !c.verified {
 		return pendingCode{}, errCodePending
 	}
-	cs.dropLocked("", c)
+	cs.forgetLocked(c)
 	return *c, nil
 }
 
@@ -301,26 +298,24 @@ func (cs *codeStore) takePending(ref string, now int64) (pendingCode, error) {
 func (cs *codeStore) dropUser(userID string) {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
-	for k, c := range cs.otp {
-		if c.userID == userID {
-			cs.dropLocked(k, c)
-		}
-	}
-	for _, c := range cs.links {
-		if c.userID == userID {
-			cs.dropLocked("", c)
-		}
-	}
-	for _, c := range cs.pending {
-		if c.userID == userID {
-			cs.dropLocked("", c)
+	for _, m := range []map[string]*pendingCode{cs.otp, cs.links, cs.pending} {
+		for _, c := range m {
+			if c.userID == userID {
+				cs.forgetLocked(c)
+			}
 		}
 	}
 }
 
-// stats reports the codes pending and the bytes they take.
-func (cs *codeStore) stats() (count, bytes int) {
+// forgetSecret removes the code or link whose secret is secret (a sign-in
+// whose message could not be kept).
+func (cs *codeStore) forgetSecret(method, loginID, secret string) {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
-	return cs.countLocked(), cs.bytes
+	if c, ok := cs.otp[otpKey(method, loginID)]; ok && c.secret == secret {
+		cs.forgetLocked(c)
+	}
+	if c, ok := cs.links[secret]; ok {
+		cs.forgetLocked(c)
+	}
 }

@@ -66,6 +66,10 @@ type User struct {
 	// Tenants (optional) - the tenants the user belongs to, with role names there.
 	Tenants          []UserTenant   `yaml:"tenants" json:"tenants,omitempty"`
 	CustomAttributes map[string]any `yaml:"custom_attributes" json:"custom_attributes,omitempty"`
+	// Password (optional) - what password sign-in accepts for the user
+	// (/v1/auth/password/signin); password sign-up sets it. Never shown by
+	// the control plane or the management API.
+	Password string `yaml:"password" json:"-"`
 	// CreatedTime is set by the mock (unix seconds of the mock's clock).
 	CreatedTime int64 `yaml:"-" json:"created_time,omitempty"`
 }

@@ -30,17 +30,20 @@ func (e *Error) Error() string {
 // Descope error codes used by the mock. Where Descope's exact choice is not
 // known the spec page (descope-surface.md) fixes one.
 const (
-	CodeBadRequest     = "E011001" // malformed request, unsupported grant
-	CodeBadClient      = "E011003" // bad or unknown client, bad access key, invalid token
-	CodeInvalidScope   = "E011004" // scope not allowed for the client
-	CodeNotFound       = "E011404" // unknown project or path (mock's choice)
-	CodeMethod         = "E011405" // wrong method (mock's choice)
-	CodeTooLarge       = "E011413" // body too large (mock's choice)
-	CodeRateLimited    = "E130429"
-	CodeServerError    = "E010009" // observed live on server faults
-	CodeMockBadRequest = "M000400" // control-plane errors
-	CodeMockAuth       = "M000401"
-	CodeMockNotFound   = "M000404"
+	CodeBadRequest   = "E011001" // malformed request, unsupported grant
+	CodeBadClient    = "E011003" // bad or unknown client, bad access key, invalid token
+	CodeInvalidScope = "E011004" // scope not allowed for the client
+	CodeNotFound     = "E011404" // unknown project or path (mock's choice)
+	CodeMethod       = "E011405" // wrong method (mock's choice)
+	CodeTooLarge     = "E011413" // body too large (mock's choice)
+	// CodeOriginNotAllowed: a browser preflight from an origin not in
+	// cors.allowed_origins (mock's choice; Descope's answer is not recorded).
+	CodeOriginNotAllowed = "E011403"
+	CodeRateLimited      = "E130429"
+	CodeServerError      = "E010009" // observed live on server faults
+	CodeMockBadRequest   = "M000400" // control-plane errors
+	CodeMockAuth         = "M000401"
+	CodeMockNotFound     = "M000404"
 	// CodeMockUnsupportedMedia: a control-plane body not sent as application/json.
 	CodeMockUnsupportedMedia = "M000415"
 )

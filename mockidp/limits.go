@@ -38,11 +38,6 @@ const (
 	// claims as JSON): with MaxClaimsBytes of custom claims each, 4,000 of
 	// them fill it.
 	MaxSessionBytes = 64 << 20
-	// MaxPendingCodes and MaxPendingCodeBytes bound the generated OTP
-	// codes, magic links and enchanted links pending at once (an estimate:
-	// 320 bytes each plus login ID, user ID and custom claims as JSON).
-	MaxPendingCodes     = 100_000
-	MaxPendingCodeBytes = 32 << 20
 	// MaxAuthorizationCodes and MaxAuthorizationCodeBytes bound the
 	// authorization codes outstanding (an estimate: 256 bytes each plus what
 	// the login granted: redirect URI, scopes, nonce, challenge, amr). At the

@@ -48,6 +48,7 @@ func (s *Server) testUserFor(req generateRequest, needMethod bool) (User, pendin
 	}
 	c := pendingCode{userID: u.ID, loginID: req.LoginID, method: method,
 		expires: s.clock.Now().Add(time.Duration(s.project.Sessions.CodeTTL)).Unix()}
+	customBytes := 0
 	if req.LoginOptions != nil {
 		if k := reservedCustomClaim(req.LoginOptions.CustomClaims); k != "" {
 			return User{}, pendingCode{}, invalidArgument("loginOptions.customClaims.%s is a claim the mock sets and cannot be replaced", truncate(k, 64))
@@ -56,8 +57,9 @@ func (s *Server) testUserFor(req generateRequest, needMethod bool) (User, pendin
 		if err != nil {
 			return User{}, pendingCode{}, invalidArgument("loginOptions.customClaims: %v", err)
 		}
-		c.custom, c.customBytes = req.LoginOptions.CustomClaims, n
+		c.custom, customBytes = req.LoginOptions.CustomClaims, n
 	}
+	c.size = codeSize(&c, customBytes)
 	return u, c, nil
 }
 

@@ -31,6 +31,8 @@ type Project struct {
 	// Directory (optional) - roles, tenants, users, management keys and
 	// session settings (directory.go).
 	Directory `yaml:",inline"`
+	// CORS (optional) - browser origins allowed to call the Descope surface (cors.go).
+	CORS CORSSettings `yaml:"cors" json:"cors"`
 }
 
 // KeySettings configures the signing keys.
@@ -225,6 +227,9 @@ func (p *Project) Validate() error {
 		}
 		secretOf[p.AccessKeys[i].Secret] = p.AccessKeys[i].ID
 	}
+	if err := p.CORS.validate(); err != nil {
+		return err
+	}
 	return p.Directory.validate()
 }
 
@@ -320,5 +325,6 @@ func (p *Project) clone() *Project {
 	c.AccessKeys = append([]AccessKey(nil), p.AccessKeys...)
 	c.Keys.PEMFiles = append([]string(nil), p.Keys.PEMFiles...)
 	c.Directory = p.Directory.clone()
+	c.CORS.AllowedOrigins = append([]string(nil), p.CORS.AllowedOrigins...)
 	return &c
 }

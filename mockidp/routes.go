@@ -59,6 +59,7 @@ const (
 	EndpointTenantSelect = "tenant_select" // POST /v1/auth/tenant/select
 	EndpointMe           = "me"            // GET /v1/auth/me, POST /v1/auth/me/tenants
 	EndpointVerify       = "verify"        // OTP, magic-link and enchanted-link verify, pending session
+	EndpointSignIn       = "signin"        // sign-in and sign-up start: OTP, magic link, enchanted link, password
 	EndpointMgmtUser     = "mgmt_user"     // /v1/mgmt/user/..., /v2/mgmt/user/search...
 	EndpointMgmtTest     = "mgmt_test"     // /v1/mgmt/tests/generate/...
 	EndpointMgmtJWT      = "mgmt_jwt"      // /v1/mgmt/auth/..., /v1/mgmt/jwt/update
@@ -70,7 +71,7 @@ const (
 
 // Endpoints lists every endpoint name of the Descope surface.
 var Endpoints = []string{EndpointDiscovery, EndpointJWKS, EndpointToken, EndpointExchange, EndpointUserinfo, EndpointLicense,
-	EndpointRefresh, EndpointLogout, EndpointTenantSelect, EndpointMe, EndpointVerify, EndpointMgmtUser, EndpointMgmtTest, EndpointMgmtJWT,
+	EndpointRefresh, EndpointLogout, EndpointTenantSelect, EndpointMe, EndpointVerify, EndpointSignIn, EndpointMgmtUser, EndpointMgmtTest, EndpointMgmtJWT,
 	EndpointAuthorize, EndpointEndSession, EndpointRevoke}
 
 // handlerFunc is the shape of every handler: it writes a success response
@@ -116,9 +117,12 @@ func (s *Server) routes() http.Handler {
 	rt.surface("/v1/auth/tenant/select", EndpointTenantSelect, s.handleTenantSelect, post...)
 	rt.surface("/v1/auth/me", EndpointMe, s.handleMe, get...)
 	rt.surface("/v1/auth/me/tenants", EndpointMe, s.handleMeTenants, post...)
-	for _, m := range deliveryMethods {
+	for _, m := range otpMethods {
 		rt.surface("/v1/auth/otp/verify/"+m, EndpointVerify, s.handleOTPVerify(m), post...)
 	}
+	// Sign-in and sign-up start, OTP, magic link, enchanted link and
+	// password (auth_signin.go, auth_password.go).
+	s.signInRoutes(rt)
 	rt.surface("/v1/auth/magiclink/verify", EndpointVerify, s.handleMagicLinkVerify, post...)
 	rt.surface("/v1/auth/enchantedlink/verify", EndpointVerify, s.handleEnchantedLinkVerify, post...)
 	rt.surface("/v1/auth/enchantedlink/pending-session", EndpointVerify, s.handlePendingSession, post...)
@@ -161,6 +165,7 @@ func (s *Server) routes() http.Handler {
 	rt.control("/_mock/clock", s.ctlClock, http.MethodGet, http.MethodPut)
 	rt.control("/_mock/clock/advance", s.ctlAdvance, post...)
 	rt.control("/_mock/reset", s.ctlReset, post...)
+	rt.control("/_mock/outbox", s.ctlOutbox, http.MethodGet, http.MethodHead, http.MethodDelete)
 	rt.control("/_mock/logins", s.ctlLogins, http.MethodGet, http.MethodPost, http.MethodDelete)
 	// Users, roles and sessions (control_users.go, control_sessions.go).
 	rt.control("/_mock/users", s.ctlUsers, http.MethodGet, http.MethodPost)

@@ -54,6 +54,9 @@ type Config struct {
 	MaxBodyBytes int64
 	// RecentRequests (optional, default 100) - request log entries kept per endpoint.
 	RecentRequests int
+	// CORSOrigins (optional, default the project's cors.allowed_origins) -
+	// browser origins allowed to call the Descope surface; see CORSSettings.
+	CORSOrigins []string
 }
 
 // Server is the mock issuer.
@@ -65,6 +68,8 @@ type Server struct {
 	log     *slog.Logger
 	metrics *metrics
 	handler http.Handler
+	// corsPolicy is the allowed browser origins (cors.go).
+	corsPolicy *corsPolicy
 
 	mu         sync.RWMutex
 	clients    map[string]Client
@@ -82,6 +87,7 @@ type Server struct {
 	dir      userDirectory
 	sessions sessionStore
 	codes    codeStore
+	outbox   outbox // codes and links "sent" (outbox.go)
 
 	// OIDC logins (oauth_*.go).
 	oidc oidcState
@@ -128,7 +134,15 @@ func New(cfg Config) (*Server, error) {
 	if cfg.RecentRequests <= 0 {
 		cfg.RecentRequests = 100
 	}
-	s := &Server{cfg: cfg, project: cfg.Project, log: cfg.Logger}
+	origins := cfg.Project.CORS.AllowedOrigins
+	if len(cfg.CORSOrigins) > 0 {
+		c := CORSSettings{AllowedOrigins: cfg.CORSOrigins}
+		if err := c.validate(); err != nil {
+			return nil, fmt.Errorf("CORS origins: %w", err)
+		}
+		origins = cfg.CORSOrigins
+	}
+	s := &Server{cfg: cfg, project: cfg.Project, log: cfg.Logger, corsPolicy: newCORSPolicy(origins)}
 	s.clock = NewClock(cfg.Now)
 
 	pems := cfg.KeyPEM
@@ -198,16 +212,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(w, errors.New("panic"))
 		}
 	}()
-	if len(r.Header.Get("Authorization")) > MaxAuthorizationBytes {
-		writeError(w, &Error{Status: http.StatusRequestHeaderFieldsTooLarge, Code: CodeTooLarge, Description: "Request header is too large",
-			Message: "the Authorization header exceeds " + strconv.Itoa(MaxAuthorizationBytes) + " bytes"})
-		return
-	}
 	// Two Descope SDKs build URLs like "http://host//v2/keys/P…": collapse
 	// doubled slashes instead of redirecting.
 	if strings.Contains(r.URL.Path, "//") {
 		r.URL.Path = collapseSlashes(r.URL.Path)
 		r.URL.RawPath = ""
+	}
+	// CORS before anything else answers: a browser reads no answer,
+	// error or not, that lacks its headers.
+	if s.cors(w, r) {
+		return
+	}
+	if len(r.Header.Get("Authorization")) > MaxAuthorizationBytes {
+		writeError(w, &Error{Status: http.StatusRequestHeaderFieldsTooLarge, Code: CodeTooLarge, Description: "Request header is too large",
+			Message: "the Authorization header exceeds " + strconv.Itoa(MaxAuthorizationBytes) + " bytes"})
+		return
 	}
 	s.handler.ServeHTTP(w, r)
 }

@@ -90,8 +90,13 @@ func codeError(err error) error {
 	case errors.Is(err, errCodePending):
 		return descopeError(http.StatusUnauthorized, CodePendingLink, "Enchanted link pending", "the enchanted link has not been verified yet")
 	case errors.Is(err, errTooManyPending):
-		return atCapacity(fmt.Sprintf("pending codes and links or %d bytes of them", MaxPendingCodeBytes), MaxPendingCodes,
-			"MaxPendingCodes, MaxPendingCodeBytes: use or let some expire, or reset")
+		return atCapacity("pending codes and links", MaxPendingCodes, "use or let some expire, or reset")
+	case errors.Is(err, errPendingBytes):
+		return &Error{Status: http.StatusConflict, Code: CodeMockLimit, Description: "Limit reached",
+			Message: fmt.Sprintf("the pending codes and links would hold more than %d bytes (MaxPendingCodeBytes): use or let some expire, or reset", MaxPendingCodeBytes)}
+	case errors.Is(err, errOutboxFull):
+		return &Error{Status: http.StatusConflict, Code: CodeMockLimit, Description: "Limit reached",
+			Message: fmt.Sprintf("the outbox holds at most %d messages or %d bytes (MaxOutboxMessages, MaxOutboxBytes) whose codes are still usable: DELETE /_mock/outbox empties it", MaxOutboxMessages, MaxOutboxBytes)}
 	}
 	return err
 }

@@ -142,7 +142,7 @@ func TestStoresCountBytes(t *testing.T) {
 
 	var cs codeStore
 	cs.reset()
-	c := pendingCode{userID: "U1", loginID: "a@example.com", method: "email", expires: 2e9, customBytes: MaxPendingCodeBytes/4 + 1}
+	c := pendingCode{userID: "U1", loginID: "a@example.com", method: "email", expires: 2e9, size: MaxPendingCodeBytes/4 + 1}
 	for i := range 3 {
 		c.loginID = "user" + strconv.Itoa(i)
 		if _, err := cs.addOTP(c, 1e9); err != nil {
@@ -150,14 +150,14 @@ func TestStoresCountBytes(t *testing.T) {
 		}
 	}
 	c.loginID = "user3"
-	if _, err := cs.addOTP(c, 1e9); !errors.Is(err, errTooManyPending) {
+	if _, err := cs.addOTP(c, 1e9); !errors.Is(err, errPendingBytes) {
 		t.Errorf("a code past MaxPendingCodeBytes: got %v, want errTooManyPending", err)
 	}
 	if _, err := cs.takeOTP("email", "user0", "wrong0", 1e9); !errors.Is(err, errCodeWrong) {
 		t.Fatalf("wrong code: %v", err)
 	}
 	cs.dropUser("U1")
-	if n, b := cs.stats(); n != 0 || b != 0 {
+	if n, b := cs.count, cs.bytes; n != 0 || b != 0 {
 		t.Errorf("after dropping the user: %d codes, %d bytes; want none", n, b)
 	}
 }

@@ -11,8 +11,8 @@ package mockidp
 //     are sign-ins not yet made.
 //   - removeUsers (POST /v1/mgmt/user/delete, DELETE
 //     /v1/mgmt/user/test/delete/all, DELETE /_mock/users/…, RemoveUser):
-//     the user and all of the above, its pending codes and links and its
-//     queued logins. Its user ID is never given again until a reset.
+//     the user and all of the above, its pending codes and links, its
+//     messages in the outbox and its queued logins. Its user ID is never given again until a reset.
 
 // endSessions ends what a user holds (see above) and returns how many
 // Descope sessions and OAuth families were live.
@@ -24,11 +24,12 @@ func (s *Server) endSessions(userID string) int {
 }
 
 // forgetUsers ends everything the users held once they are out of the
-// directory.
-func (s *Server) forgetUsers(userIDs []string) {
-	for _, id := range userIDs {
-		s.endSessions(id)
-		s.codes.dropUser(id)
-		s.oidc.queue.dropUser(id)
+// directory, their messages in the outbox included.
+func (s *Server) forgetUsers(users []User) {
+	for _, u := range users {
+		s.endSessions(u.ID)
+		s.codes.dropUser(u.ID)
+		s.outbox.dropUser(u.ID, u.LoginIDs)
+		s.oidc.queue.dropUser(u.ID)
 	}
 }

@@ -270,14 +270,14 @@ func (d *userDirectory) remove(loginOrUserID string) (User, error) {
 	return *u, nil
 }
 
-// removeTests deletes every test user and returns their IDs.
-func (d *userDirectory) removeTests() []string {
+// removeTests deletes every test user and returns them.
+func (d *userDirectory) removeTests() []User {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	var ids []string
+	var ids []User
 	for _, u := range d.byID {
 		if u.Test {
-			ids = append(ids, u.ID)
+			ids = append(ids, *u)
 			d.removeLocked(u)
 			d.removed++
 		}
@@ -395,7 +395,7 @@ func (s *Server) RemoveUser(loginOrUserID string) error {
 	if err != nil {
 		return mockNotFound("user %q not found", truncate(loginOrUserID, 64))
 	}
-	s.forgetUsers([]string{u.ID})
+	s.forgetUsers([]User{u})
 	return nil
 }
 
@@ -438,4 +438,5 @@ func (s *Server) resetSessions() {
 	s.dir.reset(s.project.Directory, s.clock.Now().Unix())
 	s.sessions.reset()
 	s.codes.reset()
+	s.outbox.reset()
 }

@@ -26,8 +26,9 @@ type Mock struct {
 	// URL is the base URL, "http://127.0.0.1:port".
 	URL string
 
-	tb  TB
-	srv *httptest.Server
+	tb      TB
+	srv     *httptest.Server
+	cursors outboxCursors
 }
 
 // fixtureKeys are the repository's test keys: using them spares every test

@@ -32,6 +32,7 @@ type serveConfig struct {
 	MaxHeaderBytes  int
 	MaxBodyBytes    int64
 	ShutdownTimeout time.Duration
+	CORSOrigins     []string
 }
 
 // option describes one flag: its name, default, usage, and where it goes.
@@ -108,6 +109,16 @@ func (c *serveConfig) options() []option {
 		{"idle-timeout", "120s", "HTTP server idle timeout", dur(&c.IdleTimeout)},
 		{"max-header-bytes", "65536", "largest request header block accepted", integer(&c.MaxHeaderBytes)},
 		{"max-body-bytes", "65536", "largest request body accepted", int64v(&c.MaxBodyBytes)},
+		{"cors-origins", "", `comma-separated browser origins allowed to call the Descope surface (exact origins, "loopback", "*" or "none"; replaces the project's cors.allowed_origins; default loopback origins on any port)`, func(v string) error {
+			c.CORSOrigins = nil
+			for _, o := range splitList(v) {
+				if err := mockidp.CheckOrigin(o); err != nil {
+					return err
+				}
+				c.CORSOrigins = append(c.CORSOrigins, o)
+			}
+			return nil
+		}},
 		{"shutdown-timeout", "10s", "how long graceful shutdown waits for in-flight requests", dur(&c.ShutdownTimeout)},
 	}
 }

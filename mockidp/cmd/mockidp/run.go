@@ -132,6 +132,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		KeyPEM:       pems,
 		Logger:       log,
 		MaxBodyBytes: cfg.MaxBodyBytes,
+		CORSOrigins:  cfg.CORSOrigins,
 	})
 	if err != nil {
 		return err

@@ -1,0 +1,89 @@
+package mockidp
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"net/http"
+)
+
+// CodeWrongPassword: password sign-in with a wrong password, or for a user
+// without one (mock's choice: the code Descope answers is not in the SDKs).
+const CodeWrongPassword = "E062901"
+
+// minPasswordLen is the shortest password sign-up accepts (mock's choice;
+// Descope's policy is a project setting, GET /v1/auth/password/policy).
+const minPasswordLen = 8
+
+// handlePasswordSignUp serves POST /v1/auth/password/signup {"loginId",
+// "password", "user", "loginOptions"} (core-js-sdk sdk/password): a new user
+// with that password, signed in at once.
+func (s *Server) handlePasswordSignUp(w http.ResponseWriter, r *http.Request) (int, error) {
+	req, err := s.passwordRequest(w, r)
+	if err != nil {
+		return 0, err
+	}
+	if len(req.Password) < minPasswordLen {
+		return 0, invalidArgument("password must be at least %d characters", minPasswordLen)
+	}
+	if _, ok := s.dir.byLoginID(req.LoginID); ok {
+		return 0, userExists(req.LoginID)
+	}
+	nu := newSignUpUser(req)
+	nu.Password = req.Password
+	c := pendingCode{loginID: req.LoginID, signUp: nu, amr: amrPassword}
+	if req.LoginOptions != nil {
+		c.custom = req.LoginOptions.CustomClaims
+	}
+	return s.loginWithCode(w, r, c)
+}
+
+// handlePasswordSignIn serves POST /v1/auth/password/signin {"loginId",
+// "password", "loginOptions"}: a session for a user whose password is the
+// one sent (given in the project file, or at password sign-up).
+func (s *Server) handlePasswordSignIn(w http.ResponseWriter, r *http.Request) (int, error) {
+	req, err := s.passwordRequest(w, r)
+	if err != nil {
+		return 0, err
+	}
+	u, ok := s.dir.byLoginID(req.LoginID)
+	if !ok {
+		return 0, authUserNotFound(req.LoginID)
+	}
+	if !samePassword(u.Password, req.Password) {
+		return 0, descopeError(http.StatusUnauthorized, CodeWrongPassword, "Invalid password", "the password is wrong, or the user has none")
+	}
+	c := pendingCode{loginID: req.LoginID, userID: u.ID, amr: amrPassword}
+	if req.LoginOptions != nil {
+		c.custom = req.LoginOptions.CustomClaims
+	}
+	return s.loginWithCode(w, r, c)
+}
+
+var amrPassword = []string{"pwd"}
+
+func (s *Server) passwordRequest(w http.ResponseWriter, r *http.Request) (signInRequest, error) {
+	body, err := s.readDescopeBody(w, r)
+	if err != nil {
+		return signInRequest{}, err
+	}
+	req, err := parseSignIn(body)
+	if err != nil {
+		return signInRequest{}, err
+	}
+	if _, err := s.bearerParts(r, ""); err != nil {
+		return signInRequest{}, err
+	}
+	if req.Password == "" {
+		return signInRequest{}, missingArgument("password")
+	}
+	return req, nil
+}
+
+// samePassword compares in constant time; a user without a password has none to match.
+func samePassword(stored, given string) bool {
+	if stored == "" {
+		return false
+	}
+	a, b := sha256.Sum256([]byte(stored)), sha256.Sum256([]byte(given))
+	return subtle.ConstantTimeCompare(a[:], b[:]) == 1
+}

@@ -1,0 +1,205 @@
+package mockidp
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+)
+
+// OutboxMessage is one code or link the mock "sent" (wire type of
+// GET /_mock/outbox): instead of an email or a text message, a test reads it
+// here.
+type OutboxMessage struct {
+	// ID is the message's place in the outbox: increasing, never reused
+	// until a reset.
+	ID int64 `json:"id"`
+	// LoginID is the login ID the sign-in was started for.
+	LoginID string `json:"login_id"`
+	// Method is the delivery method: email, sms, voice, whatsapp or im.
+	Method string `json:"method"`
+	// Kind is what was sent: "otp", "magiclink" or "enchantedlink".
+	Kind string `json:"kind"`
+	// To is the address it went to (the user's email or phone, unmasked).
+	To string `json:"to,omitempty"`
+	// Code is the OTP code (kind otp).
+	Code string `json:"code,omitempty"`
+	// Link is the link to open and Token its token (the t query
+	// parameter), for magic and enchanted links.
+	Link  string `json:"link,omitempty"`
+	Token string `json:"token,omitempty"`
+	// LinkID is the number an enchanted-link sign-in showed the user
+	// (linkId of its answer).
+	LinkID string `json:"link_id,omitempty"`
+	// SentAt is when it was sent, on the mock's clock.
+	SentAt time.Time `json:"sent_at"`
+}
+
+// Kinds of outbox messages.
+const (
+	OutboxOTP           = "otp"
+	OutboxMagicLink     = "magiclink"
+	OutboxEnchantedLink = "enchantedlink"
+)
+
+// Bounds of the outbox: at the limit, messages whose code or link has
+// expired are forgotten first; a sign-in is refused (409) only when every
+// message held is still usable.
+const (
+	MaxOutboxMessages = 10_000
+	MaxOutboxBytes    = 16 << 20
+)
+
+// errOutboxFull: the outbox holds MaxOutboxMessages or MaxOutboxBytes of
+// messages whose codes and links are all still usable.
+var errOutboxFull = errors.New("outbox full")
+
+// outbox keeps the messages the mock sent, oldest first.
+type outbox struct {
+	mu       sync.Mutex
+	messages []outboxEntry
+	bytes    int
+	nextID   int64
+	// arrived is closed and replaced whenever a message is added, waking
+	// every waiter.
+	arrived chan struct{}
+}
+
+type outboxEntry struct {
+	msg     OutboxMessage
+	userID  string // "" for a sign-up whose user does not exist yet
+	expires int64  // unix seconds: when its code or link stops working
+	size    int
+}
+
+// size is what a message holds, counted in bytes of its strings plus a
+// fixed overhead for the struct.
+func (m *OutboxMessage) size() int {
+	return 128 + len(m.LoginID) + len(m.Method) + len(m.Kind) + len(m.To) + len(m.Code) + len(m.Link) + len(m.Token) + len(m.LinkID)
+}
+
+func (o *outbox) reset() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.messages, o.bytes = nil, 0
+	o.wakeLocked()
+}
+
+func (o *outbox) wakeLocked() {
+	if o.arrived != nil {
+		close(o.arrived)
+	}
+	o.arrived = make(chan struct{})
+}
+
+// add appends a message and returns it with its ID and send time.
+func (o *outbox) add(m OutboxMessage, userID string, expires int64, now time.Time) (OutboxMessage, error) {
+	e := outboxEntry{msg: m, userID: userID, expires: expires, size: m.size()}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if len(o.messages) >= MaxOutboxMessages || o.bytes+e.size > MaxOutboxBytes {
+		o.dropLocked(func(e *outboxEntry) bool { return e.expires <= now.Unix() })
+		if len(o.messages) >= MaxOutboxMessages || o.bytes+e.size > MaxOutboxBytes {
+			return OutboxMessage{}, errOutboxFull
+		}
+	}
+	o.nextID++
+	e.msg.ID, e.msg.SentAt = o.nextID, now.UTC()
+	o.messages = append(o.messages, e)
+	o.bytes += e.size
+	o.wakeLocked()
+	return e.msg, nil
+}
+
+// dropLocked forgets the messages drop selects, keeping the order.
+func (o *outbox) dropLocked(drop func(*outboxEntry) bool) {
+	kept := o.messages[:0]
+	for i := range o.messages {
+		if drop(&o.messages[i]) {
+			o.bytes -= o.messages[i].size
+			continue
+		}
+		kept = append(kept, o.messages[i])
+	}
+	clear(o.messages[len(kept):])
+	o.messages = kept
+}
+
+// list returns the messages, oldest first, only those of loginID when it
+// is not "", only those after the ID after.
+func (o *outbox) list(loginID string, after int64) []OutboxMessage {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	out := []OutboxMessage{}
+	for i := range o.messages {
+		m := &o.messages[i].msg
+		if m.ID > after && (loginID == "" || m.LoginID == loginID) {
+			out = append(out, *m)
+		}
+	}
+	return out
+}
+
+// clear empties the outbox; IDs keep increasing.
+func (o *outbox) clear() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.messages, o.bytes = nil, 0
+}
+
+// dropUser forgets the messages of a user (by user ID or any of its login IDs).
+func (o *outbox) dropUser(userID string, loginIDs []string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.dropLocked(func(e *outboxEntry) bool {
+		if e.userID == userID {
+			return true
+		}
+		for _, l := range loginIDs {
+			if e.msg.LoginID == l {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// wait returns the first message of loginID ("" for any) and kind ("" for
+// any) whose ID is above after, waiting for one until ctx ends.
+func (o *outbox) wait(ctx context.Context, loginID, kind string, after int64) (OutboxMessage, error) {
+	for {
+		o.mu.Lock()
+		for i := range o.messages {
+			m := &o.messages[i].msg
+			if m.ID > after && (loginID == "" || m.LoginID == loginID) && (kind == "" || m.Kind == kind) {
+				found := *m
+				o.mu.Unlock()
+				return found, nil
+			}
+		}
+		if o.arrived == nil {
+			o.arrived = make(chan struct{})
+		}
+		arrived := o.arrived
+		o.mu.Unlock()
+		select {
+		case <-arrived:
+		case <-ctx.Done():
+			return OutboxMessage{}, ctx.Err()
+		}
+	}
+}
+
+// Outbox returns the codes and links the mock sent, oldest first; only
+// those of loginID when it is not "". Reset and ClearOutbox empty it.
+func (s *Server) Outbox(loginID string) []OutboxMessage { return s.outbox.list(loginID, 0) }
+
+// ClearOutbox empties the outbox.
+func (s *Server) ClearOutbox() { s.outbox.clear() }
+
+// WaitOutbox returns the first message for loginID ("" for any) of kind
+// ("" for any) with an ID above after, waiting until one is sent or ctx
+// ends. Pass the last ID read as after to read the next one.
+func (s *Server) WaitOutbox(ctx context.Context, loginID, kind string, after int64) (OutboxMessage, error) {
+	return s.outbox.wait(ctx, loginID, kind, after)
+}
