@@ -57,6 +57,10 @@ test-suites: ## Offline Ginkgo suites only, through the ginkgo CLI (race detecto
 test-wiring: build ## Start mockidp and api as processes with the compose environments and run the external-mode suites against them; run the live suite's commands without credentials
 	HARNESS_BIN_DIR='$(CURDIR)/$(BIN)' PACKAGING_EXTERNAL_SUITES=1 $(GO) test -count=1 -run 'TestComposeStackAsProcesses|TestComposeLiveServiceWithoutCredentials|TestMakeTestLiveWithoutCredentials' ./packaging
 
+.PHONY: test-tls
+test-tls: build ## The stack over HTTPS: bin/mockidp --tls, two bin/api trusting its CA (PROVIDER_CA_FILE), the offline suites in external mode (HARNESS_MOCKIDP_CA_FILE), curl with and without --cacert
+	HARNESS_BIN_DIR='$(CURDIR)/$(BIN)' HARNESS_TLS_STACK=1 $(GO) test -count=1 -v -run '^TestStackOverHTTPS$$' ./https
+
 .PHONY: test-node-sdk
 test-node-sdk: build ## Descope's own Node SDK (@descope/node-sdk, npm ci from nodesdk/package-lock.json) against bin/mockidp: test users, OTP verify, refresh, tenant select, me, logout
 	cd nodesdk && npm ci --no-audit --no-fund

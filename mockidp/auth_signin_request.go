@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/descope-harness/harness/mockidp/project"
 )
 
 // signInRequest is the body of a sign-in or sign-up start (wire type;
@@ -60,7 +62,7 @@ func parseSignIn(body []byte) (signInRequest, error) {
 	if req.LoginID == "" {
 		return signInRequest{}, missingArgument("loginId")
 	}
-	if err := checkText("loginId", req.LoginID, maxLoginIDLen); err != nil {
+	if err := checkText("loginId", req.LoginID, project.MaxLoginIDLen); err != nil {
 		return signInRequest{}, err
 	}
 	for _, f := range []struct{ name, v string }{{"URI", req.URI}, {"redirectUrl", req.RedirectURL}} {

@@ -27,7 +27,7 @@ func (s *Server) AddClient(c Client) error {
 
 // putClient adds or replaces a client and says whether it replaced one.
 func (s *Server) putClient(c Client) (replaced bool, err error) {
-	if err := c.validate(""); err != nil {
+	if err := c.Validate(""); err != nil {
 		return false, fieldError(err)
 	}
 	s.mu.Lock()
@@ -91,7 +91,7 @@ func (s *Server) AddAccessKey(k AccessKey) error {
 
 // putAccessKey adds or replaces an access key and says whether it replaced one.
 func (s *Server) putAccessKey(k AccessKey) (replaced bool, err error) {
-	if err := k.validate(""); err != nil {
+	if err := k.Validate(""); err != nil {
 		return false, fieldError(err)
 	}
 	s.mu.Lock()

@@ -14,7 +14,7 @@ import (
 )
 
 // The control plane serves /_mock/: JSON in and out. With an admin token
-// set, every call but health needs "Authorization: Bearer <token>". Its
+// set, every call but health and ca.pem needs "Authorization: Bearer <token>". Its
 // routes are in routes.go.
 
 // CheckAdminToken reports why token could never match a request's
@@ -41,7 +41,9 @@ func (s *Server) requireAdmin(next http.Handler) http.Handler {
 	}
 	want := []byte("Bearer " + s.cfg.AdminToken)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/_mock/health" {
+		// Health, and the CA certificate a client needs before it can
+		// trust anything else this mock says (it is public).
+		if r.URL.Path == "/_mock/health" || r.URL.Path == "/_mock/ca.pem" {
 			next.ServeHTTP(w, r)
 			return
 		}

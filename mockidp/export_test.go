@@ -8,11 +8,5 @@ func ResolveTimeSpec(t *TimeSpec, now time.Time) int64 { return t.resolve(now) }
 // EncodeClaims exposes encodeClaims to the external tests.
 func EncodeClaims(c Claims) ([]byte, error) { return encodeClaims(c) }
 
-// ValidProjectID and ValidID expose the project's ID checks to the external tests.
-var (
-	ValidProjectID = validProjectID
-	ValidID        = validID
-)
-
 // CheckDuplicateKeys exposes the control plane's duplicate-key walk.
 var CheckDuplicateKeys = checkDuplicateKeys

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+
+	"github.com/descope-harness/harness/mockidp/project"
 )
 
 // Bounds on what a caller can make the mock hold or emit (README, "Limits").
@@ -13,21 +15,16 @@ import (
 const (
 	// MaxFaults is the most faults in force at once.
 	MaxFaults = 100
-	// MaxClients and MaxAccessKeys bound the clients and access keys, from
-	// the project file and added at run time together.
-	MaxClients    = 1000
-	MaxAccessKeys = 1000
-	// MaxClaimsBytes bounds the custom claims of one client or access key,
-	// and those a session, a login or a generated code carries, encoded as
-	// JSON.
-	MaxClaimsBytes = 16 << 10
+	// MaxClients, MaxAccessKeys, MaxClaimsBytes, MaxUsers and
+	// MaxProjectFileBytes bound the configuration (package project).
+	MaxClients          = project.MaxClients
+	MaxAccessKeys       = project.MaxAccessKeys
+	MaxClaimsBytes      = project.MaxClaimsBytes
+	MaxUsers            = project.MaxUsers
+	MaxProjectFileBytes = project.MaxProjectFileBytes
 	// MaxTokenBytes is the longest token the mock issues or mints, the
 	// largest the API accepts (its token_too_large limit).
 	MaxTokenBytes = 32 << 10
-	// MaxUsers bounds the users, from the project file and added at run
-	// time (control plane, management API) together: twice the 10,000 that
-	// the memory benchmark holds under 64 MB with 100,000 sessions.
-	MaxUsers = 20000
 	// MaxSessions bounds the refresh tokens the mock remembers (live, or
 	// ended but not yet forgotten): twice the 100,000 live sessions of the
 	// memory benchmark. At the limit expired and ended ones are forgotten
@@ -68,8 +65,6 @@ const (
 	// MaxLoginPageUsers is how many users the login page lists (by login
 	// ID); the others log in by typing their login ID.
 	MaxLoginPageUsers = 100
-	// MaxProjectFileBytes bounds a project file.
-	MaxProjectFileBytes = 1 << 20
 )
 
 // CodeMockLimit: the control plane holds as many of something as it will.

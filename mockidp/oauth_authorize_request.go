@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/descope-harness/harness/mockidp/project"
 )
 
 // oauthClient is what the authorization-code flow needs of a client.
@@ -102,8 +104,8 @@ func parseAuthorize(values url.Values, lookup func(id string) (oauthClient, bool
 		return req, page("invalid_request", "redirect_uri is repeated")
 	case redirectURI == "":
 		return req, page("invalid_request", "redirect_uri is required")
-	case len(redirectURI) > maxRedirectURIBytes:
-		return req, page("invalid_request", "redirect_uri is longer than %d bytes", maxRedirectURIBytes)
+	case len(redirectURI) > project.MaxRedirectURIBytes:
+		return req, page("invalid_request", "redirect_uri is longer than %d bytes", project.MaxRedirectURIBytes)
 	case !slices.Contains(client.RedirectURIs, redirectURI):
 		return req, page("invalid_request", "redirect_uri %q is not registered for client %q (registered URIs match exactly)", truncate(redirectURI, 128), truncate(clientID, 64))
 	}
@@ -157,7 +159,7 @@ func parseAuthorize(values url.Values, lookup func(id string) (oauthClient, bool
 		return fail("invalid_request", "scope is longer than %d bytes", maxScopeBytes)
 	}
 	for _, sc := range strings.Fields(scope) {
-		if !scopePattern.MatchString(sc) {
+		if !project.ValidScope(sc) {
 			return fail("invalid_scope", "scope %q is not a valid scope token", truncate(sc, 64))
 		}
 		if !slices.Contains(userScopes, sc) && !slices.Contains(client.Scopes, sc) {

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/descope-harness/harness/mockidp/project"
 )
 
 // The token endpoint's user grants: authorization_code (RFC 6749 §4.1.3
@@ -94,7 +96,7 @@ func (s *Server) exchangeCode(client Client, req tokenRequest, base string) (Tok
 		return TokenResponse{}, oauthError(http.StatusBadRequest, CodeBadRequest, "invalid_request", "code is required")
 	case req.RedirectURI == "":
 		return TokenResponse{}, oauthError(http.StatusBadRequest, CodeBadRequest, "invalid_request", "redirect_uri is required: the one the authorization request sent")
-	case len(req.Code) > 256 || len(req.RedirectURI) > maxRedirectURIBytes || len(req.CodeVerifier) > 128:
+	case len(req.Code) > 256 || len(req.RedirectURI) > project.MaxRedirectURIBytes || len(req.CodeVerifier) > 128:
 		return TokenResponse{}, oauthError(http.StatusBadRequest, CodeBadRequest, "invalid_request", "code, redirect_uri or code_verifier is too long")
 	}
 	grant, family, err := s.oidc.codes.redeem(req.Code, client.ID, req.RedirectURI, req.CodeVerifier, s.oidc.ledger.newFamily)

@@ -1,330 +1,67 @@
 package mockidp
 
-import (
-	"encoding/json"
-	"fmt"
-	"regexp"
-	"slices"
-	"strings"
-	"time"
+import "github.com/descope-harness/harness/mockidp/project"
+
+// The configuration model lives in package project (mockidp/project): these
+// names keep the importers of package mockidp compiling. New code may use
+// either.
+type (
+	Project         = project.Project
+	KeySettings     = project.KeySettings
+	Client          = project.Client
+	ClientOIDC      = project.ClientOIDC
+	TenantGrant     = project.TenantGrant
+	AccessKey       = project.AccessKey
+	Directory       = project.Directory
+	Role            = project.Role
+	Tenant          = project.Tenant
+	User            = project.User
+	UserTenant      = project.UserTenant
+	ManagementKey   = project.ManagementKey
+	SessionSettings = project.SessionSettings
+	Duration        = project.Duration
+	ConfigError     = project.ConfigError
+	Trust           = project.Trust
+	CORSSettings    = project.CORSSettings
 )
 
-// Project is the mock's configured state: the project, its clients and access
-// keys, token lifetimes and key rotation. It is read from a YAML project file
-// (see fixtures/project.yaml for a commented example).
-type Project struct {
-	// ID (required) - the Descope project ID, "P" + 27 alphanumerics by convention.
-	ID string `yaml:"project_id" json:"project_id"`
-	// IssuerForm (optional, default "url") - "url" ({base}/{pid}), "apps"
-	// ({base}/v1/apps/{pid}) or "project" (the bare project ID).
-	IssuerForm string `yaml:"issuer_form" json:"issuer_form"`
-	// TokenTTL (optional, default 600s) - lifetime of issued tokens.
-	TokenTTL Duration `yaml:"token_ttl" json:"token_ttl"`
-	// AccessKeyTTL (optional, default 600s) - lifetime of access-key session tokens.
-	AccessKeyTTL Duration `yaml:"access_key_ttl" json:"access_key_ttl"`
-	// Keys (optional) - signing keys and their rotation.
-	Keys KeySettings `yaml:"keys" json:"keys"`
-	// Clients (optional) - OAuth clients allowed the client-credentials grant.
-	Clients []Client `yaml:"clients" json:"clients"`
-	// AccessKeys (optional) - Descope access keys for /v1/auth/accesskey/exchange.
-	AccessKeys []AccessKey `yaml:"access_keys" json:"access_keys"`
-	// Directory (optional) - roles, tenants, users, management keys and
-	// session settings (directory.go).
-	Directory `yaml:",inline"`
-	// CORS (optional) - browser origins allowed to call the Descope surface (cors.go).
-	CORS CORSSettings `yaml:"cors" json:"cors"`
-}
-
-// KeySettings configures the signing keys.
-type KeySettings struct {
-	// RotateEvery (optional, default 24h) - scheduled rotation interval, at least
-	// 1s; "never" or a negative value disables scheduled rotation.
-	RotateEvery Duration `yaml:"rotate_every" json:"rotate_every"`
-	// Keep (optional, default 12) - previous keys published beside the current one.
-	Keep int `yaml:"keep" json:"keep"`
-	// PEMFiles (optional) - RSA private keys, relative to the project file; the
-	// first is the initial key, the rest serve the next rotations.
-	PEMFiles []string `yaml:"pem_files" json:"pem_files,omitempty"`
-}
-
-// Client is an OAuth client of the project.
-type Client struct {
-	ID     string `yaml:"id" json:"id"`
-	Secret string `yaml:"secret" json:"secret,omitempty"`
-	// Scopes (optional) - scopes the client may request.
-	Scopes []string `yaml:"scopes" json:"scopes,omitempty"`
-	// DefaultScopes (optional) - scopes granted when a request names none.
-	DefaultScopes []string `yaml:"default_scopes" json:"default_scopes,omitempty"`
-	Roles         []string `yaml:"roles" json:"roles,omitempty"`
-	Permissions   []string `yaml:"permissions" json:"permissions,omitempty"`
-	// Tenants (optional) - tenant ID to the client's roles and permissions there.
-	Tenants map[string]TenantGrant `yaml:"tenants" json:"tenants,omitempty"`
-	// CurrentTenant (optional) - sent as the dct claim; must be one of Tenants.
-	CurrentTenant string `yaml:"current_tenant" json:"current_tenant,omitempty"`
-	// Audience (optional, default [project ID]) - the aud claim.
-	Audience []string `yaml:"audience" json:"audience,omitempty"`
-	// TTL (optional, default the project's TokenTTL) - token lifetime.
-	TTL Duration `yaml:"ttl" json:"ttl,omitempty"`
-	// Claims (optional) - custom claims added to every token.
-	Claims map[string]any `yaml:"claims" json:"claims,omitempty"`
-	// ClientOIDC (optional) - redirect URIs and the like for user logins (oauth_clients.go).
-	ClientOIDC `yaml:",inline"`
-}
-
-// TenantGrant is a client's or access key's authorization in one tenant.
-type TenantGrant struct {
-	Roles       []string `yaml:"roles" json:"roles"`
-	Permissions []string `yaml:"permissions" json:"permissions"`
-}
-
-// MarshalJSON writes the grant as Descope tokens carry it: keys in
-// alphabetical order, like every other claim, and an absent list as []
-// rather than null (SDKs iterate these lists without a nil check).
-func (g TenantGrant) MarshalJSON() ([]byte, error) {
-	type wire struct {
-		Permissions []string `json:"permissions"`
-		Roles       []string `json:"roles"`
-	}
-	w := wire{Permissions: g.Permissions, Roles: g.Roles}
-	if w.Permissions == nil {
-		w.Permissions = []string{}
-	}
-	if w.Roles == nil {
-		w.Roles = []string{}
-	}
-	return json.Marshal(w)
-}
-
-// AccessKey is a Descope access key (machine-to-machine credential).
-type AccessKey struct {
-	// ID - the key ID returned as keyId and used as sub ("K" + 27 alphanumerics).
-	ID string `yaml:"id" json:"id"`
-	// Secret - the cleartext key a caller sends as Bearer {pid}:{secret}.
-	Secret      string                 `yaml:"secret" json:"secret,omitempty"`
-	Roles       []string               `yaml:"roles" json:"roles,omitempty"`
-	Permissions []string               `yaml:"permissions" json:"permissions,omitempty"`
-	Tenants     map[string]TenantGrant `yaml:"tenants" json:"tenants,omitempty"`
-	Claims      map[string]any         `yaml:"claims" json:"claims,omitempty"`
-	TTL         Duration               `yaml:"ttl" json:"ttl,omitempty"`
-}
-
-// Defaults of a project.
+// Defaults of a project and of its user sessions, issuer forms and token
+// response methods (package project).
 const (
-	DefaultProjectID   = "P2MockDescopeHarness00000001"
-	DefaultTokenTTL    = 600 * time.Second
-	DefaultRotateEvery = 24 * time.Hour
-	DefaultKeep        = 12
+	DefaultProjectID   = project.DefaultProjectID
+	DefaultTokenTTL    = project.DefaultTokenTTL
+	DefaultRotateEvery = project.DefaultRotateEvery
+	DefaultKeep        = project.DefaultKeep
+
+	DefaultSessionTTL    = project.DefaultSessionTTL
+	DefaultRefreshTTL    = project.DefaultRefreshTTL
+	DefaultCodeTTL       = project.DefaultCodeTTL
+	DefaultTestUserLimit = project.DefaultTestUserLimit
+
+	IssuerURL     = project.IssuerURL
+	IssuerApps    = project.IssuerApps
+	IssuerProject = project.IssuerProject
+
+	TokenResponseBody    = project.TokenResponseBody
+	TokenResponseCookies = project.TokenResponseCookies
+
+	OriginsLoopback = project.OriginsLoopback
+	OriginsAny      = project.OriginsAny
+	OriginsNone     = project.OriginsNone
+	MaxCORSOrigins  = project.MaxCORSOrigins
 )
 
-var scopePattern = regexp.MustCompile(`^[\x21\x23-\x5B\x5D-\x7E]+$`) // RFC 6749 scope-token
+// LoadProject reads and validates a project file (project.Load).
+func LoadProject(path string) (*Project, error) { return project.Load(path) }
 
-// projectIDLength is the length of a Descope project ID: "P" and 27 letters
-// or digits, as every real token and the console show them (research/descope.md
-// §1). The SDKs check only that one is set; 32-character IDs carry a region
-// (P + 4 region characters + 27), from which the Go, Python and .NET SDKs
-// derive an api.<region>.descope.com host when no base URL is configured,
-// so the mock refuses them rather than let an SDK leave the mock.
-const projectIDLength = 28
+// ParseProject decodes and validates a YAML project; name is used in errors
+// (project.Parse).
+func ParseProject(name string, data []byte) (*Project, error) { return project.Parse(name, data) }
 
-// validProjectID is ^P[A-Za-z0-9]{27}$ and validID ^[A-Za-z0-9._:@-]{1,128}$,
-// checked without regular expressions: compiling the counted repetitions
-// cost almost a millisecond at every process start.
-func validProjectID(s string) bool {
-	return len(s) == projectIDLength && s[0] == 'P' && asciiWord(s[1:], projectIDLength-1, "")
-}
+// CheckOrigin reports whether o can be an entry of
+// CORSSettings.AllowedOrigins (project.CheckOrigin).
+func CheckOrigin(o string) error { return project.CheckOrigin(o) }
 
-func validID(s string) bool { return asciiWord(s, 128, "._:@-") }
-
-// asciiWord reports whether s has 1 to maxLen bytes, each an ASCII letter,
-// digit or a byte of extra.
-func asciiWord(s string, maxLen int, extra string) bool {
-	if len(s) == 0 || len(s) > maxLen {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(extra, c) >= 0) {
-			return false
-		}
-	}
-	return true
-}
-
-// Validate checks the project and fills in defaults.
-func (p *Project) Validate() error {
-	if p.ID == "" {
-		p.ID = DefaultProjectID
-	}
-	if !validProjectID(p.ID) {
-		reason := fmt.Sprintf(`%q is not a Descope project ID: want "P" followed by 27 letters or digits (28 characters, like %s)`, truncate(p.ID, 64), DefaultProjectID)
-		if len(p.ID) >= 32 {
-			reason += "; 32-character regional IDs are refused because Descope SDKs derive a regional host from them"
-		}
-		return &ConfigError{Field: "project_id", Reason: reason}
-	}
-	switch p.IssuerForm {
-	case "":
-		p.IssuerForm = IssuerURL
-	case IssuerURL, IssuerApps, IssuerProject:
-	default:
-		return &ConfigError{Field: "issuer_form", Reason: fmt.Sprintf("%q is not one of url, apps, project", p.IssuerForm)}
-	}
-	if p.TokenTTL == 0 {
-		p.TokenTTL = Duration(DefaultTokenTTL)
-	}
-	if time.Duration(p.TokenTTL) < time.Second {
-		return &ConfigError{Field: "token_ttl", Reason: "must be at least 1s"}
-	}
-	if p.AccessKeyTTL == 0 {
-		p.AccessKeyTTL = p.TokenTTL
-	}
-	if time.Duration(p.AccessKeyTTL) < time.Second {
-		return &ConfigError{Field: "access_key_ttl", Reason: "must be at least 1s"}
-	}
-	if p.Keys.RotateEvery == 0 {
-		p.Keys.RotateEvery = Duration(DefaultRotateEvery)
-	}
-	if p.Keys.RotateEvery > 0 && time.Duration(p.Keys.RotateEvery) < time.Second {
-		return &ConfigError{Field: "keys.rotate_every", Reason: "must be at least 1s (or \"never\")"}
-	}
-	if p.Keys.Keep == 0 {
-		p.Keys.Keep = DefaultKeep
-	}
-	if p.Keys.Keep < 0 || p.Keys.Keep > 1000 {
-		return &ConfigError{Field: "keys.keep", Reason: "must be between 1 and 1000"}
-	}
-	if len(p.Clients) > MaxClients {
-		return &ConfigError{Field: "clients", Reason: fmt.Sprintf("%d clients, over the limit of %d (MaxClients)", len(p.Clients), MaxClients)}
-	}
-	if len(p.AccessKeys) > MaxAccessKeys {
-		return &ConfigError{Field: "access_keys", Reason: fmt.Sprintf("%d access keys, over the limit of %d (MaxAccessKeys)", len(p.AccessKeys), MaxAccessKeys)}
-	}
-	seen := map[string]bool{}
-	for i := range p.Clients {
-		field := fmt.Sprintf("clients[%d]", i)
-		if err := p.Clients[i].validate(field); err != nil {
-			return err
-		}
-		if seen[p.Clients[i].ID] {
-			return &ConfigError{Field: field + ".id", Reason: fmt.Sprintf("duplicate client ID %q", p.Clients[i].ID)}
-		}
-		seen[p.Clients[i].ID] = true
-	}
-	seenKeys := map[string]bool{}
-	secretOf := map[string]string{} // secret to the ID of the key that has it
-	for i := range p.AccessKeys {
-		field := fmt.Sprintf("access_keys[%d]", i)
-		if err := p.AccessKeys[i].validate(field); err != nil {
-			return err
-		}
-		if seenKeys[p.AccessKeys[i].ID] {
-			return &ConfigError{Field: field + ".id", Reason: fmt.Sprintf("duplicate access key ID %q", p.AccessKeys[i].ID)}
-		}
-		seenKeys[p.AccessKeys[i].ID] = true
-		// The exchange finds a key by its secret alone.
-		if other, ok := secretOf[p.AccessKeys[i].Secret]; ok {
-			return &ConfigError{Field: field + ".secret", Reason: fmt.Sprintf("access key %q has the same secret", other)}
-		}
-		secretOf[p.AccessKeys[i].Secret] = p.AccessKeys[i].ID
-	}
-	if err := p.CORS.validate(); err != nil {
-		return err
-	}
-	return p.Directory.validate()
-}
-
-func (c *Client) validate(field string) error {
-	if err := checkID(field, c.ID); err != nil {
-		return err
-	}
-	if err := c.ClientOIDC.validate(field, c.Secret); err != nil {
-		return err
-	}
-	for j, s := range c.Scopes {
-		if !scopePattern.MatchString(s) {
-			return &ConfigError{Field: fmt.Sprintf("%s.scopes[%d]", field, j), Reason: fmt.Sprintf("%q is not a valid scope token", s)}
-		}
-	}
-	for j, s := range c.DefaultScopes {
-		if !slices.Contains(c.Scopes, s) {
-			return &ConfigError{Field: fmt.Sprintf("%s.default_scopes[%d]", field, j), Reason: fmt.Sprintf("%q is not in the client's scopes", s)}
-		}
-	}
-	if c.CurrentTenant != "" {
-		if _, ok := c.Tenants[c.CurrentTenant]; !ok {
-			return &ConfigError{Field: field + ".current_tenant", Reason: fmt.Sprintf("%q is not one of the client's tenants", c.CurrentTenant)}
-		}
-	}
-	if c.TTL < 0 || (c.TTL > 0 && time.Duration(c.TTL) < time.Second) {
-		return &ConfigError{Field: field + ".ttl", Reason: "must be at least 1s"}
-	}
-	return validateClaims(field+".claims", c.Claims)
-}
-
-func (k *AccessKey) validate(field string) error {
-	if err := checkID(field, k.ID); err != nil {
-		return err
-	}
-	if k.Secret == "" {
-		return &ConfigError{Field: field + ".secret", Reason: "is required"}
-	}
-	if strings.Contains(k.Secret, ":") {
-		return &ConfigError{Field: field + ".secret", Reason: "must not contain ':' (it is sent as Bearer {pid}:{secret})"}
-	}
-	if k.TTL < 0 || (k.TTL > 0 && time.Duration(k.TTL) < time.Second) {
-		return &ConfigError{Field: field + ".ttl", Reason: "must be at least 1s"}
-	}
-	return validateClaims(field+".claims", k.Claims)
-}
-
-// checkID checks a client or access key ID: it is a path segment of the
-// control plane (DELETE /_mock/clients/{id}), so "." and "..", which path
-// cleaning removes, are refused.
-func checkID(field, id string) error {
-	if !validID(id) {
-		return &ConfigError{Field: field + ".id", Reason: fmt.Sprintf("%q must be 1 to 128 characters of letters, digits and ._:@-", id)}
-	}
-	if id == "." || id == ".." {
-		return &ConfigError{Field: field + ".id", Reason: fmt.Sprintf("%q cannot be addressed in a URL path (path cleaning removes it)", id)}
-	}
-	return nil
-}
-
-// reservedClaims are set by the mock and cannot be overridden by configuration.
-var reservedClaims = []string{"iss", "sub", "aud", "exp", "iat", "nbf", "azp", "scope", "token_type", "roles", "permissions", "tenants", "dct", "drn"}
-
-func validateClaims(field string, claims map[string]any) error {
-	for k := range claims {
-		if slices.Contains(reservedClaims, k) {
-			return &ConfigError{Field: field + "." + k, Reason: "is a reserved claim set by the mock"}
-		}
-	}
-	if len(claims) == 0 {
-		return nil
-	}
-	b, err := json.Marshal(claims)
-	if err != nil {
-		return &ConfigError{Field: field, Reason: fmt.Sprintf("cannot be encoded as JSON: %v", err)}
-	}
-	if len(b) > MaxClaimsBytes {
-		return &ConfigError{Field: field, Reason: fmt.Sprintf("%d bytes as JSON, over the limit of %d (MaxClaimsBytes)", len(b), MaxClaimsBytes)}
-	}
-	return nil
-}
-
-// Issuer forms.
-const (
-	IssuerURL     = "url"
-	IssuerApps    = "apps"
-	IssuerProject = "project"
-)
-
-func (p *Project) clone() *Project {
-	c := *p
-	c.Clients = append([]Client(nil), p.Clients...)
-	c.AccessKeys = append([]AccessKey(nil), p.AccessKeys...)
-	c.Keys.PEMFiles = append([]string(nil), p.Keys.PEMFiles...)
-	c.Directory = p.Directory.clone()
-	c.CORS.AllowedOrigins = append([]string(nil), p.CORS.AllowedOrigins...)
-	return &c
-}
+// DeriveUserID is the user ID the mock gives a user without one
+// (project.DeriveUserID).
+func DeriveUserID(loginID string) string { return project.DeriveUserID(loginID) }

@@ -151,6 +151,7 @@ func (s *Server) routes() http.Handler {
 
 	// The mock's control plane, /_mock (control_*.go).
 	rt.control("/_mock/health", s.ctlHealth, http.MethodGet, http.MethodHead)
+	rt.control("/_mock/ca.pem", s.ctlCACert, http.MethodGet, http.MethodHead)
 	rt.control("/_mock/keys", s.ctlKeys, get[0])
 	rt.control("/_mock/keys/rotate", s.ctlRotate, post...)
 	rt.control("/_mock/keys/revoke", s.ctlRevoke, post...)

@@ -54,6 +54,10 @@ type Config struct {
 	MaxBodyBytes int64
 	// RecentRequests (optional, default 100) - request log entries kept per endpoint.
 	RecentRequests int
+	// CACertPEM (optional) - the certificate (PEM) of the CA that signed the
+	// mock's HTTPS certificate, served at GET /_mock/ca.pem for clients to
+	// trust (mockidp serve --tls); without it that call answers 404.
+	CACertPEM []byte
 	// CORSOrigins (optional, default the project's cors.allowed_origins) -
 	// browser origins allowed to call the Descope surface; see CORSSettings.
 	CORSOrigins []string
@@ -83,7 +87,7 @@ type Server struct {
 	tokens       tokenCache
 	headers      headerSegments
 
-	// User sessions (directory.go, users.go, sessions.go, codes.go).
+	// User sessions (users.go, sessions.go, codes.go; their configuration is project.Directory).
 	dir      userDirectory
 	sessions sessionStore
 	codes    codeStore
@@ -108,7 +112,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Project == nil {
 		cfg.Project = DefaultProject()
 	} else {
-		p := cfg.Project.clone()
+		p := cfg.Project.Clone()
 		if err := p.Validate(); err != nil {
 			return nil, err
 		}
@@ -137,7 +141,7 @@ func New(cfg Config) (*Server, error) {
 	origins := cfg.Project.CORS.AllowedOrigins
 	if len(cfg.CORSOrigins) > 0 {
 		c := CORSSettings{AllowedOrigins: cfg.CORSOrigins}
-		if err := c.validate(); err != nil {
+		if err := c.Validate(); err != nil {
 			return nil, fmt.Errorf("CORS origins: %w", err)
 		}
 		origins = cfg.CORSOrigins

@@ -5,11 +5,13 @@ import (
 	"net/http"
 	"slices"
 	"time"
+
+	"github.com/descope-harness/harness/mockidp/project"
 )
 
 // sessionReservedClaims are set by the mock on user session tokens; custom
 // claims cannot override them.
-var sessionReservedClaims = append(slices.Clone(reservedClaims), "amr", "rexp", "tu", "jti", "dsub")
+var sessionReservedClaims = append(project.ReservedClaims(), "amr", "rexp", "tu", "jti", "dsub")
 
 // Login methods as they appear in amr.
 var (

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/descope-harness/harness/mockidp/keys"
+	"github.com/descope-harness/harness/mockidp/project"
 )
 
 // Claims is a token's payload. encoding/json writes map keys in sorted order,
@@ -74,7 +75,7 @@ func (s *Server) accessKeyClaims(k AccessKey, iss string, now time.Time, custom 
 		claims[kk] = v
 	}
 	for kk, v := range custom {
-		if !slices.Contains(reservedClaims, kk) {
+		if !project.IsReservedClaim(kk) {
 			claims[kk] = v
 		}
 	}

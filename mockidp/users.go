@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+
+	"github.com/descope-harness/harness/mockidp/project"
 )
 
 // userDirectory is the run-time state of the project's directory: roles,
@@ -200,7 +202,7 @@ func (d *userDirectory) put(u User, replace bool, now int64) (User, bool, error)
 	for id := range d.tenants {
 		tenants[id] = true
 	}
-	if err := u.validate("", d.roles, tenants); err != nil {
+	if err := u.Validate("", d.roles, tenants); err != nil {
 		return User{}, false, err
 	}
 	old, exists := d.byID[u.ID]
@@ -316,7 +318,7 @@ func (d *userDirectory) putRole(r Role) (replaced bool, err error) {
 	for id := range d.tenants {
 		tenants[id] = true
 	}
-	if err := validateRole(r, "", tenants); err != nil {
+	if err := r.Validate("", tenants); err != nil {
 		return false, err
 	}
 	for i := range d.roles {
@@ -355,19 +357,14 @@ type Authorization struct {
 func (d *userDirectory) authorization(u User) Authorization {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	a := Authorization{Roles: slices.Clone(u.Roles), Permissions: permissionsOf(d.roles, "", u.Roles)}
+	a := Authorization{Roles: slices.Clone(u.Roles), Permissions: project.PermissionsOf(d.roles, "", u.Roles)}
 	if len(u.Tenants) > 0 {
 		a.Tenants = make(map[string]TenantGrant, len(u.Tenants))
 		for _, t := range u.Tenants {
-			a.Tenants[t.TenantID] = TenantGrant{Roles: slices.Clone(t.Roles), Permissions: permissionsOf(d.roles, t.TenantID, t.Roles)}
+			a.Tenants[t.TenantID] = TenantGrant{Roles: slices.Clone(t.Roles), Permissions: project.PermissionsOf(d.roles, t.TenantID, t.Roles)}
 		}
 	}
 	return a
-}
-
-// HasTenant reports whether the user belongs to the tenant.
-func (u User) HasTenant(tenantID string) bool {
-	return slices.ContainsFunc(u.Tenants, func(t UserTenant) bool { return t.TenantID == tenantID })
 }
 
 // LookupUser finds a user by login ID, else by user ID, in the mock's

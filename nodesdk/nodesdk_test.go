@@ -2,7 +2,9 @@
 // package-lock.json) against bin/mockidp: `make test-node-sdk` installs the
 // SDK with npm ci and runs TestNodeSDK, which starts the mock on an
 // ephemeral loopback port with the default project and runs the node:test
-// file sessions.test.mjs against it. It is not part of `make test` (npm and
+// file sessions.test.mjs against it, over plain HTTP with both token
+// response methods and over HTTPS (serve --tls, the CA given to Node as
+// NODE_EXTRA_CA_CERTS). It is not part of `make test` (npm and
 // Node start-up would cost its time budget); .ci/run runs it after.
 package nodesdk
 
@@ -13,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -41,29 +44,61 @@ func TestNodeSDK(t *testing.T) {
 		t.Fatal("@descope/node-sdk is not installed: run npm ci in nodesdk/ (make test-node-sdk does)")
 	}
 	bin := servertest.BuildCommand(t, "../mockidp/cmd/mockidp", "mockidp")
-	for _, method := range []string{mockidp.TokenResponseBody, mockidp.TokenResponseCookies} {
-		t.Run(method, func(t *testing.T) {
+	for _, tc := range []struct {
+		name, method string
+		https        bool
+	}{
+		{mockidp.TokenResponseBody, mockidp.TokenResponseBody, false},
+		{mockidp.TokenResponseCookies, mockidp.TokenResponseCookies, false},
+		// Over HTTPS: the mock generates its CA at start (serve --tls) and
+		// Node trusts it through NODE_EXTRA_CA_CERTS, read once at start-up
+		// into every TLS connection's trust, fetch() included.
+		{"https", mockidp.TokenResponseBody, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
 			args := []string{"serve", "--addr", "127.0.0.1:0", "--log-format", "json"}
-			if method != mockidp.TokenResponseBody {
-				args = append(args, "--project", projectFile(t, method))
+			if tc.method != mockidp.TokenResponseBody {
+				args = append(args, "--project", projectFile(t, tc.method))
+			}
+			scheme, caFile := "http://", filepath.Join(t.TempDir(), "mockidp-ca.pem")
+			if tc.https {
+				scheme, args = "https://", append(args, "--tls", "--tls-ca-out", caFile)
 			}
 			addr := serve(t, bin, args)
 			project := mockidp.DefaultProject()
 			test := exec.CommandContext(t.Context(), node, "--test", "--test-reporter=spec", "sessions.test.mjs")
 			test.Env = append(os.Environ(),
-				"MOCKIDP_URL=http://"+addr,
+				"MOCKIDP_URL="+scheme+addr,
 				"MOCKIDP_PROJECT_ID="+project.ID,
 				"MOCKIDP_MANAGEMENT_KEY="+managementKey(t, project),
-				"MOCKIDP_TOKEN_RESPONSE="+method,
+				"MOCKIDP_TOKEN_RESPONSE="+tc.method,
 			)
+			if tc.https {
+				test.Env = append(test.Env, "NODE_EXTRA_CA_CERTS="+caFile)
+			}
 			// node's own report goes straight to the output (go test -v
 			// shows it, and CI reads its closing counts).
 			test.Stdout, test.Stderr = os.Stdout, os.Stderr
 			if err := test.Run(); err != nil {
-				t.Fatalf("node --test sessions.test.mjs with token_response %s: %v (its report is above)", method, err)
+				t.Fatalf("node --test sessions.test.mjs (%s): %v (its report is above)", tc.name, err)
 			}
 		})
 	}
+	t.Run("https without the CA", func(t *testing.T) {
+		// Node's fetch, which the SDK calls, refuses the mock's certificate
+		// when Node is not told to trust its CA: the https run above passes
+		// because of NODE_EXTRA_CA_CERTS.
+		addr := serve(t, bin, []string{"serve", "--addr", "127.0.0.1:0", "--log-format", "json", "--tls"})
+		script := `try { await fetch(process.env.URL + '/_mock/health'); console.log('TRUSTED'); }
+catch (e) { console.log('REFUSED', e.cause?.code ?? e.message); }`
+		cmd := exec.CommandContext(t.Context(), node, "--input-type=module", "-e", script)
+		cmd.Env = append(os.Environ(), "URL=https://"+addr)
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "REFUSED") {
+			t.Errorf("node without NODE_EXTRA_CA_CERTS: %v: %s, want the certificate refused", err, out)
+		}
+		t.Logf("node without the CA: %s", strings.TrimSpace(string(out)))
+	})
 }
 
 // serve runs bin with args until the test ends and returns the address of

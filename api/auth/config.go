@@ -69,7 +69,9 @@ type Config struct {
 	DiscoveryRetries int
 	// RetryBackoff (optional, default 200ms) - first retry backoff, doubling up to 5s.
 	RetryBackoff time.Duration
-	// HTTPClient (optional, default a client with a 10s timeout) - client for discovery and key-set requests.
+	// HTTPClient (optional, default a client with a 10s timeout and the system's root CAs) - client for discovery and
+	// key-set requests. For a provider whose certificate a private CA signed (mockidp serve --tls), give one whose
+	// transport trusts it: &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}.
 	HTTPClient *http.Client
 	// AllowInsecureHTTP (optional, default false) - allow plain http to non-loopback hosts (tests and labs only).
 	AllowInsecureHTTP bool

@@ -4,6 +4,10 @@
 package mockidptest
 
 import (
+	"crypto/tls"
+	"crypto/x509"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +15,7 @@ import (
 
 	"github.com/descope-harness/harness/fixtures"
 	"github.com/descope-harness/harness/mockidp"
+	"github.com/descope-harness/harness/mockidp/tlsca"
 )
 
 // TB is the part of testing.TB the helper needs; GinkgoT() satisfies it.
@@ -23,11 +28,18 @@ type TB interface {
 // Mock is a running mock issuer.
 type Mock struct {
 	*mockidp.Server
-	// URL is the base URL, "http://127.0.0.1:port".
+	// URL is the base URL, "http://127.0.0.1:port" ("https://" from StartTLS).
 	URL string
+	// CA is the authority that signed the mock's certificate (StartTLS), or nil.
+	CA *tlsca.Authority
+	// Certificate is the mock's serving certificate (StartTLS), or nil; a
+	// browser can trust it alone: Chromium's
+	// --ignore-certificate-errors-spki-list=tlsca.SPKIHash(Certificate).
+	Certificate *x509.Certificate
 
 	tb      TB
 	srv     *httptest.Server
+	client  *http.Client
 	cursors outboxCursors
 }
 
@@ -40,11 +52,40 @@ var fixtureKeys = sync.OnceValue(fixtures.KeyPEMs)
 // to the listener's URL so tokens minted from Go and over HTTP agree.
 func Start(tb TB, cfg mockidp.Config) *Mock {
 	tb.Helper()
+	return start(tb, cfg, false)
+}
+
+// StartTLS is Start over HTTPS, as `mockidp serve --tls` serves: a fresh CA
+// (Mock.CA) signs a certificate for 127.0.0.1, ::1 and localhost, the URL
+// is "https://127.0.0.1:port", the CA's certificate is served at
+// /_mock/ca.pem, and Client trusts the CA (and nothing else). Give the CA's
+// Pool or CertPEM to the clients under test.
+func StartTLS(tb TB, cfg mockidp.Config) *Mock {
+	tb.Helper()
+	return start(tb, cfg, true)
+}
+
+func start(tb TB, cfg mockidp.Config, useTLS bool) *Mock {
+	tb.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatalf("mockidptest: listening on loopback: %v", err)
 	}
-	url := "http://" + ln.Addr().String()
+	scheme := "http://"
+	var ca *tlsca.Authority
+	var cert tls.Certificate
+	if useTLS {
+		scheme = "https://"
+		if ca, err = tlsca.New(tlsca.Config{}); err == nil {
+			cert, err = ca.Issue("127.0.0.1", "::1", "localhost")
+		}
+		if err != nil {
+			ln.Close()
+			tb.Fatalf("mockidptest: %v", err)
+		}
+		cfg.CACertPEM = ca.CertPEM()
+	}
+	url := scheme + ln.Addr().String()
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = url
 	}
@@ -60,17 +101,32 @@ func Start(tb TB, cfg mockidp.Config) *Mock {
 	srv.Listener.Close()
 	srv.Listener = ln
 	srv.Config.ErrorLog = nil
-	srv.Start()
-	m := &Mock{Server: s, URL: url, tb: tb, srv: srv}
+	m := &Mock{Server: s, URL: url, CA: ca, Certificate: cert.Leaf, tb: tb, srv: srv}
+	if useTLS {
+		srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		// Tests of clients that refuse the certificate make handshake
+		// errors on purpose: they are not news.
+		srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+		srv.StartTLS()
+		tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: ca.Pool(), MinVersion: tls.VersionTLS12}, ForceAttemptHTTP2: true}
+		m.client = &http.Client{Transport: tr}
+	} else {
+		srv.Start()
+		m.client = srv.Client()
+	}
 	tb.Cleanup(func() {
 		srv.Close()
+		if tr, ok := m.client.Transport.(*http.Transport); ok {
+			tr.CloseIdleConnections()
+		}
 		s.Close()
 	})
 	return m
 }
 
-// Client returns an HTTP client for the mock.
-func (m *Mock) Client() *http.Client { return m.srv.Client() }
+// Client returns an HTTP client for the mock (for StartTLS's, one that
+// trusts its CA).
+func (m *Mock) Client() *http.Client { return m.client }
 
 // Issuer is the iss of the project's tokens, URL + "/" + project ID (with the
 // default "url" issuer form).

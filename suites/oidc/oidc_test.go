@@ -38,8 +38,10 @@ type app struct {
 
 func startApp(env *harness.Env) *app {
 	GinkgoHelper()
-	a := &app{env: env, http: &http.Client{Timeout: 10 * time.Second}}
-	a.raw = &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	// The mock's transport: it trusts the mock's CA when the suites run over HTTPS.
+	a := &app{env: env, http: &http.Client{Timeout: 10 * time.Second, Transport: env.MockHTTP.Transport}}
+	a.raw = &http.Client{Timeout: 10 * time.Second, Transport: env.MockHTTP.Transport,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a.mu.Lock()
 		a.calls = append(a.calls, r.URL.Query())

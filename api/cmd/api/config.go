@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -42,6 +43,11 @@ type config struct {
 	DiscoveryRetries int
 	// ProviderTimeout - PROVIDER_TIMEOUT (default 10s) - timeout of each discovery or key-set request.
 	ProviderTimeout time.Duration
+	// ProviderCAFile - PROVIDER_CA_FILE (default none) - PEM file of CA certificates trusted for the provider's
+	// https URLs besides the system's roots, e.g. the CA of `mockidp serve --tls`.
+	ProviderCAFile string
+	// providerRoots is the system's roots plus ProviderCAFile's certificates; nil without ProviderCAFile.
+	providerRoots *x509.CertPool
 	// ExtraIssuers - EXTRA_ISSUERS (default none) - comma-separated issuers accepted besides the discovered one.
 	ExtraIssuers []string
 	// AuthErrorDetail - AUTH_ERROR_DETAIL (default false) - put the token failure reason in 401 bodies (development only).
@@ -111,6 +117,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		JWKSRefetchCooldown:    p.duration("JWKS_REFETCH_COOLDOWN", 5*time.Second, false),
 		DiscoveryRetries:       p.integer("DISCOVERY_RETRIES", 4, 0, 100),
 		ProviderTimeout:        p.duration("PROVIDER_TIMEOUT", 10*time.Second, false),
+		ProviderCAFile:         p.str("PROVIDER_CA_FILE", ""),
 		ExtraIssuers:           p.list("EXTRA_ISSUERS"),
 		AuthErrorDetail:        p.boolean("AUTH_ERROR_DETAIL", false),
 		VerifiedCacheSize:      p.integer("VERIFIED_CACHE_SIZE", auth.DefaultVerifiedCacheSize, 0, maxVerifiedCacheSize),
@@ -142,6 +149,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 		case err != nil:
 			p.fail("DISCOVERY_URL", fmt.Sprintf("%q is not an absolute http(s) URL", cfg.DiscoveryURL))
 		}
+	}
+	if cfg.ProviderCAFile != "" {
+		roots, err := providerRoots(cfg.ProviderCAFile)
+		if err != nil {
+			p.fail("PROVIDER_CA_FILE", err.Error())
+		}
+		cfg.providerRoots = roots
 	}
 	if cfg.Leeway > maxLeeway {
 		p.fail("LEEWAY", fmt.Sprintf("%s is more than %s: expired tokens would be accepted that long", cfg.Leeway, maxLeeway))

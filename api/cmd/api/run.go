@@ -64,6 +64,8 @@ Configuration comes from the environment. Durations are Go durations (30s,
   JWKS_REFETCH_COOLDOWN     default 5s; at most one key-set refetch per cooldown for unknown kids
   DISCOVERY_RETRIES         default 4; retries per discovery attempt on transient failures
   PROVIDER_TIMEOUT          default 10s; timeout of each discovery or key-set request
+  PROVIDER_CA_FILE          default none; PEM file of CA certificates trusted for the provider besides the
+                            system's (the CA of mockidp serve --tls)
   EXTRA_ISSUERS             default none; comma-separated issuers accepted besides the discovered one
   AUTH_ERROR_DETAIL         default false; put the token failure reason in 401 bodies (development only)
   VERIFIED_CACHE_SIZE       default 10000; verified tokens remembered (0 disables, else at least 2)
@@ -175,7 +177,7 @@ func (cfg config) authConfig(logger *slog.Logger, observer auth.Observer) auth.C
 		MaxCacheTTL:       cfg.JWKSMaxTTL,
 		RefetchCooldown:   cfg.JWKSRefetchCooldown,
 		DiscoveryRetries:  retries(cfg.DiscoveryRetries),
-		HTTPClient:        &http.Client{Timeout: cfg.ProviderTimeout},
+		HTTPClient:        cfg.providerClient(),
 		AllowInsecureHTTP: cfg.AllowInsecureDiscovery,
 		Logger:            logger,
 		ErrorRenderer:     api.AuthErrorRenderer(cfg.AuthErrorDetail),

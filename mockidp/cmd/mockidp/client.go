@@ -16,7 +16,8 @@ import (
 )
 
 // defaultURL is the URL of a mock listening on MOCKIDP_ADDR (or the default
-// address), with a wildcard host replaced by loopback.
+// address), with a wildcard host replaced by loopback; https when the
+// environment says the mock serves it (MOCKIDP_TLS, MOCKIDP_TLS_CERT).
 func defaultURL(getenv func(string) string) string {
 	if u := getenv("MOCKIDP_URL"); u != "" {
 		return strings.TrimSuffix(u, "/")
@@ -25,14 +26,18 @@ func defaultURL(getenv func(string) string) string {
 	if addr == "" {
 		addr = "127.0.0.1:8080"
 	}
+	scheme := "http://"
+	if tlsDefault(getenv) {
+		scheme = "https://"
+	}
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return "http://127.0.0.1:8080"
+		return scheme + "127.0.0.1:8080"
 	}
 	if host == "" || host == "0.0.0.0" || host == "::" {
 		host = "127.0.0.1"
 	}
-	return "http://" + net.JoinHostPort(host, port)
+	return scheme + net.JoinHostPort(host, port)
 }
 
 // token prints an access token: from the token endpoint when a secret is
@@ -45,15 +50,21 @@ func token(ctx context.Context, args []string, getenv func(string) string, stdou
 	secret := fs.String("secret", getenv("MOCKIDP_SECRET"), "client secret: use the real token endpoint instead of the control plane [MOCKIDP_SECRET]")
 	scope := fs.String("scope", getenv("MOCKIDP_SCOPE"), "space-separated scopes to request [MOCKIDP_SCOPE]")
 	admin := fs.String("admin-token", getenv("MOCKIDP_ADMIN_TOKEN"), "control-plane admin token [MOCKIDP_ADMIN_TOKEN]")
+	caFile := fs.String("ca-file", defaultCAFile(getenv), "PEM file of the CA to trust (instead of the system's) for a mock served over HTTPS [MOCKIDP_CA_FILE, else MOCKIDP_TLS_CA_OUT]")
 	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return err
 	}
 	if *client == "" {
 		return usageError{errors.New("token: --client (MOCKIDP_CLIENT) is required")}
 	}
-	httpc := &http.Client{Timeout: 10 * time.Second}
+	httpc, err := httpClient(*caFile, 10*time.Second)
+	if err != nil {
+		return fmt.Errorf("token: %w", err)
+	}
+	// The connection ends with the command (an HTTP/2 server would
+	// otherwise wait a second for it when it shuts down).
+	defer httpc.CloseIdleConnections()
 	var req *http.Request
-	var err error
 	if *secret != "" {
 		form := url.Values{"grant_type": {"client_credentials"}, "scope": {*scope}}
 		req, err = http.NewRequestWithContext(ctx, http.MethodPost, *base+"/oauth2/v1/token", strings.NewReader(form.Encode()))
@@ -75,7 +86,7 @@ func token(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	resp, err := httpc.Do(req)
 	if err != nil {
-		return fmt.Errorf("token: %w", err)
+		return fmt.Errorf("token: %w", trustHint(err))
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
@@ -111,18 +122,24 @@ func healthcheck(ctx context.Context, args []string, getenv func(string) string,
 		defTimeout = d
 	}
 	timeout := fs.Duration("timeout", defTimeout, "give up after this long [MOCKIDP_TIMEOUT]")
+	caFile := fs.String("ca-file", defaultCAFile(getenv), "PEM file of the CA to trust (instead of the system's) for a mock served over HTTPS [MOCKIDP_CA_FILE, else MOCKIDP_TLS_CA_OUT]")
 	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return err
 	}
+	httpc, err := httpClient(*caFile, 0)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	defer httpc.CloseIdleConnections()
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, *base+"/_mock/health", nil)
 	if err != nil {
 		return err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := httpc.Do(req)
 	if err != nil {
-		return fmt.Errorf("healthcheck: %w", err)
+		return fmt.Errorf("healthcheck: %w", trustHint(err))
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

@@ -32,6 +32,11 @@ type serveConfig struct {
 	MaxHeaderBytes  int
 	MaxBodyBytes    int64
 	ShutdownTimeout time.Duration
+	TLS             bool
+	TLSCert         string
+	TLSKey          string
+	TLSCAOut        string
+	TLSHosts        string
 	CORSOrigins     []string
 }
 
@@ -120,6 +125,11 @@ func (c *serveConfig) options() []option {
 			return nil
 		}},
 		{"shutdown-timeout", "10s", "how long graceful shutdown waits for in-flight requests", dur(&c.ShutdownTimeout)},
+		{"tls", "false", "serve HTTPS with a CA and certificate generated at start (kept in memory; the CA at GET /_mock/ca.pem)", boolean(&c.TLS)},
+		{"tls-ca-out", "", "with --tls: write the generated CA's certificate (PEM) to this file, for clients to trust", str(&c.TLSCAOut)},
+		{"tls-hosts", "", "with --tls: comma-separated extra host names and IPs for the certificate (localhost, 127.0.0.1, ::1, the listen and public URL hosts are always in it)", str(&c.TLSHosts)},
+		{"tls-cert", "", "serve HTTPS with your own certificate: PEM file, the certificate then its intermediates (needs --tls-key)", str(&c.TLSCert)},
+		{"tls-key", "", "private key (PEM, unencrypted) of --tls-cert", str(&c.TLSKey)},
 	}
 }
 
@@ -180,6 +190,9 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*s
 		if err := mockidp.CheckPublicURL(c.PublicURL); err != nil {
 			return nil, fmt.Errorf("--public-url (MOCKIDP_PUBLIC_URL): %w", err)
 		}
+	}
+	if err := c.checkTLS(); err != nil {
+		return nil, err
 	}
 	if c.RotateEvery > 0 && c.RotateEvery < time.Second {
 		return nil, fmt.Errorf("--rotate-every (MOCKIDP_ROTATE_EVERY): must be at least 1s")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -115,6 +116,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return fmt.Errorf("--key-files (MOCKIDP_KEY_FILES): %w", err)
 		}
 	}
+	var tlsConfig *tls.Config
+	var caPEM []byte
+	if cfg.usesTLS() {
+		if tlsConfig, caPEM, err = cfg.serverTLS(time.Now()); err != nil {
+			return err
+		}
+	}
 	// Listen before making the key set: a client that connects while the
 	// initial key is generated waits in the accept queue instead of being
 	// refused, and is answered as soon as the mock can serve a key set and a
@@ -132,6 +140,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		KeyPEM:       pems,
 		Logger:       log,
 		MaxBodyBytes: cfg.MaxBodyBytes,
+		CACertPEM:    caPEM,
 		CORSOrigins:  cfg.CORSOrigins,
 	})
 	if err != nil {
@@ -147,12 +156,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		IdleTimeout:       cfg.IdleTimeout,
 		MaxHeaderBytes:    cfg.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		TLSConfig:         tlsConfig,
 	}
 	log.Info("mockidp listening", "addr", ln.Addr().String(), "project_id", srv.ProjectID(),
-		"public_url", cfg.PublicURL, "control_plane_auth", cfg.AdminToken != "", "startup", time.Since(start).Round(time.Microsecond).String(), "version", version)
+		"public_url", cfg.PublicURL, "control_plane_auth", cfg.AdminToken != "", "tls", tlsMode(cfg), "ca_file", cfg.TLSCAOut,
+		"startup", time.Since(start).Round(time.Microsecond).String(), "version", version)
 
 	errc := make(chan error, 1)
-	go func() { errc <- httpSrv.Serve(ln) }()
+	go func() {
+		if tlsConfig != nil {
+			errc <- httpSrv.ServeTLS(ln, "", "")
+			return
+		}
+		errc <- httpSrv.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		return err
@@ -165,6 +182,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("graceful shutdown: %w", err)
 	}
 	return nil
+}
+
+// tlsMode names how serve serves, for its start-up log line.
+func tlsMode(cfg *serveConfig) string {
+	switch {
+	case cfg.TLSCert != "":
+		return "own certificate"
+	case cfg.TLS:
+		return "generated CA"
+	}
+	return "off"
 }
 
 // checkListenPolicy refuses to expose an unauthenticated control plane

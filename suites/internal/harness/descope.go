@@ -37,7 +37,7 @@ func (e *Env) DescopeAPI() *Descope {
 	GinkgoHelper()
 	Expect(e.Mock).NotTo(BeNil(), "the live target has no mock")
 	return &Descope{BaseURL: e.Mock.BaseURL, ProjectID: ProjectID, ManagementKey: FixtureManagementKey,
-		http: &http.Client{Timeout: 10 * time.Second}}
+		http: &http.Client{Timeout: 10 * time.Second, Transport: e.MockHTTP.Transport}}
 }
 
 // LiveDescope is real Descope's API for the live project (management key from DESCOPE_MANAGEMENT_KEY).

@@ -33,6 +33,10 @@ const (
 	EnvMockURL        = "HARNESS_MOCKIDP_URL"
 	EnvAPIURL         = "HARNESS_API_URL"
 	EnvMockAdminToken = "HARNESS_MOCKIDP_ADMIN_TOKEN"
+	// EnvMockCAFile (optional) is a PEM file of the CA that signed the
+	// external mock's certificate, for a mock served over HTTPS (mockidp
+	// serve --tls --tls-ca-out FILE): every client of the mock trusts it.
+	EnvMockCAFile = "HARNESS_MOCKIDP_CA_FILE"
 	// EnvDetailAPIURL (optional) names a second API started with
 	// AUTH_ERROR_DETAIL=true against the same mock, for detail-mode specs.
 	EnvDetailAPIURL = "HARNESS_API_DETAIL_URL"
@@ -120,6 +124,10 @@ type Env struct {
 	DetailAPIURL string
 	// Mock drives the mock over its control plane (both targets).
 	Mock *mockclient.Client
+	// MockHTTP is an HTTP client for the mock's own URLs (its Descope API and
+	// OAuth endpoints): it trusts the mock's CA when the mock is served over
+	// HTTPS (EnvMockCAFile). Specs that call the mock use its Transport.
+	MockHTTP *http.Client
 	// InProcess is the in-process mock (Go control, shared clock); nil in the external target.
 	InProcess *mockidptest.Mock
 	// Validator is the in-process API's validator; nil in the external target.

@@ -2,6 +2,8 @@ package harness
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"net/http"
 	"os"
 	"strconv"
@@ -28,11 +30,13 @@ func startExternal(o Options) *Env {
 	if suiteConfig, _ := GinkgoConfiguration(); suiteConfig.ParallelTotal > 1 {
 		Fail("the external target resets and drives one shared mock: run the suites without -p")
 	}
+	mockHTTP := mockClient(os.Getenv(EnvMockCAFile))
 	env := &Env{
 		Target:          External,
 		APIURL:          apiURL,
 		DetailAPIURL:    os.Getenv(EnvDetailAPIURL),
-		Mock:            &mockclient.Client{BaseURL: mockURL, AdminToken: os.Getenv(EnvMockAdminToken)},
+		Mock:            &mockclient.Client{BaseURL: mockURL, AdminToken: os.Getenv(EnvMockAdminToken), HTTP: mockHTTP},
+		MockHTTP:        mockHTTP,
 		Leeway:          auth.DefaultLeeway,
 		RefetchCooldown: auth.DefaultRefetchCooldown,
 		HTTPTimeout:     auth.DefaultHTTPTimeout,
@@ -86,6 +90,26 @@ func (e *Env) awaitCurrentKey() {
 		}).WithTimeout(e.RefetchCooldown+2*time.Second).WithPolling(100*time.Millisecond).
 			Should(Equal(http.StatusOK), "the API at %s never accepted a token of the mock's current key", base)
 	}
+}
+
+// mockClient is the external mock's HTTP client: it trusts the CA in
+// caFile (EnvMockCAFile) alone when one is given, so a spec run over HTTPS
+// proves the mock's certificate verifies against the CA it publishes.
+func mockClient(caFile string) *http.Client {
+	GinkgoHelper()
+	if caFile == "" {
+		return &http.Client{Timeout: 10 * time.Second}
+	}
+	pem, err := os.ReadFile(caFile)
+	expectOK(err, EnvMockCAFile)
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		Fail(EnvMockCAFile + ": no PEM certificate in " + caFile)
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	DeferCleanup(tr.CloseIdleConnections)
+	return &http.Client{Timeout: 10 * time.Second, Transport: tr}
 }
 
 // durationFromEnv is the duration in the environment variable name, or def when it is unset.

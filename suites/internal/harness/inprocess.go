@@ -43,6 +43,7 @@ func startInProcess(o Options) *Env {
 	env := &Env{
 		Target:    InProcess,
 		Mock:      &mockclient.Client{BaseURL: mock.URL, ProjectID: mock.ProjectID(), HTTP: mock.Client()},
+		MockHTTP:  mock.Client(),
 		InProcess: mock,
 		http:      &http.Client{Timeout: 10 * time.Second},
 		logs:      captured,

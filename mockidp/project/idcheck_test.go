@@ -1,11 +1,9 @@
-package mockidp_test
+package project
 
 import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/descope-harness/harness/mockidp"
 )
 
 // The regular expressions the ID checks stand for.
@@ -16,10 +14,10 @@ var (
 
 func checkIDValidators(t *testing.T, s string) {
 	t.Helper()
-	if got, want := mockidp.ValidProjectID(s), projectIDRegexp.MatchString(s); got != want {
+	if got, want := validProjectID(s), projectIDRegexp.MatchString(s); got != want {
 		t.Errorf("ValidProjectID(%q) = %v, the regular expression says %v", s, got, want)
 	}
-	if got, want := mockidp.ValidID(s), idRegexp.MatchString(s); got != want {
+	if got, want := validID(s), idRegexp.MatchString(s); got != want {
 		t.Errorf("ValidID(%q) = %v, the regular expression says %v", s, got, want)
 	}
 }
@@ -29,7 +27,7 @@ func checkIDValidators(t *testing.T, s string) {
 func TestIDValidatorsMatchTheirRegexps(t *testing.T) {
 	t.Parallel()
 	for c := range 256 {
-		pid := []byte(mockidp.DefaultProjectID)
+		pid := []byte(DefaultProjectID)
 		pid[c%len(pid)] = byte(c) // every byte at every position of a project ID
 		for _, s := range []string{string(rune(c)), string([]byte{byte(c)}), "a" + string([]byte{byte(c)}) + "b", string(pid)} {
 			checkIDValidators(t, s)
@@ -40,7 +38,7 @@ func TestIDValidatorsMatchTheirRegexps(t *testing.T) {
 		checkIDValidators(t, strings.Repeat("9.", n/2))
 		checkIDValidators(t, "P"+strings.Repeat("a", n))
 	}
-	for _, s := range []string{mockidp.DefaultProjectID, "admin-client", "K2Mock:key@x.y", "abc\n", "é", "ab c", "a/b", "日本"} {
+	for _, s := range []string{DefaultProjectID, "admin-client", "K2Mock:key@x.y", "abc\n", "é", "ab c", "a/b", "日本"} {
 		checkIDValidators(t, s)
 	}
 }

@@ -1,4 +1,4 @@
-package mockidp
+package project
 
 import (
 	"crypto/sha256"
@@ -126,8 +126,8 @@ const (
 	DefaultTestUserLimit = 100
 )
 
-// maxLoginIDLen bounds login IDs (emails, phones, usernames).
-const maxLoginIDLen = 256
+// MaxLoginIDLen bounds login IDs (emails, phones, usernames), in bytes.
+const MaxLoginIDLen = 256
 
 // DeriveUserID is the user ID the mock gives a user without one: "U" and 27
 // base32 characters of the SHA-256 of the login ID.
@@ -194,7 +194,7 @@ func (d *Directory) validate() error {
 	roles := map[[2]string]bool{} // {tenant ID, name}
 	for i, r := range d.Roles {
 		field := fmt.Sprintf("roles[%d]", i)
-		if err := validateRole(r, field, tenants); err != nil {
+		if err := r.Validate(field, tenants); err != nil {
 			return err
 		}
 		if roles[[2]string{r.TenantID, r.Name}] {
@@ -206,7 +206,7 @@ func (d *Directory) validate() error {
 	for i := range d.Users {
 		field := fmt.Sprintf("users[%d]", i)
 		u := &d.Users[i]
-		if err := u.validate(field, d.Roles, tenants); err != nil {
+		if err := u.Validate(field, d.Roles, tenants); err != nil {
 			return err
 		}
 		for j, l := range u.LoginIDs {
@@ -260,7 +260,9 @@ func countTest(users []User) int {
 	return n
 }
 
-func validateRole(r Role, field string, tenants map[string]bool) error {
+// Validate checks a role against the tenants (IDs to true); field is as for
+// Client.Validate.
+func (r Role) Validate(field string, tenants map[string]bool) error {
 	if r.Name == "" || len(r.Name) > 128 || strings.ContainsAny(r.Name, "\r\n") {
 		return &ConfigError{Field: field + ".name", Reason: "must be 1 to 128 characters on one line"}
 	}
@@ -275,15 +277,16 @@ func validateRole(r Role, field string, tenants map[string]bool) error {
 	return nil
 }
 
-// validate checks a user against the roles and tenants and derives its ID.
-func (u *User) validate(field string, roles []Role, tenants map[string]bool) error {
+// Validate checks a user against the roles and tenants and derives its ID
+// when it has none; field is as for Client.Validate.
+func (u *User) Validate(field string, roles []Role, tenants map[string]bool) error {
 	if len(u.LoginIDs) == 0 {
 		return &ConfigError{Field: field + ".login_ids", Reason: "at least one login ID is required"}
 	}
 	listed := make(map[string]bool, len(u.LoginIDs)) // a set: linear, as put calls this under the directory's lock
 	for j, l := range u.LoginIDs {
-		if l == "" || len(l) > maxLoginIDLen || strings.ContainsAny(l, "\r\n\t") {
-			return &ConfigError{Field: fmt.Sprintf("%s.login_ids[%d]", field, j), Reason: fmt.Sprintf("must be 1 to %d characters on one line", maxLoginIDLen)}
+		if l == "" || len(l) > MaxLoginIDLen || strings.ContainsAny(l, "\r\n\t") {
+			return &ConfigError{Field: fmt.Sprintf("%s.login_ids[%d]", field, j), Reason: fmt.Sprintf("must be 1 to %d characters on one line", MaxLoginIDLen)}
 		}
 		if listed[l] {
 			return &ConfigError{Field: fmt.Sprintf("%s.login_ids[%d]", field, j), Reason: fmt.Sprintf("login ID %q is listed twice", l)}
@@ -297,7 +300,7 @@ func (u *User) validate(field string, roles []Role, tenants map[string]bool) err
 		return &ConfigError{Field: field + ".id", Reason: fmt.Sprintf("%q must be 1 to 128 characters of letters, digits and ._:@-", u.ID)}
 	}
 	for j, name := range u.Roles {
-		if findRole(roles, "", name) == nil {
+		if FindRole(roles, "", name) == nil {
 			return &ConfigError{Field: fmt.Sprintf("%s.roles[%d]", field, j), Reason: fmt.Sprintf("%q is not a project-level role", name)}
 		}
 	}
@@ -312,7 +315,7 @@ func (u *User) validate(field string, roles []Role, tenants map[string]bool) err
 		}
 		seen[t.TenantID] = true
 		for k, name := range t.Roles {
-			if findRole(roles, t.TenantID, name) == nil {
+			if FindRole(roles, t.TenantID, name) == nil {
 				return &ConfigError{Field: fmt.Sprintf("%s.roles[%d]", tf, k), Reason: fmt.Sprintf("%q is not a role of tenant %q or of the project", name, t.TenantID)}
 			}
 		}
@@ -320,9 +323,14 @@ func (u *User) validate(field string, roles []Role, tenants map[string]bool) err
 	return nil
 }
 
-// findRole resolves a role name in a tenant (its own roles first, then the
+// HasTenant reports whether the user belongs to the tenant.
+func (u User) HasTenant(tenantID string) bool {
+	return slices.ContainsFunc(u.Tenants, func(t UserTenant) bool { return t.TenantID == tenantID })
+}
+
+// FindRole resolves a role name in a tenant (its own roles first, then the
 // project's) or, with tenantID "", among the project-level roles.
-func findRole(roles []Role, tenantID, name string) *Role {
+func FindRole(roles []Role, tenantID, name string) *Role {
 	var project *Role
 	for i := range roles {
 		r := &roles[i]
@@ -339,11 +347,11 @@ func findRole(roles []Role, tenantID, name string) *Role {
 	return project
 }
 
-// permissionsOf is the sorted union of the permissions of the named roles.
-func permissionsOf(roles []Role, tenantID string, names []string) []string {
+// PermissionsOf is the sorted union of the permissions of the named roles.
+func PermissionsOf(roles []Role, tenantID string, names []string) []string {
 	var out []string
 	for _, name := range names {
-		if r := findRole(roles, tenantID, name); r != nil {
+		if r := FindRole(roles, tenantID, name); r != nil {
 			out = append(out, r.Permissions...)
 		}
 	}
@@ -351,8 +359,8 @@ func permissionsOf(roles []Role, tenantID string, names []string) []string {
 	return slices.Compact(out)
 }
 
-// clone copies the directory's slices so that a copy can be changed alone.
-func (d Directory) clone() Directory {
+// Clone copies the directory's slices so that a copy can be changed alone.
+func (d Directory) Clone() Directory {
 	d.Roles = slices.Clone(d.Roles)
 	d.Tenants = slices.Clone(d.Tenants)
 	d.Users = slices.Clone(d.Users)

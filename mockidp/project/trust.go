@@ -1,4 +1,4 @@
-package mockidp
+package project
 
 import "strings"
 

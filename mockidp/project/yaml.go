@@ -1,4 +1,4 @@
-package mockidp
+package project
 
 import (
 	"bytes"
@@ -38,9 +38,9 @@ func (e *ConfigError) Error() string {
 	return b.String()
 }
 
-// LoadProject reads and validates a project file.
+// Load reads and validates a project file.
 // A file over MaxProjectFileBytes is refused before it is parsed.
-func LoadProject(path string) (*Project, error) {
+func Load(path string) (*Project, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading project file: %w", err)
@@ -53,12 +53,12 @@ func LoadProject(path string) (*Project, error) {
 	if len(data) > MaxProjectFileBytes {
 		return nil, &ConfigError{File: path, Reason: fmt.Sprintf("the file is over the limit of %d bytes (MaxProjectFileBytes)", MaxProjectFileBytes)}
 	}
-	return ParseProject(path, data)
+	return Parse(path, data)
 }
 
-// ParseProject decodes and validates a YAML project; name is used in errors.
+// Parse decodes and validates a YAML project; name is used in errors.
 // Unknown fields are errors, so a typo cannot silently drop a setting.
-func ParseProject(name string, data []byte) (*Project, error) {
+func Parse(name string, data []byte) (*Project, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, yamlError(name, &root, err)
@@ -128,7 +128,7 @@ func yamlTypeReason(reason string) string {
 	switch goType := m[3]; {
 	case strings.HasPrefix(goType, "[]"):
 		want = "a list"
-	case strings.HasPrefix(goType, "map["), strings.HasPrefix(goType, "mockidp."):
+	case strings.HasPrefix(goType, "map["), strings.HasPrefix(goType, "project."):
 		want = "a mapping"
 	case strings.HasPrefix(goType, "int"), strings.HasPrefix(goType, "uint"):
 		want = "a whole number"
