@@ -9,13 +9,6 @@ import (
 	"strings"
 )
 
-// ExchangeResponse is the access-key exchange's success body (wire type).
-type ExchangeResponse struct {
-	KeyID      string `json:"keyId"`
-	SessionJWT string `json:"sessionJwt"`
-	Expiration int64  `json:"expiration"` // unix seconds
-}
-
 type exchangeRequest struct {
 	LoginOptions *struct {
 		CustomClaims   map[string]any `json:"customClaims"`

@@ -10,45 +10,6 @@ import (
 	"time"
 )
 
-// JWTResponse is Descope's body of every call that issues a user session
-// (wire type; GO descope.JWTResponse, NODE JWTResponse).
-type JWTResponse struct {
-	SessionJwt       string        `json:"sessionJwt,omitempty"`
-	RefreshJwt       string        `json:"refreshJwt,omitempty"`
-	CookieDomain     string        `json:"cookieDomain"`
-	CookiePath       string        `json:"cookiePath"`
-	CookieMaxAge     int64         `json:"cookieMaxAge"`     // seconds the refresh JWT lives
-	CookieExpiration int64         `json:"cookieExpiration"` // unix seconds of the refresh JWT's exp
-	User             *UserResponse `json:"user,omitempty"`
-	FirstSeen        bool          `json:"firstSeen"`
-}
-
-// UserResponse is Descope's user shape (wire type; GO descope.UserResponse,
-// OAS ResponseUser). Lists and maps are never null: SDKs iterate them.
-type UserResponse struct {
-	UserID           string               `json:"userId"`
-	LoginIDs         []string             `json:"loginIds"`
-	Name             string               `json:"name"`
-	Email            string               `json:"email"`
-	Phone            string               `json:"phone"`
-	VerifiedEmail    bool                 `json:"verifiedEmail"`
-	VerifiedPhone    bool                 `json:"verifiedPhone"`
-	RoleNames        []string             `json:"roleNames"`
-	UserTenants      []UserTenantResponse `json:"userTenants"`
-	Status           string               `json:"status"`
-	Test             bool                 `json:"test"`
-	CustomAttributes map[string]any       `json:"customAttributes"`
-	CreatedTime      int64                `json:"createdTime"`
-	Picture          string               `json:"picture"`
-}
-
-// UserTenantResponse is a user's tenant in a UserResponse (wire type).
-type UserTenantResponse struct {
-	TenantID   string   `json:"tenantId"`
-	TenantName string   `json:"tenantName"`
-	RoleNames  []string `json:"roleNames"`
-}
-
 // userResponse renders u as Descope does.
 func (s *Server) userResponse(u User) *UserResponse {
 	out := &UserResponse{

@@ -206,12 +206,6 @@ func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) (int, error) {
 	return writeJSON(w, http.StatusOK, s.userResponse(lr.user)), nil
 }
 
-// MeTenant is one tenant of /v1/auth/me/tenants (wire type).
-type MeTenant struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-}
-
 // handleMeTenants serves POST /v1/auth/me/tenants {"dct":bool} or {"ids":[…]}:
 // the user's tenants, only the current one (dct) or only those listed.
 func (s *Server) handleMeTenants(w http.ResponseWriter, r *http.Request) (int, error) {

@@ -6,14 +6,6 @@ import (
 	"time"
 )
 
-// ClockState is the mock's clock (wire type of /_mock/clock).
-type ClockState struct {
-	Now           time.Time `json:"now"`
-	Unix          int64     `json:"unix"`
-	Frozen        bool      `json:"frozen"`
-	OffsetSeconds float64   `json:"offset_seconds"`
-}
-
 func (s *Server) clockState() ClockState {
 	now, frozen, offset := s.clock.State()
 	return ClockState{Now: now.UTC(), Unix: now.Unix(), Frozen: frozen, OffsetSeconds: offset.Seconds()}
@@ -42,7 +34,7 @@ func (s *Server) ctlClock(w http.ResponseWriter, r *http.Request) (int, error) {
 		}
 		at := s.clock.Now()
 		if req.Now != nil {
-			at = req.Now.instant(at)
+			at = req.Now.Time(at)
 		}
 		if err := clockError("now", s.clock.Set(at, req.Frozen)); err != nil {
 			return 0, err

@@ -9,28 +9,8 @@ import (
 	"time"
 )
 
-// Fault is a misbehaviour injected into one endpoint of the Descope surface.
-type Fault struct {
-	// Endpoint - discovery, jwks (or keys), token, exchange, userinfo or license.
-	Endpoint string `json:"endpoint"`
-	// Status (optional) - answer with this HTTP status and a Descope error body
-	// (429 gets the rate-limit body and Retry-After).
-	Status int `json:"status,omitempty"`
-	// Latency (optional) - wait this long before answering (e.g. "2s").
-	Latency Duration `json:"latency,omitempty"`
-	// EmptyKeys (optional, jwks only) - serve a key set with no keys.
-	EmptyKeys bool `json:"empty_keys,omitempty"`
-	// Malformed (optional) - serve a 200 whose body is not valid JSON.
-	Malformed bool `json:"malformed,omitempty"`
-	// RetryAfter (optional) - Retry-After seconds sent with Status (a 429
-	// always sends one: at least 1).
-	RetryAfter int `json:"retry_after,omitempty"`
-	// Count (optional) - apply to the next Count requests; 0 until cleared.
-	Count int `json:"count,omitempty"`
-}
-
-// Validate checks a fault and normalises its endpoint name.
-func (f *Fault) Validate() error {
+// validateFault checks a fault and normalises its endpoint name.
+func validateFault(f *Fault) error {
 	if f.Endpoint == "keys" {
 		f.Endpoint = EndpointJWKS
 	}
@@ -127,13 +107,6 @@ func (l *faultList) clear(endpoint string) {
 	l.active.Store(int32(len(l.faults)))
 }
 
-// ActiveFault describes a fault in force (wire type).
-type ActiveFault struct {
-	Fault
-	// Remaining requests it applies to; -1 until cleared.
-	Remaining int `json:"remaining"`
-}
-
 func (l *faultList) list() []ActiveFault {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -152,7 +125,7 @@ func (s *Server) InjectFault(f Fault) error {
 }
 
 func (s *Server) injectFault(f Fault) (ActiveFault, error) {
-	if err := f.Validate(); err != nil {
+	if err := validateFault(&f); err != nil {
 		return ActiveFault{}, err
 	}
 	return s.faults.add(f)

@@ -7,16 +7,6 @@ import (
 	"github.com/descope-harness/harness/mockidp/keys"
 )
 
-// KeysState describes the signing keys (wire type of GET /_mock/keys).
-type KeysState struct {
-	Current     string   `json:"current"`
-	Published   []string `json:"published"`
-	Revoked     []string `json:"revoked"`
-	Rotations   uint64   `json:"rotations"`
-	Keep        int      `json:"keep"`
-	RotateEvery Duration `json:"rotate_every"`
-}
-
 // KeysState reports the current, published and revoked key IDs.
 func (s *Server) KeysState() KeysState {
 	snap := s.keys.Snapshot()

@@ -5,147 +5,14 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/descope-harness/harness/mockidp/keys"
 )
-
-// Presets of classic bad tokens for MintRequest.Preset.
-const (
-	PresetExpired        = "expired"
-	PresetNotYetValid    = "not_yet_valid"
-	PresetWrongIssuer    = "wrong_issuer"
-	PresetWrongAudience  = "wrong_audience"
-	PresetUnpublishedKey = "unpublished_key"
-	PresetUnknownKid     = "unknown_kid"
-	PresetBadSignature   = "bad_signature"
-	PresetAlgNone        = "alg_none"
-	PresetHS256PublicKey = "hs256_public_key"
-	PresetMissingExp     = "missing_exp"
-)
-
-// Presets lists every preset name.
-var Presets = []string{PresetExpired, PresetNotYetValid, PresetWrongIssuer, PresetWrongAudience, PresetUnpublishedKey,
-	PresetUnknownKid, PresetBadSignature, PresetAlgNone, PresetHS256PublicKey, PresetMissingExp}
-
-// MintRequest asks for any token (POST /_mock/tokens).
-type MintRequest struct {
-	// ClientID (optional) - start from the claims this client's token would carry.
-	ClientID string `json:"client_id,omitempty"`
-	// Scope (optional, with ClientID) - scopes to grant, space-separated; not
-	// checked against the client's allowed scopes.
-	Scope string `json:"scope,omitempty"`
-	// Claims (optional) - claims to add or override; a null value removes one.
-	Claims map[string]any `json:"claims,omitempty"`
-	// IssuedAt, NotBefore, Expiry (optional) - unix seconds, RFC 3339, or an
-	// offset from now such as "+5m" or "-1h".
-	IssuedAt  *TimeSpec `json:"iat,omitempty"`
-	NotBefore *TimeSpec `json:"nbf,omitempty"`
-	Expiry    *TimeSpec `json:"exp,omitempty"`
-	// Kid (optional, default the current key) - a published key to sign with.
-	Kid string `json:"kid,omitempty"`
-	// Preset (optional) - one of the classic bad tokens (see Presets).
-	Preset string `json:"preset,omitempty"`
-	// Issuer (optional) - overrides iss (default per the project's issuer form).
-	Issuer string `json:"iss,omitempty"`
-}
-
-// MintResponse is the minted token and what went into it (wire type).
-type MintResponse struct {
-	Token  string         `json:"token"`
-	Kid    string         `json:"kid"`
-	Header map[string]any `json:"header"`
-	Claims Claims         `json:"claims"`
-}
-
-// TimeSpec is an instant given as unix seconds, RFC 3339 text or an offset
-// from the mock's now ("+90s", "-1h").
-type TimeSpec struct {
-	Unix   *int64
-	Offset *time.Duration
-	At     *time.Time
-}
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (t *TimeSpec) UnmarshalJSON(b []byte) error {
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err == nil {
-		v, err := strconv.ParseInt(string(n), 10, 64)
-		if err != nil {
-			return fmt.Errorf("time %s must be whole unix seconds", n)
-		}
-		t.Unix = &v
-		return nil
-	}
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("time must be unix seconds, RFC 3339 text or an offset like \"+5m\"")
-	}
-	if strings.HasPrefix(s, "+") || strings.HasPrefix(s, "-") {
-		d, err := time.ParseDuration(s)
-		if err != nil {
-			return fmt.Errorf("offset %q: want a signed Go duration like \"+5m\"", s)
-		}
-		t.Offset = &d
-		return nil
-	}
-	at, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		return fmt.Errorf("time %q: want unix seconds, RFC 3339 or an offset like \"+5m\"", s)
-	}
-	t.At = &at
-	return nil
-}
-
-// MarshalJSON writes the form UnmarshalJSON reads: unix seconds, RFC 3339
-// text, or a signed offset such as "+1m30s".
-func (t *TimeSpec) MarshalJSON() ([]byte, error) {
-	switch {
-	case t.Unix != nil:
-		return []byte(strconv.FormatInt(*t.Unix, 10)), nil
-	case t.Offset != nil:
-		s := t.Offset.String()
-		if *t.Offset >= 0 {
-			s = "+" + s
-		}
-		return json.Marshal(s)
-	case t.At != nil:
-		return json.Marshal(t.At.Format(time.RFC3339))
-	}
-	return []byte("null"), nil
-}
-
-// Offset returns a TimeSpec of now+d, for Go callers.
-func Offset(d time.Duration) *TimeSpec { return &TimeSpec{Offset: &d} }
-
-// At returns a TimeSpec of a fixed instant, for Go callers.
-func At(t time.Time) *TimeSpec { u := t.Unix(); return &TimeSpec{Unix: &u} }
-
-// instant is the time t names, relative to now for an offset.
-func (t *TimeSpec) instant(now time.Time) time.Time {
-	if t.At != nil {
-		return *t.At
-	}
-	return time.Unix(t.resolve(now), 0)
-}
-
-func (t *TimeSpec) resolve(now time.Time) int64 {
-	switch {
-	case t.Unix != nil:
-		return *t.Unix
-	case t.Offset != nil:
-		return now.Add(*t.Offset).Unix()
-	case t.At != nil:
-		return t.At.Unix()
-	}
-	return now.Unix()
-}
 
 // Mint signs any token, for tests. The issuer base is the configured public
 // URL (or http://localhost); the control plane uses the request's base.
@@ -193,13 +60,13 @@ func (s *Server) mint(req MintRequest, base string) (MintResponse, error) {
 		}
 	}
 	if req.IssuedAt != nil {
-		claims["iat"] = req.IssuedAt.resolve(now)
+		claims["iat"] = req.IssuedAt.UnixAt(now)
 	}
 	if req.NotBefore != nil {
-		claims["nbf"] = req.NotBefore.resolve(now)
+		claims["nbf"] = req.NotBefore.UnixAt(now)
 	}
 	if req.Expiry != nil {
-		claims["exp"] = req.Expiry.resolve(now)
+		claims["exp"] = req.Expiry.UnixAt(now)
 	}
 
 	key := s.keys.Current()

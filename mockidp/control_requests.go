@@ -6,22 +6,6 @@ import (
 	"time"
 )
 
-// RequestRecord is one logged request (wire type).
-type RequestRecord struct {
-	Time       time.Time `json:"time"`
-	Method     string    `json:"method"`
-	Path       string    `json:"path"`
-	Status     int       `json:"status"`
-	DurationMS float64   `json:"duration_ms"`
-	UserAgent  string    `json:"user_agent,omitempty"`
-}
-
-// RequestStats is the request counters and recent requests per endpoint (wire type).
-type RequestStats struct {
-	Counts map[string]int             `json:"counts"`
-	Recent map[string][]RequestRecord `json:"recent"`
-}
-
 // requestLog counts requests per endpoint and keeps a bounded ring of recent
 // ones. Each endpoint has its own lock, so endpoints never contend.
 type requestLog struct {

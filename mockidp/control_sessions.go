@@ -6,49 +6,6 @@ import (
 	"time"
 )
 
-// Presets of POST /_mock/sessions.
-const (
-	// SessionPresetExpiredSession - the session JWT has expired, the refresh JWT is live.
-	SessionPresetExpiredSession = "expired_session"
-	// SessionPresetExpiredRefresh - both have expired (the session JWT never outlives the refresh JWT).
-	SessionPresetExpiredRefresh = "expired_refresh"
-	// SessionPresetLoggedOut - the refresh JWT was logged out: refresh answers 401 E064001.
-	SessionPresetLoggedOut = "logged_out"
-	// SessionPresetWrongProject - both JWTs name another project ID in iss,
-	// which the Descope SDKs refuse (unlike the wrong_issuer token preset).
-	SessionPresetWrongProject = "wrong_project"
-)
-
-// SessionPresets lists every session preset.
-var SessionPresets = []string{SessionPresetExpiredSession, SessionPresetExpiredRefresh, SessionPresetLoggedOut, SessionPresetWrongProject}
-
-// OtherProjectID is the project ID of wrong_project tokens.
-const OtherProjectID = "P2MockOtherProject0000000009"
-
-// SessionMintRequest asks for a user's session and refresh JWT in one call
-// (POST /_mock/sessions).
-type SessionMintRequest struct {
-	// User (required) - a login ID or user ID.
-	User string `json:"user"`
-	// Tenant (optional) - the dct, one of the user's tenants.
-	Tenant string `json:"tenant,omitempty"`
-	// Method (optional, default email) - the login method in amr: email, sms, voice or whatsapp.
-	Method string `json:"method,omitempty"`
-	// CustomClaims (optional) - added to both tokens and to later refreshes.
-	CustomClaims map[string]any `json:"custom_claims,omitempty"`
-	// Preset (optional) - one of SessionPresets.
-	Preset string `json:"preset,omitempty"`
-}
-
-// SessionMintResponse is the minted pair and what went into it (wire type).
-type SessionMintResponse struct {
-	SessionJWT    string `json:"session_jwt"`
-	RefreshJWT    string `json:"refresh_jwt"`
-	UserID        string `json:"user_id"`
-	SessionClaims Claims `json:"session_claims"`
-	RefreshClaims Claims `json:"refresh_claims"`
-}
-
 // MintSession issues a session and refresh JWT for a user as a login would,
 // or a preset's broken pair. The issuer base is the configured public URL
 // (or http://localhost); the control plane uses the request's base.
@@ -130,12 +87,6 @@ func (s *Server) RevokeSessions(user string) (int, error) {
 		return 0, mockNotFound("user %q not found", truncate(user, 64))
 	}
 	return s.endSessions(u.ID), nil
-}
-
-// SessionCounts is GET /_mock/sessions (wire type): refresh tokens live and remembered.
-type SessionCounts struct {
-	Live  int `json:"live"`
-	Total int `json:"total"`
 }
 
 // ctlSessions serves GET /_mock/sessions (counts) and POST /_mock/sessions (mint).

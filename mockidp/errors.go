@@ -9,24 +9,6 @@ import (
 	"strconv"
 )
 
-// Error is the failure shape every Descope API returns: a JSON object with a
-// non-empty errorCode. The official SDKs refuse any other error body.
-type Error struct {
-	Status      int    `json:"-"`
-	Code        string `json:"errorCode"`
-	Description string `json:"errorDescription"`
-	Message     string `json:"errorMessage"`
-	// OAuth (optional) - the RFC 6749 §5.2 error code of a token endpoint
-	// failure, sent as "error" beside Descope's fields (oauth_token_grants.go).
-	OAuth string `json:"error,omitempty"`
-	// RetryAfter, when positive, is sent as a Retry-After header in seconds.
-	RetryAfter int `json:"-"`
-}
-
-func (e *Error) Error() string {
-	return fmt.Sprintf("%d %s: %s", e.Status, e.Code, e.Message)
-}
-
 // Descope error codes used by the mock. Where Descope's exact choice is not
 // known the spec page (descope-surface.md) fixes one.
 const (

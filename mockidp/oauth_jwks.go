@@ -9,16 +9,6 @@ import (
 	"github.com/descope-harness/harness/mockidp/keys"
 )
 
-// JWKSCache sets the cache headers of the key-set endpoints.
-type JWKSCache struct {
-	// MaxAge, when positive, is sent as Cache-Control: public, max-age=N (seconds).
-	MaxAge int `json:"max_age"`
-	// NoStore sends Cache-Control: no-store (wins over MaxAge).
-	NoStore bool `json:"no_store"`
-	// ETag sends the key set's ETag and answers 304 to a matching If-None-Match.
-	ETag bool `json:"etag"`
-}
-
 // jwksSettings is a JWKSCache with its Cache-Control value encoded once.
 type jwksSettings struct {
 	JWKSCache

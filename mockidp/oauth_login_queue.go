@@ -5,15 +5,6 @@ import (
 	"sync"
 )
 
-// QueuedLogin is who the next login through the authorization endpoint is,
-// as the control plane queued it (POST /_mock/logins): a test drives a
-// browser-less code flow without a login_hint or the login page.
-type QueuedLogin struct {
-	// User - a login ID or user ID of a project user.
-	User string `json:"user"`
-	// AMR (optional, default ["email"]) - the amr claim of that login.
-	AMR []string `json:"amr,omitempty"`
-}
 
 // loginQueue is a FIFO of queued logins.
 type loginQueue struct {

@@ -13,18 +13,6 @@ import (
 	"strings"
 )
 
-// TokenResponse is the token endpoint's success body (wire type).
-// Its fields are in the order of a captured Descope authorization_code
-// response (research/descope.md §4.4).
-type TokenResponse struct {
-	AccessToken  string `json:"access_token"`
-	TokenType    string `json:"token_type"`
-	RefreshToken string `json:"refresh_token,omitempty"`
-	IDToken      string `json:"id_token,omitempty"`
-	ExpiresIn    int64  `json:"expires_in"` // whole seconds, never a time.Duration
-	Scope        string `json:"scope,omitempty"`
-}
-
 // tokenRequest is a token request after parsing.
 type tokenRequest struct {
 	GrantType    string

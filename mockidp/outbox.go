@@ -7,41 +7,6 @@ import (
 	"time"
 )
 
-// OutboxMessage is one code or link the mock "sent" (wire type of
-// GET /_mock/outbox): instead of an email or a text message, a test reads it
-// here.
-type OutboxMessage struct {
-	// ID is the message's place in the outbox: increasing, never reused
-	// until a reset.
-	ID int64 `json:"id"`
-	// LoginID is the login ID the sign-in was started for.
-	LoginID string `json:"login_id"`
-	// Method is the delivery method: email, sms, voice, whatsapp or im.
-	Method string `json:"method"`
-	// Kind is what was sent: "otp", "magiclink" or "enchantedlink".
-	Kind string `json:"kind"`
-	// To is the address it went to (the user's email or phone, unmasked).
-	To string `json:"to,omitempty"`
-	// Code is the OTP code (kind otp).
-	Code string `json:"code,omitempty"`
-	// Link is the link to open and Token its token (the t query
-	// parameter), for magic and enchanted links.
-	Link  string `json:"link,omitempty"`
-	Token string `json:"token,omitempty"`
-	// LinkID is the number an enchanted-link sign-in showed the user
-	// (linkId of its answer).
-	LinkID string `json:"link_id,omitempty"`
-	// SentAt is when it was sent, on the mock's clock.
-	SentAt time.Time `json:"sent_at"`
-}
-
-// Kinds of outbox messages.
-const (
-	OutboxOTP           = "otp"
-	OutboxMagicLink     = "magiclink"
-	OutboxEnchantedLink = "enchantedlink"
-)
-
 // Bounds of the outbox: at the limit, messages whose code or link has
 // expired are forgotten first; a sign-in is refused (409) only when every
 // message held is still usable.
@@ -72,9 +37,9 @@ type outboxEntry struct {
 	size    int
 }
 
-// size is what a message holds, counted in bytes of its strings plus a
+// outboxMessageSize is what a message holds, counted in bytes of its strings plus a
 // fixed overhead for the struct.
-func (m *OutboxMessage) size() int {
+func outboxMessageSize(m *OutboxMessage) int {
 	return 128 + len(m.LoginID) + len(m.Method) + len(m.Kind) + len(m.To) + len(m.Code) + len(m.Link) + len(m.Token) + len(m.LinkID)
 }
 
@@ -94,7 +59,7 @@ func (o *outbox) wakeLocked() {
 
 // add appends a message and returns it with its ID and send time.
 func (o *outbox) add(m OutboxMessage, userID string, expires int64, now time.Time) (OutboxMessage, error) {
-	e := outboxEntry{msg: m, userID: userID, expires: expires, size: m.size()}
+	e := outboxEntry{msg: m, userID: userID, expires: expires, size: outboxMessageSize(&m)}
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if len(o.messages) >= MaxOutboxMessages || o.bytes+e.size > MaxOutboxBytes {

@@ -19,10 +19,6 @@ import (
 	"github.com/descope-harness/harness/mockidp/project"
 )
 
-// Claims is a token's payload. encoding/json writes map keys in sorted order,
-// which is how real Descope tokens serialise their claims.
-type Claims map[string]any
-
 // clientClaims builds the claims Descope puts in a client-credentials token.
 func (s *Server) clientClaims(c Client, iss string, scopes, audience []string, now time.Time) Claims {
 	ttl := time.Duration(c.TTL)

@@ -7,7 +7,7 @@
 // method takes a context and sends one request (RequestCount reads
 // GET /_mock/requests once); a non-2xx answer is a *StatusError, and
 // errors.Is(err, ErrStatus) tells it from a transport error. The request and
-// state types are mockidp's own, so a body means the same in Go and on the
+// state types are package wire's, shared with the server, so a body means the same in Go and on the
 // wire. This repository's suites use it for both of their targets, so the
 // in-process and external mocks are driven through the same HTTP surface.
 package mockclient
@@ -24,7 +24,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/descope-harness/harness/mockidp"
+	"github.com/descope-harness/harness/mockidp/project"
+	"github.com/descope-harness/harness/mockidp/wire"
 )
 
 // Client talks to one mock issuer. The zero value needs only BaseURL; a
@@ -32,7 +33,8 @@ import (
 type Client struct {
 	// BaseURL is the mock's base URL, e.g. "http://127.0.0.1:8080".
 	BaseURL string
-	// ProjectID is the mock's project ID (default mockidp's default project).
+	// ProjectID is the mock's project ID (default project.DefaultProjectID,
+	// the project ID of the embedded default project).
 	ProjectID string
 	// AdminToken (optional) - sent as "Authorization: Bearer <AdminToken>" on control-plane calls.
 	AdminToken string
@@ -62,46 +64,37 @@ func (e *StatusError) Unwrap() error { return ErrStatus }
 
 // TimeSpec is an instant for MintRequest: an offset from the mock's now, or
 // unix seconds. Build one with Offset or Unix.
-type TimeSpec = mockidp.TimeSpec
+type TimeSpec = wire.TimeSpec
 
 // Offset is now+d on the mock's clock ("+90s", "-1h" on the wire).
-func Offset(d time.Duration) *TimeSpec { return mockidp.Offset(d) }
+func Offset(d time.Duration) *TimeSpec { return wire.Offset(d) }
 
 // Unix is a fixed instant in unix seconds.
 func Unix(sec int64) *TimeSpec { return &TimeSpec{Unix: &sec} }
 
 // MintRequest is the body of POST /_mock/tokens.
-type MintRequest = mockidp.MintRequest
+type MintRequest = wire.MintRequest
 
 // MintResponse is the minted token and what went into it.
-type MintResponse = mockidp.MintResponse
+type MintResponse = wire.MintResponse
 
 // TokenResponse is the token endpoint's success body.
-type TokenResponse struct {
-	// AccessToken is the signed JWT.
-	AccessToken string `json:"access_token"`
-	// TokenType is "Bearer".
-	TokenType string `json:"token_type"`
-	// ExpiresIn is the token's lifetime in seconds.
-	ExpiresIn int `json:"expires_in"`
-	// Scope is the space-separated list of granted scopes.
-	Scope string `json:"scope"`
-}
+type TokenResponse = wire.TokenResponse
 
 // ClockState is the body of GET /_mock/clock.
-type ClockState = mockidp.ClockState
+type ClockState = wire.ClockState
 
 // KeysState is the body of GET /_mock/keys.
-type KeysState = mockidp.KeysState
+type KeysState = wire.KeysState
 
 // RequestStats is the body of GET /_mock/requests.
-type RequestStats = mockidp.RequestStats
+type RequestStats = wire.RequestStats
 
 // Fault is the body of POST /_mock/faults.
-type Fault = mockidp.Fault
+type Fault = wire.Fault
 
 // JWKSCache is the body of PUT /_mock/jwks-cache.
-type JWKSCache = mockidp.JWKSCache
+type JWKSCache = wire.JWKSCache
 
 func (c *Client) httpClient() *http.Client {
 	if c.HTTP != nil {
@@ -279,7 +272,7 @@ func (c *Client) projectID() string {
 	if c.ProjectID != "" {
 		return c.ProjectID
 	}
-	return mockidp.DefaultProject().ID
+	return project.DefaultProjectID
 }
 
 // ClientCredentials asks the token endpoint for a token (client_secret_post);

@@ -4,15 +4,16 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/descope-harness/harness/mockidp"
+	"github.com/descope-harness/harness/mockidp/project"
+	"github.com/descope-harness/harness/mockidp/wire"
 )
 
 // OAuthClient is an OAuth client of the project, the body of
 // POST /_mock/clients (with redirect URIs for user logins).
-type OAuthClient = mockidp.Client
+type OAuthClient = project.Client
 
 // QueuedLogin is the body of POST /_mock/logins.
-type QueuedLogin = mockidp.QueuedLogin
+type QueuedLogin = wire.QueuedLogin
 
 // PutClient adds a client, or replaces the one with its ID
 // (POST /_mock/clients).

@@ -7,17 +7,17 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/descope-harness/harness/mockidp"
+	"github.com/descope-harness/harness/mockidp/wire"
 )
 
 // OutboxMessage is a code or link the mock sent (GET /_mock/outbox).
-type OutboxMessage = mockidp.OutboxMessage
+type OutboxMessage = wire.OutboxMessage
 
 // Kinds of outbox messages.
 const (
-	OutboxOTP           = mockidp.OutboxOTP
-	OutboxMagicLink     = mockidp.OutboxMagicLink
-	OutboxEnchantedLink = mockidp.OutboxEnchantedLink
+	OutboxOTP           = wire.OutboxOTP
+	OutboxMagicLink     = wire.OutboxMagicLink
+	OutboxEnchantedLink = wire.OutboxEnchantedLink
 )
 
 // Outbox lists the codes and links the mock sent, oldest first; only

@@ -5,35 +5,36 @@ import (
 	"net/http"
 	"net/url"
 
-	"github.com/descope-harness/harness/mockidp"
+	"github.com/descope-harness/harness/mockidp/project"
+	"github.com/descope-harness/harness/mockidp/wire"
 )
 
 // SessionMintRequest is the body of POST /_mock/sessions: a user (login ID
 // or user ID), optional tenant (dct), login method, custom claims and preset.
-type SessionMintRequest = mockidp.SessionMintRequest
+type SessionMintRequest = wire.SessionMintRequest
 
 // SessionMintResponse is the minted session and refresh JWT and their claims.
-type SessionMintResponse = mockidp.SessionMintResponse
+type SessionMintResponse = wire.SessionMintResponse
 
 // SessionCounts is the body of GET /_mock/sessions: refresh tokens live and remembered.
-type SessionCounts = mockidp.SessionCounts
+type SessionCounts = wire.SessionCounts
 
 // User is a user in the project file's shape (GET/POST /_mock/users).
-type User = mockidp.User
+type User = project.User
 
 // Role is a role definition (GET/POST /_mock/roles).
-type Role = mockidp.Role
+type Role = project.Role
 
-// Session presets of MintSession (mockidp.SessionPresets).
+// Session presets of MintSession (wire.SessionPresets).
 const (
 	// PresetExpiredSession - the session JWT has expired, the refresh JWT is live.
-	PresetExpiredSession = mockidp.SessionPresetExpiredSession
+	PresetExpiredSession = wire.SessionPresetExpiredSession
 	// PresetExpiredRefresh - both JWTs have expired.
-	PresetExpiredRefresh = mockidp.SessionPresetExpiredRefresh
+	PresetExpiredRefresh = wire.SessionPresetExpiredRefresh
 	// PresetLoggedOut - the refresh JWT was logged out: refresh answers 401 E064001.
-	PresetLoggedOut = mockidp.SessionPresetLoggedOut
+	PresetLoggedOut = wire.SessionPresetLoggedOut
 	// PresetWrongProject - both JWTs name another project ID in iss.
-	PresetWrongProject = mockidp.SessionPresetWrongProject
+	PresetWrongProject = wire.SessionPresetWrongProject
 )
 
 // MintSession issues a user's session and refresh JWT in one call, as a

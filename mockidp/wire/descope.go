@@ -1,0 +1,53 @@
+package wire
+
+// JWTResponse is Descope's body of every call that issues a user session
+// (wire type; GO descope.JWTResponse, NODE JWTResponse).
+type JWTResponse struct {
+	SessionJwt       string        `json:"sessionJwt,omitempty"`
+	RefreshJwt       string        `json:"refreshJwt,omitempty"`
+	CookieDomain     string        `json:"cookieDomain"`
+	CookiePath       string        `json:"cookiePath"`
+	CookieMaxAge     int64         `json:"cookieMaxAge"`     // seconds the refresh JWT lives
+	CookieExpiration int64         `json:"cookieExpiration"` // unix seconds of the refresh JWT's exp
+	User             *UserResponse `json:"user,omitempty"`
+	FirstSeen        bool          `json:"firstSeen"`
+}
+
+// UserResponse is Descope's user shape (wire type; GO descope.UserResponse,
+// OAS ResponseUser). Lists and maps are never null: SDKs iterate them.
+type UserResponse struct {
+	UserID           string               `json:"userId"`
+	LoginIDs         []string             `json:"loginIds"`
+	Name             string               `json:"name"`
+	Email            string               `json:"email"`
+	Phone            string               `json:"phone"`
+	VerifiedEmail    bool                 `json:"verifiedEmail"`
+	VerifiedPhone    bool                 `json:"verifiedPhone"`
+	RoleNames        []string             `json:"roleNames"`
+	UserTenants      []UserTenantResponse `json:"userTenants"`
+	Status           string               `json:"status"`
+	Test             bool                 `json:"test"`
+	CustomAttributes map[string]any       `json:"customAttributes"`
+	CreatedTime      int64                `json:"createdTime"`
+	Picture          string               `json:"picture"`
+}
+
+// UserTenantResponse is a user's tenant in a UserResponse (wire type).
+type UserTenantResponse struct {
+	TenantID   string   `json:"tenantId"`
+	TenantName string   `json:"tenantName"`
+	RoleNames  []string `json:"roleNames"`
+}
+
+// ExchangeResponse is the access-key exchange's success body (wire type).
+type ExchangeResponse struct {
+	KeyID      string `json:"keyId"`
+	SessionJWT string `json:"sessionJwt"`
+	Expiration int64  `json:"expiration"` // unix seconds
+}
+
+// MeTenant is one tenant of /v1/auth/me/tenants (wire type).
+type MeTenant struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
