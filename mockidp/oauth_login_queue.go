@@ -5,7 +5,6 @@ import (
 	"sync"
 )
 
-
 // loginQueue is a FIFO of queued logins.
 type loginQueue struct {
 	mu    sync.Mutex
