@@ -11,6 +11,12 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 LDFLAGS   := -s -w -X main.version=$(VERSION)
 REPORTS   := reports
 COMPOSE   ?= docker-compose
+# Container engine for make images: docker when its daemon answers, else
+# podman when installed (DOCKER=podman or DOCKER=docker to choose).
+DOCKER    ?= $(shell if docker info >/dev/null 2>&1 || ! command -v podman >/dev/null 2>&1; then echo docker; else echo podman; fi)
+# podman builds OCI images by default, which have no HEALTHCHECK: --format
+# docker keeps it. Add --network host here where a build's RUN has no network.
+DOCKER_BUILD_FLAGS ?= $(if $(filter podman,$(notdir $(DOCKER))),--format docker)
 # make run settings (also read from the environment).
 MOCKIDP_PORT    ?= 8080
 API_PORT        ?= 8000
@@ -80,6 +86,10 @@ test-live: ## Live smoke tests against real Descope (needs DESCOPE_* variables)
 	  $(GINKGO) build -o "$$dir/live.test" ./suites/live && \
 	  $(GINKGO) -v --label-filter='live' --junit-report=live.xml --output-dir=$(abspath $(REPORTS)) "$$dir/live.test"
 
+.PHONY: test-live-mock
+test-live-mock: build ## make test-live against bin/mockidp posing as Descope (the fixture's project, client and management key); fails when any live spec is skipped
+	HARNESS_BIN_DIR='$(CURDIR)/$(BIN)' PACKAGING_LIVE_MOCK=1 $(GO) test -count=1 -v -run '^TestLiveSuiteAgainstMock$$' ./packaging
+
 .PHONY: vet
 vet: ## go vet and gofmt check
 	$(GO) vet ./...
@@ -115,9 +125,13 @@ run: build ## Start mockidp (127.0.0.1:8080) and the API (127.0.0.1:8000); MOCKI
 	@MOCKIDP_PORT='$(MOCKIDP_PORT)' API_PORT='$(API_PORT)' MOCKIDP_PROJECT='$(MOCKIDP_PROJECT)' BIN_DIR='$(BIN)' ./scripts/run.sh
 
 .PHONY: images
-images: ## Build the mockidp and api container images (needs Docker)
-	docker build -f Dockerfile.mockidp --build-arg VERSION=$(VERSION) -t descope-harness/mockidp:$(VERSION) -t descope-harness/mockidp:latest .
-	docker build -f Dockerfile.api --build-arg VERSION=$(VERSION) -t descope-harness/api:$(VERSION) -t descope-harness/api:latest .
+images: ## Build the mockidp and api container images (Docker or podman: DOCKER)
+	$(DOCKER) build $(DOCKER_BUILD_FLAGS) -f Dockerfile.mockidp --build-arg VERSION=$(VERSION) -t descope-harness/mockidp:$(VERSION) -t descope-harness/mockidp:latest .
+	$(DOCKER) build $(DOCKER_BUILD_FLAGS) -f Dockerfile.api --build-arg VERSION=$(VERSION) -t descope-harness/api:$(VERSION) -t descope-harness/api:latest .
+
+.PHONY: test-images
+test-images: ## Build both images and check them, run the compose stack, compose-test and compose-live, then make down (installs podman where there is no Docker; see scripts/test-images.sh)
+	@VERSION='$(VERSION)' COMPOSE='$(COMPOSE)' ./scripts/test-images.sh
 
 .PHONY: up
 up: ## Start mockidp and the API with docker-compose (127.0.0.1:8080 and :8000), detached
@@ -129,14 +143,14 @@ down: ## Stop and remove the docker-compose stack
 	$(COMPOSE) --profile test --profile live down --remove-orphans
 
 .PHONY: compose-test
-compose-test: ## Run the offline suites in external mode against the compose stack (needs Docker)
+compose-test: ## Run the offline suites in external mode against the compose stack (Docker, or podman through DOCKER_HOST)
 	VERSION=$(VERSION) $(COMPOSE) --profile test up --build --exit-code-from suites suites; \
 	  status=$$?; \
 	  if [ $$status != 0 ]; then $(COMPOSE) --profile test logs --no-color mockidp api; fi; \
 	  $(COMPOSE) --profile test down --remove-orphans; exit $$status
 
 .PHONY: compose-live
-compose-live: ## Run the live smoke suite in a container with DESCOPE_* from .env (needs Docker)
+compose-live: ## Run the live smoke suite in a container with DESCOPE_* from .env (Docker, or podman through DOCKER_HOST)
 	VERSION=$(VERSION) $(COMPOSE) --profile live build live
 	VERSION=$(VERSION) $(COMPOSE) --profile live run --rm live
 
@@ -149,3 +163,10 @@ compose-config: ## Validate docker-compose.yml for every profile (needs docker-c
 .PHONY: clean
 clean: ## Remove build output and reports
 	rm -rf $(BIN) $(REPORTS)
+
+.PHONY: test-web
+test-web: build ## The React app in webapp/ (@descope/react-sdk, bundled by esbuild) signs in against bin/mockidp in headless Chromium (playwright-core driving Debian's chromium): OTP, links, refresh, logout, cookie and OIDC modes
+	cd webapp && npm ci --no-audit --no-fund && npm run build
+	@# Each test has its own timeout (60 s; 90 s for the README example); the
+	@# 300 s one bounds each test file, whose tests run one after another.
+	cd webapp && HARNESS_BIN_DIR='$(CURDIR)/$(BIN)' node --test --test-reporter=spec --test-timeout=300000 test/*.test.mjs

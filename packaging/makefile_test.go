@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -39,7 +41,8 @@ func makefileTargets(t *testing.T) (targets map[string]bool, phony map[string]bo
 func TestMakefileDocumentsItself(t *testing.T) {
 	t.Parallel()
 	targets, phony := makefileTargets(t)
-	for _, want := range []string{"help", "build", "test", "run", "up", "down", "compose-test", "test-wiring"} {
+	for _, want := range []string{"help", "build", "test", "run", "images", "up", "down", "compose-test", "compose-live",
+		"test-wiring", "test-images", "test-live-mock"} {
 		if _, ok := targets[want]; !ok {
 			t.Errorf("Makefile has no %s target", want)
 		}
@@ -86,5 +89,66 @@ func TestWorkflowCallsRealTargets(t *testing.T) {
 	}
 	if calls == 0 {
 		t.Error("the workflow runs no make target")
+	}
+}
+
+// TestCIRunCallsRealTargets checks .ci/run only runs make targets that exist,
+// and runs the slow ones that make test leaves out: without them the
+// containers, the compose stack and the live suite's code would run on no
+// machine before a user's.
+func TestCIRunCallsRealTargets(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile(filepath.Join(repoRoot, ".ci", "run"))
+	if err != nil {
+		t.Fatalf("reading .ci/run: %v", err)
+	}
+	targets, _ := makefileTargets(t)
+	var called []string
+	for _, line := range strings.Split(string(raw), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "#") {
+			continue
+		}
+		for _, m := range makeCall.FindAllStringSubmatch(line, -1) {
+			called = append(called, m[1])
+			if _, ok := targets[m[1]]; !ok {
+				t.Errorf(".ci/run runs make %s, which the Makefile does not define", m[1])
+			}
+		}
+	}
+	for _, want := range []string{"lint", "test", "test-wiring", "test-images", "test-live-mock"} {
+		if !slices.Contains(called, want) {
+			t.Errorf(".ci/run does not run make %s (it runs %v)", want, called)
+		}
+	}
+}
+
+// TestContainerTargetsFollowTheEngine checks make images builds with the
+// engine DOCKER names, and that podman keeps the images' HEALTHCHECK
+// (podman's default OCI format drops it; --format docker keeps it).
+func TestContainerTargetsFollowTheEngine(t *testing.T) {
+	t.Parallel()
+	for _, engine := range []string{"docker", "podman"} {
+		out, code, err := runCommand(t.Context(), repoRoot, environWithout("MAKE", "DOCKER"),
+			"make", "--no-print-directory", "-n", "images", "DOCKER="+engine, "VERSION=1.2.3")
+		if err != nil || code != 0 {
+			t.Fatalf("make -n images DOCKER=%s: exit %d (%v):\n%s", engine, code, err, out)
+		}
+		builds := 0
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			fields := strings.Fields(line)
+			if len(fields) < 2 || fields[1] != "build" {
+				continue
+			}
+			builds++
+			if fields[0] != engine {
+				t.Errorf("DOCKER=%s: make images runs %q, want %s build", engine, line, engine)
+			}
+			if format := strings.Contains(line, "--format docker"); format != (engine == "podman") {
+				t.Errorf("DOCKER=%s: make images runs %q: --format docker %v, want %v", engine, line, format, engine == "podman")
+			}
+		}
+		if builds != 2 {
+			t.Errorf("DOCKER=%s: make images runs %d builds, want 2 (mockidp and api):\n%s", engine, builds, out)
+		}
 	}
 }
