@@ -163,3 +163,10 @@ compose-config: ## Validate docker-compose.yml for every profile (needs docker-c
 .PHONY: clean
 clean: ## Remove build output and reports
 	rm -rf $(BIN) $(REPORTS)
+
+.PHONY: test-web
+test-web: build ## The React app in webapp/ (@descope/react-sdk, bundled by esbuild) signs in against bin/mockidp in headless Chromium (playwright-core driving Debian's chromium): OTP, links, refresh, logout, cookie and OIDC modes
+	cd webapp && npm ci --no-audit --no-fund && npm run build
+	@# Each test has its own timeout (60 s; 90 s for the README example); the
+	@# 300 s one bounds each test file, whose tests run one after another.
+	cd webapp && HARNESS_BIN_DIR='$(CURDIR)/$(BIN)' node --test --test-reporter=spec --test-timeout=300000 test/*.test.mjs

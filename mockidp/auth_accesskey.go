@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+
+	"github.com/descope-harness/harness/mockidp/issue"
 )
 
 type exchangeRequest struct {
@@ -49,7 +51,7 @@ func (s *Server) handleExchange(w http.ResponseWriter, r *http.Request) (int, er
 			return 0, badRequest("selectedTenant %q is not one of the access key's tenants", truncate(tenant, 64))
 		}
 	}
-	claims := s.accessKeyClaims(key, s.issuer(IssuerApps, s.baseURL(r)), s.clock.Now(), custom, tenant)
+	claims := issue.AccessKeyClaims(s.project, key, s.issuer(IssuerApps, s.baseURL(r)), s.clock.Now(), custom, tenant)
 	token, err := s.sign(s.keys.Current(), claims)
 	if err != nil {
 		return 0, err

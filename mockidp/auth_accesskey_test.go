@@ -120,10 +120,12 @@ var _ = Describe("Userinfo", Label("offline", "userinfo"), func() {
 		}
 	})
 
-	It("accepts an access-key session token", func() {
+	// Issue 16, defect 8: an access-key session token is a Descope session
+	// JWT (drn DS), not an OAuth access token (OIDC Core §5.3).
+	It("refuses an access-key session token", func() {
 		r := call(m, http.MethodPost, exchangePath, "{}", "Authorization", "Bearer "+pid+":"+accessKeySecret)
 		token := r.JSON()["sessionJwt"].(string)
-		Expect(call(m, http.MethodGet, path, "", "Authorization", "Bearer "+token).JSON()).To(HaveKeyWithValue("sub", accessKeyID))
+		expectDescopeError(call(m, http.MethodGet, path, "", "Authorization", "Bearer "+token), http.StatusUnauthorized, mockidp.CodeBadClient)
 	})
 
 	DescribeTable("refuses an invalid token with 401, a Descope body and no WWW-Authenticate",

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"time"
 )
 
 // userResponse renders u as Descope does.
@@ -38,13 +37,15 @@ func nonNil(list []string) []string {
 // writeSession writes a JWTResponse for issued tokens per a token response
 // method (the project's, or "body" for management calls, whose SDK code
 // reads both JWTs from the body): "body" puts both JWTs in the body;
-// "cookies" sends Set-Cookie DS and DSR and keeps only the session JWT in
-// the body (Python's SDK reads the session from the body only).
-func (s *Server) writeSession(w http.ResponseWriter, is issuedSession, u User, firstSeen bool, method string) (int, error) {
+// "cookies" is Descope's "manage in cookies" (auth_cookies.go): Set-Cookie
+// DS and DSR, HttpOnly and Secure, and neither JWT in the body.
+func (s *Server) writeSession(w http.ResponseWriter, r *http.Request, is issuedSession, u User, firstSeen bool, method string) (int, error) {
 	st := s.project.Sessions
 	now := s.clock.Now()
+	sessionExp, _ := is.SessionClaims["exp"].(int64)
 	resp := JWTResponse{
-		SessionJwt: is.SessionJWT, RefreshJwt: is.RefreshJWT, CookieDomain: st.CookieDomain, CookiePath: st.CookiePath,
+		SessionJwt: is.SessionJWT, RefreshJwt: is.RefreshJWT, SessionExpiration: sessionExp, Claims: is.SessionClaims,
+		CookieDomain: st.CookieDomain, CookiePath: st.CookiePath,
 		CookieMaxAge: max(is.RefreshExpires-now.Unix(), 0), CookieExpiration: is.RefreshExpires,
 		User: s.userResponse(u), FirstSeen: firstSeen,
 	}
@@ -52,10 +53,19 @@ func (s *Server) writeSession(w http.ResponseWriter, is issuedSession, u User, f
 	h["Cache-Control"] = noStore
 	h["Pragma"] = noCache
 	if method == TokenResponseCookies {
-		sessionExp, _ := is.SessionClaims["exp"].(int64)
-		h.Add("Set-Cookie", s.cookie("DS", is.SessionJWT, sessionExp, now, false).String())
+		refreshName, custom, err := refreshCookieName(r)
+		if err != nil {
+			return 0, err
+		}
+		if custom {
+			resp.CookieName = refreshName
+		}
+		if len(is.SessionJWT) <= maxCookieValueBytes {
+			h.Add("Set-Cookie", s.cookie(sessionCookieName, is.SessionJWT, sessionExp, now).String())
+			resp.SessionJwt = ""
+		}
 		if is.RefreshJWT != "" {
-			h.Add("Set-Cookie", s.cookie("DSR", is.RefreshJWT, is.RefreshExpires, now, true).String())
+			h.Add("Set-Cookie", s.cookie(refreshName, is.RefreshJWT, is.RefreshExpires, now).String())
 			resp.RefreshJwt = ""
 		}
 	}
@@ -64,30 +74,20 @@ func (s *Server) writeSession(w http.ResponseWriter, is issuedSession, u User, f
 
 var noCache = []string{"no-cache"}
 
-// cookie builds a DS or DSR cookie; exp 0 with a past now expires it.
-// Not Secure: the mock serves plain HTTP on loopback.
-func (s *Server) cookie(name, value string, exp int64, now time.Time, httpOnly bool) *http.Cookie {
-	st := s.project.Sessions
-	c := &http.Cookie{Name: name, Value: value, Path: st.CookiePath, Domain: st.CookieDomain, HttpOnly: httpOnly, SameSite: http.SameSiteStrictMode}
-	if exp > now.Unix() {
-		c.Expires = time.Unix(exp, 0).UTC()
-		c.MaxAge = int(exp - now.Unix())
-	} else {
-		c.MaxAge = -1
-	}
-	return c
-}
-
 // writeLogout answers a logout: the cookie fields, and in cookie mode
 // expired DS and DSR cookies.
-func (s *Server) writeLogout(w http.ResponseWriter) (int, error) {
+func (s *Server) writeLogout(w http.ResponseWriter, r *http.Request) (int, error) {
 	st := s.project.Sessions
 	h := w.Header()
 	h["Cache-Control"] = noStore
 	if st.TokenResponse == TokenResponseCookies {
+		refreshName, _, err := refreshCookieName(r)
+		if err != nil {
+			return 0, err
+		}
 		now := s.clock.Now()
-		h.Add("Set-Cookie", s.cookie("DS", "", 0, now, false).String())
-		h.Add("Set-Cookie", s.cookie("DSR", "", 0, now, true).String())
+		h.Add("Set-Cookie", s.cookie(sessionCookieName, "", 0, now).String())
+		h.Add("Set-Cookie", s.cookie(refreshName, "", 0, now).String())
 	}
 	return writeJSON(w, http.StatusOK, JWTResponse{CookieDomain: st.CookieDomain, CookiePath: st.CookiePath}), nil
 }

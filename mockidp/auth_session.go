@@ -4,10 +4,13 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/descope-harness/harness/mockidp/issue"
 )
 
 // liveRefresh is a verified refresh JWT with its remembered session and user.
@@ -26,8 +29,15 @@ func (s *Server) refreshFrom(r *http.Request) (string, error) {
 		return "", err
 	}
 	if token == "" {
-		if c, err := r.Cookie("DSR"); err == nil {
-			token = c.Value
+		name, _, err := refreshCookieName(r)
+		if err != nil {
+			return "", err
+		}
+		for _, n := range []string{name, refreshCookieDSR} {
+			if c, err := r.Cookie(n); err == nil && c.Value != "" {
+				token = c.Value
+				break
+			}
 		}
 	}
 	if token == "" {
@@ -57,7 +67,7 @@ func (s *Server) refreshCall(w http.ResponseWriter, r *http.Request, body any) (
 // session. Each refusal names its reason.
 func (s *Server) checkRefresh(token string) (liveRefresh, error) {
 	claims, err := s.VerifyToken(token)
-	if errors.Is(err, errUnknownKeyID) {
+	if errors.Is(err, issue.ErrUnknownKeyID) {
 		// Also a refresh JWT that outlived its signing key: refused as on
 		// Descope (README, "Refresh JWTs and key rotation").
 		k := s.project.Keys
@@ -126,6 +136,43 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) (int, err
 	if err != nil {
 		return 0, err
 	}
+	return s.refresh(w, r, lr)
+}
+
+// handleTryRefresh serves POST /v1/auth/try-refresh, what React's
+// AuthProvider calls on mount: refresh's answer when the request carries a
+// valid refresh JWT, else 200 with an empty JSON object (core-js-sdk's
+// transformResponse parses every body as JSON, so "no session" is {}, not
+// zero bytes), never the 4xx that makes web-js-sdk clear its tokens.
+func (s *Server) handleTryRefresh(w http.ResponseWriter, r *http.Request) (int, error) {
+	var body struct {
+		ExternalToken string `json:"externalToken"`
+	}
+	if err := s.decodeDescope(w, r, &body); err != nil {
+		return 0, err
+	}
+	if _, err := s.bearerParts(r, "[:{refreshJwt}]"); err != nil {
+		return 0, err
+	}
+	token, err := s.refreshFrom(r)
+	var lr liveRefresh
+	if err == nil {
+		lr, err = s.checkRefresh(token)
+	}
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) && e.Status == http.StatusUnauthorized {
+			w.Header()["Cache-Control"] = noStore
+			return writeBytes(w, http.StatusOK, []byte(`{}`)), nil
+		}
+		return 0, err
+	}
+	return s.refresh(w, r, lr)
+}
+
+// refresh issues the next tokens of a live session.
+func (s *Server) refresh(w http.ResponseWriter, r *http.Request, lr liveRefresh) (int, error) {
+	var err error
 	p := s.sessionFor(r, lr, lr.session.tenant)
 	var is issuedSession
 	if s.project.Sessions.RefreshRotation {
@@ -140,7 +187,7 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) (int, err
 	if err != nil {
 		return 0, err
 	}
-	return s.writeSession(w, is, lr.user, false, s.project.Sessions.TokenResponse)
+	return s.writeSession(w, r, is, lr.user, false, s.project.Sessions.TokenResponse)
 }
 
 // handleLogout serves POST /v1/auth/logout (this refresh JWT) and
@@ -160,7 +207,7 @@ func (s *Server) handleLogout(all bool) handlerFunc {
 		} else if !s.sessions.transition(lr.jti, refreshLoggedOut) {
 			return 0, loggedOut()
 		}
-		return s.writeLogout(w)
+		return s.writeLogout(w, r)
 	}
 }
 
@@ -193,7 +240,7 @@ func (s *Server) handleTenantSelect(w http.ResponseWriter, r *http.Request) (int
 	if err != nil {
 		return 0, err
 	}
-	return s.writeSession(w, is, lr.user, false, s.project.Sessions.TokenResponse)
+	return s.writeSession(w, r, is, lr.user, false, s.project.Sessions.TokenResponse)
 }
 
 // handleMe serves GET /v1/auth/me: the refresh JWT's user, flat (not wrapped in "user").
@@ -256,4 +303,48 @@ func durationText(d Duration) string {
 		return "never"
 	}
 	return time.Duration(d).String()
+}
+
+// UserHistoryEntry is one login of GET /v1/auth/me/history (wire type;
+// core-js-sdk UserHistoryResponse, GO descope.UserHistoryResponse: the body
+// is an array of these).
+type UserHistoryEntry struct {
+	UserID    string `json:"userId"`
+	LoginTime int64  `json:"loginTime"`
+	City      string `json:"city"`
+	Country   string `json:"country"`
+	IP        string `json:"ip"`
+}
+
+// handleMeHistory serves GET /v1/auth/me/history. The mock keeps no login
+// history: the answer is the one login it knows of, the session of the
+// refresh JWT sent (its login time is when that refresh JWT was issued; a
+// rotation issues a new one), from the caller's address; city and country
+// are empty.
+func (s *Server) handleMeHistory(w http.ResponseWriter, r *http.Request) (int, error) {
+	token, err := s.refreshFrom(r)
+	if err != nil {
+		return 0, err
+	}
+	lr, err := s.checkRefresh(token)
+	if err != nil {
+		return 0, err
+	}
+	claims, err := s.VerifyToken(token) // checked just above: its iat is the login time
+	if err != nil {
+		return 0, invalidToken("refresh JWT refused: %v", err)
+	}
+	var iat int64
+	switch v := claims["iat"].(type) {
+	case float64:
+		iat = int64(v)
+	case json.Number:
+		iat, _ = v.Int64()
+	}
+	ip, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		ip = r.RemoteAddr
+	}
+	w.Header()["Cache-Control"] = noStore
+	return writeJSON(w, http.StatusOK, []UserHistoryEntry{{UserID: lr.user.ID, LoginTime: iat, IP: ip}}), nil
 }

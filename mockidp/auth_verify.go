@@ -70,7 +70,7 @@ func (s *Server) loginWithCode(w http.ResponseWriter, r *http.Request, c pending
 	if err != nil {
 		return 0, err
 	}
-	return s.writeSession(w, is, u, s.dir.firstLogin(u.ID), s.project.Sessions.TokenResponse)
+	return s.writeSession(w, r, is, u, s.dir.firstLogin(u.ID), s.project.Sessions.TokenResponse)
 }
 
 // handleMagicLinkVerify serves POST /v1/auth/magiclink/verify {"token"}.

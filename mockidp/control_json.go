@@ -120,6 +120,9 @@ func jsonName(f reflect.StructField) string {
 
 // jsonKind names the JSON a Go type accepts.
 func jsonKind(t reflect.Type) string {
+	if t == reflect.TypeFor[json.Number]() {
+		return "a number"
+	}
 	switch t.Kind() {
 	case reflect.Bool:
 		return "true or false"

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/descope-harness/harness/mockidp/issue"
 	"github.com/descope-harness/harness/mockidp/keys"
 )
 
@@ -42,7 +43,7 @@ func (s *Server) mint(req MintRequest, base string) (MintResponse, error) {
 		if req.Scope != "" {
 			scopes = strings.Fields(req.Scope)
 		}
-		claims = s.clientClaims(c, iss, scopes, nil, now)
+		claims = issue.ClientClaims(s.project, c, iss, scopes, nil, now)
 	} else {
 		claims = Claims{
 			"aud": []string{s.project.ID}, "exp": now.Add(time.Duration(s.project.TokenTTL)).Unix(), "iat": now.Unix(),
@@ -120,21 +121,21 @@ func (s *Server) signWithHeader(key *keys.Key, h map[string]any, claims Claims) 
 	var hs string
 	var err error
 	if kid, ok := h["kid"].(string); ok && len(h) == 3 && h["alg"] == "RS256" && h["typ"] == "JWT" {
-		hs, err = s.headers.get(kid) // the bytes encodeSegment(h) writes
+		hs, err = s.signer.HeaderSegment(kid) // the bytes issue.EncodeSegment(h) writes
 	} else {
-		hs, err = encodeSegment(h)
+		hs, err = issue.EncodeSegment(h)
 	}
 	if err != nil {
 		return "", err
 	}
-	payload, err := encodeClaims(claims)
+	payload, err := issue.EncodeClaims(claims)
 	if err != nil {
 		return "", mockBadRequest("claims cannot be encoded as JSON: %v", err)
 	}
-	if n := tokenLength(hs, len(payload), key.Private.Size()); n > MaxTokenBytes {
-		return "", mockBadRequest("%s", tokenTooLarge(n))
+	if n := issue.TokenLength(hs, len(payload), key.Private.Size()); n > MaxTokenBytes {
+		return "", mockBadRequest("%s", (&issue.TooLargeError{Bytes: n}).Error())
 	}
-	input := appendSigningInput(nil, hs, payload)
+	input := issue.AppendSigningInput(nil, hs, payload)
 	switch h["alg"] {
 	case "none":
 		return string(append(input, '.')), nil
@@ -148,7 +149,7 @@ func (s *Server) signWithHeader(key *keys.Key, h map[string]any, claims Claims) 
 		input = append(input, '.')
 		return string(base64.RawURLEncoding.AppendEncode(input, mac.Sum(nil))), nil
 	default:
-		token, err := appendSignature(input, key.Private)
+		token, err := issue.AppendSignature(input, key.Private)
 		return string(token), err
 	}
 }

@@ -1,10 +1,10 @@
 package mockidp
 
 import (
-	"encoding/base64"
 	"fmt"
 	"net/http"
 
+	"github.com/descope-harness/harness/mockidp/issue"
 	"github.com/descope-harness/harness/mockidp/project"
 )
 
@@ -22,7 +22,7 @@ const (
 	MaxProjectFileBytes = project.MaxProjectFileBytes
 	// MaxTokenBytes is the longest token the mock issues or mints, the
 	// largest the API accepts (its token_too_large limit).
-	MaxTokenBytes = 32 << 10
+	MaxTokenBytes = issue.MaxTokenBytes
 	// MaxSessions bounds the refresh tokens the mock remembers (live, or
 	// ended but not yet forgotten): twice the 100,000 live sessions of the
 	// memory benchmark. At the limit expired and ended ones are forgotten
@@ -37,15 +37,4 @@ const CodeMockLimit = "M000409"
 func atCapacity(what string, limit int, hint string) *Error {
 	return &Error{Status: http.StatusConflict, Code: CodeMockLimit, Description: "Limit reached",
 		Message: fmt.Sprintf("the mock holds at most %d %s (%s)", limit, what, hint)}
-}
-
-// tokenLength is the length of a compact JWS of a header segment, a payload
-// and a signature of sigBytes.
-func tokenLength(headerSegment string, payloadBytes, sigBytes int) int {
-	return len(headerSegment) + 1 + base64.RawURLEncoding.EncodedLen(payloadBytes) + 1 + base64.RawURLEncoding.EncodedLen(sigBytes)
-}
-
-// tokenTooLarge says which limit a token would pass.
-func tokenTooLarge(n int) string {
-	return fmt.Sprintf("the token would be %d bytes, over the %d-byte limit of tokens the mock issues (MaxTokenBytes): shorten its claims", n, MaxTokenBytes)
 }

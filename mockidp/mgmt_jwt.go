@@ -86,7 +86,7 @@ func (s *Server) handleMgmtAuth(kind int) handlerFunc {
 		if err != nil {
 			return 0, err
 		}
-		return s.writeSession(w, is, u, s.dir.firstLogin(u.ID), TokenResponseBody)
+		return s.writeSession(w, r, is, u, s.dir.firstLogin(u.ID), TokenResponseBody)
 	}
 }
 

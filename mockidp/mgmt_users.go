@@ -3,7 +3,6 @@ package mockidp
 import (
 	"crypto/subtle"
 	"net/http"
-	"slices"
 	"strings"
 )
 
@@ -192,67 +191,29 @@ func (s *Server) handleDeleteTestUsers(w http.ResponseWriter, r *http.Request) (
 	return writeBytes(w, http.StatusOK, []byte(`{}`)), nil
 }
 
-// Bounds of user search.
-const (
-	defaultSearchLimit = 100
-	maxSearchLimit     = 1000
-)
-
-// handleUserSearch serves POST /v2/mgmt/user/search and (testOnly)
-// /v2/mgmt/user/search/test: {"users":[…],"total":n}, filtered by the
-// request's loginIds, tenantIds, roleNames and text, a page of limit users.
+// handleUserSearch serves POST /v1/mgmt/user/search, /v2/mgmt/user/search
+// and (testOnly) /v2/mgmt/user/search/test: {"users":[…],"total":n}, the
+// page the request asks for of the users it matches (mgmt_user_search.go).
 func (s *Server) handleUserSearch(testOnly bool) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) (int, error) {
 		if err := s.checkManagementKey(r); err != nil {
 			return 0, err
 		}
-		var req struct {
-			LoginIDs      []string `json:"loginIds"`
-			TenantIDs     []string `json:"tenantIds"`
-			RoleNames     []string `json:"roleNames"`
-			Text          string   `json:"text"`
-			Limit         int      `json:"limit"`
-			Page          int      `json:"page"`
-			WithTestUser  bool     `json:"withTestUser"`
-			TestUsersOnly bool     `json:"testUsersOnly"`
-		}
-		if err := s.decodeDescope(w, r, &req); err != nil {
+		body, err := s.readDescopeBody(w, r)
+		if err != nil {
 			return 0, err
 		}
-		if req.Limit < 0 || req.Limit > maxSearchLimit || req.Page < 0 {
-			return 0, invalidArgument("limit must be between 0 and %d and page not negative", maxSearchLimit)
+		q, err := parseUserSearch(body, testOnly)
+		if err != nil {
+			return 0, err
 		}
-		if req.Limit == 0 {
-			req.Limit = defaultSearchLimit
+		matched := s.dir.search(&q)
+		sortUsers(matched, q.sort)
+		start, end := q.window(len(matched))
+		users := make([]*UserResponse, 0, end-start)
+		for _, u := range matched[start:end] {
+			users = append(users, s.userResponse(*u))
 		}
-		only := testOnly || req.TestUsersOnly
-		text := strings.ToLower(req.Text)
-		var users []*UserResponse
-		for _, u := range s.dir.list(only) {
-			if u.Test && !only && !req.WithTestUser ||
-				len(req.LoginIDs) > 0 && !slices.ContainsFunc(u.LoginIDs, func(l string) bool { return slices.Contains(req.LoginIDs, l) }) ||
-				len(req.TenantIDs) > 0 && !slices.ContainsFunc(req.TenantIDs, u.HasTenant) ||
-				len(req.RoleNames) > 0 && !slices.ContainsFunc(u.Roles, func(r string) bool { return slices.Contains(req.RoleNames, r) }) ||
-				text != "" && !matchesText(u, text) {
-				continue
-			}
-			users = append(users, s.userResponse(u))
-		}
-		total := len(users)
-		start := min(req.Page*req.Limit, total)
-		page := users[start:min(start+req.Limit, total)]
-		if page == nil {
-			page = []*UserResponse{}
-		}
-		return writeJSON(w, http.StatusOK, map[string]any{"users": page, "total": total}), nil
+		return writeJSON(w, http.StatusOK, map[string]any{"users": users, "total": len(matched)}), nil
 	}
-}
-
-func matchesText(u User, text string) bool {
-	for _, f := range append([]string{u.ID, u.Name, u.Email, u.Phone}, u.LoginIDs...) {
-		if strings.Contains(strings.ToLower(f), text) {
-			return true
-		}
-	}
-	return false
 }

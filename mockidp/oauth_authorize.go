@@ -12,6 +12,11 @@ import (
 	"sync"
 )
 
+// DefaultAMR is the amr of a mock login when the control plane queued none:
+// ["email"], as in the Descope OIDC tokens the mock's claims were checked
+// against ("amr":["email"] in a captured access token of an email login).
+var DefaultAMR = []string{"email"}
+
 // handleAuthorize serves GET|POST /oauth2/v1/authorize (tokens with the
 // project's URL issuer, {base}/{pid}, as the project discovery document
 // says) and /oauth2/v1/apps/authorize (the inbound-apps issuer).

@@ -13,7 +13,7 @@ import (
 type oauthClient struct {
 	ID           string
 	Public       bool     // no secret: authenticates by PKCE alone, PKCE required
-	RedirectURIs []string // exact-match list
+	RedirectURIs []string // exact-match list, or "loopback" (oauth_project_client.go)
 	Scopes       []string // extra scopes it may request beyond userScopes
 	RequireState bool
 	RequireNonce bool
@@ -106,7 +106,7 @@ func parseAuthorize(values url.Values, lookup func(id string) (oauthClient, bool
 		return req, page("invalid_request", "redirect_uri is required")
 	case len(redirectURI) > project.MaxRedirectURIBytes:
 		return req, page("invalid_request", "redirect_uri is longer than %d bytes", project.MaxRedirectURIBytes)
-	case !slices.Contains(client.RedirectURIs, redirectURI):
+	case !redirectAllowed(client.RedirectURIs, redirectURI):
 		return req, page("invalid_request", "redirect_uri %q is not registered for client %q (registered URIs match exactly)", truncate(redirectURI, 128), truncate(clientID, 64))
 	}
 	req.ClientID, req.RedirectURI = clientID, redirectURI

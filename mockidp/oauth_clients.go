@@ -2,9 +2,7 @@ package mockidp
 
 // oauthClient looks a client up for the authorization endpoint.
 func (s *Server) oauthClient(id string) (oauthClient, bool) {
-	s.mu.RLock()
-	c, ok := s.clients[id]
-	s.mu.RUnlock()
+	c, ok := s.userClient(id)
 	if !ok {
 		return oauthClient{}, false
 	}

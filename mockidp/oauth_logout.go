@@ -1,12 +1,13 @@
 package mockidp
 
 import (
-	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
+	"time"
 
-	jose "github.com/go-jose/go-jose/v4"
+	"github.com/descope-harness/harness/mockidp/issue"
 )
 
 // handleEndSession serves GET|POST /oauth2/v1/logout (OpenID Connect
@@ -52,9 +53,7 @@ func (s *Server) handleEndSession(w http.ResponseWriter, r *http.Request) (int, 
 	redirect := values.Get("post_logout_redirect_uri")
 	var client Client
 	if clientID != "" {
-		s.mu.RLock()
-		c, ok := s.clients[clientID]
-		s.mu.RUnlock()
+		c, ok := s.userClient(clientID)
 		if !ok {
 			return refuse("unknown client_id " + truncate(clientID, 64))
 		}
@@ -64,7 +63,7 @@ func (s *Server) handleEndSession(w http.ResponseWriter, r *http.Request) (int, 
 		if clientID == "" {
 			return refuse("post_logout_redirect_uri needs client_id or id_token_hint to say whose URI it is")
 		}
-		if !slices.Contains(client.PostLogoutRedirectURIs, redirect) {
+		if !redirectAllowed(client.PostLogoutRedirectURIs, redirect) {
 			return refuse("post_logout_redirect_uri " + truncate(redirect, 128) + " is not registered for client " + truncate(clientID, 64) + " (registered URIs match exactly)")
 		}
 	}
@@ -87,35 +86,6 @@ func (s *Server) handleEndSession(w http.ResponseWriter, r *http.Request) (int, 
 	return http.StatusFound, nil
 }
 
-// parseIDTokenHint checks an ID token's signature against the published
-// keys and returns its claims. An expired token is accepted: RP-initiated
-// logout sends the ID token the client holds, often past its exp.
-func (s *Server) parseIDTokenHint(token string) (map[string]any, error) {
-	if len(token) > MaxTokenBytes {
-		return nil, errText("token too large")
-	}
-	jws, err := jose.ParseSignedCompact(token, []jose.SignatureAlgorithm{jose.RS256})
-	if err != nil {
-		return nil, errText("malformed token")
-	}
-	key, ok := s.keys.Lookup(jws.Signatures[0].Header.KeyID)
-	if !ok {
-		return nil, errUnknownKeyID
-	}
-	payload, err := jws.Verify(&key.Private.PublicKey)
-	if err != nil {
-		return nil, errText("invalid signature")
-	}
-	var claims map[string]any
-	if err := json.Unmarshal(payload, &claims); err != nil {
-		return nil, errText("malformed claims")
-	}
-	if tt, _ := claims["token_type"].(string); tt != "id_token" {
-		return nil, errText("not an ID token")
-	}
-	return claims, nil
-}
-
 // audienceOf reads an aud claim: a string or an array of strings.
 func audienceOf(v any) []string {
 	switch a := v.(type) {
@@ -132,3 +102,20 @@ func audienceOf(v any) []string {
 	}
 	return nil
 }
+
+// parseIDTokenHint checks an ID token's signature against the published
+// keys and returns its claims. An expired token is accepted: RP-initiated
+// logout sends the ID token the client holds, often past its exp.
+func (s *Server) parseIDTokenHint(token string) (map[string]any, error) {
+	claims, err := issue.Verify(s.keys, time.Time{}, token)
+	if err != nil {
+		return nil, err
+	}
+	if issue.Kind(claims) != issue.KindID {
+		return nil, errNotIDToken
+	}
+	return claims, nil
+}
+
+// errNotIDToken refuses an id_token_hint that is another kind of token.
+var errNotIDToken = errors.New("not an ID token")

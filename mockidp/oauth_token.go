@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/descope-harness/harness/mockidp/issue"
 )
 
 // tokenRequest is a token request after parsing.
@@ -185,12 +187,12 @@ func (s *Server) issueClientToken(client Client, req tokenRequest, iss string) (
 		return TokenResponse{}, err
 	}
 	now := s.clock.Now()
-	claims := s.clientClaims(client, iss, scopes, req.Audience, now)
+	claims := issue.ClientClaims(s.project, client, iss, scopes, req.Audience, now)
 	token, err := s.sign(s.keys.Current(), claims)
 	if err != nil {
 		return TokenResponse{}, err
 	}
-	scope, _ := claims["scope"].(string) // joinScopes(scopes); absent when there are none
+	scope, _ := claims["scope"].(string) // issue.JoinScopes(scopes); absent when there are none
 	return TokenResponse{
 		AccessToken: token,
 		TokenType:   "Bearer",

@@ -1,7 +1,6 @@
 package mockidp
 
 import (
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -9,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/descope-harness/harness/mockidp/issue"
 	"github.com/descope-harness/harness/mockidp/project"
 )
 
@@ -68,9 +68,7 @@ func (s *Server) grantTokens(req tokenRequest, issuerForm, base string) (TokenRe
 // time), a public client by its client_id alone (it must send no secret;
 // PKCE authenticates the exchange).
 func (s *Server) authenticateTokenClient(req tokenRequest) (Client, error) {
-	s.mu.RLock()
-	c, ok := s.clients[req.ClientID]
-	s.mu.RUnlock()
+	c, ok := s.userClient(req.ClientID)
 	if ok && c.Public {
 		if req.ClientSecret != "" {
 			return Client{}, badClient("client %q is public: it authenticates with PKCE and sends no client_secret", truncate(c.ID, 64))
@@ -115,7 +113,7 @@ func (s *Server) exchangeCode(client Client, req tokenRequest, base string) (Tok
 	}
 	s.oidc.codes.setFamily(req.Code, family)
 	now := s.clock.Now()
-	return s.issueUserTokens(grant, user, family, userTokens{
+	return s.issueUserTokens(grant, user, family, issue.UserTokens{
 		Issuer: s.issuer(grant.IssuerForm, base), ProjectID: s.project.ID, Now: now,
 		AccessTTL:  time.Duration(s.project.Sessions.SessionTTL),
 		RefreshExp: now.Add(time.Duration(s.project.Sessions.RefreshTTL)),
@@ -165,7 +163,7 @@ func (s *Server) refreshTokens(client Client, req tokenRequest, base string) (To
 			}
 		}
 	}
-	return s.issueUserTokens(grant, user, family, userTokens{
+	return s.issueUserTokens(grant, user, family, issue.UserTokens{
 		Issuer: s.issuer(grant.IssuerForm, base), ProjectID: s.project.ID, Now: now,
 		AccessTTL: time.Duration(s.project.Sessions.SessionTTL), RefreshExp: refreshExp,
 	}, rotate, false)
@@ -174,21 +172,22 @@ func (s *Server) refreshTokens(client Client, req tokenRequest, base string) (To
 // issueUserTokens signs the access token, the ID token (scope openid) and,
 // when newRefresh, a refresh token, and records them in the family.
 // withNonce is false on refresh (OIDC Core §12.2).
-func (s *Server) issueUserTokens(g authGrant, u User, family string, t userTokens, newRefresh, withNonce bool) (TokenResponse, error) {
+func (s *Server) issueUserTokens(g authGrant, u User, family string, t issue.UserTokens, newRefresh, withNonce bool) (TokenResponse, error) {
 	key := s.keys.Current()
-	accessClaims := t.accessTokenClaims(g, u, s.UserClaims(u, ""))
+	ig := issue.Grant{ClientID: g.ClientID, Scopes: g.Scopes, AMR: g.AMR, AuthTime: g.AuthTime, Nonce: g.Nonce}
+	accessClaims := t.AccessTokenClaims(ig, u, s.UserClaims(u, ""), issue.NewJTI())
 	access, err := s.sign(key, accessClaims)
 	if err != nil {
 		return TokenResponse{}, err
 	}
-	resp := TokenResponse{AccessToken: access, TokenType: "Bearer", ExpiresIn: int64(t.AccessTTL / time.Second), Scope: joinScopes(g.Scopes)}
+	resp := TokenResponse{AccessToken: access, TokenType: "Bearer", ExpiresIn: int64(t.AccessTTL / time.Second), Scope: issue.JoinScopes(g.Scopes)}
 	if slices.Contains(g.Scopes, "openid") {
-		if resp.IDToken, err = s.sign(key, t.idTokenClaims(g, u, withNonce)); err != nil {
+		if resp.IDToken, err = s.sign(key, t.IDTokenClaims(ig, u, withNonce, issue.NewJTI())); err != nil {
 			return TokenResponse{}, err
 		}
 	}
 	if newRefresh {
-		if resp.RefreshToken, err = s.sign(key, t.refreshTokenClaims(g, u, rand.Text())); err != nil {
+		if resp.RefreshToken, err = s.sign(key, t.RefreshTokenClaims(ig, u, issue.NewJTI())); err != nil {
 			return TokenResponse{}, err
 		}
 	}

@@ -2,6 +2,8 @@ package mockidp
 
 import (
 	"strings"
+
+	"github.com/descope-harness/harness/mockidp/issue"
 )
 
 // userinfoOfUser answers userinfo for a user access token of the OAuth
@@ -27,6 +29,6 @@ func (s *Server) userinfoOfUser(token string, claims map[string]any) (Claims, bo
 	}
 	scope, _ := claims["scope"].(string)
 	out := Claims{"sub": u.ID}
-	profileClaims(out, u, strings.Fields(scope))
+	issue.ProfileClaims(out, u, strings.Fields(scope))
 	return out, true, nil
 }

@@ -54,10 +54,10 @@ const (
 	EndpointUserinfo  = "userinfo"
 	EndpointLicense   = "license"
 
-	EndpointRefresh      = "refresh"       // POST /v1/auth/refresh
+	EndpointRefresh      = "refresh"       // POST /v1/auth/refresh, /v1/auth/try-refresh
 	EndpointLogout       = "logout"        // POST /v1/auth/logout, /v1/auth/logoutall
 	EndpointTenantSelect = "tenant_select" // POST /v1/auth/tenant/select
-	EndpointMe           = "me"            // GET /v1/auth/me, POST /v1/auth/me/tenants
+	EndpointMe           = "me"            // GET /v1/auth/me, /v1/auth/me/history, POST /v1/auth/me/tenants
 	EndpointVerify       = "verify"        // OTP, magic-link and enchanted-link verify, pending session
 	EndpointSignIn       = "signin"        // sign-in and sign-up start: OTP, magic link, enchanted link, password
 	EndpointMgmtUser     = "mgmt_user"     // /v1/mgmt/user/..., /v2/mgmt/user/search...
@@ -112,11 +112,13 @@ func (s *Server) routes() http.Handler {
 	rt.surface("/v1/auth/accesskey/exchange", EndpointExchange, s.handleExchange, post...)
 	// User sessions (auth_session.go) and the test-user verify calls (auth_verify.go).
 	rt.surface("/v1/auth/refresh", EndpointRefresh, s.handleRefresh, post...)
+	rt.surface("/v1/auth/try-refresh", EndpointRefresh, s.handleTryRefresh, post...)
 	rt.surface("/v1/auth/logout", EndpointLogout, s.handleLogout(false), post...)
 	rt.surface("/v1/auth/logoutall", EndpointLogout, s.handleLogout(true), post...)
 	rt.surface("/v1/auth/tenant/select", EndpointTenantSelect, s.handleTenantSelect, post...)
 	rt.surface("/v1/auth/me", EndpointMe, s.handleMe, get...)
 	rt.surface("/v1/auth/me/tenants", EndpointMe, s.handleMeTenants, post...)
+	rt.surface("/v1/auth/me/history", EndpointMe, s.handleMeHistory, get...)
 	for _, m := range otpMethods {
 		rt.surface("/v1/auth/otp/verify/"+m, EndpointVerify, s.handleOTPVerify(m), post...)
 	}
@@ -135,7 +137,9 @@ func (s *Server) routes() http.Handler {
 	rt.surface("/v1/mgmt/user", EndpointMgmtUser, s.handleUserLoad, get...)
 	rt.surface("/v1/mgmt/user/delete", EndpointMgmtUser, s.handleUserDelete, post...)
 	rt.surface("/v1/mgmt/user/logout", EndpointMgmtUser, s.handleUserLogout, post...)
+	rt.surface("/v1/mgmt/user/signin/embeddedlink", EndpointMgmtUser, s.handleEmbeddedLink, post...)
 	rt.surface("/v1/mgmt/user/test/delete/all", EndpointMgmtUser, s.handleDeleteTestUsers, del...)
+	rt.surface("/v1/mgmt/user/search", EndpointMgmtUser, s.handleUserSearch(false), post...)
 	rt.surface("/v2/mgmt/user/search", EndpointMgmtUser, s.handleUserSearch(false), post...)
 	rt.surface("/v2/mgmt/user/search/test", EndpointMgmtUser, s.handleUserSearch(true), post...)
 	rt.surface("/v1/mgmt/tests/generate/otp", EndpointMgmtTest, s.handleGenerateOTP, post...)

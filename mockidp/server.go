@@ -22,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/descope-harness/harness/fixtures"
+	"github.com/descope-harness/harness/mockidp/issue"
 	"github.com/descope-harness/harness/mockidp/keys"
 )
 
@@ -74,6 +75,9 @@ type Server struct {
 	handler http.Handler
 	// corsPolicy is the allowed browser origins (cors.go).
 	corsPolicy *corsPolicy
+	// projectClient is the project ID as a public OAuth client, or zero
+	// (oauth_project_client.go).
+	projectClient Client
 
 	mu         sync.RWMutex
 	clients    map[string]Client
@@ -84,8 +88,7 @@ type Server struct {
 	discovery    discoveryCache
 	faults       faultList
 	requests     *requestLog
-	tokens       tokenCache
-	headers      headerSegments
+	signer       issue.Signer
 
 	// User sessions (users.go, sessions.go, codes.go; their configuration is project.Directory).
 	dir      userDirectory
@@ -148,6 +151,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, project: cfg.Project, log: cfg.Logger, corsPolicy: newCORSPolicy(origins)}
 	s.clock = NewClock(cfg.Now)
+	s.projectClient, _ = s.project.ProjectIDClient()
 
 	pems := cfg.KeyPEM
 	if len(pems) == 0 && len(s.project.Keys.PEMFiles) > 0 {
@@ -207,6 +211,13 @@ func (s *Server) Close() {
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// CORS before anything else answers: a browser reads no answer, error
+	// or not, that lacks its headers. It only reads headers and compares
+	// strings, so it runs before the recover below (preflights are a
+	// browser app's most frequent call).
+	if s.cors(w, r) {
+		return
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
@@ -221,11 +232,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.Contains(r.URL.Path, "//") {
 		r.URL.Path = collapseSlashes(r.URL.Path)
 		r.URL.RawPath = ""
-	}
-	// CORS before anything else answers: a browser reads no answer,
-	// error or not, that lacks its headers.
-	if s.cors(w, r) {
-		return
 	}
 	if len(r.Header.Get("Authorization")) > MaxAuthorizationBytes {
 		writeError(w, &Error{Status: http.StatusRequestHeaderFieldsTooLarge, Code: CodeTooLarge, Description: "Request header is too large",
@@ -296,7 +302,7 @@ func (s *Server) resetState() {
 	s.discovery.clear()
 	s.faults.clear("")
 	s.requests.clear()
-	s.tokens.clear()
+	s.signer.Reset()
 	s.resetSessions()
 	s.resetOIDC()
 }

@@ -364,7 +364,8 @@ func TestManagementKeyAndCookies(t *testing.T) {
 	for _, c := range rec.Result().Cookies() {
 		cookies[c.Name] = c
 	}
-	if cookies["DS"] == nil || cookies["DSR"] == nil || !cookies["DSR"].HttpOnly || jr.RefreshJwt != "" || jr.SessionJwt != cookies["DS"].Value {
+	// Descope's cookie mode: both JWTs only in HttpOnly cookies (auth_cookies.go).
+	if cookies["DS"] == nil || cookies["DSR"] == nil || !cookies["DSR"].HttpOnly || !cookies["DS"].HttpOnly || jr.RefreshJwt != "" || jr.SessionJwt != "" {
 		t.Fatalf("cookie mode: cookies %v, body %+v", cookies, jr)
 	}
 	// The refresh cookie alone refreshes.

@@ -70,7 +70,7 @@ func descope(t *testing.T, m *mockidptest.Mock, method, path, token, body string
 		req.Header.Set("Content-Type", "application/json")
 	}
 	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Add(hdr[i], hdr[i+1])
+		req.Header.Set(hdr[i], hdr[i+1])
 	}
 	resp, err := m.Client().Do(req)
 	if err != nil {
@@ -384,4 +384,31 @@ func TestLoginOptions(t *testing.T) {
 		t.Errorf("dct %v", c["dct"])
 	}
 	descope(t, m, "POST", "/v1/auth/otp/signin/email", "", `{"loginId":"alice@example.com","loginOptions":{"tenantId":"T2MockTenantGlobex0000000002"}}`).refused(t, 400, mockidp.CodeInvalidArgument)
+}
+
+// TestEmbeddedLink: the management API's way to sign in any user from a
+// test: a token that magic-link verify turns into a session, once.
+func TestEmbeddedLink(t *testing.T) {
+	t.Parallel()
+	m := mockidptest.Start(t, mockidp.Config{})
+	const key = "mock-management-key-secret"
+	gen := descope(t, m, "POST", "/v1/mgmt/user/signin/embeddedlink", key, `{"loginId":"alice@example.com","customClaims":{"k":"v"},"timeout":60}`).ok(t)
+	token, _ := gen["token"].(string)
+	if token == "" {
+		t.Fatalf("answer %v", gen)
+	}
+	jr := descope(t, m, "POST", "/v1/auth/magiclink/verify", "", jsonBody(t, map[string]any{"token": token})).ok(t)
+	if c := verifiedClaimsT(t, m, jr["sessionJwt"].(string)); c["k"] != "v" || c["sub"] != "U2MockUserAlice0000000000001" {
+		t.Errorf("claims %v", c)
+	}
+	descope(t, m, "POST", "/v1/auth/magiclink/verify", "", jsonBody(t, map[string]any{"token": token})).refused(t, 401, mockidp.CodeInvalidToken)
+	descope(t, m, "POST", "/v1/mgmt/user/signin/embeddedlink", "", `{"loginId":"alice@example.com"}`).refused(t, 401, mockidp.CodeBadClient)
+	descope(t, m, "POST", "/v1/mgmt/user/signin/embeddedlink", key, `{"loginId":"nobody@example.com"}`).refused(t, 400, mockidp.CodeMgmtUserNotFound)
+	descope(t, m, "POST", "/v1/mgmt/user/signin/embeddedlink", key, `{"loginId":"alice@example.com","timeout":-1}`).refused(t, 400, mockidp.CodeInvalidArgument)
+	// Expiry on the mock's clock.
+	gen = descope(t, m, "POST", "/v1/mgmt/user/signin/embeddedlink", key, `{"loginId":"alice@example.com","timeout":30}`).ok(t)
+	if err := m.Advance(31 * 1e9); err != nil {
+		t.Fatal(err)
+	}
+	descope(t, m, "POST", "/v1/auth/magiclink/verify", "", jsonBody(t, map[string]any{"token": gen["token"]})).refused(t, 401, mockidp.CodeWrongOTP)
 }

@@ -21,6 +21,8 @@ type userDirectory struct {
 	tenants   map[string]Tenant
 	byID      map[string]*User
 	byLogin   map[string]string // login ID to user ID
+	byEmail   userIndex         // lower-case email to user IDs (users_index.go)
+	byPhone   userIndex         // phone to user IDs
 	testUsers int
 	limit     int
 	seen      map[string]bool // users who have logged in (firstSeen is false afterwards)
@@ -46,6 +48,8 @@ func (d *userDirectory) reset(dir Directory, now int64) {
 	}
 	d.byID = make(map[string]*User, len(dir.Users))
 	d.byLogin = make(map[string]string, len(dir.Users))
+	d.byEmail = userIndex{}
+	d.byPhone = userIndex{}
 	d.testUsers = 0
 	d.seen = make(map[string]bool)
 	d.limit = dir.Sessions.TestUserLimit
@@ -54,6 +58,7 @@ func (d *userDirectory) reset(dir Directory, now int64) {
 		if u.CreatedTime == 0 {
 			u.CreatedTime = now
 		}
+		u.ModifiedTime = now
 		d.insertLocked(&u)
 	}
 }
@@ -63,6 +68,8 @@ func (d *userDirectory) insertLocked(u *User) {
 	for _, l := range u.LoginIDs {
 		d.byLogin[l] = u.ID
 	}
+	d.byEmail.add(emailKey(u.Email), u.ID)
+	d.byPhone.add(u.Phone, u.ID)
 	if u.Test {
 		d.testUsers++
 	}
@@ -74,6 +81,8 @@ func (d *userDirectory) removeLocked(u *User) {
 	for _, l := range u.LoginIDs {
 		delete(d.byLogin, l)
 	}
+	d.byEmail.remove(emailKey(u.Email), u.ID)
+	d.byPhone.remove(u.Phone, u.ID)
 	if u.Test {
 		d.testUsers--
 	}
@@ -193,6 +202,7 @@ func (d *userDirectory) put(u User, replace bool, now int64) (User, bool, error)
 	if u.CreatedTime == 0 {
 		u.CreatedTime = now
 	}
+	u.ModifiedTime = now
 	d.insertLocked(&u)
 	return u, exists, nil
 }

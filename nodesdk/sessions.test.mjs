@@ -32,7 +32,9 @@ const baseUrl = env('MOCKIDP_URL');
 const projectId = env('MOCKIDP_PROJECT_ID');
 const managementKey = env('MOCKIDP_MANAGEMENT_KEY');
 // The project's token response method: "body" (both JWTs in the JSON body)
-// or "cookies" (Set-Cookie DS and DSR, the refresh JWT not in the body).
+// or "cookies" (HttpOnly Set-Cookie DS and DSR, neither JWT in the body, as
+// Descope's "manage in cookies": the SDK's withCookie hands the refresh JWT
+// and the Set-Cookie headers back; the session JWT is read from DS).
 const tokenResponse = env('MOCKIDP_TOKEN_RESPONSE');
 
 const sdk = DescopeClient({ projectId, baseUrl, managementKey });
@@ -53,6 +55,15 @@ async function control(method, path, body) {
 function ok(resp, what) {
   assert.equal(resp.ok, true, `${what}: ${JSON.stringify(resp.error)}`);
   return resp.data;
+}
+
+// sessionOf is the session JWT of an SDK JWT response: the body's, else the
+// DS cookie's among the Set-Cookie headers the SDK passes on (what
+// refreshSession itself does, lib/index.ts).
+function sessionOf(jwt) {
+  if (jwt.sessionJwt) return jwt.sessionJwt;
+  const m = (jwt.cookies || []).join(';').match(/(?:^|[;,]\s*)DS=([^;]*)/);
+  return m ? m[1] : undefined;
 }
 
 // claims decodes a JWT's payload without verifying it.
@@ -79,7 +90,7 @@ async function loginTestUser(options = {}) {
   const { code } = ok(await sdk.management.user.generateOTPForTestUser('email', loginId), 'generateOTPForTestUser');
   assert.match(code, /^\d{6}$/, 'a six-digit OTP code');
   const jwt = ok(await sdk.otp.verify.email(loginId, code), 'otp.verify.email');
-  return { loginId, user, code, sessionJwt: jwt.sessionJwt, refreshJwt: jwt.refreshJwt, jwt };
+  return { loginId, user, code, sessionJwt: sessionOf(jwt), refreshJwt: jwt.refreshJwt, jwt };
 }
 
 describe('Descope Node SDK against mockidp', () => {
@@ -102,6 +113,9 @@ describe('Descope Node SDK against mockidp', () => {
     assert.equal(jwt.user?.userId, user.userId, 'the verify response names the user');
     // The SDK's cookies for the caller's response: generated from the body's
     // refresh JWT, or the mock's own Set-Cookie (with HttpOnly on DSR).
+    if (tokenResponse === 'cookies') {
+      assert.equal(jwt.sessionJwt, undefined, 'cookie mode: the session JWT is not in the body');
+    }
     assert.match(jwt.cookies.join(';'), /(^|[;,]\s*)DSR=ey[^;]*;.*HttpOnly/i);
 
     const session = await sdk.validateSession(sessionJwt);
@@ -169,7 +183,7 @@ describe('Descope Node SDK against mockidp', () => {
     assert.equal(sdk.validateTenantRoles(before, tenantId, roleNames), true, 'the tenants claim lists every tenant');
 
     const selected = ok(await sdk.selectTenant(tenantId, refreshJwt), 'selectTenant');
-    const session = await sdk.validateSession(selected.sessionJwt);
+    const session = await sdk.validateSession(sessionOf(selected));
     assert.equal(session.token.dct, tenantId);
     assert.equal(sdk.validateTenantRoles(session, tenantId, roleNames), true, 'the tenant roles are in the session');
     assert.ok(selected.refreshJwt, 'selectTenant hands back a refresh JWT');
@@ -224,7 +238,7 @@ describe('Descope Node SDK against mockidp', () => {
     assert.equal(url.origin, 'https://test.local', 'the link goes to the URI the SDK sent');
     const token = url.searchParams.get('t');
     const jwt = ok(await sdk.magicLink.verify(token), 'magicLink.verify');
-    const session = await sdk.validateSession(jwt.sessionJwt);
+    const session = await sdk.validateSession(sessionOf(jwt));
     assert.equal(session.token.sub, user.userId);
     assert.ok(jwt.refreshJwt, 'a refresh JWT (body or DSR cookie)');
     assert.equal((await sdk.magicLink.verify(token)).ok, false, 'a magic link works once');
@@ -251,6 +265,35 @@ describe('Descope Node SDK against mockidp', () => {
     assert.equal((await sdk.otp.verify.email(loginId, wrong)).ok, false, 'a wrong code');
     ok(await sdk.otp.verify.email(loginId, code), 'the right code');
     assert.equal((await sdk.otp.verify.email(loginId, code)).ok, false, 'the same code again');
+  });
+
+  test('user search honours the filters the SDK sends and refuses what the mock cannot use', async () => {
+    // The default project's ordinary users, by user ID: admin, alice, multi.
+    const ids = (found) => found.users.map((u) => u.loginIds[0]);
+    const { loginId, user } = await loginTestUser();
+    const all = ok(await sdk.management.user.search({}), 'search');
+    assert.deepEqual(ids(all), ['admin@example.com', 'alice@example.com', 'multi@example.com']);
+    assert.equal(all.total, 3, 'test users only when asked for');
+    const byEmail = ok(await sdk.management.user.search({ emails: ['alice@example.com'] }), 'search emails');
+    assert.deepEqual(ids(byEmail), ['alice@example.com']);
+    const nobody = ok(await sdk.management.user.search({ emails: ['nobody@example.com'] }), 'search emails nobody');
+    assert.deepEqual([nobody.users, nobody.total], [[], 0]);
+    // roles travels as roleNames (lib/management/user.ts search).
+    assert.deepEqual(ids(ok(await sdk.management.user.search({ roles: ['admin'] }), 'search roles')), ['admin@example.com']);
+    const tenantRole = await sdk.management.user.search({ tenantRoleNames: { [acme.tenantId]: { values: ['tenant-admin'] } } });
+    assert.deepEqual(ids(ok(tenantRole, 'search tenantRoleNames')), ['multi@example.com']);
+    const sorted = ok(await sdk.management.user.search({ sort: [{ field: 'email', desc: true }], limit: 2 }), 'search sort');
+    assert.deepEqual([ids(sorted), sorted.total], [['multi@example.com', 'alice@example.com'], 3]);
+    const tests = ok(await sdk.management.user.searchTestUsers({ loginIds: [loginId] }), 'searchTestUsers');
+    assert.deepEqual(tests.users.map((u) => u.userId), [user.userId]);
+
+    // Issue 16 defect 7: page × limit overflowed into a 500.
+    const overflow = await sdk.management.user.search({ page: 2 ** 62 });
+    assert.equal(overflow.ok, false, 'an out-of-range page is refused');
+    assert.match(overflow.error.errorMessage, /page/);
+    const roleIds = await sdk.management.user.search({ tenantRoleIds: { [acme.tenantId]: { values: ['id1'] } } });
+    assert.equal(roleIds.ok, false, 'tenantRoleIds is refused: the mock\'s roles have no IDs');
+    assert.match(roleIds.error.errorMessage, /tenantRoleIds/);
   });
 
   test('deleteAllTestUsers removes the test users', async () => {

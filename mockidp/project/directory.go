@@ -72,6 +72,9 @@ type User struct {
 	Password string `yaml:"password" json:"-"`
 	// CreatedTime is set by the mock (unix seconds of the mock's clock).
 	CreatedTime int64 `yaml:"-" json:"created_time,omitempty"`
+	// ModifiedTime is set by the mock at every write of the user (unix
+	// seconds of the mock's clock); user search filters on it.
+	ModifiedTime int64 `yaml:"-" json:"-"`
 }
 
 // UserTenant is a user's membership of a tenant.
@@ -97,9 +100,13 @@ type SessionSettings struct {
 	RefreshRotation bool `yaml:"refresh_rotation" json:"refresh_rotation"`
 	// TokenResponse (optional, default "body") - Descope's token response
 	// method: "body" returns both JWTs in the JSON body; "cookies" sends them
-	// as Set-Cookie DS and DSR (the session JWT stays in the body too, and
-	// the refresh JWT leaves it).
+	// as HttpOnly, Secure Set-Cookie DS and DSR and leaves both out of the
+	// body (auth_cookies.go).
 	TokenResponse string `yaml:"token_response" json:"token_response"`
+	// CookieSameSite (optional, default "strict") - SameSite of the DS and
+	// DSR cookies: strict, lax or none. A web app on another site than the
+	// mock (127.0.0.1 against localhost) needs none.
+	CookieSameSite string `yaml:"cookie_same_site" json:"cookie_same_site"`
 	// CookieDomain (optional) - cookieDomain of responses and the cookies' Domain.
 	CookieDomain string `yaml:"cookie_domain" json:"cookie_domain,omitempty"`
 	// CookiePath (optional, default "/") - cookiePath of responses and the cookies' Path.
@@ -111,6 +118,13 @@ type SessionSettings struct {
 	// test users a project may hold; creating one more is refused.
 	TestUserLimit int `yaml:"test_user_limit" json:"test_user_limit"`
 }
+
+// SameSite values of SessionSettings.CookieSameSite.
+const (
+	SameSiteStrict = "strict"
+	SameSiteLax    = "lax"
+	SameSiteNone   = "none"
+)
 
 // Token response methods.
 const (
@@ -163,6 +177,13 @@ func (d *Directory) validate() error {
 	case TokenResponseBody, TokenResponseCookies:
 	default:
 		return &ConfigError{Field: "sessions.token_response", Reason: fmt.Sprintf("%q is not one of body, cookies", st.TokenResponse)}
+	}
+	switch st.CookieSameSite {
+	case "":
+		st.CookieSameSite = SameSiteStrict
+	case SameSiteStrict, SameSiteLax, SameSiteNone:
+	default:
+		return &ConfigError{Field: "sessions.cookie_same_site", Reason: fmt.Sprintf("%q is not one of strict, lax, none", st.CookieSameSite)}
 	}
 	if st.CookiePath == "" {
 		st.CookiePath = "/"

@@ -39,6 +39,9 @@ type Project struct {
 	Directory `yaml:",inline"`
 	// CORS (optional) - browser origins allowed to call the Descope surface.
 	CORS CORSSettings `yaml:"cors" json:"cors"`
+	// ProjectClient (optional) - the project ID as a public OAuth client,
+	// web-js-sdk's OIDC mode (project_client.go).
+	ProjectClient ProjectClientSettings `yaml:"project_client" json:"project_client"`
 }
 
 // KeySettings configures the signing keys.
@@ -240,6 +243,9 @@ func (p *Project) Validate() error {
 	if err := p.CORS.Validate(); err != nil {
 		return err
 	}
+	if err := p.ProjectClient.Validate(); err != nil {
+		return err
+	}
 	return p.Directory.validate()
 }
 
@@ -347,5 +353,7 @@ func (p *Project) Clone() *Project {
 	c.Keys.PEMFiles = append([]string(nil), p.Keys.PEMFiles...)
 	c.Directory = p.Directory.Clone()
 	c.CORS.AllowedOrigins = append([]string(nil), p.CORS.AllowedOrigins...)
+	c.ProjectClient.RedirectURIs = append([]string(nil), p.ProjectClient.RedirectURIs...)
+	c.ProjectClient.PostLogoutRedirectURIs = append([]string(nil), p.ProjectClient.PostLogoutRedirectURIs...)
 	return &c
 }

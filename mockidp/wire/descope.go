@@ -3,14 +3,23 @@ package wire
 // JWTResponse is Descope's body of every call that issues a user session
 // (wire type; GO descope.JWTResponse, NODE JWTResponse).
 type JWTResponse struct {
-	SessionJwt       string        `json:"sessionJwt,omitempty"`
-	RefreshJwt       string        `json:"refreshJwt,omitempty"`
-	CookieDomain     string        `json:"cookieDomain"`
-	CookiePath       string        `json:"cookiePath"`
-	CookieMaxAge     int64         `json:"cookieMaxAge"`     // seconds the refresh JWT lives
-	CookieExpiration int64         `json:"cookieExpiration"` // unix seconds of the refresh JWT's exp
-	User             *UserResponse `json:"user,omitempty"`
-	FirstSeen        bool          `json:"firstSeen"`
+	SessionJwt string `json:"sessionJwt,omitempty"`
+	RefreshJwt string `json:"refreshJwt,omitempty"`
+	// SessionExpiration is the session JWT's exp (unix seconds) and Claims
+	// its claims: web-js-sdk schedules its refresh and writes the
+	// logged-in indicator from the first and republishes the second
+	// (core-js-sdk types.ts JWTResponse; useSession().claims in React).
+	SessionExpiration int64  `json:"sessionExpiration,omitempty"`
+	Claims            Claims `json:"claims,omitempty"`
+	CookieDomain      string `json:"cookieDomain"`
+	CookiePath        string `json:"cookiePath"`
+	CookieMaxAge      int64  `json:"cookieMaxAge"`     // seconds the refresh JWT lives
+	CookieExpiration  int64  `json:"cookieExpiration"` // unix seconds of the refresh JWT's exp
+	// CookieName is the refresh cookie's name when the caller asked for
+	// one (x-descope-refresh-cookie-name); web-js-sdk keeps it.
+	CookieName string        `json:"cookieName,omitempty"`
+	User       *UserResponse `json:"user,omitempty"`
+	FirstSeen  bool          `json:"firstSeen"`
 }
 
 // UserResponse is Descope's user shape (wire type; GO descope.UserResponse,
