@@ -203,7 +203,7 @@ func (s *Server) handleLogout(all bool) handlerFunc {
 			return 0, err
 		}
 		if all {
-			s.sessions.logoutUser(lr.user.ID)
+			s.endSessions(lr.user.ID)
 		} else if !s.sessions.transition(lr.jti, refreshLoggedOut) {
 			return 0, loggedOut()
 		}

@@ -54,6 +54,9 @@ type codeStore struct {
 	pending map[string]*pendingCode // enchanted-link pending reference
 	count   int                     // codes held (an enchanted link is one, in links and pending)
 	bytes   int                     // their sizes
+	// No code expires before nextExpiry: a full store of fresh codes is
+	// refused without walking it again (no quadratic flood).
+	nextExpiry int64
 }
 
 // Limits of the code store: at most MaxPendingCodes codes (OTP codes,
@@ -98,8 +101,15 @@ func (cs *codeStore) reset() {
 	cs.otp = make(map[string]*pendingCode)
 	cs.links = make(map[string]*pendingCode)
 	cs.pending = make(map[string]*pendingCode)
-	cs.count, cs.bytes = 0, 0
+	cs.count, cs.bytes, cs.nextExpiry = 0, 0, 0
 	cs.mu.Unlock()
+}
+
+// noteExpiryLocked keeps nextExpiry at or before every held code's expiry.
+func (cs *codeStore) noteExpiryLocked(exp int64) {
+	if cs.nextExpiry == 0 || exp < cs.nextExpiry {
+		cs.nextExpiry = exp
+	}
 }
 
 // forgetLocked removes a code from every map that holds it.
@@ -130,10 +140,15 @@ func (cs *codeStore) makeRoomLocked(now int64, size int) error {
 	if cs.count < MaxPendingCodes && cs.bytes+size <= MaxPendingCodeBytes {
 		return nil
 	}
-	for _, m := range []map[string]*pendingCode{cs.otp, cs.links, cs.pending} {
-		for _, c := range m {
-			if c.expires <= now {
-				cs.forgetLocked(c)
+	if now >= cs.nextExpiry {
+		cs.nextExpiry = 0
+		for _, m := range []map[string]*pendingCode{cs.otp, cs.links, cs.pending} {
+			for _, c := range m {
+				if c.expires <= now {
+					cs.forgetLocked(c)
+				} else {
+					cs.noteExpiryLocked(c.expires)
+				}
 			}
 		}
 	}
@@ -175,6 +190,7 @@ func (cs *codeStore) addOTP(c pendingCode, now int64) (string, error) {
 	cs.otp[key] = &c
 	cs.count++
 	cs.bytes += c.size
+	cs.noteExpiryLocked(c.expires)
 	return code, nil
 }
 
@@ -231,6 +247,7 @@ func (cs *codeStore) addLink(c pendingCode, now int64) (token, pendingRef string
 	cs.links[c.secret] = &c
 	cs.count++
 	cs.bytes += c.size
+	cs.noteExpiryLocked(c.expires)
 	return c.secret, c.pendingRef, nil
 }
 

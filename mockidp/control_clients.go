@@ -48,6 +48,9 @@ func fieldError(err error) error {
 	if errors.Is(err, errUserLimit) {
 		return atCapacity("users", MaxUsers, "remove one with DELETE /_mock/users/{id}")
 	}
+	if errors.Is(err, errUsersFull) {
+		return usersFull(err)
+	}
 	var ce *ConfigError
 	if errors.As(err, &ce) {
 		return mockBadRequest("%s: %s", strings.TrimPrefix(ce.Field, "."), ce.Reason)

@@ -48,7 +48,7 @@ func (s *Server) QueueLogin(l QueuedLogin) error {
 	}
 	l.User = u.ID
 	if !s.oidc.queue.push(l) {
-		return mockBadRequest("the login queue is full (%d); DELETE /_mock/logins empties it", maxQueuedLogins)
+		return atCapacity("queued logins", MaxQueuedLogins, "MaxQueuedLogins: DELETE /_mock/logins empties the queue")
 	}
 	return nil
 }

@@ -31,6 +31,9 @@ func (s *Server) mintSession(req SessionMintRequest, base string) (SessionMintRe
 	if k := reservedCustomClaim(req.CustomClaims); k != "" {
 		return SessionMintResponse{}, mockBadRequest("custom_claims.%s is a claim the mock sets; mint a raw token at /_mock/tokens to change it", truncate(k, 64))
 	}
+	if _, err := customClaimsBytes(req.CustomClaims); err != nil {
+		return SessionMintResponse{}, mockBadRequest("custom_claims: %v", err)
+	}
 	method := req.Method
 	if method == "" {
 		method = "email"
@@ -75,13 +78,15 @@ func (s *Server) issuerFor(projectID, base string) string {
 }
 
 // RevokeSessions ends every live session of a user (by login ID or user ID),
-// as Descope's management logout does, and returns how many.
+// as Descope's management logout does: its Descope refresh JWTs and its
+// OAuth refresh-token families at every client (user_lifecycle.go). It
+// returns how many were live.
 func (s *Server) RevokeSessions(user string) (int, error) {
 	u, ok := s.LookupUser(user)
 	if !ok {
 		return 0, mockNotFound("user %q not found", truncate(user, 64))
 	}
-	return s.sessions.revokeUser(u.ID), nil
+	return s.endSessions(u.ID), nil
 }
 
 // ctlSessions serves GET /_mock/sessions (counts) and POST /_mock/sessions (mint).

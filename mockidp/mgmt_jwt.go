@@ -53,6 +53,9 @@ func (s *Server) handleMgmtAuth(kind int) handlerFunc {
 		if k := reservedCustomClaim(req.CustomClaims); k != "" {
 			return 0, invalidArgument("customClaims.%s is a claim the mock sets and cannot be replaced", truncate(k, 64))
 		}
+		if _, err := customClaimsBytes(req.CustomClaims); err != nil {
+			return 0, invalidArgument("customClaims: %v", err)
+		}
 		if req.RefreshDuration < 0 || req.RefreshDuration > maxRefreshDuration {
 			return 0, invalidArgument("refreshDuration must be between 0 and %d seconds", maxRefreshDuration)
 		}

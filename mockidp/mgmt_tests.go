@@ -1,7 +1,6 @@
 package mockidp
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -49,16 +48,16 @@ func (s *Server) testUserFor(req generateRequest, needMethod bool) (User, pendin
 	}
 	c := pendingCode{userID: u.ID, loginID: req.LoginID, method: method,
 		expires: s.clock.Now().Add(time.Duration(s.project.Sessions.CodeTTL)).Unix()}
+	customBytes := 0
 	if req.LoginOptions != nil {
 		if k := reservedCustomClaim(req.LoginOptions.CustomClaims); k != "" {
 			return User{}, pendingCode{}, invalidArgument("loginOptions.customClaims.%s is a claim the mock sets and cannot be replaced", truncate(k, 64))
 		}
-		c.custom = req.LoginOptions.CustomClaims
-	}
-	customBytes := 0
-	if len(c.custom) > 0 {
-		b, _ := json.Marshal(c.custom) // decoded from JSON: encodes again
-		customBytes = len(b)
+		n, err := customClaimsBytes(req.LoginOptions.CustomClaims)
+		if err != nil {
+			return User{}, pendingCode{}, invalidArgument("loginOptions.customClaims: %v", err)
+		}
+		c.custom, customBytes = req.LoginOptions.CustomClaims, n
 	}
 	c.size = codeSize(&c, customBytes)
 	return u, c, nil

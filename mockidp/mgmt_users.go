@@ -153,19 +153,20 @@ func (s *Server) namedUser(w http.ResponseWriter, r *http.Request) (User, error)
 }
 
 // handleUserLogout serves POST /v1/mgmt/user/logout {"loginId"|"userId"}
-// (GO LogoutUser, NODE user.logout): every session of the user ends, and
-// refresh answers 401 E064001 afterwards. sessionTypes is not read.
+// (GO LogoutUser, NODE user.logout): every session of the user ends
+// (endSessions: Descope and OAuth), and refresh answers 401 E064001
+// afterwards. sessionTypes is not read.
 func (s *Server) handleUserLogout(w http.ResponseWriter, r *http.Request) (int, error) {
 	u, err := s.namedUser(w, r)
 	if err != nil {
 		return 0, err
 	}
-	s.sessions.revokeUser(u.ID)
+	s.endSessions(u.ID)
 	return writeBytes(w, http.StatusOK, []byte(`{}`)), nil
 }
 
 // handleUserDelete serves POST /v1/mgmt/user/delete {"loginId"|"userId"}:
-// the user, its sessions and its pending codes are gone.
+// the user and everything it held are gone (RemoveUser).
 func (s *Server) handleUserDelete(w http.ResponseWriter, r *http.Request) (int, error) {
 	u, err := s.namedUser(w, r)
 	if err != nil {
@@ -182,12 +183,7 @@ func (s *Server) handleDeleteTestUsers(w http.ResponseWriter, r *http.Request) (
 	if err := s.checkManagementKey(r); err != nil {
 		return 0, err
 	}
-	ids := s.dir.removeTests()
-	s.sessions.revokeUsers(ids)
-	for _, id := range ids {
-		s.codes.dropUser(id)
-		s.outbox.dropUser(id, nil)
-	}
+	s.forgetUsers(s.dir.removeTests())
 	return writeBytes(w, http.StatusOK, []byte(`{}`)), nil
 }
 

@@ -2,6 +2,7 @@ package mockidp
 
 import (
 	"errors"
+	"fmt"
 	"hash/maphash"
 	"io"
 	"mime"
@@ -92,7 +93,11 @@ func (s *Server) handleAuthorize(form string) handlerFunc {
 			Scopes: req.Scopes, UserID: user.ID, AMR: amr, AuthTime: s.clock.Now(), IssuerForm: form,
 		})
 		if err != nil {
-			return fail("temporarily_unavailable", err.Error()+": reset the mock or let codes expire")
+			// A limit of the mock, not the client's fault: a page naming it
+			// (409), as every full store answers, rather than a redirect.
+			return writePage(w, http.StatusConflict, errorPage("Limit reached", CodeMockLimit,
+				fmt.Sprintf("the mock holds at most %d authorization codes or %d bytes of them (MaxAuthorizationCodes, MaxAuthorizationCodeBytes): exchange or let some expire, or reset",
+					MaxAuthorizationCodes, MaxAuthorizationCodeBytes), "")), nil
 		}
 		v := url.Values{"code": {code}}
 		if req.State != "" {

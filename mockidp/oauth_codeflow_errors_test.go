@@ -345,7 +345,13 @@ func TestLogoutAndRevocation(t *testing.T) {
 	t.Run("revoking an access token", func(t *testing.T) {
 		t.Parallel()
 		tr := login(t, "alice@example.com")
-		if r := f.do(t, http.MethodPost, "/oauth2/v1/revoke", url.Values{"token": {tr.AccessToken}}); r.status != http.StatusOK {
+		// web-app is confidential: its tokens are revoked with its credentials (RFC 7009 §2.1).
+		wantOAuthError(t, f.do(t, http.MethodPost, "/oauth2/v1/revoke", url.Values{"token": {tr.AccessToken}}), http.StatusUnauthorized, "invalid_client")
+		wantOAuthError(t, f.do(t, http.MethodPost, "/oauth2/v1/revoke", url.Values{"token": {tr.RefreshToken}}), http.StatusUnauthorized, "invalid_client")
+		if r := f.do(t, http.MethodGet, "/oauth2/v1/userinfo", nil, "Authorization", "Bearer "+tr.AccessToken); r.status != http.StatusOK {
+			t.Fatalf("userinfo after a refused revocation: %d", r.status)
+		}
+		if r := f.do(t, http.MethodPost, "/oauth2/v1/revoke", url.Values{"token": {tr.AccessToken}, "client_id": {"web-app"}, "client_secret": {"web-secret"}}); r.status != http.StatusOK {
 			t.Fatalf("revoke: %d %s", r.status, r.body)
 		}
 		if r := f.do(t, http.MethodGet, "/oauth2/v1/userinfo", nil, "Authorization", "Bearer "+tr.AccessToken); r.status != http.StatusUnauthorized {

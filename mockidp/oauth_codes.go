@@ -27,9 +27,25 @@ type authGrant struct {
 // Descope's value is not published.
 const AuthorizationCodeTTL = 5 * time.Minute
 
-// maxOutstandingCodes bounds the code store: a code is some hundred bytes
-// and lives AuthorizationCodeTTL.
-const maxOutstandingCodes = 100_000
+// grantOverhead is what a grant costs besides its strings: the struct, its
+// slices' headers and the auth time.
+const grantOverhead = 192
+
+// size is an estimate of the bytes a grant holds.
+func (g *authGrant) size() int {
+	n := grantOverhead + len(g.ClientID) + len(g.RedirectURI) + len(g.Challenge) + len(g.Nonce) + len(g.UserID) + len(g.IssuerForm)
+	for _, s := range g.Scopes {
+		n += 16 + len(s)
+	}
+	for _, s := range g.AMR {
+		n += 16 + len(s)
+	}
+	return n
+}
+
+// codeEntryOverhead is what a code costs besides its grant: the map entry,
+// the 52-character code and the entry.
+const codeEntryOverhead = 128
 
 // Redemption failures (each an invalid_grant to the client).
 var (
@@ -41,7 +57,7 @@ var (
 	errAuthCodeVerifier = errors.New("code_verifier does not match the code_challenge")
 	errAuthCodeNoPKCE   = errors.New("code_verifier was sent but the authorization request had no code_challenge")
 	errAuthCodeNeedPKCE = errors.New("code_verifier is required: the authorization request had a code_challenge")
-	errAuthCodesFull    = errors.New("too many outstanding authorization codes")
+	errAuthCodesFull    = errors.New("too many outstanding authorization codes (MaxAuthorizationCodes, MaxAuthorizationCodeBytes)")
 )
 
 // authCodeEntry is one issued code.
@@ -50,14 +66,21 @@ type authCodeEntry struct {
 	expires time.Time
 	used    bool
 	family  string // the refresh-token family its exchange started
+	size    int    // codeEntryOverhead + grant.size()
 }
 
 // authCodeStore holds authorization codes: single-use, short-lived on the
 // mock's clock, bound to client, redirect URI and PKCE challenge.
 type authCodeStore struct {
-	now func() time.Time
-	mu  sync.Mutex
-	m   map[string]*authCodeEntry
+	now   func() time.Time
+	mu    sync.Mutex
+	m     map[string]*authCodeEntry
+	bytes int // sum of the entries' sizes
+	// Whether a sweep at the limit can free anything: used codes held, and
+	// no code expires before nextExpiry (a full store of fresh codes is
+	// refused without walking it again).
+	used       int
+	nextExpiry time.Time
 }
 
 func newAuthCodeStore(now func() time.Time) *authCodeStore {
@@ -68,27 +91,51 @@ func newAuthCodeStore(now func() time.Time) *authCodeStore {
 func (c *authCodeStore) issue(g authGrant) (string, error) {
 	code := rand.Text() + rand.Text() // 256 bits
 	now := c.now()
+	e := &authCodeEntry{grant: g, expires: now.Add(AuthorizationCodeTTL), size: codeEntryOverhead + g.size()}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.m) >= maxOutstandingCodes {
-		for k, e := range c.m {
-			if !now.Before(e.expires) {
-				delete(c.m, k)
+	full := func() bool { return len(c.m) >= MaxAuthorizationCodes || c.bytes+e.size > MaxAuthorizationCodeBytes }
+	if full() && (c.used > 0 || !now.Before(c.nextExpiry)) {
+		// Expired and used codes go first: a used code is kept only to
+		// revoke what it issued if it comes back, which an unknown code
+		// cannot do but is refused all the same.
+		c.nextExpiry = time.Time{}
+		for k, old := range c.m {
+			if old.used || !now.Before(old.expires) {
+				c.deleteLocked(k, old)
+			} else if c.nextExpiry.IsZero() || old.expires.Before(c.nextExpiry) {
+				c.nextExpiry = old.expires
 			}
 		}
-		if len(c.m) >= maxOutstandingCodes {
-			return "", errAuthCodesFull
-		}
 	}
-	c.m[code] = &authCodeEntry{grant: g, expires: now.Add(AuthorizationCodeTTL)}
+	if full() {
+		return "", errAuthCodesFull
+	}
+	c.m[code] = e
+	c.bytes += e.size
+	if c.nextExpiry.IsZero() || e.expires.Before(c.nextExpiry) {
+		c.nextExpiry = e.expires
+	}
 	return code, nil
 }
 
+func (c *authCodeStore) deleteLocked(code string, e *authCodeEntry) {
+	delete(c.m, code)
+	c.bytes -= e.size
+	if e.used {
+		c.used--
+	}
+}
+
 // redeem checks a code against the exchanging client, redirect URI and
-// verifier and marks it used. A used code reports errAuthCodeReused with the
-// family its first exchange started, so the caller can revoke it. A code
-// presented with the wrong binding stays usable by its rightful client.
-func (c *authCodeStore) redeem(code, clientID, redirectURI, verifier string) (authGrant, string, error) {
+// verifier, starts its refresh-token family with attach and marks it used,
+// all in one critical section: a reuse arriving at any moment finds the
+// family to revoke. A used code reports errAuthCodeReused with the family
+// its first exchange started, so the caller can revoke it; only its own
+// client can do that (another client's reuse is errAuthCodeClient). A code
+// presented with the wrong binding, or whose attach fails, stays usable by
+// its rightful client.
+func (c *authCodeStore) redeem(code, clientID, redirectURI, verifier string, attach func(authGrant) (string, error)) (authGrant, string, error) {
 	now := c.now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -97,12 +144,12 @@ func (c *authCodeStore) redeem(code, clientID, redirectURI, verifier string) (au
 	case !ok:
 		return authGrant{}, "", errAuthCodeUnknown
 	case !now.Before(e.expires):
-		delete(c.m, code)
+		c.deleteLocked(code, e)
 		return authGrant{}, "", errAuthCodeExpired
-	case e.used:
-		return authGrant{}, e.family, errAuthCodeReused
 	case e.grant.ClientID != clientID:
 		return authGrant{}, "", errAuthCodeClient
+	case e.used:
+		return authGrant{}, e.family, errAuthCodeReused
 	case e.grant.RedirectURI != redirectURI:
 		return authGrant{}, "", errAuthCodeRedirect
 	case e.grant.Challenge != "" && verifier == "":
@@ -112,21 +159,37 @@ func (c *authCodeStore) redeem(code, clientID, redirectURI, verifier string) (au
 	case e.grant.Challenge != "" && !verifyS256(verifier, e.grant.Challenge):
 		return authGrant{}, "", errAuthCodeVerifier
 	}
-	e.used = true
-	return e.grant, "", nil
+	family, err := attach(e.grant)
+	if err != nil {
+		return authGrant{}, "", err
+	}
+	e.used, e.family = true, family
+	c.used++
+	return e.grant, family, nil
 }
 
-// setFamily records the refresh-token family a code's exchange started.
-func (c *authCodeStore) setFamily(code, family string) {
+// dropUser forgets the codes a user has not exchanged yet (used ones stay
+// to revoke their family if they come back).
+func (c *authCodeStore) dropUser(userID string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e, ok := c.m[code]; ok {
-		e.family = family
+	for k, e := range c.m {
+		if e.grant.UserID == userID && !e.used {
+			c.deleteLocked(k, e)
+		}
 	}
+}
+
+// stats reports the codes held and the bytes they take.
+func (c *authCodeStore) stats() (count, bytes int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.m), c.bytes
 }
 
 func (c *authCodeStore) clear() {
 	c.mu.Lock()
 	c.m = map[string]*authCodeEntry{}
+	c.bytes, c.used, c.nextExpiry = 0, 0, time.Time{}
 	c.mu.Unlock()
 }

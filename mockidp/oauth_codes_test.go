@@ -6,6 +6,9 @@ import (
 	"time"
 )
 
+// attachF1 starts family F1 for a redeemed code.
+func attachF1(authGrant) (string, error) { return "F1", nil }
+
 func TestCodeStoreRedeem(t *testing.T) {
 	t.Parallel()
 	challenge := s256Challenge(testVerifier)
@@ -36,7 +39,7 @@ func TestCodeStoreRedeem(t *testing.T) {
 				t.Fatal(err)
 			}
 			clock.Advance(tt.advance)
-			got, _, err := store.redeem(code, tt.client, tt.redirect, tt.verify)
+			got, _, err := store.redeem(code, tt.client, tt.redirect, tt.verify, attachF1)
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("got error %v, want %v", err, tt.wantErr)
 			}
@@ -44,7 +47,7 @@ func TestCodeStoreRedeem(t *testing.T) {
 				t.Fatalf("got grant %+v", got)
 			}
 			if tt.thenRightfulWorks {
-				if _, _, err := store.redeem(code, "web", "http://127.0.0.1/cb", testVerifier); err != nil {
+				if _, _, err := store.redeem(code, "web", "http://127.0.0.1/cb", testVerifier, attachF1); err != nil {
 					t.Fatalf("rightful exchange after the failure: %v", err)
 				}
 			}
@@ -56,21 +59,20 @@ func TestCodeStoreSingleUse(t *testing.T) {
 	t.Parallel()
 	store := newAuthCodeStore(time.Now)
 	code, _ := store.issue(authGrant{ClientID: "web", RedirectURI: "http://127.0.0.1/cb"})
-	if _, _, err := store.redeem(code, "web", "http://127.0.0.1/cb", ""); err != nil {
+	if _, _, err := store.redeem(code, "web", "http://127.0.0.1/cb", "", attachF1); err != nil {
 		t.Fatal(err)
 	}
-	store.setFamily(code, "F1")
-	_, family, err := store.redeem(code, "web", "http://127.0.0.1/cb", "")
+	_, family, err := store.redeem(code, "web", "http://127.0.0.1/cb", "", attachF1)
 	if !errors.Is(err, errAuthCodeReused) || family != "F1" {
 		t.Fatalf("second use: got %v and family %q, want errAuthCodeReused and F1", err, family)
 	}
-	if _, _, err := store.redeem("nope", "web", "http://127.0.0.1/cb", ""); !errors.Is(err, errAuthCodeUnknown) {
+	if _, _, err := store.redeem("nope", "web", "http://127.0.0.1/cb", "", attachF1); !errors.Is(err, errAuthCodeUnknown) {
 		t.Fatalf("unknown code: got %v", err)
 	}
 	// A verifier for a request that sent no challenge is refused (a
 	// downgrade attempt).
 	code2, _ := store.issue(authGrant{ClientID: "web", RedirectURI: "http://127.0.0.1/cb"})
-	if _, _, err := store.redeem(code2, "web", "http://127.0.0.1/cb", testVerifier); !errors.Is(err, errAuthCodeNoPKCE) {
+	if _, _, err := store.redeem(code2, "web", "http://127.0.0.1/cb", testVerifier, attachF1); !errors.Is(err, errAuthCodeNoPKCE) {
 		t.Fatalf("verifier without challenge: got %v", err)
 	}
 }
@@ -90,15 +92,15 @@ func TestTokenLedger(t *testing.T) {
 	t.Run("rotation refuses the rotated-away token and revokes the family", func(t *testing.T) {
 		t.Parallel()
 		l, f := newLedger(t)
-		got, _, err := l.use("R1", "web")
+		got, _, err := l.use("R1", "web", true)
 		if err != nil || got != f {
 			t.Fatalf("first use: %v %q", err, got)
 		}
 		l.issued(f, "R2", clock.Now().Add(time.Hour), "A2", clock.Now().Add(time.Minute))
-		if _, _, err := l.use("R1", "web"); !errors.Is(err, errRefreshRotated) {
+		if _, _, err := l.use("R1", "web", false); !errors.Is(err, errRefreshRotated) {
 			t.Fatalf("rotated-away: got %v", err)
 		}
-		if _, _, err := l.use("R2", "web"); !errors.Is(err, errRefreshRevoked) {
+		if _, _, err := l.use("R2", "web", false); !errors.Is(err, errRefreshRevoked) {
 			t.Fatalf("current after reuse: got %v, want revoked", err)
 		}
 		if !l.accessRevoked("A1") || !l.accessRevoked("A2") {
@@ -109,7 +111,7 @@ func TestTokenLedger(t *testing.T) {
 		t.Parallel()
 		l, f := newLedger(t)
 		for range 3 {
-			if _, _, err := l.use("R1", "web"); err != nil {
+			if _, _, err := l.use("R1", "web", false); err != nil {
 				t.Fatal(err)
 			}
 			l.issued(f, "", time.Time{}, "A", clock.Now().Add(time.Minute))
@@ -118,7 +120,7 @@ func TestTokenLedger(t *testing.T) {
 	t.Run("another client", func(t *testing.T) {
 		t.Parallel()
 		l, _ := newLedger(t)
-		if _, _, err := l.use("R1", "spa"); !errors.Is(err, errRefreshClient) {
+		if _, _, err := l.use("R1", "spa", false); !errors.Is(err, errRefreshClient) {
 			t.Fatalf("got %v", err)
 		}
 		if known, err := l.revokeToken("R1", time.Time{}, "", "spa"); !known || !errors.Is(err, errRefreshClient) {
@@ -131,7 +133,7 @@ func TestTokenLedger(t *testing.T) {
 		if known, err := l.revokeToken("R1", time.Time{}, "", "web"); !known || err != nil {
 			t.Fatalf("got %v %v", known, err)
 		}
-		if _, _, err := l.use("R1", "web"); !errors.Is(err, errRefreshRevoked) {
+		if _, _, err := l.use("R1", "web", false); !errors.Is(err, errRefreshRevoked) {
 			t.Fatalf("got %v", err)
 		}
 		if !l.accessRevoked("A1") {
@@ -157,7 +159,7 @@ func TestTokenLedger(t *testing.T) {
 		if n := l.revokeUser("U1", "web"); n != 1 {
 			t.Fatalf("got %d families revoked, want 1", n)
 		}
-		if _, _, err := l.use("R1", "web"); !errors.Is(err, errRefreshRevoked) {
+		if _, _, err := l.use("R1", "web", false); !errors.Is(err, errRefreshRevoked) {
 			t.Fatalf("got %v", err)
 		}
 	})
@@ -168,8 +170,37 @@ func TestTokenLedger(t *testing.T) {
 		f, _ := l.newFamily(authGrant{ClientID: "web"})
 		l.issued(f, "R1", c.Now().Add(time.Hour), "", time.Time{})
 		c.Advance(time.Hour)
-		if _, _, err := l.use("R1", "web"); !errors.Is(err, errRefreshExpired) {
+		if _, _, err := l.use("R1", "web", false); !errors.Is(err, errRefreshExpired) {
 			t.Fatalf("got %v", err)
 		}
 	})
+}
+
+// A reuse of a code that arrives while its first exchange is starting the
+// family waits for it and finds the family to revoke (issue 16, defect 4:
+// the family was attached in a second critical section, and a reuse in
+// between revoked nothing).
+func TestRedeemAttachesFamilyAtomically(t *testing.T) {
+	t.Parallel()
+	store := newAuthCodeStore(time.Now)
+	code, _ := store.issue(authGrant{ClientID: "web", RedirectURI: "http://127.0.0.1/cb"})
+	var (
+		reuseFamily string
+		reuseErr    error
+		done        = make(chan struct{})
+	)
+	_, family, err := store.redeem(code, "web", "http://127.0.0.1/cb", "", func(authGrant) (string, error) {
+		go func() {
+			defer close(done)
+			_, reuseFamily, reuseErr = store.redeem(code, "web", "http://127.0.0.1/cb", "", attachF1)
+		}()
+		return "F-first", nil
+	})
+	<-done
+	if err != nil || family != "F-first" {
+		t.Fatalf("first exchange: %v %q", err, family)
+	}
+	if !errors.Is(reuseErr, errAuthCodeReused) || reuseFamily != "F-first" {
+		t.Fatalf("reuse during the first exchange: got %v and family %q, want errAuthCodeReused and F-first", reuseErr, reuseFamily)
+	}
 }

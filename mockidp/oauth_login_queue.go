@@ -1,9 +1,9 @@
 package mockidp
 
-import "sync"
-
-// maxQueuedLogins bounds the queue.
-const maxQueuedLogins = 1000
+import (
+	"slices"
+	"sync"
+)
 
 // loginQueue is a FIFO of queued logins.
 type loginQueue struct {
@@ -14,7 +14,7 @@ type loginQueue struct {
 func (q *loginQueue) push(l QueuedLogin) bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if len(q.items) >= maxQueuedLogins {
+	if len(q.items) >= MaxQueuedLogins {
 		return false
 	}
 	q.items = append(q.items, l)
@@ -37,6 +37,13 @@ func (q *loginQueue) list() []QueuedLogin {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return append([]QueuedLogin{}, q.items...)
+}
+
+// dropUser forgets the queued logins of a user (QueueLogin stores the user ID).
+func (q *loginQueue) dropUser(userID string) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.items = slices.DeleteFunc(q.items, func(l QueuedLogin) bool { return l.User == userID })
 }
 
 func (q *loginQueue) clear() {

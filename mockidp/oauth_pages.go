@@ -35,6 +35,7 @@ var pageTemplates = template.Must(template.New("login").Parse(`<!DOCTYPE html>
 <input type="hidden" name="{{$k}}" value="{{.}}">{{end}}{{end}}
 {{range .Users}}<button type="submit" name="` + fieldLogin + `" value="{{.LoginID}}" id="user-{{.LoginID}}">{{if .Name}}{{.Name}} {{end}}<small>{{.LoginID}}</small></button>
 {{else}}<p>The project has no users yet.</p>
+{{end}}{{if .More}}<p id="more-users">{{.More}} more users: type a login ID.</p>
 {{end}}<p><label for="login-id">Login ID</label><input id="login-id" name="` + fieldLoginID + `" autocomplete="username"></p>
 <button type="submit" id="submit">Sign in</button>
 <button type="submit" name="` + fieldCancel + `" value="1" id="cancel">Cancel</button>
@@ -55,19 +56,28 @@ var signedOutPage = []byte(`<!DOCTYPE html>
 // pageUser is one button of the login page.
 type pageUser struct{ LoginID, Name string }
 
-// loginPage renders the login page listing users (by first login ID).
-// hidden carries the authorization parameters of a POSTed request; a GET
-// request's page posts back to its own URL, query included, and needs none.
+// maxPageName is how much of a user's name a login-page button shows.
+const maxPageName = 128
+
+// loginPage renders the login page listing users (by first login ID), the
+// first MaxLoginPageUsers of them, each name cut to maxPageName bytes: the
+// page stays small whatever the directory holds. hidden carries the
+// authorization parameters of a POSTed request; a GET request's page posts
+// back to its own URL, query included, and needs none.
 func loginPage(project string, users []User, hidden url.Values) []byte {
 	list := make([]pageUser, 0, len(users))
 	for _, u := range users {
 		if len(u.LoginIDs) > 0 {
-			list = append(list, pageUser{u.LoginIDs[0], u.Name})
+			list = append(list, pageUser{u.LoginIDs[0], truncate(u.Name, maxPageName)})
 		}
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].LoginID < list[j].LoginID })
+	more := 0
+	if len(list) > MaxLoginPageUsers {
+		list, more = list[:MaxLoginPageUsers], len(list)-MaxLoginPageUsers
+	}
 	var b bytes.Buffer
-	_ = pageTemplates.Execute(&b, map[string]any{"Project": project, "Users": list, "Hidden": hidden})
+	_ = pageTemplates.Execute(&b, map[string]any{"Project": project, "Users": list, "Hidden": hidden, "More": more})
 	return b.Bytes()
 }
 

@@ -14,32 +14,51 @@ import (
 // current, and which access tokens the family was issued, so revoking the
 // family (logout, RFC 7009 revocation, a reused code or a reused rotated-away
 // refresh token, as RFC 9700 §4.14.2 advises) revokes all of them.
+//
+// Every family is bounded: it remembers its newest MaxFamilyTokens refresh
+// tokens (an older rotated-away one is then unknown, still refused) and its
+// access tokens not yet expired, at most MaxFamilyTokens (a refresh past
+// that is refused until some expire). The store is bounded by
+// MaxRefreshFamilies and MaxRefreshFamilyBytes: at the limit expired
+// families and revoked ones go first (a revoked family's unexpired access
+// tokens move to the revoked list, bounded by MaxRevokedAccessTokens).
 
-// maxRefreshFamilies bounds the store.
-const maxRefreshFamilies = 100_000
-
-// Refresh failures (each an invalid_grant to the client).
+// Refresh failures (each an invalid_grant to the client, but the limits).
 var (
 	errRefreshUnknown = errors.New("refresh token is not known")
 	errRefreshRevoked = errors.New("refresh token has been revoked")
 	errRefreshRotated = errors.New("refresh token was rotated away and reused; its family is revoked")
 	errRefreshClient  = errors.New("refresh token was issued to another client")
 	errRefreshExpired = errors.New("refresh token has expired")
-	errRefreshFull    = errors.New("too many outstanding refresh-token families")
+	errRefreshFull    = errors.New("too many refresh-token families (MaxRefreshFamilies, MaxRefreshFamilyBytes)")
+	errFamilyFull     = errors.New("the refresh token's family holds as many unexpired access tokens as it may (MaxFamilyTokens)")
+	errRevokedFull    = errors.New("too many revoked access tokens not yet expired (MaxRevokedAccessTokens)")
 )
 
 type tokenDigest [sha256.Size]byte
 
 func digestOf(token string) tokenDigest { return sha256.Sum256([]byte(token)) }
 
+// familyOverhead and tokenOverhead estimate what a family and each token
+// digest it remembers (with its index entry) cost.
+const (
+	familyOverhead = 256
+	tokenOverhead  = 112
+)
+
 type refreshFamily struct {
 	id       string
 	grant    authGrant
 	expires  time.Time // of the family's newest refresh token
 	revoked  bool
-	current  tokenDigest
-	members  []tokenDigest // every refresh token of the family
+	current  tokenDigest   // zero while a rotation is between use and issued
+	members  []tokenDigest // the newest refresh tokens, oldest first
 	accesses []accessRecord
+}
+
+// size is an estimate of the bytes a family holds.
+func (f *refreshFamily) size() int {
+	return familyOverhead + f.grant.size() + tokenOverhead*(len(f.members)+len(f.accesses))
 }
 
 type accessRecord struct {
@@ -53,8 +72,15 @@ type tokenLedger struct {
 
 	mu       sync.Mutex
 	families map[string]*refreshFamily
-	byToken  map[tokenDigest]*refreshFamily
-	revoked  map[tokenDigest]time.Time // revoked access token to its expiry
+	byToken  map[tokenDigest]*refreshFamily // refresh token to family
+	byAccess map[tokenDigest]*refreshFamily // unexpired access token to family
+	revoked  map[tokenDigest]time.Time      // access token revoked alone (or of a forgotten family) to its expiry
+	bytes    int                            // sum of the families' sizes
+	// Whether a sweep at the limit can free anything: the revoked families
+	// held, and no family expires before nextExpiry. A full store of live
+	// families is refused without walking it again (no quadratic flood).
+	revokedFamilies int
+	nextExpiry      time.Time
 }
 
 func newTokenLedger(now func() time.Time) *tokenLedger {
@@ -67,7 +93,9 @@ func (l *tokenLedger) clear() {
 	l.mu.Lock()
 	l.families = map[string]*refreshFamily{}
 	l.byToken = map[tokenDigest]*refreshFamily{}
+	l.byAccess = map[tokenDigest]*refreshFamily{}
 	l.revoked = map[tokenDigest]time.Time{}
+	l.bytes, l.revokedFamilies, l.nextExpiry = 0, 0, time.Time{}
 	l.mu.Unlock()
 }
 
@@ -75,15 +103,20 @@ func (l *tokenLedger) clear() {
 func (l *tokenLedger) newFamily(g authGrant) (string, error) {
 	id := rand.Text()
 	now := l.now()
+	f := &refreshFamily{id: id, grant: g}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if len(l.families) >= maxRefreshFamilies {
-		l.pruneLocked(now)
-		if len(l.families) >= maxRefreshFamilies {
-			return "", errRefreshFull
-		}
+	// Room for the family and its first refresh and access token.
+	need := f.size() + 2*tokenOverhead
+	full := func() bool { return len(l.families) >= MaxRefreshFamilies || l.bytes+need > MaxRefreshFamilyBytes }
+	if full() && (l.revokedFamilies > 0 || !now.Before(l.nextExpiry)) {
+		l.pruneLocked(now, true)
 	}
-	l.families[id] = &refreshFamily{id: id, grant: g}
+	if full() {
+		return "", errRefreshFull
+	}
+	l.families[id] = f
+	l.bytes += f.size()
 	return id, nil
 }
 
@@ -96,23 +129,48 @@ func (l *tokenLedger) issued(family, refresh string, refreshExpires time.Time, a
 	if !ok {
 		return
 	}
+	l.bytes -= f.size()
+	defer func() { l.bytes += f.size() }()
 	if refresh != "" {
 		d := digestOf(refresh)
 		f.current, f.expires = d, refreshExpires
+		if l.nextExpiry.IsZero() || refreshExpires.Before(l.nextExpiry) {
+			l.nextExpiry = refreshExpires
+		}
+		if len(f.members) >= MaxFamilyTokens {
+			delete(l.byToken, f.members[0])
+			f.members = f.members[1:]
+		}
 		f.members = append(f.members, d)
 		l.byToken[d] = f
 	}
 	if access != "" {
-		f.accesses = append(f.accesses, accessRecord{digestOf(access), accessExpires})
-		if f.revoked {
-			l.revoked[digestOf(access)] = accessExpires
-		}
+		d := digestOf(access)
+		f.accesses = append(f.accesses, accessRecord{d, accessExpires})
+		l.byAccess[d] = f
 	}
 }
 
+// pruneAccessesLocked forgets a family's expired access tokens.
+func (l *tokenLedger) pruneAccessesLocked(f *refreshFamily, now time.Time) {
+	kept := f.accesses[:0]
+	for _, a := range f.accesses {
+		if now.Before(a.expires) {
+			kept = append(kept, a)
+		} else {
+			delete(l.byAccess, a.digest)
+			l.bytes -= tokenOverhead
+		}
+	}
+	clear(f.accesses[len(kept):])
+	f.accesses = kept
+}
+
 // use looks a refresh token up for a refresh by clientID. Reusing a
-// rotated-away token revokes its family.
-func (l *tokenLedger) use(refresh, clientID string) (family string, g authGrant, err error) {
+// rotated-away token revokes its family. With rotate the token stops being
+// current at once, in the same critical section: of two refreshes racing
+// with one token, one wins and the other is a reuse.
+func (l *tokenLedger) use(refresh, clientID string, rotate bool) (family string, g authGrant, err error) {
 	d := digestOf(refresh)
 	now := l.now()
 	l.mu.Lock()
@@ -131,6 +189,13 @@ func (l *tokenLedger) use(refresh, clientID string) (family string, g authGrant,
 	case !now.Before(f.expires):
 		return "", authGrant{}, errRefreshExpired
 	}
+	l.pruneAccessesLocked(f, now)
+	if len(f.accesses) >= MaxFamilyTokens {
+		return "", authGrant{}, errFamilyFull
+	}
+	if rotate {
+		f.current = tokenDigest{}
+	}
 	return f.id, f.grant, nil
 }
 
@@ -144,8 +209,8 @@ func (l *tokenLedger) revokeFamily(family string) {
 }
 
 // revokeToken revokes what token is: a refresh token's family, or one access
-// token. It reports the client the token was issued to ("" when unknown) and
-// whether it knew the token. clientID, when not "", must own the token.
+// token. It reports whether it knew the token. clientID, when not "", must
+// own the token.
 func (l *tokenLedger) revokeToken(token string, accessExpires time.Time, accessClient, clientID string) (known bool, err error) {
 	d := digestOf(token)
 	l.mu.Lock()
@@ -163,12 +228,24 @@ func (l *tokenLedger) revokeToken(token string, accessExpires time.Time, accessC
 	if clientID != "" && accessClient != clientID {
 		return true, errRefreshClient
 	}
+	if _, ok := l.revoked[d]; ok {
+		return true, nil
+	}
+	if f, ok := l.byAccess[d]; ok && f.revoked {
+		return true, nil
+	}
+	if len(l.revoked) >= MaxRevokedAccessTokens {
+		l.pruneRevokedLocked(l.now())
+		if len(l.revoked) >= MaxRevokedAccessTokens {
+			return true, errRevokedFull
+		}
+	}
 	l.revoked[d] = accessExpires
-	l.boundRevokedLocked()
 	return true, nil
 }
 
-// revokeUser revokes every family of a user at a client (logout).
+// revokeUser revokes every family of a user at a client, or at every
+// client with clientID "", and returns how many were live.
 func (l *tokenLedger) revokeUser(userID, clientID string) int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -184,42 +261,80 @@ func (l *tokenLedger) revokeUser(userID, clientID string) int {
 
 // accessRevoked reports whether an access token was revoked.
 func (l *tokenLedger) accessRevoked(token string) bool {
+	d := digestOf(token)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	_, ok := l.revoked[digestOf(token)]
-	return ok
+	if _, ok := l.revoked[d]; ok {
+		return true
+	}
+	f, ok := l.byAccess[d]
+	return ok && f.revoked
 }
 
 func (l *tokenLedger) revokeLocked(f *refreshFamily) {
-	f.revoked = true
-	for _, a := range f.accesses {
-		l.revoked[a.digest] = a.expires
-	}
-	l.boundRevokedLocked()
-}
-
-// boundRevokedLocked keeps the revoked access tokens bounded: past the
-// limit, those already expired (which no validator accepts) are dropped.
-func (l *tokenLedger) boundRevokedLocked() {
-	if len(l.revoked) > maxRefreshFamilies {
-		l.pruneLocked(l.now())
+	if !f.revoked {
+		f.revoked = true
+		l.revokedFamilies++
 	}
 }
 
-// pruneLocked drops families whose refresh tokens have all expired and
-// revoked access tokens past their expiry.
-func (l *tokenLedger) pruneLocked(now time.Time) {
-	for id, f := range l.families {
-		if !f.expires.IsZero() && !now.Before(f.expires) {
-			for _, d := range f.members {
-				delete(l.byToken, d)
-			}
-			delete(l.families, id)
-		}
-	}
+// pruneRevokedLocked forgets revoked access tokens past their expiry.
+func (l *tokenLedger) pruneRevokedLocked(now time.Time) {
 	for d, exp := range l.revoked {
 		if !now.Before(exp) {
 			delete(l.revoked, d)
 		}
 	}
+}
+
+// pruneLocked forgets families whose refresh tokens have all expired and,
+// with revokedToo, revoked families (their unexpired access tokens move to
+// the revoked list while it has room), and revoked access tokens past
+// their expiry.
+func (l *tokenLedger) pruneLocked(now time.Time, revokedToo bool) {
+	l.pruneRevokedLocked(now)
+	l.nextExpiry = time.Time{}
+	for id, f := range l.families {
+		expired := !f.expires.IsZero() && !now.Before(f.expires)
+		if !expired && !(revokedToo && f.revoked) {
+			if !f.expires.IsZero() && (l.nextExpiry.IsZero() || f.expires.Before(l.nextExpiry)) {
+				l.nextExpiry = f.expires
+			}
+			continue
+		}
+		l.pruneAccessesLocked(f, now)
+		if f.revoked {
+			if len(l.revoked)+len(f.accesses) > MaxRevokedAccessTokens {
+				continue // kept: the sweep can free it once its access tokens expire
+			}
+			for _, a := range f.accesses {
+				l.revoked[a.digest] = a.expires
+			}
+		}
+		for _, a := range f.accesses {
+			delete(l.byAccess, a.digest)
+		}
+		for _, d := range f.members {
+			delete(l.byToken, d)
+		}
+		l.bytes -= f.size()
+		if f.revoked {
+			l.revokedFamilies--
+		}
+		delete(l.families, id)
+	}
+}
+
+// stats reports the families held, the live ones among them, the bytes
+// they take and the access tokens revoked alone.
+func (l *tokenLedger) stats() (families, live, bytes, revoked int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	for _, f := range l.families {
+		if !f.revoked && (f.expires.IsZero() || now.Before(f.expires)) {
+			live++
+		}
+	}
+	return len(l.families), live, l.bytes, len(l.revoked)
 }

@@ -2,16 +2,19 @@ package mockidp
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"time"
 )
 
 // handleRevoke serves POST /oauth2/v1/revoke and /oauth2/v1/apps/revoke
-// (RFC 7009): token and token_type_hint. Client credentials are optional
-// (Descope documents none for the project form); when sent they must be
-// valid, and the token must be the client's (else unauthorized_client). A
-// token the mock does not know, or one already revoked, gets 200 as the RFC
-// requires. Revoking a refresh token revokes its family and the access
+// (RFC 7009): token and token_type_hint. A token issued to a confidential
+// client is revoked only by that client, authenticated (RFC 7009 §2.1:
+// without credentials 401 invalid_client); a public client's token needs
+// no credentials (Descope documents none for the project form). Credentials
+// sent must be valid, and the token must be the client's (else
+// unauthorized_client). A token the mock does not know, or one already
+// revoked, gets 200 as the RFC requires. Revoking a refresh token revokes its family and the access
 // tokens issued with it; revoking an access token makes userinfo refuse it.
 func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) (int, error) {
 	req, err := s.readTokenParams(w, r)
@@ -38,15 +41,28 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) (int, erro
 		accessClient string
 		accessExp    time.Time
 	)
-	if claims, err := s.VerifyToken(req.Token); err == nil && claims["token_type"] == "access_token" {
-		accessClient, _ = claims["azp"].(string)
-		if e, ok := claims["exp"].(json.Number); ok {
-			if n, err := e.Int64(); err == nil {
-				accessExp = time.Unix(n, 0)
+	if claims, err := s.VerifyToken(req.Token); err == nil {
+		owner, _ := claims["azp"].(string)
+		s.mu.RLock()
+		c, known := s.clients[owner]
+		s.mu.RUnlock()
+		if known && !c.Public && clientID == "" {
+			return 0, oauthError(http.StatusUnauthorized, CodeBadClient, "invalid_client", "client authentication is required: the token was issued to a confidential client, which revokes it with its credentials (RFC 7009 §2.1)")
+		}
+		if claims["token_type"] == "access_token" {
+			accessClient = owner
+			if e, ok := claims["exp"].(json.Number); ok {
+				if n, err := e.Int64(); err == nil {
+					accessExp = time.Unix(n, 0)
+				}
 			}
 		}
 	}
-	if _, err := s.oidc.ledger.revokeToken(req.Token, accessExp, accessClient, clientID); err != nil {
+	_, err = s.oidc.ledger.revokeToken(req.Token, accessExp, accessClient, clientID)
+	if errors.Is(err, errRevokedFull) {
+		return 0, atCapacity("revoked access tokens not yet expired", MaxRevokedAccessTokens, "MaxRevokedAccessTokens: let some expire or reset")
+	}
+	if err != nil {
 		return 0, oauthError(http.StatusBadRequest, CodeBadClient, "unauthorized_client", "the token was not issued to client %q", truncate(clientID, 64))
 	}
 	w.Header()["Cache-Control"] = noStore

@@ -3,6 +3,7 @@ package mockidp
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -96,22 +97,22 @@ func (s *Server) exchangeCode(client Client, req tokenRequest, base string) (Tok
 	case len(req.Code) > 256 || len(req.RedirectURI) > project.MaxRedirectURIBytes || len(req.CodeVerifier) > 128:
 		return TokenResponse{}, oauthError(http.StatusBadRequest, CodeBadRequest, "invalid_request", "code, redirect_uri or code_verifier is too long")
 	}
-	grant, family, err := s.oidc.codes.redeem(req.Code, client.ID, req.RedirectURI, req.CodeVerifier)
-	if errors.Is(err, errAuthCodeReused) && family != "" {
+	grant, family, err := s.oidc.codes.redeem(req.Code, client.ID, req.RedirectURI, req.CodeVerifier, s.oidc.ledger.newFamily)
+	switch {
+	case errors.Is(err, errAuthCodeReused):
 		s.oidc.ledger.revokeFamily(family)
-	}
-	if err != nil {
+		return TokenResponse{}, invalidGrant("%v", err)
+	case errors.Is(err, errRefreshFull):
+		return TokenResponse{}, atCapacity(fmt.Sprintf("refresh-token families or %d bytes of them", MaxRefreshFamilyBytes), MaxRefreshFamilies,
+			"MaxRefreshFamilies, MaxRefreshFamilyBytes: log users out, revoke tokens or reset")
+	case err != nil:
 		return TokenResponse{}, invalidGrant("%v", err)
 	}
 	user, ok := s.dir.byUserID(grant.UserID)
 	if !ok {
+		s.oidc.ledger.revokeFamily(family)
 		return TokenResponse{}, invalidGrant("the user of this code no longer exists")
 	}
-	family, err = s.oidc.ledger.newFamily(grant)
-	if err != nil {
-		return TokenResponse{}, oauthError(http.StatusBadRequest, CodeBadRequest, "invalid_request", "%v: reset the mock or let refresh tokens expire", err)
-	}
-	s.oidc.codes.setFamily(req.Code, family)
 	now := s.clock.Now()
 	return s.issueUserTokens(grant, user, family, issue.UserTokens{
 		Issuer: s.issuer(grant.IssuerForm, base), ProjectID: s.project.ID, Now: now,
@@ -135,7 +136,11 @@ func (s *Server) refreshTokens(client Client, req tokenRequest, base string) (To
 	if claims["token_type"] != "refresh_token" {
 		return TokenResponse{}, invalidGrant("the token is not a refresh token of the OAuth endpoints")
 	}
-	family, grant, err := s.oidc.ledger.use(req.RefreshToken, client.ID)
+	rotate := s.project.Sessions.RefreshRotation
+	family, grant, err := s.oidc.ledger.use(req.RefreshToken, client.ID, rotate)
+	if errors.Is(err, errFamilyFull) {
+		return TokenResponse{}, atCapacity("unexpired access tokens in one refresh-token family", MaxFamilyTokens, "MaxFamilyTokens: let some expire")
+	}
 	if err != nil {
 		return TokenResponse{}, invalidGrant("%v", err)
 	}
@@ -153,7 +158,6 @@ func (s *Server) refreshTokens(client Client, req tokenRequest, base string) (To
 		return TokenResponse{}, invalidGrant("the user of this refresh token no longer exists")
 	}
 	now := s.clock.Now()
-	rotate := s.project.Sessions.RefreshRotation
 	refreshExp := now.Add(time.Duration(s.project.Sessions.RefreshTTL))
 	if !rotate {
 		// The refresh token keeps its own expiry; rexp says so.

@@ -60,6 +60,10 @@ func directoryError(err error) error {
 		return descopeError(http.StatusBadRequest, CodeUserExists, "User already exists", "%v", err)
 	case errors.Is(err, errUserLimit):
 		return atCapacity("users", MaxUsers, "delete one first")
+	case errors.Is(err, errUsersFull):
+		return usersFull(err)
+	case errors.Is(err, errUserTooLarge):
+		return invalidArgument("%v", err)
 	case errors.Is(err, errTestUserLimit):
 		return descopeError(http.StatusBadRequest, CodeTestUserLimit, "Test users limit exceeded", "%v", err)
 	case errors.Is(err, errUserNotFound):

@@ -1,6 +1,8 @@
 package mockidp
 
 import (
+	"fmt"
+	"net/http"
 	"slices"
 	"time"
 
@@ -133,14 +135,20 @@ func (s *Server) signSession(p sessionParams, jti string) (issuedSession, error)
 // startSession issues a session JWT and a refresh JWT for a new login and
 // remembers the refresh token.
 func (s *Server) startSession(p sessionParams) (issuedSession, error) {
+	custom, err := customClaimsBytes(p.custom)
+	if err != nil {
+		return issuedSession{}, invalidArgument("%v", err)
+	}
 	jti := newSessionID()
 	out, err := s.signSession(p, jti)
 	if err != nil {
 		return issuedSession{}, err
 	}
-	if err := s.sessions.add(jti, &session{userID: p.user.ID, tenant: p.tenant, amr: p.amr, custom: p.custom, expires: out.RefreshExpires},
-		s.clock.Now().Unix()); err != nil {
-		return issuedSession{}, atCapacity("live sessions", MaxSessions, "log some out, revoke a user's sessions or reset")
+	sess := &session{userID: p.user.ID, tenant: p.tenant, amr: p.amr, custom: p.custom, expires: out.RefreshExpires}
+	sess.size = sessionBytes(sess, custom)
+	if err := s.sessions.add(jti, sess, s.clock.Now().Unix()); err != nil {
+		return issuedSession{}, &Error{Status: http.StatusConflict, Code: CodeMockLimit, Description: "Limit reached",
+			Message: fmt.Sprintf("the mock holds at most %d live sessions or %d bytes of them (MaxSessions, MaxSessionBytes): log some out, revoke a user's sessions or reset", MaxSessions, MaxSessionBytes)}
 	}
 	return out, nil
 }

@@ -25,6 +25,17 @@ type session struct {
 	custom  map[string]any // custom claims carried by its session tokens; never modified
 	expires int64          // unix seconds: the refresh token's exp
 	state   refreshState
+	size    int // bytes it counts against MaxSessionBytes (sessionBytes)
+}
+
+// sessionOverhead is what the store spends on one refresh token besides its
+// strings and custom claims: the map entry, the jti key and the struct.
+const sessionOverhead = 160
+
+// sessionBytes is what a session counts against MaxSessionBytes; custom is
+// the length of its custom claims as JSON.
+func sessionBytes(sess *session, custom int) int {
+	return sessionOverhead + len(sess.userID) + len(sess.tenant) + custom
 }
 
 // sessionStore holds the refresh tokens the mock issued. Entries past their
@@ -33,7 +44,13 @@ type session struct {
 type sessionStore struct {
 	mu      sync.Mutex
 	byJTI   map[string]*session
+	bytes   int // sum of the sessions' sizes
 	inserts int
+	// Whether a sweep at the limit can free anything: the ended sessions
+	// held, and none expires before nextExpiry (a full store of live
+	// sessions is refused without walking it again).
+	ended      int
+	nextExpiry int64
 }
 
 // sweepEvery is how many inserts pass between sweeps of expired sessions;
@@ -46,20 +63,21 @@ const (
 	maxEnded   = 100_000
 )
 
-// errSessionLimit: the store holds MaxSessions refresh tokens, none of them
-// expired or ended, and takes no more.
+// errSessionLimit: the store holds MaxSessions refresh tokens (or
+// MaxSessionBytes), none of them expired or ended, and takes no more.
 var errSessionLimit = errors.New("session limit reached")
 
 func (st *sessionStore) reset() {
 	st.mu.Lock()
 	st.byJTI = make(map[string]*session)
-	st.inserts = 0
+	st.bytes, st.inserts, st.ended, st.nextExpiry = 0, 0, 0, 0
 	st.mu.Unlock()
 }
 
 // add records a new refresh token; now is the mock's unix time. At
-// MaxSessions it first forgets expired and ended tokens, and refuses the
-// new one (errSessionLimit) when every one held is still live.
+// MaxSessions or MaxSessionBytes it first forgets expired and ended tokens,
+// and refuses the new one (errSessionLimit) when every one held is still
+// live. sess.size must be set (sessionBytes).
 func (st *sessionStore) add(jti string, sess *session, now int64) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
@@ -70,13 +88,21 @@ func (st *sessionStore) add(jti string, sess *session, now int64) error {
 	if st.inserts%sweepEvery == 0 {
 		st.sweepLocked(now, maxEnded)
 	}
-	if len(st.byJTI) >= MaxSessions {
+	full := func() bool { return len(st.byJTI) >= MaxSessions || st.bytes+sess.size > MaxSessionBytes }
+	if full() && (st.ended > 0 || now >= st.nextExpiry) {
 		st.sweepLocked(now, 0)
-		if len(st.byJTI) >= MaxSessions {
-			return errSessionLimit
-		}
+	}
+	if full() {
+		return errSessionLimit
 	}
 	st.byJTI[jti] = sess
+	st.bytes += sess.size
+	if st.nextExpiry == 0 || sess.expires < st.nextExpiry {
+		st.nextExpiry = sess.expires
+	}
+	if sess.state != refreshLive {
+		st.ended++
+	}
 	return nil
 }
 
@@ -84,21 +110,30 @@ func (st *sessionStore) add(jti string, sess *session, now int64) error {
 // than keepEnded of them are held.
 func (st *sessionStore) sweepLocked(now int64, keepEnded int) {
 	ended := 0
+	st.nextExpiry = 0
 	for k, v := range st.byJTI {
 		switch {
 		case v.expires <= now:
-			delete(st.byJTI, k)
+			st.forgetLocked(k, v)
 		case v.state != refreshLive:
 			ended++
 		}
 	}
-	if ended > keepEnded {
-		for k, v := range st.byJTI {
-			if v.state != refreshLive {
-				delete(st.byJTI, k)
-			}
+	for k, v := range st.byJTI {
+		if ended > keepEnded && v.state != refreshLive {
+			st.forgetLocked(k, v)
+		} else if st.nextExpiry == 0 || v.expires < st.nextExpiry {
+			st.nextExpiry = v.expires
 		}
 	}
+}
+
+func (st *sessionStore) forgetLocked(jti string, s *session) {
+	st.bytes -= s.size
+	if s.state != refreshLive {
+		st.ended--
+	}
+	delete(st.byJTI, jti)
 }
 
 // get returns a copy of the session of a refresh token.
@@ -122,6 +157,7 @@ func (st *sessionStore) transition(jti string, state refreshState) bool {
 		return false
 	}
 	s.state = state
+	st.ended++
 	return true
 }
 
@@ -133,14 +169,12 @@ func (st *sessionStore) logoutUser(userID string) int {
 	for _, s := range st.byJTI {
 		if s.userID == userID && s.state == refreshLive {
 			s.state = refreshLoggedOut
+			st.ended++
 			n++
 		}
 	}
 	return n
 }
-
-// revokeUser is logoutUser for the control plane and user deletion.
-func (st *sessionStore) revokeUser(userID string) int { return st.logoutUser(userID) }
 
 // counts reports live sessions and all remembered ones.
 func (st *sessionStore) counts() (live, total int) {
@@ -159,22 +193,4 @@ func newSessionID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
 	return base64.RawURLEncoding.EncodeToString(b[:])
-}
-
-// revokeUsers ends every live session of the listed users in one pass.
-func (st *sessionStore) revokeUsers(userIDs []string) {
-	if len(userIDs) == 0 {
-		return
-	}
-	set := make(map[string]bool, len(userIDs))
-	for _, id := range userIDs {
-		set[id] = true
-	}
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	for _, s := range st.byJTI {
-		if set[s.userID] && s.state == refreshLive {
-			s.state = refreshLoggedOut
-		}
-	}
 }

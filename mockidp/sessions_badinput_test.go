@@ -75,7 +75,7 @@ func TestSessionBadInput(t *testing.T) {
 		{"signin unknown", "POST", "/v1/mgmt/auth/signin", mgmt(), `{"loginId":"ghost@example.com"}`, 400, mockidp.CodeMgmtUserNotFound, "ghost"},
 		{"signin refresh duration", "POST", "/v1/mgmt/auth/signin", mgmt(), `{"loginId":"alice@example.com","refreshDuration":-5}`, 400, mockidp.CodeInvalidArgument, "refreshDuration"},
 		{"jwt update forged", "POST", "/v1/mgmt/jwt/update", mgmt(), `{"jwt":"` + forge(mockidp.PresetBadSignature) + `"}`, 401, mockidp.CodeInvalidToken, "signature"},
-		{"token over 32 KiB", "POST", "/v1/mgmt/auth/signin", mgmt(), `{"loginId":"alice@example.com","customClaims":{"big":"` + strings.Repeat("x", 40<<10) + `"}}`, 400, mockidp.CodeBadRequest, "32768-byte limit"},
+		{"custom claims over 16 KiB", "POST", "/v1/mgmt/auth/signin", mgmt(), `{"loginId":"alice@example.com","customClaims":{"big":"` + strings.Repeat("x", 40<<10) + `"}}`, 400, mockidp.CodeInvalidArgument, "MaxClaimsBytes"},
 		{"jwt update without jwt", "POST", "/v1/mgmt/jwt/update", mgmt(), `{}`, 400, mockidp.CodeMissingArgument, "jwt"},
 		{"too large", "POST", "/v1/mgmt/user/create", mgmt(), `{"loginId":"` + strings.Repeat("a", 70<<10) + `"}`, 413, mockidp.CodeTooLarge, "exceeds"},
 		{"control mint unknown user", "POST", "/_mock/sessions", "", `{"user":"ghost"}`, 404, mockidp.CodeMockNotFound, "ghost"},

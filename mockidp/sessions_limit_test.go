@@ -21,7 +21,7 @@ func TestSessionStoreIsBounded(t *testing.T) {
 	if err := st.add("one-too-many", &session{userID: "U1", expires: now + 3600}, now); !errors.Is(err, errSessionLimit) {
 		t.Fatalf("a session past MaxSessions, all live: got %v, want errSessionLimit", err)
 	}
-	st.byJTI["jti-0"].state = refreshLoggedOut
+	st.transition("jti-0", refreshLoggedOut)
 	st.byJTI["jti-1"].expires = now
 	if err := st.add("after-a-logout", &session{userID: "U1", expires: now + 3600}, now); err != nil {
 		t.Fatalf("at the limit with an ended and an expired token: %v, want them forgotten and the new one kept", err)

@@ -1,11 +1,13 @@
 package mockidp
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"sort"
+	"strconv"
 	"sync"
 
 	"github.com/descope-harness/harness/mockidp/project"
@@ -26,6 +28,12 @@ type userDirectory struct {
 	testUsers int
 	limit     int
 	seen      map[string]bool // users who have logged in (firstSeen is false afterwards)
+	bytes     int             // sum of the users' sizes (userBytes)
+	// removed counts the users deleted since the reset: once one was, a
+	// new user's ID is derived from its login ID and this count, so that no
+	// ID is given twice (DeriveUserID alone would give a deleted user's ID
+	// to the next user of that login ID).
+	removed int
 }
 
 // Errors of the user directory; handlers map them to Descope's codes.
@@ -36,7 +44,29 @@ var (
 	errTestUserLimit = errors.New("test users limit exceeded")
 	errUserLimit     = errors.New("user limit reached")
 	errRoleNotFound  = errors.New("role not found")
+	errUserTooLarge  = errors.New("user is too large")
+	errUsersFull     = errors.New("users take too many bytes")
 )
+
+// userOverhead is what a user costs besides its JSON: the map entries of
+// its ID and login IDs and the struct.
+const userOverhead = 256
+
+// userBytes is what a user counts against MaxDirectoryBytes; it refuses a
+// user over MaxUserLoginIDs or MaxUserBytes. It is linear in the user.
+func userBytes(u *User) (int, error) {
+	if len(u.LoginIDs) > MaxUserLoginIDs {
+		return 0, fmt.Errorf("%w: %d login IDs, over the limit of %d (MaxUserLoginIDs)", errUserTooLarge, len(u.LoginIDs), MaxUserLoginIDs)
+	}
+	b, err := json.Marshal(u)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %v", errUserTooLarge, err)
+	}
+	if len(b) > MaxUserBytes {
+		return 0, fmt.Errorf("%w: %d bytes as JSON, over the limit of %d (MaxUserBytes)", errUserTooLarge, len(b), MaxUserBytes)
+	}
+	return userOverhead + len(b) + 64*len(u.LoginIDs), nil
+}
 
 func (d *userDirectory) reset(dir Directory, now int64) {
 	d.mu.Lock()
@@ -50,7 +80,7 @@ func (d *userDirectory) reset(dir Directory, now int64) {
 	d.byLogin = make(map[string]string, len(dir.Users))
 	d.byEmail = userIndex{}
 	d.byPhone = userIndex{}
-	d.testUsers = 0
+	d.testUsers, d.bytes, d.removed = 0, 0, 0
 	d.seen = make(map[string]bool)
 	d.limit = dir.Sessions.TestUserLimit
 	for _, u := range dir.Users {
@@ -64,6 +94,8 @@ func (d *userDirectory) reset(dir Directory, now int64) {
 }
 
 func (d *userDirectory) insertLocked(u *User) {
+	n, _ := userBytes(u) // checked by put; a project file's users are bounded by its size
+	d.bytes += n
 	d.byID[u.ID] = u
 	for _, l := range u.LoginIDs {
 		d.byLogin[l] = u.ID
@@ -76,6 +108,8 @@ func (d *userDirectory) insertLocked(u *User) {
 }
 
 func (d *userDirectory) removeLocked(u *User) {
+	n, _ := userBytes(u)
+	d.bytes -= n
 	delete(d.byID, u.ID)
 	delete(d.seen, u.ID)
 	for _, l := range u.LoginIDs {
@@ -164,8 +198,15 @@ func (d *userDirectory) put(u User, replace bool, now int64) (User, bool, error)
 	u.Roles = slices.Clone(u.Roles)
 	u.Tenants = slices.Clone(u.Tenants)
 	u.CustomAttributes = maps.Clone(u.CustomAttributes)
+	size, err := userBytes(&u)
+	if err != nil {
+		return User{}, false, err
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if u.ID == "" && len(u.LoginIDs) > 0 {
+		u.ID = d.newIDLocked(u.LoginIDs[0])
+	}
 	tenants := make(map[string]bool, len(d.tenants))
 	for id := range d.tenants {
 		tenants[id] = true
@@ -179,6 +220,13 @@ func (d *userDirectory) put(u User, replace bool, now int64) (User, bool, error)
 	}
 	if !exists && len(d.byID) >= MaxUsers {
 		return User{}, false, fmt.Errorf("%w: the mock holds at most %d users (MaxUsers): remove one first", errUserLimit, MaxUsers)
+	}
+	freed := 0
+	if exists {
+		freed, _ = userBytes(old)
+	}
+	if d.bytes-freed+size > MaxDirectoryBytes {
+		return User{}, false, fmt.Errorf("%w: the users would take over %d bytes (MaxDirectoryBytes): remove some first", errUsersFull, MaxDirectoryBytes)
 	}
 	for _, l := range u.LoginIDs {
 		if owner, ok := d.byLogin[l]; ok && owner != u.ID {
@@ -207,6 +255,20 @@ func (d *userDirectory) put(u User, replace bool, now int64) (User, bool, error)
 	return u, exists, nil
 }
 
+// newIDLocked is the ID of a new user whose first login ID is loginID:
+// the ID of the user who holds that login ID (a replacement), else
+// DeriveUserID's, or, once a user was deleted since the reset, one derived
+// from the login ID and the count of deletions, which no earlier user had.
+func (d *userDirectory) newIDLocked(loginID string) string {
+	if id, ok := d.byLogin[loginID]; ok {
+		return id
+	}
+	if d.removed == 0 {
+		return DeriveUserID(loginID)
+	}
+	return DeriveUserID(loginID + "\x00" + strconv.Itoa(d.removed))
+}
+
 // remove deletes a user by login ID or user ID and returns it.
 func (d *userDirectory) remove(loginOrUserID string) (User, error) {
 	d.mu.Lock()
@@ -216,18 +278,20 @@ func (d *userDirectory) remove(loginOrUserID string) (User, error) {
 		return User{}, errUserNotFound
 	}
 	d.removeLocked(u)
+	d.removed++
 	return *u, nil
 }
 
-// removeTests deletes every test user and returns their IDs.
-func (d *userDirectory) removeTests() []string {
+// removeTests deletes every test user and returns them.
+func (d *userDirectory) removeTests() []User {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	var ids []string
+	var ids []User
 	for _, u := range d.byID {
 		if u.Test {
-			ids = append(ids, u.ID)
+			ids = append(ids, *u)
 			d.removeLocked(u)
+			d.removed++
 		}
 	}
 	return ids
@@ -330,15 +394,15 @@ func (s *Server) PutUser(u User) (User, error) {
 	return stored, nil
 }
 
-// RemoveUser deletes a user (by login ID or user ID) and revokes its sessions.
+// RemoveUser deletes a user (by login ID or user ID) and ends everything it
+// holds: sessions, OAuth refresh-token families and their access tokens,
+// codes, links and queued logins (user_lifecycle.go).
 func (s *Server) RemoveUser(loginOrUserID string) error {
 	u, err := s.dir.remove(loginOrUserID)
 	if err != nil {
 		return mockNotFound("user %q not found", truncate(loginOrUserID, 64))
 	}
-	s.sessions.revokeUser(u.ID)
-	s.codes.dropUser(u.ID)
-	s.outbox.dropUser(u.ID, u.LoginIDs)
+	s.forgetUsers([]User{u})
 	return nil
 }
 

@@ -152,3 +152,40 @@ func TestContainerTargetsFollowTheEngine(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeNamesRealTargets checks every make target the README names (in
+// `make X` code spans and in its code blocks) exists.
+func TestReadmeNamesRealTargets(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatalf("reading README.md: %v", err)
+	}
+	targets, _ := makefileTargets(t)
+	named := map[string]bool{}
+	for _, m := range regexp.MustCompile("`make ([a-z][a-z0-9-]*)").FindAllStringSubmatch(string(raw), -1) {
+		named[m[1]] = true
+	}
+	inBlock := false
+	for _, line := range strings.Split(string(raw), "\n") {
+		if strings.HasPrefix(line, "```") {
+			inBlock = !inBlock
+			continue
+		}
+		if inBlock {
+			for _, m := range makeCall.FindAllStringSubmatch(line, -1) {
+				named[m[1]] = true
+			}
+		}
+	}
+	for _, want := range []string{"test-images", "test-live-mock", "images", "up", "down", "compose-test"} {
+		if !named[want] {
+			t.Errorf("the README does not name make %s", want)
+		}
+	}
+	for name := range named {
+		if _, ok := targets[name]; !ok {
+			t.Errorf("the README names make %s, which the Makefile does not define", name)
+		}
+	}
+}

@@ -110,7 +110,8 @@ run_healthchecks() {
   set +e
   while sleep 1; do
     podman ps --format '{{.ID}} {{.Image}}' 2>/dev/null | while read -r id image; do
-      if [[ "$image" == *descope-harness/* ]]; then podman healthcheck run "$id" >/dev/null 2>&1; fi
+      # </dev/null: a command reading stdin here eats the rest of the list.
+      if [[ "$image" == *descope-harness/* ]]; then podman healthcheck run "$id" </dev/null >/dev/null 2>&1; fi
     done
   done
 }

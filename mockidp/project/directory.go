@@ -304,13 +304,15 @@ func (u *User) Validate(field string, roles []Role, tenants map[string]bool) err
 	if len(u.LoginIDs) == 0 {
 		return &ConfigError{Field: field + ".login_ids", Reason: "at least one login ID is required"}
 	}
+	listed := make(map[string]bool, len(u.LoginIDs)) // a set: linear, as put calls this under the directory's lock
 	for j, l := range u.LoginIDs {
 		if l == "" || len(l) > MaxLoginIDLen || strings.ContainsAny(l, "\r\n\t") {
 			return &ConfigError{Field: fmt.Sprintf("%s.login_ids[%d]", field, j), Reason: fmt.Sprintf("must be 1 to %d characters on one line", MaxLoginIDLen)}
 		}
-		if slices.Contains(u.LoginIDs[:j], l) {
+		if listed[l] {
 			return &ConfigError{Field: fmt.Sprintf("%s.login_ids[%d]", field, j), Reason: fmt.Sprintf("login ID %q is listed twice", l)}
 		}
+		listed[l] = true
 	}
 	if u.ID == "" {
 		u.ID = DeriveUserID(u.LoginIDs[0])
