@@ -144,9 +144,20 @@ down: ## Stop and remove the docker-compose stack
 
 .PHONY: compose-test
 compose-test: ## Run the offline suites in external mode against the compose stack (Docker, or podman through DOCKER_HOST)
-	VERSION=$(VERSION) $(COMPOSE) --profile test up --build --exit-code-from suites suites; \
+	@# Detached, then the exit code from $(DOCKER) wait: "up --exit-code-from"
+	@# takes it from docker-compose's log follower, whose stream from podman's
+	@# API socket can break mid-run (a Python traceback, exit 1, the suites
+	@# still running). A broken log stream now costs only the live view.
+	VERSION=$(VERSION) $(COMPOSE) --profile test up --build --detach suites; \
 	  status=$$?; \
-	  if [ $$status != 0 ]; then $(COMPOSE) --profile test logs --no-color mockidp api; fi; \
+	  if [ $$status = 0 ]; then \
+	    id=$$($(COMPOSE) --profile test ps -q suites); \
+	    $(COMPOSE) --profile test logs --follow --no-color suites || \
+	      echo "compose-test: the log stream broke; waiting for the suites container to exit" >&2; \
+	    status=$$($(DOCKER) wait $$id) || status=1; \
+	    echo "compose-test: the suites container exited with $$status"; \
+	  fi; \
+	  if [ "$$status" != 0 ]; then $(COMPOSE) --profile test logs --no-color mockidp api suites; fi; \
 	  $(COMPOSE) --profile test down --remove-orphans; exit $$status
 
 .PHONY: compose-live
