@@ -21,7 +21,7 @@ func (s *Server) userResponse(u User) *UserResponse {
 		out.CustomAttributes = map[string]any{}
 	}
 	for _, t := range u.Tenants {
-		tenant, _ := s.dir.tenant(t.TenantID)
+		tenant, _ := s.state.Tenant(t.TenantID)
 		out.UserTenants = append(out.UserTenants, UserTenantResponse{TenantID: t.TenantID, TenantName: tenant.Name, RoleNames: nonNil(t.Roles)})
 	}
 	return out
