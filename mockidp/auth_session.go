@@ -97,13 +97,17 @@ func (s *Server) checkRefresh(token string) (liveRefresh, error) {
 	if sub, _ := claims["sub"].(string); sub != sess.UserID {
 		return liveRefresh{}, invalidToken("the refresh JWT's sub does not match its session")
 	}
+	u, ok := s.state.UserByID(sess.UserID)
+	if ok && u.Disabled {
+		// Before the session's state: disabling also ended the session.
+		return liveRefresh{}, userDisabled()
+	}
 	switch sess.State {
 	case state.RefreshRotated:
 		return liveRefresh{}, invalidToken("the refresh JWT was replaced by rotation and cannot be used again")
 	case state.RefreshLoggedOut:
 		return liveRefresh{}, loggedOut()
 	}
-	u, ok := s.state.UserByID(sess.UserID)
 	if !ok {
 		return liveRefresh{}, invalidToken("the refresh JWT's user no longer exists")
 	}
@@ -278,7 +282,7 @@ func (s *Server) handleMeTenants(w http.ResponseWriter, r *http.Request) (int, e
 			continue
 		}
 		tenant, _ := s.state.Tenant(t.TenantID)
-		out = append(out, MeTenant{ID: t.TenantID, Name: tenant.Name})
+		out = append(out, MeTenant{ID: t.TenantID, Name: tenant.Name, CustomAttributes: tenant.CustomAttributes})
 	}
 	w.Header()["Cache-Control"] = noStore
 	return writeJSON(w, http.StatusOK, map[string]any{"tenants": out}), nil

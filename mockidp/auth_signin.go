@@ -128,6 +128,8 @@ func (s *Server) beginSignIn(r *http.Request, req signInRequest, mode signMode, 
 		return state.PendingCode{}, "", authUserNotFound(req.LoginID)
 	case mode == modeSignUp && exists:
 		return state.PendingCode{}, "", userExists(req.LoginID)
+	case exists && u.Disabled:
+		return state.PendingCode{}, "", userDisabled()
 	}
 	c := state.PendingCode{LoginID: req.LoginID, Method: method,
 		Expires: s.clock.Now().Add(time.Duration(s.project.Sessions.CodeTTL)).Unix()}

@@ -86,6 +86,9 @@ func (s *Server) handleAuthorize(form string) handlerFunc {
 			}
 			return s.serveLoginPage(w, hidden), nil
 		}
+		if user.Disabled {
+			return fail("access_denied", "the user "+truncate(user.ID, 64)+" is disabled")
+		}
 		code, err := s.state.IssueCode(state.Grant{
 			ClientID: req.ClientID, RedirectURI: req.RedirectURI, Challenge: req.CodeChallenge, Nonce: req.Nonce,
 			Scopes: req.Scopes, UserID: user.ID, AMR: amr, AuthTime: s.clock.Now(), IssuerForm: form,

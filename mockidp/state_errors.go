@@ -46,6 +46,7 @@ func stateError(err error) error {
 	case errors.Is(err, state.ErrAuthCodeUnknown), errors.Is(err, state.ErrAuthCodeExpired), errors.Is(err, state.ErrAuthCodeReused),
 		errors.Is(err, state.ErrAuthCodeClient), errors.Is(err, state.ErrAuthCodeRedirect), errors.Is(err, state.ErrAuthCodeVerifier),
 		errors.Is(err, state.ErrAuthCodeNoPKCE), errors.Is(err, state.ErrAuthCodeNeedPKCE), errors.Is(err, state.ErrAuthCodeUser),
+		errors.Is(err, state.ErrAuthCodeDisabled), errors.Is(err, state.ErrRefreshDisabled),
 		errors.Is(err, state.ErrRefreshUnknown), errors.Is(err, state.ErrRefreshRevoked), errors.Is(err, state.ErrRefreshRotated),
 		errors.Is(err, state.ErrRefreshClient), errors.Is(err, state.ErrRefreshExpired), errors.Is(err, state.ErrRefreshUser):
 		return invalidGrant("%v", err)

@@ -54,19 +54,21 @@ var (
 	ErrAuthCodeNoPKCE   = errors.New("code_verifier was sent but the authorization request had no code_challenge")
 	ErrAuthCodeNeedPKCE = errors.New("code_verifier is required: the authorization request had a code_challenge")
 	ErrAuthCodeUser     = errors.New("the user of this code no longer exists")
+	ErrAuthCodeDisabled = errors.New("the user of this code is disabled")
 	ErrAuthCodesFull    = newLimit("too many outstanding authorization codes (MaxAuthorizationCodes, MaxAuthorizationCodeBytes)")
 
 	// OAuth refresh-token families (families.go): each an invalid_grant to
 	// the client, but the limits.
-	ErrRefreshUnknown = errors.New("refresh token is not known")
-	ErrRefreshRevoked = errors.New("refresh token has been revoked")
-	ErrRefreshRotated = errors.New("refresh token was rotated away and reused; its family is revoked")
-	ErrRefreshClient  = errors.New("refresh token was issued to another client")
-	ErrRefreshExpired = errors.New("refresh token has expired")
-	ErrRefreshUser    = errors.New("the user of this refresh token no longer exists")
-	ErrRefreshFull    = newLimit("too many refresh-token families (MaxRefreshFamilies, MaxRefreshFamilyBytes)")
-	ErrFamilyFull     = newLimit("the refresh token's family holds as many unexpired access tokens as it may (MaxFamilyTokens)")
-	ErrRevokedFull    = newLimit("too many revoked access tokens not yet expired (MaxRevokedAccessTokens)")
+	ErrRefreshUnknown  = errors.New("refresh token is not known")
+	ErrRefreshRevoked  = errors.New("refresh token has been revoked")
+	ErrRefreshRotated  = errors.New("refresh token was rotated away and reused; its family is revoked")
+	ErrRefreshClient   = errors.New("refresh token was issued to another client")
+	ErrRefreshExpired  = errors.New("refresh token has expired")
+	ErrRefreshUser     = errors.New("the user of this refresh token no longer exists")
+	ErrRefreshDisabled = errors.New("the user of this refresh token is disabled")
+	ErrRefreshFull     = newLimit("too many refresh-token families (MaxRefreshFamilies, MaxRefreshFamilyBytes)")
+	ErrFamilyFull      = newLimit("the refresh token's family holds as many unexpired access tokens as it may (MaxFamilyTokens)")
+	ErrRevokedFull     = newLimit("too many revoked access tokens not yet expired (MaxRevokedAccessTokens)")
 
 	// The login queue (logins.go) and the outbox (outbox.go).
 	ErrLoginsFull = newLimit("login queue full")

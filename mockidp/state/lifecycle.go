@@ -20,13 +20,18 @@ package state
 // EndSessions ends what a user holds (see above) and returns how many
 // Descope sessions and OAuth families were live.
 func (st *State) EndSessions(userID string) int {
-	users := map[string]bool{userID: true}
 	st.sessions.mu.Lock()
 	defer st.sessions.mu.Unlock()
 	st.authCodes.mu.Lock()
 	defer st.authCodes.mu.Unlock()
 	st.families.mu.Lock()
 	defer st.families.mu.Unlock()
+	return st.endSessionsLocked(map[string]bool{userID: true})
+}
+
+// endSessionsLocked is EndSessions for a set of users, with the sessions',
+// authorization codes' and families' locks held.
+func (st *State) endSessionsLocked(users map[string]bool) int {
 	n := st.sessions.logoutUsersLocked(users)
 	n += st.families.revokeUsersLocked(users, "")
 	st.authCodes.dropUsersLocked(users)
@@ -78,9 +83,7 @@ func (st *State) forgetLocked(removed []User) {
 			loginIDs[l] = true
 		}
 	}
-	st.sessions.logoutUsersLocked(users)
-	st.families.revokeUsersLocked(users, "")
-	st.authCodes.dropUsersLocked(users)
+	st.endSessionsLocked(users)
 	st.codes.dropUsersLocked(users)
 	st.outbox.dropUsersLocked(users, loginIDs)
 	st.logins.dropUsersLocked(users)

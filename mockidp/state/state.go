@@ -277,7 +277,8 @@ func (st *State) IssueCode(g Grant) (string, error) {
 // its refresh-token family and marks it used, and returns the grant, the
 // family and the user. A reused code revokes the family its first exchange
 // started (ErrAuthCodeReused; RFC 6749 §4.1.2), but only when its own
-// client presents it (another client's is ErrAuthCodeClient). A code
+// client presents it (another client's is ErrAuthCodeClient). A disabled
+// user's code is used up and issues nothing (ErrAuthCodeDisabled). A code
 // presented with the wrong binding, or whose family finds the store full
 // (ErrRefreshFull), stays usable by its rightful client.
 func (st *State) RedeemCode(code, clientID, redirectURI, verifier string) (Grant, string, User, error) {
@@ -298,6 +299,10 @@ func (st *State) RedeemCode(code, clientID, redirectURI, verifier string) (Grant
 	u := st.users.byID[e.grant.UserID]
 	if u == nil {
 		return Grant{}, "", User{}, ErrAuthCodeUser // removing a user drops its codes: not reached
+	}
+	if u.Disabled {
+		st.authCodes.useLocked(e, "") // used up, with no family to revoke
+		return Grant{}, "", User{}, ErrAuthCodeDisabled
 	}
 	family, err := st.families.newFamilyLocked(e.grant, now)
 	if err != nil {
@@ -326,6 +331,9 @@ func (st *State) UseRefresh(refresh, clientID string, rotate bool) (string, Gran
 	u := st.users.byID[g.UserID]
 	if u == nil {
 		return "", Grant{}, User{}, ErrRefreshUser // removing a user revokes its families: not reached
+	}
+	if u.Disabled {
+		return "", Grant{}, User{}, ErrRefreshDisabled // disabling revoked the families: not reached
 	}
 	return family, g, *u, nil
 }

@@ -191,16 +191,31 @@ func (d *directory) list(testOnly bool) []User {
 // same ID is replaced, else it is ErrUserExists. It returns the stored user
 // and whether one was replaced.
 func (d *directory) put(u User, replace bool, now int64) (User, bool, error) {
-	u.LoginIDs = slices.Clone(u.LoginIDs)
-	u.Roles = slices.Clone(u.Roles)
-	u.Tenants = slices.Clone(u.Tenants)
-	u.CustomAttributes = maps.Clone(u.CustomAttributes)
+	u = cloneUser(u)
 	size, err := userBytes(&u)
 	if err != nil {
 		return User{}, false, err
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	return d.putLocked(u, size, replace, now)
+}
+
+// cloneUser copies u's slices and maps, so that the stored user shares
+// nothing with the caller's.
+func cloneUser(u User) User {
+	u.LoginIDs = slices.Clone(u.LoginIDs)
+	u.Roles = slices.Clone(u.Roles)
+	u.Tenants = slices.Clone(u.Tenants)
+	for i := range u.Tenants {
+		u.Tenants[i].Roles = slices.Clone(u.Tenants[i].Roles)
+	}
+	u.CustomAttributes = maps.Clone(u.CustomAttributes)
+	return u
+}
+
+// putLocked is put once u is cloned and sized (userBytes).
+func (d *directory) putLocked(u User, size int, replace bool, now int64) (User, bool, error) {
 	if u.ID == "" && len(u.LoginIDs) > 0 {
 		u.ID = d.newIDLocked(u.LoginIDs[0])
 	}
