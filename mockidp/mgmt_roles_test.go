@@ -54,7 +54,9 @@ func TestRoleAndPermissionLifecycle(t *testing.T) {
 	}
 	var perms struct{ Permissions []wire.PermissionResponse }
 	s.ok(s.do("GET", "/v1/mgmt/permission/all", mgmt(), ""), &perms)
-	if !slices.ContainsFunc(perms.Permissions, func(p wire.PermissionResponse) bool { return p.Name == "reports.read" && p.Description == "Read reports" }) ||
+	if !slices.ContainsFunc(perms.Permissions, func(p wire.PermissionResponse) bool {
+		return p.Name == "reports.read" && p.Description == "Read reports"
+	}) ||
 		slices.ContainsFunc(perms.Permissions, func(p wire.PermissionResponse) bool { return p.Name == "reports.view" }) {
 		t.Errorf("permission/all: %+v", perms.Permissions)
 	}
