@@ -47,6 +47,12 @@ const (
 	MaxPendingCodeBytes       = state.MaxPendingCodeBytes
 	MaxOutboxMessages         = state.MaxOutboxMessages
 	MaxOutboxBytes            = state.MaxOutboxBytes
+	MaxRoles                  = state.MaxRoles
+	MaxRoleBytes              = state.MaxRoleBytes
+	MaxTenants                = state.MaxTenants
+	MaxTenantBytes            = state.MaxTenantBytes
+	MaxPermissions            = state.MaxPermissions
+	MaxPermissionBytes        = state.MaxPermissionBytes
 	// MaxLoginPageUsers is how many users the login page lists (by login
 	// ID); the others log in by typing their login ID.
 	MaxLoginPageUsers = 100

@@ -31,6 +31,13 @@ func stateError(err error) error {
 		return descopeError(http.StatusBadRequest, CodeTestUserLimit, "Test users limit exceeded", "%v", err)
 	case errors.Is(err, state.ErrUserNotFound):
 		return descopeError(http.StatusBadRequest, CodeMgmtUserNotFound, "User not found", "user not found")
+	// Role, tenant and permission definitions.
+	case errors.Is(err, state.ErrRoleExists), errors.Is(err, state.ErrTenantExists), errors.Is(err, state.ErrPermissionExists):
+		return descopeError(http.StatusConflict, CodeConflict, "Already exists", "%v", err)
+	case errors.Is(err, state.ErrRoleNotFound), errors.Is(err, state.ErrTenantNotFound), errors.Is(err, state.ErrPermissionNotFound):
+		return invalidArgument("%v", err)
+	case errors.Is(err, state.ErrPermissionUndefined):
+		return invalidArgument("permissionNames: %v: create it with /v1/mgmt/permission/create", err)
 	// Pending codes and links.
 	case errors.Is(err, state.ErrCodeWrong):
 		return descopeError(http.StatusUnauthorized, CodeWrongOTP, "Wrong OTP code", "the code is wrong")

@@ -11,9 +11,10 @@
 // bytes (limits.go):
 //
 //   - clients.go: the OAuth clients and the access keys;
-//   - users.go, users_index.go: the directory (users, and the roles and
-//     tenants their grants are computed from) and its email and phone
-//     indexes;
+//   - users.go, users_index.go, directory_defs.go: the directory (users,
+//     and the roles and tenants their grants are computed from) and its
+//     email and phone indexes;
+//   - permission_store.go: the permission definitions roles name;
 //   - codes.go: pending OTP codes, magic links and enchanted links;
 //   - sessions.go: the Descope refresh tokens issued (by jti);
 //   - authcodes.go, pkce.go: OAuth authorization codes and their binding;
@@ -32,7 +33,7 @@
 // IssueCode, QueueLogin) take the locks of the stores they touch in this
 // order and hold them to the end:
 //
-//	clients, users, codes, sessions, authCodes, families, logins, outbox
+//	clients, permissions, users, codes, sessions, authCodes, families, logins, outbox
 //
 // (the login page's lock comes before the users'). An operation never
 // takes a lock earlier in the order than one it holds, and a callback

@@ -30,6 +30,16 @@ var (
 	ErrUserLimit     = newLimit("user limit reached")
 	ErrUsersFull     = newLimit("users take too many bytes")
 
+	// Role, tenant and permission definitions (directory_defs.go,
+	// permission_store.go).
+	ErrRoleExists          = errors.New("role already exists")
+	ErrTenantExists        = errors.New("tenant already exists")
+	ErrTenantNotFound      = errors.New("tenant not found")
+	ErrPermissionExists    = errors.New("permission already exists")
+	ErrPermissionNotFound  = errors.New("permission not found")
+	ErrPermissionUndefined = errors.New("not a defined permission")
+	ErrDefsFull            = newLimit("definitions limit reached")
+
 	// Pending OTP codes and links (codes.go).
 	ErrCodeWrong      = errors.New("wrong code")
 	ErrCodeExpired    = errors.New("code expired")

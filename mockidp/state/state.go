@@ -26,15 +26,16 @@ type State struct {
 	project *project.Project
 	now     func() time.Time
 
-	clients   clientStore
-	users     directory
-	codes     codeStore
-	sessions  sessionStore
-	authCodes authCodeStore
-	families  tokenLedger
-	logins    loginQueue
-	outbox    outbox
-	page      loginPageCache
+	clients     clientStore
+	permissions permissionStore
+	users       directory
+	codes       codeStore
+	sessions    sessionStore
+	authCodes   authCodeStore
+	families    tokenLedger
+	logins      loginQueue
+	outbox      outbox
+	page        loginPageCache
 }
 
 // New returns a State holding cfg.Project's clients, access keys and
@@ -48,6 +49,7 @@ func New(cfg Config) *State {
 // lockAll takes every store's lock in the package's lock order.
 func (st *State) lockAll() {
 	st.clients.mu.Lock()
+	st.permissions.mu.Lock()
 	st.users.mu.Lock()
 	st.codes.mu.Lock()
 	st.sessions.mu.Lock()
@@ -65,6 +67,7 @@ func (st *State) unlockAll() {
 	st.sessions.mu.Unlock()
 	st.codes.mu.Unlock()
 	st.users.mu.Unlock()
+	st.permissions.mu.Unlock()
 	st.clients.mu.Unlock()
 }
 
@@ -79,6 +82,7 @@ func (st *State) Reset() {
 	st.lockAll()
 	defer st.unlockAll()
 	st.clients.resetLocked(st.project)
+	st.permissions.resetLocked(st.project.Roles)
 	st.users.resetLocked(st.project.Directory, now.Unix())
 	st.codes.resetLocked()
 	st.sessions.resetLocked()

@@ -15,6 +15,7 @@ import (
 // The configuration types the stores hold.
 type (
 	User        = project.User
+	UserTenant  = project.UserTenant
 	Role        = project.Role
 	Tenant      = project.Tenant
 	TenantGrant = project.TenantGrant
