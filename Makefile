@@ -145,16 +145,20 @@ down: ## Stop and remove the docker-compose stack
 .PHONY: compose-test
 compose-test: ## Run the offline suites in external mode against the compose stack (Docker, or podman through DOCKER_HOST)
 	@# Detached, then the exit code from $(DOCKER) wait: "up --exit-code-from"
-	@# takes it from docker-compose's log follower, whose stream from podman's
-	@# API socket can break mid-run (a Python traceback, exit 1, the suites
-	@# still running). A broken log stream now costs only the live view.
+	@# takes it from docker-compose's log follower, which gives up (a Python
+	@# traceback, exit 1, the suites still running) when the container prints
+	@# nothing for COMPOSE_HTTP_TIMEOUT (60 s by default; the suites compile
+	@# for longer than that on a loaded machine). The follower gets 600 s here,
+	@# and if it still breaks the logs are printed once the suites exit.
 	VERSION=$(VERSION) $(COMPOSE) --profile test up --build --detach suites; \
 	  status=$$?; \
 	  if [ $$status = 0 ]; then \
 	    id=$$($(COMPOSE) --profile test ps -q suites); \
-	    $(COMPOSE) --profile test logs --follow --no-color suites || \
-	      echo "compose-test: the log stream broke; waiting for the suites container to exit" >&2; \
+	    followed=1; \
+	    COMPOSE_HTTP_TIMEOUT=$${COMPOSE_HTTP_TIMEOUT:-600} $(COMPOSE) --profile test logs --follow --no-color suites || followed=0; \
+	    if [ $$followed = 0 ]; then echo "compose-test: the log stream broke; waiting for the suites container to exit" >&2; fi; \
 	    status=$$($(DOCKER) wait $$id) || status=1; \
+	    if [ $$followed = 0 ]; then $(COMPOSE) --profile test logs --no-color suites; fi; \
 	    echo "compose-test: the suites container exited with $$status"; \
 	  fi; \
 	  if [ "$$status" != 0 ]; then $(COMPOSE) --profile test logs --no-color mockidp api suites; fi; \

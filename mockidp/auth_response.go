@@ -12,17 +12,23 @@ import (
 // userResponse renders u as Descope does.
 func (s *Server) userResponse(u User) *UserResponse {
 	out := &UserResponse{
-		UserID: u.ID, LoginIDs: nonNil(u.LoginIDs), Name: u.Name, Email: u.Email, Phone: u.Phone,
-		VerifiedEmail: u.VerifiedEmail, VerifiedPhone: u.VerifiedPhone, RoleNames: nonNil(u.Roles),
-		UserTenants: make([]UserTenantResponse, 0, len(u.Tenants)), Status: "enabled", Test: u.Test,
-		CustomAttributes: u.CustomAttributes, CreatedTime: u.CreatedTime,
+		UserID: u.ID, LoginIDs: nonNil(u.LoginIDs), Name: u.Name, GivenName: u.GivenName, MiddleName: u.MiddleName, FamilyName: u.FamilyName,
+		Email: u.Email, Phone: u.Phone, VerifiedEmail: u.VerifiedEmail, VerifiedPhone: u.VerifiedPhone, RoleNames: nonNil(u.Roles),
+		UserTenants: make([]UserTenantResponse, 0, len(u.Tenants)), Status: userStatus(&u), Test: u.Test,
+		CustomAttributes: u.CustomAttributes, CreatedTime: u.CreatedTime, ModifiedTime: u.ModifiedTime, Picture: u.Picture,
+		Password: u.Password != "", OAuth: map[string]bool{}, SSOAppIDs: []string{},
 	}
 	if out.CustomAttributes == nil {
 		out.CustomAttributes = map[string]any{}
 	}
+	var grants Authorization
+	if len(u.Tenants) > 0 {
+		grants = s.dir.authorization(u)
+	}
 	for _, t := range u.Tenants {
 		tenant, _ := s.dir.tenant(t.TenantID)
-		out.UserTenants = append(out.UserTenants, UserTenantResponse{TenantID: t.TenantID, TenantName: tenant.Name, RoleNames: nonNil(t.Roles)})
+		out.UserTenants = append(out.UserTenants, UserTenantResponse{TenantID: t.TenantID, TenantName: tenant.Name, RoleNames: nonNil(t.Roles),
+			Permissions: nonNil(grants.Tenants[t.TenantID].Permissions)})
 	}
 	return out
 }

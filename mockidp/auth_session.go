@@ -96,13 +96,17 @@ func (s *Server) checkRefresh(token string) (liveRefresh, error) {
 	if sub, _ := claims["sub"].(string); sub != sess.userID {
 		return liveRefresh{}, invalidToken("the refresh JWT's sub does not match its session")
 	}
+	u, ok := s.dir.byUserID(sess.userID)
+	if ok && u.Disabled {
+		// Before the session's state: disabling also ended the session.
+		return liveRefresh{}, userDisabled()
+	}
 	switch sess.state {
 	case refreshRotated:
 		return liveRefresh{}, invalidToken("the refresh JWT was replaced by rotation and cannot be used again")
 	case refreshLoggedOut:
 		return liveRefresh{}, loggedOut()
 	}
-	u, ok := s.dir.byUserID(sess.userID)
 	if !ok {
 		return liveRefresh{}, invalidToken("the refresh JWT's user no longer exists")
 	}
@@ -277,7 +281,7 @@ func (s *Server) handleMeTenants(w http.ResponseWriter, r *http.Request) (int, e
 			continue
 		}
 		tenant, _ := s.dir.tenant(t.TenantID)
-		out = append(out, MeTenant{ID: t.TenantID, Name: tenant.Name})
+		out = append(out, MeTenant{ID: t.TenantID, Name: tenant.Name, CustomAttributes: tenant.CustomAttributes})
 	}
 	w.Header()["Cache-Control"] = noStore
 	return writeJSON(w, http.StatusOK, map[string]any{"tenants": out}), nil

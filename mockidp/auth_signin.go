@@ -138,6 +138,8 @@ func (s *Server) beginSignIn(r *http.Request, req signInRequest, mode signMode, 
 		return pendingCode{}, "", authUserNotFound(req.LoginID)
 	case mode == modeSignUp && exists:
 		return pendingCode{}, "", userExists(req.LoginID)
+	case exists && u.Disabled:
+		return pendingCode{}, "", userDisabled()
 	}
 	c := pendingCode{loginID: req.LoginID, method: method,
 		expires: s.clock.Now().Add(time.Duration(s.project.Sessions.CodeTTL)).Unix()}

@@ -87,9 +87,14 @@ type roleListRequest struct {
 // descope.UserStatus, NODE UserStatus).
 var userStatuses = []string{"enabled", "disabled", "invited", "expired"}
 
-// userStatus is a user's status. The mock cannot disable, invite or expire
-// a user yet, so every user is enabled.
-func userStatus(*User) string { return "enabled" }
+// userStatus is a user's status: disabled through the management API
+// (mgmt_user_update.go), else enabled. The mock does not invite or expire users.
+func userStatus(u *User) string {
+	if u.Disabled {
+		return "disabled"
+	}
+	return "enabled"
+}
 
 // userSortFields are the fields a search can sort by, each a comparison.
 var userSortFields = map[string]func(a, b *User) int{

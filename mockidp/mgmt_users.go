@@ -3,7 +3,6 @@ package mockidp
 import (
 	"crypto/subtle"
 	"net/http"
-	"strings"
 )
 
 // checkManagementKey authenticates a management call as Descope does:
@@ -39,7 +38,9 @@ type mgmtUserRequest struct {
 	Name               string           `json:"name"`
 	DisplayName        string           `json:"displayName"`
 	GivenName          string           `json:"givenName"`
+	MiddleName         string           `json:"middleName"`
 	FamilyName         string           `json:"familyName"`
+	Picture            string           `json:"picture"`
 	RoleNames          []string         `json:"roleNames"`
 	UserTenants        []mgmtUserTenant `json:"userTenants"`
 	CustomAttributes   map[string]any   `json:"customAttributes"`
@@ -61,10 +62,11 @@ func (req mgmtUserRequest) user() User {
 		name = req.Name
 	}
 	if name == "" {
-		name = strings.TrimSpace(req.GivenName + " " + req.FamilyName)
+		name = joinNames(req.GivenName, req.MiddleName, req.FamilyName)
 	}
 	u := User{
 		LoginIDs: append([]string{req.LoginID}, req.AdditionalLoginIDs...), Name: name, Email: req.Email, Phone: req.Phone,
+		GivenName: req.GivenName, MiddleName: req.MiddleName, FamilyName: req.FamilyName, Picture: req.Picture,
 		Test: req.Test, Roles: req.RoleNames, CustomAttributes: req.CustomAttributes,
 		VerifiedEmail: req.VerifiedEmail != nil && *req.VerifiedEmail, VerifiedPhone: req.VerifiedPhone != nil && *req.VerifiedPhone,
 	}

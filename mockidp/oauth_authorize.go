@@ -88,6 +88,9 @@ func (s *Server) handleAuthorize(form string) handlerFunc {
 			}
 			return s.serveLoginPage(w, hidden), nil
 		}
+		if user.Disabled {
+			return fail("access_denied", "the user "+truncate(user.ID, 64)+" is disabled")
+		}
 		code, err := s.oidc.codes.issue(authGrant{
 			ClientID: req.ClientID, RedirectURI: req.RedirectURI, Challenge: req.CodeChallenge, Nonce: req.Nonce,
 			Scopes: req.Scopes, UserID: user.ID, AMR: amr, AuthTime: s.clock.Now(), IssuerForm: form,

@@ -113,6 +113,10 @@ func (s *Server) exchangeCode(client Client, req tokenRequest, base string) (Tok
 		s.oidc.ledger.revokeFamily(family)
 		return TokenResponse{}, invalidGrant("the user of this code no longer exists")
 	}
+	if user.Disabled {
+		s.oidc.ledger.revokeFamily(family)
+		return TokenResponse{}, invalidGrant("the user of this code is disabled")
+	}
 	now := s.clock.Now()
 	return s.issueUserTokens(grant, user, family, issue.UserTokens{
 		Issuer: s.issuer(grant.IssuerForm, base), ProjectID: s.project.ID, Now: now,
@@ -156,6 +160,9 @@ func (s *Server) refreshTokens(client Client, req tokenRequest, base string) (To
 	user, ok := s.dir.byUserID(grant.UserID)
 	if !ok {
 		return TokenResponse{}, invalidGrant("the user of this refresh token no longer exists")
+	}
+	if user.Disabled {
+		return TokenResponse{}, invalidGrant("the user of this refresh token is disabled")
 	}
 	now := s.clock.Now()
 	refreshExp := now.Add(time.Duration(s.project.Sessions.RefreshTTL))

@@ -95,6 +95,9 @@ type Server struct {
 	sessions sessionStore
 	codes    codeStore
 	outbox   outbox // codes and links "sent" (outbox.go)
+	// mgmtWrites serializes the management API's read-modify-write changes
+	// of users, roles, permissions and tenants (mgmt_user_update.go).
+	mgmtWrites sync.Mutex
 
 	// OIDC logins (oauth_*.go).
 	oidc oidcState

@@ -135,6 +135,9 @@ func (s *Server) signSession(p sessionParams, jti string) (issuedSession, error)
 // startSession issues a session JWT and a refresh JWT for a new login and
 // remembers the refresh token.
 func (s *Server) startSession(p sessionParams) (issuedSession, error) {
+	if p.user.Disabled {
+		return issuedSession{}, userDisabled()
+	}
 	custom, err := customClaimsBytes(p.custom)
 	if err != nil {
 		return issuedSession{}, invalidArgument("%v", err)

@@ -28,6 +28,11 @@ INSTALL="${INSTALL:-1}"
 # The compose project: a name of this script's own, so that a stack a user
 # started by hand from this folder is neither reused nor taken down.
 export COMPOSE_PROJECT_NAME="harness-test-images"
+# docker-compose gives up on a container stream that stays silent for
+# COMPOSE_HTTP_TIMEOUT (60 s by default) with a traceback and exit 1; the
+# suites and live containers compile for longer than that on a loaded
+# machine before they print anything.
+export COMPOSE_HTTP_TIMEOUT="${COMPOSE_HTTP_TIMEOUT:-600}"
 # Test values from docker-compose.yml (not secrets).
 ADMIN_TOKEN="harness-admin-token"
 PROJECT_ID="P2MockDescopeHarness00000001"

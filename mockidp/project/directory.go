@@ -44,6 +44,16 @@ type Role struct {
 type Tenant struct {
 	ID   string `yaml:"id" json:"id"`
 	Name string `yaml:"name" json:"name"`
+	// SelfProvisioningDomains (optional) - email domains of the tenant's
+	// users (Descope's selfProvisioningDomains); the management API answers
+	// and searches them.
+	SelfProvisioningDomains []string `yaml:"self_provisioning_domains" json:"self_provisioning_domains,omitempty"`
+	// CustomAttributes (optional) - the tenant's custom attributes, as
+	// /v1/auth/me/tenants and the management API answer them.
+	CustomAttributes map[string]any `yaml:"custom_attributes" json:"custom_attributes,omitempty"`
+	// CreatedTime is set by the mock when the tenant is created at run time
+	// (unix seconds of the mock's clock).
+	CreatedTime int64 `yaml:"-" json:"-"`
 }
 
 // User is a Descope user.
@@ -52,12 +62,22 @@ type User struct {
 	// first login ID when empty, so it is the same in every run.
 	ID string `yaml:"id" json:"id"`
 	// LoginIDs (required) - at least one; each is unique in the project.
-	LoginIDs      []string `yaml:"login_ids" json:"login_ids"`
-	Name          string   `yaml:"name" json:"name,omitempty"`
-	Email         string   `yaml:"email" json:"email,omitempty"`
-	Phone         string   `yaml:"phone" json:"phone,omitempty"`
-	VerifiedEmail bool     `yaml:"verified_email" json:"verified_email,omitempty"`
-	VerifiedPhone bool     `yaml:"verified_phone" json:"verified_phone,omitempty"`
+	LoginIDs []string `yaml:"login_ids" json:"login_ids"`
+	Name     string   `yaml:"name" json:"name,omitempty"`
+	// GivenName, MiddleName, FamilyName and Picture (optional) - what the
+	// management API and /v1/auth/me answer (givenName, middleName,
+	// familyName, picture).
+	GivenName  string `yaml:"given_name" json:"given_name,omitempty"`
+	MiddleName string `yaml:"middle_name" json:"middle_name,omitempty"`
+	FamilyName string `yaml:"family_name" json:"family_name,omitempty"`
+	Picture    string `yaml:"picture" json:"picture,omitempty"`
+	// Disabled - Descope's status "disabled": the user cannot sign in or
+	// refresh a session until enabled again.
+	Disabled      bool   `yaml:"disabled" json:"disabled,omitempty"`
+	Email         string `yaml:"email" json:"email,omitempty"`
+	Phone         string `yaml:"phone" json:"phone,omitempty"`
+	VerifiedEmail bool   `yaml:"verified_email" json:"verified_email,omitempty"`
+	VerifiedPhone bool   `yaml:"verified_phone" json:"verified_phone,omitempty"`
 	// Test - a Descope test user: its tokens carry tu:true, and only test
 	// users get generated OTP codes and links.
 	Test bool `yaml:"test" json:"test,omitempty"`

@@ -22,12 +22,19 @@ type JWTResponse struct {
 	FirstSeen  bool          `json:"firstSeen"`
 }
 
-// UserResponse is Descope's user shape (wire type; GO descope.UserResponse,
-// OAS ResponseUser). Lists and maps are never null: SDKs iterate them.
+// UserResponse is Descope's user shape (wire type; GO descope.UserResponse
+// in types.go, core-js-sdk UserResponse in sdk/types.ts, OAS ResponseUser).
+// Lists and maps are never null: SDKs iterate them. The authentication-method
+// flags are spelled as core-js-sdk declares them (TOTP, SAML, SCIM, OAuth);
+// the Go SDK's lower-case tags match them, encoding/json being
+// case-insensitive.
 type UserResponse struct {
 	UserID           string               `json:"userId"`
 	LoginIDs         []string             `json:"loginIds"`
 	Name             string               `json:"name"`
+	GivenName        string               `json:"givenName"`
+	MiddleName       string               `json:"middleName"`
+	FamilyName       string               `json:"familyName"`
 	Email            string               `json:"email"`
 	Phone            string               `json:"phone"`
 	VerifiedEmail    bool                 `json:"verifiedEmail"`
@@ -38,14 +45,25 @@ type UserResponse struct {
 	Test             bool                 `json:"test"`
 	CustomAttributes map[string]any       `json:"customAttributes"`
 	CreatedTime      int64                `json:"createdTime"`
+	ModifiedTime     int64                `json:"modifiedTime"`
 	Picture          string               `json:"picture"`
+	TOTP             bool                 `json:"TOTP"`
+	WebAuthn         bool                 `json:"webauthn"`
+	Password         bool                 `json:"password"`
+	SAML             bool                 `json:"SAML"`
+	SCIM             bool                 `json:"SCIM"`
+	OAuth            map[string]bool      `json:"OAuth"`
+	SSOAppIDs        []string             `json:"ssoAppIds"`
 }
 
-// UserTenantResponse is a user's tenant in a UserResponse (wire type).
+// UserTenantResponse is a user's tenant in a UserResponse (wire type; GO
+// UserResponseAssociatedTenant): its role names there and the permissions
+// they grant under the current role definitions.
 type UserTenantResponse struct {
-	TenantID   string   `json:"tenantId"`
-	TenantName string   `json:"tenantName"`
-	RoleNames  []string `json:"roleNames"`
+	TenantID    string   `json:"tenantId"`
+	TenantName  string   `json:"tenantName"`
+	RoleNames   []string `json:"roleNames"`
+	Permissions []string `json:"permissions"`
 }
 
 // ExchangeResponse is the access-key exchange's success body (wire type).
@@ -57,6 +75,7 @@ type ExchangeResponse struct {
 
 // MeTenant is one tenant of /v1/auth/me/tenants (wire type).
 type MeTenant struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
+	ID               string         `json:"id"`
+	Name             string         `json:"name"`
+	CustomAttributes map[string]any `json:"customAttributes,omitempty"`
 }

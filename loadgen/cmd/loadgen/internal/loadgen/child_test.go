@@ -38,7 +38,7 @@ func TestChildScenariosEndToEnd(t *testing.T) {
 		if !ok {
 			t.Fatalf("%s: not registered", name)
 		}
-		rep, err := loadgen.Measure(t.Context(), sc, env, loadgen.Options{Duration: 100 * time.Millisecond, MaxRequests: 50})
+		rep, err := loadgen.Measure(t.Context(), sc, env, loadgen.Options{Duration: time.Minute, MaxRequests: 50})
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}

@@ -138,7 +138,7 @@ func TestScenariosEndToEnd(t *testing.T) {
 		Workers: 2, Client: loadgen.NewClient(2)}
 	for _, name := range []string{"token", "token-repeat", "jwks", "discovery"} {
 		sc, _ := loadgen.Lookup(name)
-		rep, err := loadgen.Measure(t.Context(), sc, env, loadgen.Options{Duration: 100 * time.Millisecond, MaxRequests: 50})
+		rep, err := loadgen.Measure(t.Context(), sc, env, loadgen.Options{Duration: time.Minute, MaxRequests: 50})
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
