@@ -98,6 +98,7 @@ describe('the real <descope-wc> runs the built-in flows against the mock', () =>
     await wc.locator('descope-text-field[name="name"] input').fill('Flow Person');
     await wc.locator('descope-email-field input').fill(email);
     await wc.locator('descope-button#sign-up').click();
+    await wc.locator('descope-passcode').waitFor(); // the code is sent by then
     const { code } = await stack.lastMessage(email, 'otp');
     await typeCode(wc, code);
     await wc.locator('descope-button#verify').click();
@@ -120,6 +121,27 @@ describe('the real <descope-wc> runs the built-in flows against the mock', () =>
     await page.locator('#flow-error').filter({ visible: true }).waitFor();
     assert.match(await page.locator('#flow-error').textContent(), /^E\d+: /);
     assert.equal(await page.locator('#status').textContent(), 'signed out');
+    await page.context().close();
+  });
+
+  test("React's <Descope flowId> signs in through the flow; AuthProvider keeps the session, which opens bin/api", { timeout: 60_000 }, async () => {
+    const page = await stack.newPage();
+    const email = uniqueEmail('flow-react');
+    await page.goto(`${stack.appUrl}/react-flow?flow=sign-up-or-in`);
+    const wc = page.locator('descope-wc');
+    await wc.locator('descope-email-field input').fill(email);
+    await wc.locator('descope-button#continue').click();
+    await wc.locator('descope-passcode').waitFor();
+    const { code } = await stack.lastMessage(email, 'otp');
+    await typeCode(wc, code);
+    await wc.locator('descope-button#verify').click();
+    await page.locator('#user-email', { hasText: email }).waitFor();
+    assert.equal(await page.locator('#status').textContent(), 'signed in');
+    const session = await page.evaluate(() => localStorage.getItem('DS'));
+    assert.ok(session, 'react-sdk kept the flow session in localStorage');
+    assert.equal(decodeJwt(session).sub, await page.locator('#user-id').textContent());
+    const me = await stack.callApi('/api/me', session);
+    assert.equal(me.status, 200, JSON.stringify(me.body));
     await page.context().close();
   });
 });
