@@ -28,7 +28,13 @@ import (
 func (s *Server) flowRoutes(rt *router) {
 	rt.surface("/v1/flow/start", EndpointFlow, s.handleFlowStart, http.MethodPost)
 	rt.surface("/v1/flow/next", EndpointFlow, s.handleFlowNext, http.MethodPost)
-	rt.surface("/pages/{pid}/v2-beta/{file}", EndpointFlowPages, s.handleFlowPage, http.MethodGet, http.MethodHead)
+	// Each file is a literal route (the router serves those from its
+	// exact-path map, without the pattern matcher); the wildcard answers
+	// every other name with a 404.
+	for name, page := range s.flowPages {
+		rt.surface("/pages/{pid}/v2-beta/"+name, EndpointFlowPages, page.serve, http.MethodGet, http.MethodHead)
+	}
+	rt.surface("/pages/{pid}/v2-beta/{file}", EndpointFlowPages, handleNoFlowPage, http.MethodGet, http.MethodHead)
 }
 
 // flowRun is one request's view of an execution: the execution as it will

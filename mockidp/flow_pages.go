@@ -71,12 +71,8 @@ func newFlowPage(contentType []string, body []byte) flowPage {
 	return flowPage{body: body, contentType: contentType, contentLength: []string{strconv.Itoa(len(body))}}
 }
 
-// handleFlowPage serves a static file of the flows.
-func (s *Server) handleFlowPage(w http.ResponseWriter, r *http.Request) (int, error) {
-	page, ok := s.flowPages[r.PathValue("file")]
-	if !ok {
-		return 0, notFound("no flow file %q: config.json, theme.json and {flowId}.{screenId}.html are served", truncate(r.PathValue("file"), 128))
-	}
+// serve serves the file.
+func (page flowPage) serve(w http.ResponseWriter, _ *http.Request) (int, error) {
 	h := w.Header()
 	h["Content-Type"] = page.contentType
 	h["Content-Length"] = page.contentLength
@@ -84,6 +80,11 @@ func (s *Server) handleFlowPage(w http.ResponseWriter, r *http.Request) (int, er
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(page.body)
 	return http.StatusOK, nil
+}
+
+// handleNoFlowPage answers a name that is not a flow file.
+func handleNoFlowPage(_ http.ResponseWriter, r *http.Request) (int, error) {
+	return 0, notFound("no flow file %q: config.json, theme.json and {flowId}.{screenId}.html are served", truncate(r.PathValue("file"), 128))
 }
 
 // renderScreen writes a screen as the console publishes one: a column
