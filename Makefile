@@ -45,9 +45,18 @@ build: ## Build bin/mockidp and bin/api
 # linking their own copies; -ldflags=-w skips DWARF in the test binaries
 # (race reports do not need it), a quarter less link time each.
 TEST_ENV = HARNESS_BIN_DIR='$(CURDIR)/$(BIN)' HARNESS_LABEL_FILTER='!live' HARNESS_REPORTS_DIR='$(CURDIR)/$(REPORTS)'
-test: build ## Run every offline test and suite (what CI runs): race detector, random spec order, JUnit XML in reports/
+test: build ## Run every offline test and suite (what CI runs): race detector, random spec order, JUnit XML in reports/; the long tests are make test-long's
 	@mkdir -p $(REPORTS)
-	$(TEST_ENV) $(GO) test -race -count=1 -p 4 -ldflags=-w ./...
+	$(TEST_ENV) $(GO) test -race -count=1 -short -p 4 -ldflags=-w ./...
+
+# The long tests: each skips itself under -short (make test) and runs here:
+# stores filled to their limits, the short soak, loadgen's child processes.
+LONG_TESTS = TestRunShort|TestChildScenariosEndToEnd|TestRunChildModes
+LONG_PKGS  = ./soak/ ./loadgen/...
+
+.PHONY: test-long
+test-long: build ## The long tests make test skips (-short): stores filled to their limits, the short soak, loadgen's child processes; run by .ci/run
+	$(TEST_ENV) $(GO) test -race -count=1 -ldflags=-w -run '^($(LONG_TESTS))$$' $(LONG_PKGS)
 
 .PHONY: test-unit
 test-unit: build ## Unit and package tests only, with the race detector

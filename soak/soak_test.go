@@ -12,7 +12,7 @@ import (
 // loaded one from failing a healthy run.
 func TestRunShort(t *testing.T) {
 	if testing.Short() {
-		t.Skip("soak: skipped in -short mode")
+		t.Skip("long (a two-second soak with faults): make test-long runs it")
 	}
 	res, err := Run(t.Context(), Config{Duration: 2 * time.Second, Workers: 4, FaultRate: 0.3, Seed: 7, Settle: 30 * time.Second, VerifiedCacheSize: 64})
 	if err != nil {

@@ -52,6 +52,9 @@ func buildBinaries(t *testing.T) (mock, api string) {
 // against a child mock, and a mock row against a child mock with its
 // memory and a child bare baseline.
 func TestRunChildModes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long (builds and runs child processes under load): make test-long runs it")
+	}
 	t.Parallel()
 	mock, api := buildBinaries(t)
 	var out strings.Builder

@@ -15,6 +15,9 @@ import (
 // and runs every child-process scenario very briefly against an in-process
 // mock: no errors, CPU read from the children, memory and notes reported.
 func TestChildScenariosEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long (builds and runs child processes under load): make test-long runs it")
+	}
 	t.Parallel()
 	defer loadgen.SetDistinctPoolSize(16)()
 	defer loadgen.SetChildIdle(10 * time.Millisecond)()
