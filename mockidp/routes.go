@@ -63,6 +63,8 @@ const (
 	EndpointMgmtUser     = "mgmt_user"     // /v1/mgmt/user/..., /v2/mgmt/user/search...
 	EndpointMgmtTest     = "mgmt_test"     // /v1/mgmt/tests/generate/...
 	EndpointMgmtJWT      = "mgmt_jwt"      // /v1/mgmt/auth/..., /v1/mgmt/jwt/update
+	EndpointMgmtRole     = "mgmt_role"     // /v1/mgmt/role/..., /v1/mgmt/permission/...
+	EndpointMgmtTenant   = "mgmt_tenant"   // /v1/mgmt/tenant...
 
 	EndpointAuthorize  = "authorize"   // /oauth2/v1[/apps]/authorize
 	EndpointEndSession = "end_session" // /oauth2/v1[/apps]/logout
@@ -75,6 +77,7 @@ const (
 // Endpoints lists every endpoint name of the Descope surface.
 var Endpoints = []string{EndpointDiscovery, EndpointJWKS, EndpointToken, EndpointExchange, EndpointUserinfo, EndpointLicense,
 	EndpointRefresh, EndpointLogout, EndpointTenantSelect, EndpointMe, EndpointVerify, EndpointSignIn, EndpointMgmtUser, EndpointMgmtTest, EndpointMgmtJWT,
+	EndpointMgmtRole, EndpointMgmtTenant,
 	EndpointAuthorize, EndpointEndSession, EndpointRevoke, EndpointFlow, EndpointFlowPages}
 
 // handlerFunc is the shape of every handler: it writes a success response
@@ -173,6 +176,22 @@ func (s *Server) routes() http.Handler {
 	rt.surface("/v1/mgmt/auth/signup", EndpointMgmtJWT, s.handleMgmtAuth(mgmtSignUp), post...)
 	rt.surface("/v1/mgmt/auth/signup-in", EndpointMgmtJWT, s.handleMgmtAuth(mgmtSignUpOrIn), post...)
 	rt.surface("/v1/mgmt/jwt/update", EndpointMgmtJWT, s.handleJWTUpdate, post...)
+	// Roles, permissions and tenants (mgmt_roles.go, mgmt_tenants.go).
+	rt.surface("/v1/mgmt/role/create", EndpointMgmtRole, s.handleRoleCreate(), post...)
+	rt.surface("/v1/mgmt/role/update", EndpointMgmtRole, s.handleRoleUpdate(), post...)
+	rt.surface("/v1/mgmt/role/delete", EndpointMgmtRole, s.handleRoleDelete(), post...)
+	rt.surface("/v1/mgmt/role/all", EndpointMgmtRole, s.handleRoleAll, get...)
+	rt.surface("/v1/mgmt/role/search", EndpointMgmtRole, s.handleRoleSearch, post...)
+	rt.surface("/v1/mgmt/permission/create", EndpointMgmtRole, s.handlePermissionCreate(), post...)
+	rt.surface("/v1/mgmt/permission/update", EndpointMgmtRole, s.handlePermissionUpdate(), post...)
+	rt.surface("/v1/mgmt/permission/delete", EndpointMgmtRole, s.handlePermissionDelete(), post...)
+	rt.surface("/v1/mgmt/permission/all", EndpointMgmtRole, s.handlePermissionAll, get...)
+	rt.surface("/v1/mgmt/tenant/create", EndpointMgmtTenant, s.handleTenantCreate, post...)
+	rt.surface("/v1/mgmt/tenant/update", EndpointMgmtTenant, s.handleTenantUpdate(), post...)
+	rt.surface("/v1/mgmt/tenant/delete", EndpointMgmtTenant, s.handleTenantDelete(), post...)
+	rt.surface("/v1/mgmt/tenant", EndpointMgmtTenant, s.handleTenantLoad, get...)
+	rt.surface("/v1/mgmt/tenant/all", EndpointMgmtTenant, s.handleTenantAll, get...)
+	rt.surface("/v1/mgmt/tenant/search", EndpointMgmtTenant, s.handleTenantSearch, post...)
 
 	rt.surface("/metrics", "", plain(s.metrics.handler()), get...)
 	rt.surface("/", "", handleNoRoute)

@@ -97,7 +97,8 @@ type Server struct {
 	outbox   outbox // codes and links "sent" (outbox.go)
 	// mgmtWrites serializes the management API's read-modify-write changes
 	// of users, roles, permissions and tenants (mgmt_user_update.go).
-	mgmtWrites sync.Mutex
+	mgmtWrites  sync.Mutex
+	permissions permissionStore // permission definitions (permission_store.go)
 
 	// OIDC logins (oauth_*.go).
 	oidc oidcState
@@ -314,6 +315,7 @@ func (s *Server) resetState() {
 	s.requests.clear()
 	s.signer.Reset()
 	s.resetSessions()
+	s.permissions.reset(s.project.Roles)
 	s.resetOIDC()
 	s.flows.reset()
 }

@@ -1,0 +1,331 @@
+package mockidp
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/descope-harness/harness/mockidp/wire"
+)
+
+// Roles and permissions of the management API: /v1/mgmt/role/{create,
+// update,delete,all,search} and /v1/mgmt/permission/{create,update,delete,
+// all}, with the bodies of GO descope/internal/mgmt/role.go and
+// permission.go, NODE lib/management/role.ts and permission.ts and PY
+// descope/management/role.py and permission.py. Writes answer {} (the SDKs
+// read nothing); sessions see a change at their next refresh.
+
+// defsError maps a definitions failure to Descope's error.
+func defsError(err error) error {
+	switch {
+	case errors.Is(err, errRoleExists), errors.Is(err, errTenantExists), errors.Is(err, errPermissionExists):
+		return descopeError(http.StatusConflict, CodeConflict, "Already exists", "%v", err)
+	case errors.Is(err, errRoleNotFound), errors.Is(err, errTenantNotFound), errors.Is(err, errPermissionNotFound):
+		return invalidArgument("%v", err)
+	case errors.Is(err, errDefsFull):
+		return &Error{Status: http.StatusConflict, Code: CodeMockLimit, Description: "Limit reached", Message: err.Error()}
+	}
+	return directoryError(err)
+}
+
+// decodeStrict reads a body into dst refusing unknown fields, keys given
+// twice and trailing data (400 E011001 naming them); numbers stay
+// json.Number. Search bodies use it: a filter the mock does not know is
+// refused, never ignored.
+func decodeStrict(body []byte, dst any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	if err := checkDuplicateKeys(body); err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			return badRequest("malformed JSON body: %s", strings.TrimPrefix(e.Message, "invalid JSON body: "))
+		}
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return badRequest("malformed JSON body: %s", describeJSONError(err, body, dst))
+	}
+	if rest := bytes.TrimSpace(body[dec.InputOffset():]); len(rest) > 0 {
+		return badRequest("malformed JSON body: trailing data after the object at byte %d", dec.InputOffset())
+	}
+	return nil
+}
+
+// mgmtWrite is the shape of the definition writes: management key, body,
+// the change under Server.mgmtWrites, then {}.
+func mgmtWrite[T any](s *Server, apply func(req *T) error) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) (int, error) {
+		if err := s.checkManagementKey(r); err != nil {
+			return 0, err
+		}
+		req := new(T)
+		if err := s.decodeDescope(w, r, req); err != nil {
+			return 0, err
+		}
+		s.mgmtWrites.Lock()
+		err := apply(req)
+		s.mgmtWrites.Unlock()
+		if err != nil {
+			return 0, err
+		}
+		return writeBytes(w, http.StatusOK, []byte(`{}`)), nil
+	}
+}
+
+// roleRequest is the body of role create and update (wire type).
+type roleRequest struct {
+	Name            string   `json:"name"`
+	ID              string   `json:"id"`
+	NewName         string   `json:"newName"`
+	Description     string   `json:"description"`
+	PermissionNames []string `json:"permissionNames"`
+	TenantID        string   `json:"tenantId"`
+	Default         bool     `json:"default"`
+	Private         bool     `json:"private"`
+}
+
+// check refuses what the mock does not model: role IDs, default roles
+// (given to new users of a tenant) and private roles.
+func (req *roleRequest) check() error {
+	switch {
+	case req.ID != "":
+		return invalidArgument("id: the mock's roles have no IDs; name the role with name (and tenantId)")
+	case req.Default:
+		return invalidArgument("default: the mock does not give default roles to new users; send false")
+	case req.Private:
+		return invalidArgument("private: the mock does not model private roles; send false")
+	case req.Name == "":
+		return missingArgument("name")
+	}
+	return nil
+}
+
+// checkRolePermissions refuses a permission name that is not defined.
+func (s *Server) checkRolePermissions(names []string) error {
+	if p := s.permissions.missing(names); p != "" {
+		return invalidArgument("permissionNames: %q is not a permission: create it with /v1/mgmt/permission/create", truncate(p, 64))
+	}
+	return nil
+}
+
+// handleRoleCreate serves POST /v1/mgmt/role/create.
+func (s *Server) handleRoleCreate() handlerFunc {
+	return mgmtWrite(s, func(req *roleRequest) error {
+		if err := req.check(); err != nil {
+			return err
+		}
+		if err := s.checkRolePermissions(req.PermissionNames); err != nil {
+			return err
+		}
+		return defsError(s.dir.createRole(Role{Name: req.Name, Description: req.Description, Permissions: req.PermissionNames, TenantID: req.TenantID}))
+	})
+}
+
+// handleRoleUpdate serves POST /v1/mgmt/role/update: every field replaced;
+// newName (required, as the SDKs send it) renames the role for its users too.
+func (s *Server) handleRoleUpdate() handlerFunc {
+	return mgmtWrite(s, func(req *roleRequest) error {
+		if err := req.check(); err != nil {
+			return err
+		}
+		if req.NewName == "" {
+			return missingArgument("newName")
+		}
+		if err := s.checkRolePermissions(req.PermissionNames); err != nil {
+			return err
+		}
+		r := Role{Name: req.NewName, Description: req.Description, Permissions: req.PermissionNames}
+		return defsError(s.dir.updateRole(req.TenantID, req.Name, r, s.clock.Now().Unix()))
+	})
+}
+
+// handleRoleDelete serves POST /v1/mgmt/role/delete {name, tenantId}: the
+// role goes, and every user holding it loses it.
+func (s *Server) handleRoleDelete() handlerFunc {
+	type request struct {
+		Name     string `json:"name"`
+		ID       string `json:"id"`
+		TenantID string `json:"tenantId"`
+	}
+	return mgmtWrite(s, func(req *request) error {
+		if req.ID != "" {
+			return invalidArgument("id: the mock's roles have no IDs; name the role with name (and tenantId)")
+		}
+		if req.Name == "" {
+			return missingArgument("name")
+		}
+		return defsError(s.dir.deleteRole(req.TenantID, req.Name, s.clock.Now().Unix()))
+	})
+}
+
+func roleResponses(roles []Role) []wire.RoleResponse {
+	out := make([]wire.RoleResponse, 0, len(roles))
+	for _, r := range roles {
+		out = append(out, wire.RoleResponse{Name: r.Name, Description: r.Description, PermissionNames: nonNil(r.Permissions), TenantID: r.TenantID})
+	}
+	return out
+}
+
+// handleRoleAll serves GET /v1/mgmt/role/all: {"roles":[…]}, project-level
+// roles first, by name.
+func (s *Server) handleRoleAll(w http.ResponseWriter, r *http.Request) (int, error) {
+	if err := s.checkManagementKey(r); err != nil {
+		return 0, err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"roles": roleResponses(s.dir.rolesList())}), nil
+}
+
+// roleSearchRequest is the body of /v1/mgmt/role/search (GO
+// descope.RoleSearchOptions, NODE RoleSearchOptions).
+type roleSearchRequest struct {
+	TenantIDs           []string `json:"tenantIds"`
+	RoleNames           []string `json:"roleNames"`
+	RoleNameLike        string   `json:"roleNameLike"`
+	PermissionNames     []string `json:"permissionNames"`
+	RoleIDs             []string `json:"roleIds"`
+	IncludeProjectRoles *bool    `json:"includeProjectRoles"`
+}
+
+// match: tenantIds keeps the roles of those tenants (and the project's
+// with includeProjectRoles true); without tenantIds every role, or only
+// tenants' roles with includeProjectRoles false. roleNames is any of the
+// names exactly, roleNameLike a case-insensitive substring, permissionNames
+// any of them held.
+func (q *roleSearchRequest) match(r *Role) bool {
+	includeProject := q.IncludeProjectRoles == nil || *q.IncludeProjectRoles
+	if len(q.TenantIDs) > 0 {
+		includeProject = q.IncludeProjectRoles != nil && *q.IncludeProjectRoles
+	}
+	switch {
+	case r.TenantID == "" && !includeProject:
+		return false
+	case r.TenantID != "" && len(q.TenantIDs) > 0 && !slices.Contains(q.TenantIDs, r.TenantID):
+		return false
+	case len(q.RoleNames) > 0 && !slices.Contains(q.RoleNames, r.Name):
+		return false
+	case q.RoleNameLike != "" && !strings.Contains(strings.ToLower(r.Name), strings.ToLower(q.RoleNameLike)):
+		return false
+	case len(q.PermissionNames) > 0 && !slices.ContainsFunc(r.Permissions, func(p string) bool { return slices.Contains(q.PermissionNames, p) }):
+		return false
+	}
+	return true
+}
+
+// handleRoleSearch serves POST /v1/mgmt/role/search: {"roles":[…]} matched
+// by every filter given; an unknown field is 400 E011001, roleIds 400
+// E011004 (the mock's roles have no IDs).
+func (s *Server) handleRoleSearch(w http.ResponseWriter, r *http.Request) (int, error) {
+	if err := s.checkManagementKey(r); err != nil {
+		return 0, err
+	}
+	body, err := s.readDescopeBody(w, r)
+	if err != nil {
+		return 0, err
+	}
+	var q roleSearchRequest
+	if err := decodeStrict(body, &q); err != nil {
+		return 0, err
+	}
+	if len(q.RoleIDs) > 0 {
+		return 0, invalidArgument("roleIds: the mock's roles have no IDs; search by roleNames or roleNameLike")
+	}
+	roles := s.dir.rolesList()
+	matched := roles[:0]
+	for i := range roles {
+		if q.match(&roles[i]) {
+			matched = append(matched, roles[i])
+		}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"roles": roleResponses(matched)}), nil
+}
+
+// permissionRequest is the body of permission create, update and delete.
+type permissionRequest struct {
+	Name        string `json:"name"`
+	ID          string `json:"id"`
+	NewName     string `json:"newName"`
+	Description string `json:"description"`
+}
+
+func (req *permissionRequest) check() error {
+	if req.ID != "" {
+		return invalidArgument("id: the mock's permissions have no IDs; name the permission with name")
+	}
+	if req.Name == "" {
+		return missingArgument("name")
+	}
+	return nil
+}
+
+// handlePermissionCreate serves POST /v1/mgmt/permission/create {name, description}.
+func (s *Server) handlePermissionCreate() handlerFunc {
+	return mgmtWrite(s, func(req *permissionRequest) error {
+		if err := req.check(); err != nil {
+			return err
+		}
+		p := permissionDef{Name: req.Name, Description: req.Description}
+		if err := checkPermission(p); err != nil {
+			return err
+		}
+		return defsError(s.permissions.create(p))
+	})
+}
+
+// handlePermissionUpdate serves POST /v1/mgmt/permission/update {name,
+// newName, description}: a new name is also given in every role holding it.
+func (s *Server) handlePermissionUpdate() handlerFunc {
+	return mgmtWrite(s, func(req *permissionRequest) error {
+		if err := req.check(); err != nil {
+			return err
+		}
+		if req.NewName == "" {
+			return missingArgument("newName")
+		}
+		p := permissionDef{Name: req.NewName, Description: req.Description}
+		if err := checkPermission(p); err != nil {
+			return err
+		}
+		if err := s.permissions.update(req.Name, p); err != nil {
+			return defsError(err)
+		}
+		if req.NewName != req.Name {
+			s.dir.renamePermission(req.Name, req.NewName)
+		}
+		return nil
+	})
+}
+
+// handlePermissionDelete serves POST /v1/mgmt/permission/delete {name}:
+// the permission goes, and every role holding it loses it.
+func (s *Server) handlePermissionDelete() handlerFunc {
+	return mgmtWrite(s, func(req *permissionRequest) error {
+		if err := req.check(); err != nil {
+			return err
+		}
+		if err := s.permissions.remove(req.Name); err != nil {
+			return defsError(err)
+		}
+		s.dir.renamePermission(req.Name, "")
+		return nil
+	})
+}
+
+// handlePermissionAll serves GET /v1/mgmt/permission/all: {"permissions":[…]} by name.
+func (s *Server) handlePermissionAll(w http.ResponseWriter, r *http.Request) (int, error) {
+	if err := s.checkManagementKey(r); err != nil {
+		return 0, err
+	}
+	all := s.permissions.all()
+	out := make([]wire.PermissionResponse, 0, len(all))
+	for _, p := range all {
+		out = append(out, wire.PermissionResponse{Name: p.Name, Description: p.Description})
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"permissions": out}), nil
+}
