@@ -47,18 +47,27 @@ func (s *Server) handleOTPVerify(method string) handlerFunc {
 // loginWithCode starts a session for the user a used code belongs to,
 // creating the user of a sign-up.
 func (s *Server) loginWithCode(w http.ResponseWriter, r *http.Request, c state.PendingCode) (int, error) {
+	is, u, err := s.sessionForCode(r, c)
+	if err != nil {
+		return 0, err
+	}
+	return s.writeSession(w, r, is, u, s.state.FirstLogin(u.ID), s.project.Sessions.TokenResponse)
+}
+
+// sessionForCode is loginWithCode's session, not yet written.
+func (s *Server) sessionForCode(r *http.Request, c state.PendingCode) (issuedSession, User, error) {
 	var u User
 	ok := false
 	if c.SignUp != nil {
 		var err error
 		if u, ok, err = s.createSignedUp(c); err != nil {
-			return 0, err
+			return issuedSession{}, User{}, err
 		}
 	} else {
 		u, ok = s.state.UserByID(c.UserID)
 	}
 	if !ok {
-		return 0, authUserNotFound(c.LoginID)
+		return issuedSession{}, User{}, authUserNotFound(c.LoginID)
 	}
 	amr := c.AMR
 	if amr == nil {
@@ -70,9 +79,9 @@ func (s *Server) loginWithCode(w http.ResponseWriter, r *http.Request, c state.P
 	}
 	is, err := s.startSession(sessionParams{user: u, tenant: tenant, amr: amr, custom: c.Custom, iss: s.issuer(s.project.IssuerForm, s.baseURL(r))})
 	if err != nil {
-		return 0, err
+		return issuedSession{}, User{}, err
 	}
-	return s.writeSession(w, r, is, u, s.state.FirstLogin(u.ID), s.project.Sessions.TokenResponse)
+	return is, u, nil
 }
 
 // handleMagicLinkVerify serves POST /v1/auth/magiclink/verify {"token"}.

@@ -53,6 +53,8 @@ const (
 	MaxTenantBytes            = state.MaxTenantBytes
 	MaxPermissions            = state.MaxPermissions
 	MaxPermissionBytes        = state.MaxPermissionBytes
+	MaxFlowExecutions         = state.MaxFlowExecutions
+	MaxFlowExecutionBytes     = state.MaxFlowExecutionBytes
 	// MaxLoginPageUsers is how many users the login page lists (by login
 	// ID); the others log in by typing their login ID.
 	MaxLoginPageUsers = 100

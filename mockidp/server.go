@@ -89,6 +89,11 @@ type Server struct {
 	faults       faultList
 	requests     *requestLog
 	signer       issue.Signer
+
+	// Flows (flow_*.go): the definitions by ID and their static files,
+	// built in New; the running executions are in state.
+	flowDefs  map[string]*Flow
+	flowPages map[string]flowPage
 }
 
 // DefaultProject returns the embedded default project (fixtures/project.yaml).
@@ -179,6 +184,7 @@ func New(cfg Config) (*Server, error) {
 		ks.Close()
 		return nil, err
 	}
+	s.flowDefs, s.flowPages = buildFlowPages(s.project)
 	s.state = state.New(state.Config{Project: s.project, Now: s.clock.Now})
 	s.resetControls()
 	s.handler = s.routes()

@@ -38,6 +38,13 @@ func stateError(err error) error {
 		return invalidArgument("%v", err)
 	case errors.Is(err, state.ErrPermissionUndefined):
 		return invalidArgument("permissionNames: %v: create it with /v1/mgmt/permission/create", err)
+	// Flow executions.
+	case errors.Is(err, state.ErrFlowExecutionUnknown):
+		return flowExecutionError("no running execution of that ID: unknown, forged or ended")
+	case errors.Is(err, state.ErrFlowExecutionExpired):
+		return descopeError(http.StatusBadRequest, CodeFlowTimedOut, "Flow timed out", "the flow execution expired (flow_settings.execution_ttl on the mock's clock): start again")
+	case errors.Is(err, state.ErrFlowStepStale):
+		return descopeError(http.StatusBadRequest, CodeFlowStep, "Flow step not found", "the execution moved on meanwhile: a replayed or concurrent request")
 	// Pending codes and links.
 	case errors.Is(err, state.ErrCodeWrong):
 		return descopeError(http.StatusUnauthorized, CodeWrongOTP, "Wrong OTP code", "the code is wrong")
@@ -109,6 +116,10 @@ func limitError(err error) *Error {
 	case errors.Is(err, state.ErrRefreshFull):
 		return atCapacity(fmt.Sprintf("refresh-token families or %d bytes of them", MaxRefreshFamilyBytes), MaxRefreshFamilies,
 			"MaxRefreshFamilies, MaxRefreshFamilyBytes: log users out, revoke tokens or reset")
+	case errors.Is(err, state.ErrFlowExecutionsFull):
+		return atCapacity("flow executions", MaxFlowExecutions, "finish some, let them expire (flow_settings.execution_ttl), or reset")
+	case errors.Is(err, state.ErrFlowExecutionBytes):
+		msg = fmt.Sprintf("the flow executions would hold more than %d bytes (MaxFlowExecutionBytes): finish some, let them expire, or reset", MaxFlowExecutionBytes)
 	case errors.Is(err, state.ErrPendingBytes):
 		msg = fmt.Sprintf("the pending codes and links would hold more than %d bytes (MaxPendingCodeBytes): use or let some expire, or reset", MaxPendingCodeBytes)
 	case errors.Is(err, state.ErrOutboxFull):

@@ -21,6 +21,7 @@
 //   - families.go: OAuth refresh-token families and revoked access tokens;
 //   - logins.go: the queue of next logins;
 //   - outbox.go: the codes and links "sent";
+//   - flow_store.go: the running flow executions;
 //   - the login page's cache (state.go), rendered by the caller.
 //
 // # Operations that span stores
@@ -33,7 +34,7 @@
 // IssueCode, QueueLogin) take the locks of the stores they touch in this
 // order and hold them to the end:
 //
-//	clients, permissions, users, codes, sessions, authCodes, families, logins, outbox
+//	clients, permissions, users, codes, sessions, authCodes, families, logins, outbox, flows
 //
 // (the login page's lock comes before the users'). An operation never
 // takes a lock earlier in the order than one it holds, and a callback

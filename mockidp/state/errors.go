@@ -80,6 +80,13 @@ var (
 	ErrFamilyFull      = newLimit("the refresh token's family holds as many unexpired access tokens as it may (MaxFamilyTokens)")
 	ErrRevokedFull     = newLimit("too many revoked access tokens not yet expired (MaxRevokedAccessTokens)")
 
+	// Flow executions (flow_store.go).
+	ErrFlowExecutionUnknown = errors.New("unknown flow execution")
+	ErrFlowExecutionExpired = errors.New("flow execution expired")
+	ErrFlowStepStale        = errors.New("flow step is not the current one")
+	ErrFlowExecutionsFull   = newLimit("too many flow executions")
+	ErrFlowExecutionBytes   = newLimit("flow executions too large")
+
 	// The login queue (logins.go) and the outbox (outbox.go).
 	ErrLoginsFull = newLimit("login queue full")
 	ErrOutboxFull = newLimit("outbox full")

@@ -35,6 +35,7 @@ type State struct {
 	families    tokenLedger
 	logins      loginQueue
 	outbox      outbox
+	flows       flowStore
 	page        loginPageCache
 }
 
@@ -57,9 +58,11 @@ func (st *State) lockAll() {
 	st.families.mu.Lock()
 	st.logins.mu.Lock()
 	st.outbox.mu.Lock()
+	st.flows.mu.Lock()
 }
 
 func (st *State) unlockAll() {
+	st.flows.mu.Unlock()
 	st.outbox.mu.Unlock()
 	st.logins.mu.Unlock()
 	st.families.mu.Unlock()
@@ -74,7 +77,8 @@ func (st *State) unlockAll() {
 // Reset returns every store to the project's configuration, in one step:
 // the project file's clients, access keys, roles, tenants and users; no
 // sessions, codes, links, authorization codes, refresh-token families,
-// revoked access tokens, queued logins or outbox messages. Outbox message
+// revoked access tokens, queued logins, outbox messages or flow
+// executions; the permissions the project's roles name. Outbox message
 // IDs keep increasing, and a user deleted before the reset may get its ID
 // back.
 func (st *State) Reset() {
@@ -90,6 +94,7 @@ func (st *State) Reset() {
 	st.families.resetLocked()
 	st.logins.resetLocked()
 	st.outbox.resetLocked()
+	st.flows.resetLocked()
 }
 
 // ---- Users ----
