@@ -46,22 +46,31 @@ func nonNil(list []string) []string {
 // "cookies" is Descope's "manage in cookies" (auth_cookies.go): Set-Cookie
 // DS and DSR, HttpOnly and Secure, and neither JWT in the body.
 func (s *Server) writeSession(w http.ResponseWriter, r *http.Request, is issuedSession, u User, firstSeen bool, method string) (int, error) {
+	resp, err := s.sessionBody(w.Header(), r, is, u, firstSeen, method)
+	if err != nil {
+		return 0, err
+	}
+	return writeJSON(w, http.StatusOK, resp), nil
+}
+
+// sessionBody is writeSession's body; its headers (no-store, and in cookie
+// mode the cookies) go to h. A completed flow carries it as authInfo.
+func (s *Server) sessionBody(h http.Header, r *http.Request, is issuedSession, u User, firstSeen bool, method string) (*JWTResponse, error) {
 	st := s.project.Sessions
 	now := s.clock.Now()
 	sessionExp, _ := is.SessionClaims["exp"].(int64)
-	resp := JWTResponse{
+	resp := &JWTResponse{
 		SessionJwt: is.SessionJWT, RefreshJwt: is.RefreshJWT, SessionExpiration: sessionExp, Claims: is.SessionClaims,
 		CookieDomain: st.CookieDomain, CookiePath: st.CookiePath,
 		CookieMaxAge: max(is.RefreshExpires-now.Unix(), 0), CookieExpiration: is.RefreshExpires,
 		User: s.userResponse(u), FirstSeen: firstSeen,
 	}
-	h := w.Header()
 	h["Cache-Control"] = noStore
 	h["Pragma"] = noCache
 	if method == TokenResponseCookies {
 		refreshName, custom, err := refreshCookieName(r)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		if custom {
 			resp.CookieName = refreshName
@@ -75,7 +84,7 @@ func (s *Server) writeSession(w http.ResponseWriter, r *http.Request, is issuedS
 			resp.RefreshJwt = ""
 		}
 	}
-	return writeJSON(w, http.StatusOK, resp), nil
+	return resp, nil
 }
 
 var noCache = []string{"no-cache"}

@@ -45,18 +45,27 @@ func (s *Server) handleOTPVerify(method string) handlerFunc {
 // loginWithCode starts a session for the user a used code belongs to,
 // creating the user of a sign-up.
 func (s *Server) loginWithCode(w http.ResponseWriter, r *http.Request, c pendingCode) (int, error) {
+	is, u, err := s.sessionForCode(r, c)
+	if err != nil {
+		return 0, err
+	}
+	return s.writeSession(w, r, is, u, s.dir.firstLogin(u.ID), s.project.Sessions.TokenResponse)
+}
+
+// sessionForCode is loginWithCode's session, not yet written.
+func (s *Server) sessionForCode(r *http.Request, c pendingCode) (issuedSession, User, error) {
 	var u User
 	ok := false
 	if c.signUp != nil {
 		var err error
 		if u, ok, err = s.createSignedUp(c); err != nil {
-			return 0, err
+			return issuedSession{}, User{}, err
 		}
 	} else {
 		u, ok = s.dir.byUserID(c.userID)
 	}
 	if !ok {
-		return 0, authUserNotFound(c.loginID)
+		return issuedSession{}, User{}, authUserNotFound(c.loginID)
 	}
 	amr := c.amr
 	if amr == nil {
@@ -68,9 +77,9 @@ func (s *Server) loginWithCode(w http.ResponseWriter, r *http.Request, c pending
 	}
 	is, err := s.startSession(sessionParams{user: u, tenant: tenant, amr: amr, custom: c.custom, iss: s.issuer(s.project.IssuerForm, s.baseURL(r))})
 	if err != nil {
-		return 0, err
+		return issuedSession{}, User{}, err
 	}
-	return s.writeSession(w, r, is, u, s.dir.firstLogin(u.ID), s.project.Sessions.TokenResponse)
+	return is, u, nil
 }
 
 // handleMagicLinkVerify serves POST /v1/auth/magiclink/verify {"token"}.

@@ -23,6 +23,8 @@ type (
 	ConfigError     = project.ConfigError
 	Trust           = project.Trust
 	CORSSettings    = project.CORSSettings
+	Flow            = project.Flow
+	FlowSettings    = project.FlowSettings
 )
 
 // Defaults of a project and of its user sessions, issuer forms and token

@@ -70,13 +70,16 @@ const (
 	EndpointAuthorize  = "authorize"   // /oauth2/v1[/apps]/authorize
 	EndpointEndSession = "end_session" // /oauth2/v1[/apps]/logout
 	EndpointRevoke     = "revoke"      // /oauth2/v1[/apps]/revoke
+
+	EndpointFlow      = "flow"       // POST /v1/flow/start, /v1/flow/next
+	EndpointFlowPages = "flow_pages" // GET /pages/{pid}/v2-beta/{file}: config.json, theme.json, screens
 )
 
 // Endpoints lists every endpoint name of the Descope surface.
 var Endpoints = []string{EndpointDiscovery, EndpointJWKS, EndpointToken, EndpointExchange, EndpointUserinfo, EndpointLicense,
 	EndpointRefresh, EndpointLogout, EndpointTenantSelect, EndpointMe, EndpointVerify, EndpointSignIn, EndpointMgmtUser, EndpointMgmtTest, EndpointMgmtJWT,
 	EndpointMgmtRole, EndpointMgmtTenant, EndpointMgmtKey,
-	EndpointAuthorize, EndpointEndSession, EndpointRevoke}
+	EndpointAuthorize, EndpointEndSession, EndpointRevoke, EndpointFlow, EndpointFlowPages}
 
 // handlerFunc is the shape of every handler: it writes a success response
 // and returns its status, or returns an error and writes nothing (the router
@@ -132,6 +135,9 @@ func (s *Server) routes() http.Handler {
 	rt.surface("/v1/auth/magiclink/verify", EndpointVerify, s.handleMagicLinkVerify, post...)
 	rt.surface("/v1/auth/enchantedlink/verify", EndpointVerify, s.handleEnchantedLinkVerify, post...)
 	rt.surface("/v1/auth/enchantedlink/pending-session", EndpointVerify, s.handlePendingSession, post...)
+	// Flows for the <descope-wc> web component: the flow API and its
+	// static files (flow_api.go, flow_pages.go).
+	s.flowRoutes(rt)
 
 	// Descope's management API, /v1/mgmt (mgmt_*.go).
 	rt.surface("/v1/mgmt/license", EndpointLicense, s.handleLicense, get...)

@@ -103,6 +103,12 @@ type Server struct {
 
 	// OIDC logins (oauth_*.go).
 	oidc oidcState
+
+	// Flows (flow_*.go): the definitions by ID and their static files,
+	// built in New, and the running executions.
+	flowDefs  map[string]*Flow
+	flowPages map[string]flowPage
+	flows     flowStore
 }
 
 // DefaultProject returns the embedded default project (fixtures/project.yaml).
@@ -193,6 +199,7 @@ func New(cfg Config) (*Server, error) {
 		ks.Close()
 		return nil, err
 	}
+	s.flowDefs, s.flowPages = buildFlowPages(s.project)
 	s.resetState()
 	s.handler = s.routes()
 	return s, nil
@@ -312,6 +319,7 @@ func (s *Server) resetState() {
 	s.permissions.reset(s.project.Roles)
 	s.managedKeys.reset()
 	s.resetOIDC()
+	s.flows.reset()
 }
 
 // baseURL is the public URL, else the request's scheme and host, honouring

@@ -42,6 +42,12 @@ type Project struct {
 	// ProjectClient (optional) - the project ID as a public OAuth client,
 	// web-js-sdk's OIDC mode (project_client.go).
 	ProjectClient ProjectClientSettings `yaml:"project_client" json:"project_client"`
+	// FlowList (optional) - flows for the <descope-wc> web component,
+	// beside the built-ins (flows.go; Flows lists both).
+	FlowList []Flow `yaml:"flows" json:"flows,omitempty"`
+	// FlowSettings (optional) - the components version and execution
+	// lifetime of flows.
+	FlowSettings FlowSettings `yaml:"flow_settings" json:"flow_settings"`
 }
 
 // KeySettings configures the signing keys.
@@ -246,6 +252,9 @@ func (p *Project) Validate() error {
 	if err := p.ProjectClient.Validate(); err != nil {
 		return err
 	}
+	if err := p.validateFlows(); err != nil {
+		return err
+	}
 	return p.Directory.validate()
 }
 
@@ -355,5 +364,6 @@ func (p *Project) Clone() *Project {
 	c.CORS.AllowedOrigins = append([]string(nil), p.CORS.AllowedOrigins...)
 	c.ProjectClient.RedirectURIs = append([]string(nil), p.ProjectClient.RedirectURIs...)
 	c.ProjectClient.PostLogoutRedirectURIs = append([]string(nil), p.ProjectClient.PostLogoutRedirectURIs...)
+	c.FlowList = cloneFlows(p.FlowList)
 	return &c
 }

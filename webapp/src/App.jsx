@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { useDescope, useSession, useUser } from '@descope/react-sdk';
+import { Descope, useDescope, useSession, useUser } from '@descope/react-sdk';
 
 // The app signs a user in with an emailed one-time code, a magic link or an
 // enchanted link (or, in OIDC mode, through the project's OIDC provider),
@@ -9,14 +9,30 @@ export default function App() {
   const path = window.location.pathname;
   if (path === '/magiclink') return <MagicLinkLanding />;
   if (path === '/enchantedlink') return <EnchantedLinkLanding />;
+  if (path === '/react-flow') return <Home signIn={<FlowSignIn />} />;
   return <Home />;
 }
 
-function Home() {
+// FlowSignIn signs in with a Descope flow (/react-flow?flow={flowId}):
+// React's <Descope>, the real <descope-wc> inside, against the mock; the
+// AuthProvider's baseCdnUrl (main.jsx) names where the UI components come
+// from. On success react-sdk keeps the session as for any other sign-in.
+function FlowSignIn() {
+  const [error, setError] = useState('');
+  const flowId = new URLSearchParams(window.location.search).get('flow') || 'sign-up-or-in';
+  return (
+    <>
+      <Descope flowId={flowId} theme="light" onError={(e) => setError(describe(e.detail))} />
+      {error && <p id="error">{error}</p>}
+    </>
+  );
+}
+
+function Home({ signIn = <SignIn /> }) {
   const { isAuthenticated, isSessionLoading, claims } = useSession();
   const { user, isUserLoading } = useUser();
   if (isSessionLoading) return <p id="status">loading</p>;
-  if (!isAuthenticated) return <SignIn />;
+  if (!isAuthenticated) return signIn;
   return (
     <main>
       <p id="status">signed in</p>

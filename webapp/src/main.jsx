@@ -10,6 +10,9 @@ createRoot(document.getElementById('root')).render(
   <AuthProvider
     projectId={projectId}
     baseUrl={baseUrl}
+    // <Descope> flows load the UI components from here: server.mjs serves
+    // @descope/web-components-ui from node_modules under /npm/.
+    baseCdnUrl={window.location.origin}
     // OIDC mode: web-js-sdk signs in through the project's OIDC provider with
     // the project ID as a public PKCE client (web-js-sdk src/sdk/oidc).
     oidcConfig={oidc ? { redirectUri: `${window.location.origin}/` } : undefined}
