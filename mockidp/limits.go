@@ -55,6 +55,8 @@ const (
 	MaxPermissionBytes        = state.MaxPermissionBytes
 	MaxFlowExecutions         = state.MaxFlowExecutions
 	MaxFlowExecutionBytes     = state.MaxFlowExecutionBytes
+	MaxManagedKeys            = state.MaxManagedKeys
+	MaxManagedKeyBytes        = state.MaxManagedKeyBytes
 	// MaxLoginPageUsers is how many users the login page lists (by login
 	// ID); the others log in by typing their login ID.
 	MaxLoginPageUsers = 100

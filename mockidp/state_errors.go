@@ -38,6 +38,9 @@ func stateError(err error) error {
 		return invalidArgument("%v", err)
 	case errors.Is(err, state.ErrPermissionUndefined):
 		return invalidArgument("permissionNames: %v: create it with /v1/mgmt/permission/create", err)
+	// Access keys of the management API.
+	case errors.Is(err, state.ErrManagedKeyNotFound):
+		return invalidArgument("%v", err)
 	// Flow executions.
 	case errors.Is(err, state.ErrFlowExecutionUnknown):
 		return flowExecutionError("no running execution of that ID: unknown, forged or ended")

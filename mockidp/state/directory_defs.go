@@ -370,3 +370,12 @@ func (st *State) DeleteTenant(id string, cascade bool) ([]User, error) {
 	st.forgetLocked(removed)
 	return removed, nil
 }
+
+// CheckGrants validates project-level role names and tenant roles as a
+// user's would be (an access key's roleNames and keyTenants).
+func (st *State) CheckGrants(roles []string, tenants []UserTenant) error {
+	u := User{ID: "K", LoginIDs: []string{"key"}, Roles: roles, Tenants: tenants}
+	st.users.mu.RLock()
+	defer st.users.mu.RUnlock()
+	return u.Validate("", st.users.roles, st.users.tenantSetLocked())
+}

@@ -10,7 +10,9 @@
 // Each store is a file, holds its own lock and is bounded in count and in
 // bytes (limits.go):
 //
-//   - clients.go: the OAuth clients and the access keys;
+//   - clients.go: the OAuth clients and the access keys (the project
+//     file's and the control plane's);
+//   - accesskey_store.go: the access keys created by the management API;
 //   - users.go, users_index.go, directory_defs.go: the directory (users,
 //     and the roles and tenants their grants are computed from) and its
 //     email and phone indexes;
@@ -34,7 +36,7 @@
 // IssueCode, QueueLogin) take the locks of the stores they touch in this
 // order and hold them to the end:
 //
-//	clients, permissions, users, codes, sessions, authCodes, families, logins, outbox, flows
+//	clients, managedKeys, permissions, users, codes, sessions, authCodes, families, logins, outbox, flows
 //
 // (the login page's lock comes before the users'). An operation never
 // takes a lock earlier in the order than one it holds, and a callback

@@ -91,6 +91,10 @@ var (
 	ErrLoginsFull = newLimit("login queue full")
 	ErrOutboxFull = newLimit("outbox full")
 
+	// Access keys of the management API (accesskey_store.go).
+	ErrManagedKeyNotFound = errors.New("access key not found")
+	ErrManagedKeysFull    = newLimit("access keys limit reached")
+
 	// Clients and access keys (clients.go).
 	ErrClientNotFound    = errors.New("client not found")
 	ErrAccessKeyNotFound = errors.New("access key not found")

@@ -27,6 +27,7 @@ type State struct {
 	now     func() time.Time
 
 	clients     clientStore
+	managedKeys accessKeyStore
 	permissions permissionStore
 	users       directory
 	codes       codeStore
@@ -50,6 +51,7 @@ func New(cfg Config) *State {
 // lockAll takes every store's lock in the package's lock order.
 func (st *State) lockAll() {
 	st.clients.mu.Lock()
+	st.managedKeys.mu.Lock()
 	st.permissions.mu.Lock()
 	st.users.mu.Lock()
 	st.codes.mu.Lock()
@@ -71,14 +73,15 @@ func (st *State) unlockAll() {
 	st.codes.mu.Unlock()
 	st.users.mu.Unlock()
 	st.permissions.mu.Unlock()
+	st.managedKeys.mu.Unlock()
 	st.clients.mu.Unlock()
 }
 
 // Reset returns every store to the project's configuration, in one step:
 // the project file's clients, access keys, roles, tenants and users; no
 // sessions, codes, links, authorization codes, refresh-token families,
-// revoked access tokens, queued logins, outbox messages or flow
-// executions; the permissions the project's roles name. Outbox message
+// revoked access tokens, queued logins, outbox messages, flow executions
+// or access keys created by the management API; the permissions the project's roles name. Outbox message
 // IDs keep increasing, and a user deleted before the reset may get its ID
 // back.
 func (st *State) Reset() {
@@ -86,6 +89,7 @@ func (st *State) Reset() {
 	st.lockAll()
 	defer st.unlockAll()
 	st.clients.resetLocked(st.project)
+	st.managedKeys.resetLocked()
 	st.permissions.resetLocked(st.project.Roles)
 	st.users.resetLocked(st.project.Directory, now.Unix())
 	st.codes.resetLocked()
