@@ -9,27 +9,6 @@ import (
 	"strconv"
 )
 
-// Descope error codes used by the mock. Where Descope's exact choice is not
-// known the spec page (descope-surface.md) fixes one.
-const (
-	CodeBadRequest   = "E011001" // malformed request, unsupported grant
-	CodeBadClient    = "E011003" // bad or unknown client, bad access key, invalid token
-	CodeInvalidScope = "E011004" // scope not allowed for the client
-	CodeNotFound     = "E011404" // unknown project or path (mock's choice)
-	CodeMethod       = "E011405" // wrong method (mock's choice)
-	CodeTooLarge     = "E011413" // body too large (mock's choice)
-	// CodeOriginNotAllowed: a browser preflight from an origin not in
-	// cors.allowed_origins (mock's choice; Descope's answer is not recorded).
-	CodeOriginNotAllowed = "E011403"
-	CodeRateLimited      = "E130429"
-	CodeServerError      = "E010009" // observed live on server faults
-	CodeMockBadRequest   = "M000400" // control-plane errors
-	CodeMockAuth         = "M000401"
-	CodeMockNotFound     = "M000404"
-	// CodeMockUnsupportedMedia: a control-plane body not sent as application/json.
-	CodeMockUnsupportedMedia = "M000415"
-)
-
 func badRequest(format string, args ...any) *Error {
 	return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Description: "Request is malformed", Message: fmt.Sprintf(format, args...)}
 }
@@ -113,4 +92,37 @@ func writeBody(w http.ResponseWriter, status int, body []byte, contentLength []s
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 	return status
+}
+
+func descopeError(status int, code, description, format string, args ...any) *Error {
+	return &Error{Status: status, Code: code, Description: description, Message: fmt.Sprintf(format, args...)}
+}
+
+func missingArgument(field string) *Error {
+	return descopeError(http.StatusBadRequest, CodeMissingArgument, "Missing arguments", "%s is required", field)
+}
+
+func invalidArgument(format string, args ...any) *Error {
+	return descopeError(http.StatusBadRequest, CodeInvalidArgument, "Invalid arguments", format, args...)
+}
+
+func invalidToken(format string, args ...any) *Error {
+	return descopeError(http.StatusUnauthorized, CodeInvalidToken, "Invalid token", format, args...)
+}
+
+func loggedOut() *Error {
+	return descopeError(http.StatusUnauthorized, CodeLoggedOut, "Token expired by logout", "the refresh token was ended by a logout or a revocation")
+}
+
+func mgmtUserNotFound(id string) *Error {
+	return descopeError(http.StatusBadRequest, CodeMgmtUserNotFound, "User not found", "no user with login ID or user ID %q", truncate(id, 64))
+}
+
+func authUserNotFound(loginID string) *Error {
+	return descopeError(http.StatusBadRequest, CodeUserNotFound, "User not found", "no user with login ID %q", truncate(loginID, 64))
+}
+
+// userDisabled is the answer to a sign-in or refresh of a disabled user.
+func userDisabled() *Error {
+	return descopeError(http.StatusUnauthorized, CodeUserDisabled, "User is disabled", "the user is disabled: enable it with /v1/mgmt/user/update/status")
 }

@@ -9,17 +9,8 @@ import (
 	"strings"
 )
 
-// Descope error codes of the flow API. E103205 (flow timed out) is the one
-// web-component names (src/lib/constants/general.ts
-// FLOW_TIMED_OUT_ERROR_CODE, on which restart-on-error restarts the flow);
-// the others are the mock's choice, Descope's are not in the SDKs.
+// Limits of the flow API's requests (its error codes are in error_codes.go).
 const (
-	CodeFlowNotFound      = "E102001" // 400: no flow of that ID (mock's choice)
-	CodeFlowExecution     = "E103201" // 400: unknown, forged or ended execution (mock's choice)
-	CodeFlowTimedOut      = "E103205" // 400: the execution expired (web-component FLOW_TIMED_OUT_ERROR_CODE)
-	CodeFlowStep          = "E103206" // 400: a step that is not the current one, or a replay (mock's choice)
-	CodeFlowInteraction   = "E103207" // 400: no such button on the current screen (mock's choice)
-	CodeFlowFailed        = "E103300" // 400: the flow ended in a fail action (mock's choice)
 	executionIDSeparator  = "|#|"
 	maxFlowInputValueLen  = 1024 // a form value
 	maxFlowInputValues    = 64   // form values in one request

@@ -62,9 +62,6 @@ const (
 	MaxLoginPageUsers = 100
 )
 
-// CodeMockLimit: the control plane holds as many of something as it will.
-const CodeMockLimit = "M000409"
-
 // atCapacity is the 409 for adding past a count limit.
 func atCapacity(what string, limit int, hint string) *Error {
 	return &Error{Status: http.StatusConflict, Code: CodeMockLimit, Description: "Limit reached",

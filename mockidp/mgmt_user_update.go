@@ -466,5 +466,5 @@ func (s *Server) handleUserTenant(add bool) handlerFunc {
 
 // tenantNotFound is the answer for a tenant ID the project does not have.
 func tenantNotFound(id string) *Error {
-	return descopeError(http.StatusBadRequest, CodeTenantNotFound, "Tenant not found", "no tenant with ID %q", truncate(id, 64))
+	return descopeError(http.StatusBadRequest, CodeInvalidArgument, "Tenant not found", "no tenant with ID %q", truncate(id, 64))
 }

@@ -230,7 +230,7 @@ func TestUserWritesBadInput(t *testing.T) {
 		{"no loginId", "/v1/mgmt/user/update", `{}`, http.StatusBadRequest, mockidp.CodeMissingArgument},
 		{"unknown role", "/v2/mgmt/user/update/role/add", `{"loginId":"alice@example.com","roleNames":["root"]}`, http.StatusBadRequest, mockidp.CodeInvalidArgument},
 		{"no roleNames", "/v2/mgmt/user/update/role/add", `{"loginId":"alice@example.com"}`, http.StatusBadRequest, mockidp.CodeMissingArgument},
-		{"unknown tenant", "/v1/mgmt/user/update/tenant/add", `{"loginId":"alice@example.com","tenantId":"T2Nope"}`, http.StatusBadRequest, mockidp.CodeTenantNotFound},
+		{"unknown tenant", "/v1/mgmt/user/update/tenant/add", `{"loginId":"alice@example.com","tenantId":"T2Nope"}`, http.StatusBadRequest, mockidp.CodeInvalidArgument},
 		{"not a member", "/v1/mgmt/user/update/role/set", `{"loginId":"alice@example.com","tenantId":"` + acme + `","roleNames":["viewer"]}`, http.StatusBadRequest, mockidp.CodeInvalidArgument},
 		{"tenant role of another tenant", "/v1/mgmt/user/update/role/set", `{"loginId":"multi@example.com","tenantId":"` + globex + `","roleNames":["tenant-admin"]}`, http.StatusBadRequest, mockidp.CodeInvalidArgument},
 		{"wrong type", "/v1/mgmt/user/update/role/set", `{"loginId":"alice@example.com","roleNames":"admin"}`, http.StatusBadRequest, mockidp.CodeBadRequest},

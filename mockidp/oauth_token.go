@@ -227,7 +227,7 @@ func grantScopes(c Client, requested string) ([]string, error) {
 	out := make([]string, 0, len(fields))
 	for _, sc := range fields {
 		if !slices.Contains(c.Scopes, sc) {
-			return nil, &Error{Status: http.StatusBadRequest, Code: CodeInvalidScope, Description: "Invalid argument", Message: "scope " + truncate(sc, 64) + " is not allowed for this client"}
+			return nil, &Error{Status: http.StatusBadRequest, Code: CodeInvalidArgument, Description: "Invalid argument", Message: "scope " + truncate(sc, 64) + " is not allowed for this client"}
 		}
 		if !slices.Contains(out, sc) {
 			out = append(out, sc)
@@ -257,7 +257,7 @@ func outcomeOf(err error) string {
 	switch e.Code {
 	case CodeBadClient:
 		return "invalid_client"
-	case CodeInvalidScope:
+	case CodeInvalidArgument:
 		return "invalid_scope"
 	case CodeTooLarge:
 		return "too_large"

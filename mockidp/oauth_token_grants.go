@@ -132,7 +132,7 @@ func (s *Server) refreshTokens(client Client, req tokenRequest, base string) (To
 		narrowed := strings.Fields(req.Scope)
 		for _, sc := range narrowed {
 			if !slices.Contains(grant.Scopes, sc) {
-				return TokenResponse{}, oauthError(http.StatusBadRequest, CodeInvalidScope, "invalid_scope", "scope %q was not granted by the login", truncate(sc, 64))
+				return TokenResponse{}, oauthError(http.StatusBadRequest, CodeInvalidArgument, "invalid_scope", "scope %q was not granted by the login", truncate(sc, 64))
 			}
 		}
 		grant.Scopes = narrowed

@@ -201,7 +201,7 @@ var _ = Describe("Token endpoint", Label("offline", "token"), func() {
 			Entry("Basic and body secrets disagree", form("grant_type", "client_credentials", "client_secret", "other"), headers(formContentType, basic("admin-client", "admin-secret")), 400, mockidp.CodeBadRequest),
 			Entry("missing grant_type", "", headers(formContentType, basic("admin-client", "admin-secret")), 400, mockidp.CodeBadRequest),
 			Entry("unsupported grant_type", form("grant_type", "password"), headers(formContentType, basic("admin-client", "admin-secret")), 400, mockidp.CodeBadRequest),
-			Entry("scope the client may not have", form("grant_type", "client_credentials", "scope", "openid admin"), headers(formContentType, basic("admin-client", "admin-secret")), 400, mockidp.CodeInvalidScope),
+			Entry("scope the client may not have", form("grant_type", "client_credentials", "scope", "openid admin"), headers(formContentType, basic("admin-client", "admin-secret")), 400, mockidp.CodeInvalidArgument),
 			Entry("malformed form body", "grant_type=%zz", headers(formContentType, basic("admin-client", "admin-secret")), 400, mockidp.CodeBadRequest),
 			Entry("repeated parameter", "grant_type=client_credentials&grant_type=client_credentials", headers(formContentType, basic("admin-client", "admin-secret")), 400, mockidp.CodeBadRequest),
 			Entry("malformed JSON body", `{"grant_type":`, headers([]string{"Content-Type", "application/json"}, basic("admin-client", "admin-secret")), 400, mockidp.CodeBadRequest),

@@ -36,7 +36,7 @@ func ProjectWith(edit func(p *mockidp.Project)) *mockidp.Project {
 	return p
 }
 
-// Descope error codes the session specs expect (mockidp/session_errors.go).
+// Descope error codes the session specs expect (mockidp/error_codes.go).
 const (
 	ErrorCodeInvalidToken = mockidp.CodeInvalidToken
 	ErrorCodeLoggedOut    = mockidp.CodeLoggedOut
