@@ -2,8 +2,6 @@ package mockidp
 
 import (
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"strings"
 
@@ -20,13 +18,9 @@ type exchangeRequest struct {
 // handleExchange serves POST /v1/auth/accesskey/exchange:
 // Authorization: Bearer {pid}:{accessKey}[:{managementKey}].
 func (s *Server) handleExchange(w http.ResponseWriter, r *http.Request) (int, error) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
+	body, err := s.readDescopeBody(w, r)
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return 0, tooLarge(s.cfg.MaxBodyBytes)
-		}
-		return 0, badRequest("reading body: %v", err)
+		return 0, err
 	}
 	var req exchangeRequest
 	if len(strings.TrimSpace(string(body))) > 0 {

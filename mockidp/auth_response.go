@@ -3,8 +3,6 @@ package mockidp
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"strings"
 )
@@ -141,17 +139,9 @@ func (s *Server) decodeDescope(w http.ResponseWriter, r *http.Request, dst any) 
 	return decodeDescopeBody(body, dst)
 }
 
-// readDescopeBody reads a Descope API body of at most MaxBodyBytes (413 past it).
+// readDescopeBody reads a Descope API body (readBody).
 func (s *Server) readDescopeBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return nil, tooLarge(s.cfg.MaxBodyBytes)
-		}
-		return nil, badRequest("reading body: %v", err)
-	}
-	return body, nil
+	return s.readBody(w, r, badRequest)
 }
 
 // decodeDescopeBody is decodeDescope after reading (the fuzzed parser).

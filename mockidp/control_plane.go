@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"strconv"
@@ -86,15 +85,9 @@ func noContent(w http.ResponseWriter) (int, error) {
 // application/json (415 otherwise); duplicate keys, unknown fields and
 // trailing data are errors; an empty body leaves dst as it is when optional.
 func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, dst any, optional bool) error {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
+	body, err := s.readBody(w, r, mockBadRequest)
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			e := tooLarge(s.cfg.MaxBodyBytes)
-			e.Code = CodeTooLarge
-			return e
-		}
-		return mockBadRequest("reading body: %v", err)
+		return err
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		if optional {

@@ -3,11 +3,9 @@ package mockidp
 import (
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/descope-harness/harness/mockidp/state"
@@ -159,13 +157,9 @@ func (s *Server) readFormBody(w http.ResponseWriter, r *http.Request) (url.Value
 			return nil, errors.New("Content-Type must be application/x-www-form-urlencoded")
 		}
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
+	body, err := s.readBody(w, r, badRequest)
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return nil, errors.New("request body exceeds " + strconv.FormatInt(s.cfg.MaxBodyBytes, 10) + " bytes")
-		}
-		return nil, errors.New("reading body: " + err.Error())
+		return nil, errors.New(asError(err).Message) // shown on the error page
 	}
 	v, err := url.ParseQuery(string(body))
 	if err != nil {

@@ -71,50 +71,70 @@ func (e *authorizeError) redirectURL() string {
 // parameters). Failures before the client and its redirect URI are known to
 // be good never redirect (RFC 6749 §4.1.2.1).
 func parseAuthorize(values url.Values, lookup func(id string) (oauthClient, bool)) (authorizeRequest, *authorizeError) {
+	req, client, err := parseAuthorizeClient(values, lookup)
+	if err != nil {
+		return req, err
+	}
+	return parseAuthorizeParams(values, client, req)
+}
+
+// oneValue is the value of a parameter sent at most once ("" when absent),
+// or false when it is repeated.
+func oneValue(values url.Values, name string) (string, bool) {
+	v := values[name]
+	if len(v) > 1 {
+		return "", false
+	}
+	if len(v) == 0 {
+		return "", true
+	}
+	return v[0], true
+}
+
+// parseAuthorizeClient is parseAuthorize's first half: the client and its
+// redirect URI. Its errors are shown on the error page: the redirect URI
+// is not known good yet.
+func parseAuthorizeClient(values url.Values, lookup func(id string) (oauthClient, bool)) (authorizeRequest, oauthClient, *authorizeError) {
 	var req authorizeRequest
-	page := func(code, format string, args ...any) *authorizeError {
-		return &authorizeError{Code: code, Description: fmt.Sprintf(format, args...)}
+	page := func(code, format string, args ...any) (authorizeRequest, oauthClient, *authorizeError) {
+		return req, oauthClient{}, &authorizeError{Code: code, Description: fmt.Sprintf(format, args...)}
 	}
-	one := func(name string) (string, bool) {
-		v := values[name]
-		if len(v) > 1 {
-			return "", false
-		}
-		if len(v) == 0 {
-			return "", true
-		}
-		return v[0], true
-	}
-	clientID, ok := one("client_id")
+	clientID, ok := oneValue(values, "client_id")
 	switch {
 	case !ok:
-		return req, page("invalid_request", "client_id is repeated")
+		return page("invalid_request", "client_id is repeated")
 	case clientID == "":
-		return req, page("invalid_request", "client_id is required")
+		return page("invalid_request", "client_id is required")
 	case len(clientID) > maxClientIDBytes:
-		return req, page("invalid_request", "client_id is longer than %d bytes", maxClientIDBytes)
+		return page("invalid_request", "client_id is longer than %d bytes", maxClientIDBytes)
 	}
 	client, known := lookup(clientID)
 	if !known {
-		return req, page("invalid_client", "unknown client_id %q", truncate(clientID, 64))
+		return page("invalid_client", "unknown client_id %q", truncate(clientID, 64))
 	}
-	redirectURI, ok := one("redirect_uri")
+	redirectURI, ok := oneValue(values, "redirect_uri")
 	switch {
 	case !ok:
-		return req, page("invalid_request", "redirect_uri is repeated")
+		return page("invalid_request", "redirect_uri is repeated")
 	case redirectURI == "":
-		return req, page("invalid_request", "redirect_uri is required")
+		return page("invalid_request", "redirect_uri is required")
 	case len(redirectURI) > project.MaxRedirectURIBytes:
-		return req, page("invalid_request", "redirect_uri is longer than %d bytes", project.MaxRedirectURIBytes)
+		return page("invalid_request", "redirect_uri is longer than %d bytes", project.MaxRedirectURIBytes)
 	case !redirectAllowed(client.RedirectURIs, redirectURI):
-		return req, page("invalid_request", "redirect_uri %q is not registered for client %q (registered URIs match exactly)", truncate(redirectURI, 128), truncate(clientID, 64))
+		return page("invalid_request", "redirect_uri %q is not registered for client %q (registered URIs match exactly)", truncate(redirectURI, 128), truncate(clientID, 64))
 	}
 	req.ClientID, req.RedirectURI = clientID, redirectURI
+	return req, client, nil
+}
 
-	// From here on errors go back to the client. The state is echoed when
-	// it is usable; an oversized or repeated one is not.
-	state, ok := one("state")
-	back := &authorizeError{RedirectURI: redirectURI}
+// parseAuthorizeParams is parseAuthorize's second half, once the client
+// and its redirect URI are known good: its errors go back to the client.
+// The state is echoed when it is usable; an oversized or repeated one is
+// not.
+func parseAuthorizeParams(values url.Values, client oauthClient, req authorizeRequest) (authorizeRequest, *authorizeError) {
+	clientID := req.ClientID
+	state, ok := oneValue(values, "state")
+	back := &authorizeError{RedirectURI: req.RedirectURI}
 	if ok && len(state) <= maxStateBytes {
 		back.State = state
 	}

@@ -3,13 +3,10 @@ package mockidp
 import (
 	"crypto/subtle"
 	"encoding/json"
-	"errors"
-	"io"
 	"mime"
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/descope-harness/harness/mockidp/issue"
@@ -84,13 +81,9 @@ func (s *Server) readTokenParams(w http.ResponseWriter, r *http.Request) (tokenR
 	if err != nil {
 		return req, badRequest("Content-Type must be application/x-www-form-urlencoded or application/json")
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
+	body, err := s.readBody(w, r, badRequest)
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return req, tooLarge(s.cfg.MaxBodyBytes)
-		}
-		return req, badRequest("reading body: %v", err)
+		return req, err
 	}
 	switch mediaType {
 	case "application/x-www-form-urlencoded":
@@ -234,10 +227,6 @@ func grantScopes(c Client, requested string) ([]string, error) {
 		}
 	}
 	return out, nil
-}
-
-func tooLarge(limit int64) *Error {
-	return &Error{Status: http.StatusRequestEntityTooLarge, Code: CodeTooLarge, Description: "Request is too large", Message: "request body exceeds " + strconv.FormatInt(limit, 10) + " bytes"}
 }
 
 // metricClient keeps label cardinality bounded: unknown client IDs share one label.

@@ -1,9 +1,22 @@
-// Package mockidp is a mock Descope identity provider: it serves Descope's
-// discovery documents, rotating key sets, client-credentials tokens and the
-// access-key exchange, plus a /_mock/ control plane that tests drive.
+// Package mockidp is a mock Descope identity provider. A Server serves
+// Descope's surface as its SDKs call it: discovery documents and rotating
+// key sets; client-credentials tokens and the access-key exchange; user
+// sign-in by OTP, magic link, enchanted link and password, with codes and
+// links delivered to an outbox instead of email; session refresh, logout
+// and the user's details; the management API (users, test users, roles,
+// permissions, tenants, access keys, tokens); the OAuth 2.0 / OpenID
+// Connect authorization-code flow with a login page, userinfo, revocation
+// and logout; and the flow API the Descope web component runs. Browsers
+// may call it (CORS). A /_mock/ control plane lets tests set the clock,
+// rotate keys, inject faults, add clients and users, queue logins and
+// read the outbox; routes.go lists every route.
 //
-// A Server is an http.Handler. Every control-plane call also has a Go method,
-// for in-process tests; see the mockidptest package for a loopback helper.
+// A Server is an http.Handler. Every control-plane call also has a Go
+// method, for in-process tests; see the mockidptest package for a loopback
+// helper. The run-time state (users, sessions, codes, clients, ...) is
+// package state's, which owns every operation on it; this package holds
+// the configuration (package project), the handlers, the error writer,
+// the clock, faults, request counters and metrics.
 package mockidp
 
 import (

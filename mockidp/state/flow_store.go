@@ -154,6 +154,3 @@ func (st *State) Flow(id string) (FlowExecution, error) { return st.flows.get(id
 // EndFlow forgets the execution id if it is still at step wantStep, and
 // reports whether it did.
 func (st *State) EndFlow(id string, wantStep int) bool { return st.flows.end(id, wantStep) }
-
-// FlowCounts returns the executions held and their bytes.
-func (st *State) FlowCounts() (int, int) { return st.flows.counts() }
