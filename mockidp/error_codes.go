@@ -3,8 +3,8 @@ package mockidp
 // The error codes the mock answers, one name per code, by code. Where the
 // SDKs name a code, the name is cited (GO: go-sdk descope/errors.go; NODE:
 // node-sdk lib/errors.ts; WC: descope-js packages/web-component
-// src/lib/constants/general.ts); the others are the mock's choice, fixed
-// by the spec (descope-surface.md) or the README's choices. The HTTP
+// src/lib/constants/general.ts); the others are the mock's choice, listed
+// in the README's choices. The HTTP
 // status beside each is the mock's where Descope's is not recorded. M
 // codes are the control plane's.
 const (

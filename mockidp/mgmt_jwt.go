@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/descope-harness/harness/mockidp/issue"
 	"github.com/descope-harness/harness/mockidp/state"
 )
 
@@ -121,7 +122,7 @@ func (s *Server) handleJWTUpdate(w http.ResponseWriter, r *http.Request) (int, e
 		return 0, invalidToken("the jwt was issued for project %q, not %s", truncate(pid, 64), s.project.ID)
 	}
 	for k, v := range req.CustomClaims {
-		if slices.Contains(sessionReservedClaims, k) {
+		if slices.Contains(issue.SessionReservedClaims, k) {
 			return 0, invalidArgument("customClaims.%s is a claim the mock sets and cannot be replaced", truncate(k, 64))
 		}
 		claims[k] = v

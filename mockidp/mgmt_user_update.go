@@ -18,7 +18,7 @@ import (
 // A change is a read-modify-write of one user (state.ModifyUser), so that
 // two concurrent writes of a user (AddRoles twice) both land. Sessions
 // already issued keep their tokens: the next refresh computes the claims
-// from the user as it is then (userTokenClaims), as on Descope.
+// from the user as it is then (signSession), as on Descope.
 
 // joinNames is a display name from given, middle and family names.
 func joinNames(parts ...string) string {

@@ -5,13 +5,9 @@ import (
 	"slices"
 	"time"
 
-	"github.com/descope-harness/harness/mockidp/project"
+	"github.com/descope-harness/harness/mockidp/issue"
 	"github.com/descope-harness/harness/mockidp/state"
 )
-
-// sessionReservedClaims are set by the mock on user session tokens; custom
-// claims cannot override them.
-var sessionReservedClaims = append(project.ReservedClaims(), "amr", "rexp", "tu", "jti", "dsub")
 
 // Login methods as they appear in amr.
 var (
@@ -62,30 +58,11 @@ type issuedSession struct {
 // reservedCustomClaim returns a custom claim the mock sets itself, or "".
 func reservedCustomClaim(custom map[string]any) string {
 	for k := range custom {
-		if slices.Contains(sessionReservedClaims, k) {
+		if slices.Contains(issue.SessionReservedClaims, k) {
 			return k
 		}
 	}
 	return ""
-}
-
-// userTokenClaims are the claims both token types share: Descope's
-// authorization claims from the role definitions, amr, aud, iss, iat and the
-// custom claims.
-func (s *Server) userTokenClaims(p sessionParams, now time.Time) Claims {
-	c := s.UserClaims(p.user, p.tenant)
-	for k, v := range p.custom {
-		if !slices.Contains(sessionReservedClaims, k) {
-			c[k] = v
-		}
-	}
-	if len(p.amr) > 0 {
-		c["amr"] = p.amr
-	}
-	c["aud"] = []string{s.project.ID}
-	c["iat"] = now.Unix()
-	c["iss"] = p.iss
-	return c
 }
 
 // signSession signs a refresh JWT (when jti is given) and a session JWT for
@@ -98,32 +75,21 @@ func (s *Server) signSession(p sessionParams, jti string) (issuedSession, error)
 		out.RefreshExpires = now.Add(time.Duration(st.RefreshTTL)).Unix()
 	}
 	key := s.keys.Current()
+	claims := issue.Session{Issuer: p.iss, ProjectID: s.project.ID, Now: now,
+		Authz: s.UserClaims(p.user, p.tenant), AMR: p.amr, Custom: p.custom}
 	if jti != "" {
-		rc := s.userTokenClaims(p, now)
-		rc["drn"] = "DSR"
-		rc["exp"] = out.RefreshExpires
-		if out.RefreshExpires <= now.Unix() {
-			rc["iat"] = out.RefreshExpires - int64(time.Duration(st.RefreshTTL)/time.Second)
-		}
-		rc["jti"] = jti
+		rc := claims.RefreshClaims(out.RefreshExpires, time.Duration(st.RefreshTTL), jti)
 		t, err := s.sign(key, rc)
 		if err != nil {
 			return issuedSession{}, err
 		}
 		out.RefreshJWT, out.RefreshClaims, out.JTI = t, rc, jti
 	}
-	sc := s.userTokenClaims(p, now)
 	exp := p.sessionExpires
 	if exp == 0 {
 		exp = min(now.Add(time.Duration(st.SessionTTL)).Unix(), out.RefreshExpires)
 	}
-	sc["drn"] = "DS"
-	sc["exp"] = exp
-	if exp <= now.Unix() {
-		// A preset's expired session JWT was issued one lifetime before it expired.
-		sc["iat"] = exp - int64(time.Duration(st.SessionTTL)/time.Second)
-	}
-	sc["rexp"] = time.Unix(out.RefreshExpires, 0).UTC().Format(time.RFC3339)
+	sc := claims.SessionClaims(exp, out.RefreshExpires, time.Duration(st.SessionTTL))
 	t, err := s.sign(key, sc)
 	if err != nil {
 		return issuedSession{}, err

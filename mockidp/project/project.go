@@ -138,8 +138,7 @@ var scopePattern = regexp.MustCompile(`^[\x21\x23-\x5B\x5D-\x7E]+$`) // RFC 6749
 func ValidScope(s string) bool { return scopePattern.MatchString(s) }
 
 // projectIDLength is the length of a Descope project ID: "P" and 27 letters
-// or digits, as every real token and the console show them (research/descope.md
-// §1). The SDKs check only that one is set; 32-character IDs carry a region
+// or digits, as every real token and the console show them. The SDKs check only that one is set; 32-character IDs carry a region
 // (P + 4 region characters + 27), from which the Go, Python and .NET SDKs
 // derive an api.<region>.descope.com host when no base URL is configured,
 // so the mock refuses them rather than let an SDK leave the mock.

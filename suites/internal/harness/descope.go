@@ -18,7 +18,8 @@ import (
 // on real Descope, as the Descope SDKs do: every call is authorized with
 // "Authorization: Bearer {projectId}[:{secret}]", where the secret is a
 // refresh JWT on the auth calls that take one and a management key on
-// management calls (research/descope-sessions.md §1.1). It is deliberately
+// management calls (go-sdk descope/api/client.go joins the bearer parts
+// with ":"). It is deliberately
 // a plain wire client, not a Descope SDK, so a spec sees every status and
 // body.
 type Descope struct {
