@@ -38,13 +38,19 @@ type flowExecution struct {
 	loginID  string
 	form     map[string]string
 	linkBase string
-	size     int
+	// The user a code or link signed in, when the flow goes on after it
+	// (set_password, select_tenant, end): the session's user, how it
+	// proved itself, and its tenant (dct).
+	userID     string
+	authMethod string
+	tenant     string
+	size       int
 }
 
 // flowExecutionSize is what an execution holds, in bytes of its strings
 // plus a fixed overhead.
 func flowExecutionSize(e *flowExecution) int {
-	n := 192 + len(e.id) + len(e.flowID) + len(e.loginID) + len(e.linkBase)
+	n := 192 + len(e.id) + len(e.flowID) + len(e.loginID) + len(e.linkBase) + len(e.userID) + len(e.authMethod) + len(e.tenant)
 	for k, v := range e.form {
 		n += 32 + len(k) + len(v)
 	}
