@@ -41,7 +41,10 @@ func (s *Server) handleExchange(w http.ResponseWriter, r *http.Request) (int, er
 	}
 	key, ok := s.findAccessKey(secret)
 	if !ok {
-		return 0, badClient("invalid access key")
+		// A key created through the management API (mgmt_accesskeys.go).
+		if key, err = s.exchangeManagedKey(r, secret); err != nil {
+			return 0, err
+		}
 	}
 	var custom map[string]any
 	tenant := ""

@@ -377,3 +377,12 @@ func (d *userDirectory) renamePermission(name, newName string) {
 		r.Permissions = out // a new slice: rolesList's copies keep theirs
 	}
 }
+
+// checkGrants validates project-level role names and tenant roles as a
+// user's would be (an access key's roleNames and keyTenants).
+func (d *userDirectory) checkGrants(roles []string, tenants []UserTenant) error {
+	u := User{ID: "K", LoginIDs: []string{"key"}, Roles: roles, Tenants: tenants}
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return u.Validate("", d.roles, d.tenantSetLocked())
+}

@@ -54,17 +54,18 @@ const (
 	EndpointUserinfo  = "userinfo"
 	EndpointLicense   = "license"
 
-	EndpointRefresh      = "refresh"       // POST /v1/auth/refresh, /v1/auth/try-refresh
-	EndpointLogout       = "logout"        // POST /v1/auth/logout, /v1/auth/logoutall
-	EndpointTenantSelect = "tenant_select" // POST /v1/auth/tenant/select
-	EndpointMe           = "me"            // GET /v1/auth/me, /v1/auth/me/history, POST /v1/auth/me/tenants
-	EndpointVerify       = "verify"        // OTP, magic-link and enchanted-link verify, pending session
-	EndpointSignIn       = "signin"        // sign-in and sign-up start: OTP, magic link, enchanted link, password
-	EndpointMgmtUser     = "mgmt_user"     // /v1/mgmt/user/..., /v2/mgmt/user/search...
-	EndpointMgmtTest     = "mgmt_test"     // /v1/mgmt/tests/generate/...
-	EndpointMgmtJWT      = "mgmt_jwt"      // /v1/mgmt/auth/..., /v1/mgmt/jwt/update
-	EndpointMgmtRole     = "mgmt_role"     // /v1/mgmt/role/..., /v1/mgmt/permission/...
-	EndpointMgmtTenant   = "mgmt_tenant"   // /v1/mgmt/tenant...
+	EndpointRefresh      = "refresh"        // POST /v1/auth/refresh, /v1/auth/try-refresh
+	EndpointLogout       = "logout"         // POST /v1/auth/logout, /v1/auth/logoutall
+	EndpointTenantSelect = "tenant_select"  // POST /v1/auth/tenant/select
+	EndpointMe           = "me"             // GET /v1/auth/me, /v1/auth/me/history, POST /v1/auth/me/tenants
+	EndpointVerify       = "verify"         // OTP, magic-link and enchanted-link verify, pending session
+	EndpointSignIn       = "signin"         // sign-in and sign-up start: OTP, magic link, enchanted link, password
+	EndpointMgmtUser     = "mgmt_user"      // /v1/mgmt/user/..., /v2/mgmt/user/search...
+	EndpointMgmtTest     = "mgmt_test"      // /v1/mgmt/tests/generate/...
+	EndpointMgmtJWT      = "mgmt_jwt"       // /v1/mgmt/auth/..., /v1/mgmt/jwt/update
+	EndpointMgmtRole     = "mgmt_role"      // /v1/mgmt/role/..., /v1/mgmt/permission/...
+	EndpointMgmtTenant   = "mgmt_tenant"    // /v1/mgmt/tenant...
+	EndpointMgmtKey      = "mgmt_accesskey" // /v1/mgmt/accesskey...
 
 	EndpointAuthorize  = "authorize"   // /oauth2/v1[/apps]/authorize
 	EndpointEndSession = "end_session" // /oauth2/v1[/apps]/logout
@@ -77,7 +78,7 @@ const (
 // Endpoints lists every endpoint name of the Descope surface.
 var Endpoints = []string{EndpointDiscovery, EndpointJWKS, EndpointToken, EndpointExchange, EndpointUserinfo, EndpointLicense,
 	EndpointRefresh, EndpointLogout, EndpointTenantSelect, EndpointMe, EndpointVerify, EndpointSignIn, EndpointMgmtUser, EndpointMgmtTest, EndpointMgmtJWT,
-	EndpointMgmtRole, EndpointMgmtTenant,
+	EndpointMgmtRole, EndpointMgmtTenant, EndpointMgmtKey,
 	EndpointAuthorize, EndpointEndSession, EndpointRevoke, EndpointFlow, EndpointFlowPages}
 
 // handlerFunc is the shape of every handler: it writes a success response
@@ -192,6 +193,14 @@ func (s *Server) routes() http.Handler {
 	rt.surface("/v1/mgmt/tenant", EndpointMgmtTenant, s.handleTenantLoad, get...)
 	rt.surface("/v1/mgmt/tenant/all", EndpointMgmtTenant, s.handleTenantAll, get...)
 	rt.surface("/v1/mgmt/tenant/search", EndpointMgmtTenant, s.handleTenantSearch, post...)
+	// Access keys for a service's customers (mgmt_accesskeys.go).
+	rt.surface("/v1/mgmt/accesskey/create", EndpointMgmtKey, s.handleAccessKeyCreate, post...)
+	rt.surface("/v1/mgmt/accesskey", EndpointMgmtKey, s.handleAccessKeyLoad, get...)
+	rt.surface("/v1/mgmt/accesskey/search", EndpointMgmtKey, s.handleAccessKeySearch, post...)
+	rt.surface("/v1/mgmt/accesskey/update", EndpointMgmtKey, s.handleAccessKeyUpdate, post...)
+	rt.surface("/v1/mgmt/accesskey/activate", EndpointMgmtKey, s.handleAccessKeyState("activate"), post...)
+	rt.surface("/v1/mgmt/accesskey/deactivate", EndpointMgmtKey, s.handleAccessKeyState("deactivate"), post...)
+	rt.surface("/v1/mgmt/accesskey/delete", EndpointMgmtKey, s.handleAccessKeyState("delete"), post...)
 
 	rt.surface("/metrics", "", plain(s.metrics.handler()), get...)
 	rt.surface("/", "", handleNoRoute)

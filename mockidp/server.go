@@ -99,6 +99,7 @@ type Server struct {
 	// of users, roles, permissions and tenants (mgmt_user_update.go).
 	mgmtWrites  sync.Mutex
 	permissions permissionStore // permission definitions (permission_store.go)
+	managedKeys accessKeyStore  // access keys created by the management API (accesskey_store.go)
 
 	// OIDC logins (oauth_*.go).
 	oidc oidcState
@@ -316,6 +317,7 @@ func (s *Server) resetState() {
 	s.signer.Reset()
 	s.resetSessions()
 	s.permissions.reset(s.project.Roles)
+	s.managedKeys.reset()
 	s.resetOIDC()
 	s.flows.reset()
 }

@@ -49,4 +49,6 @@ type AccessKeyResponse struct {
 	BoundUserID  string               `json:"boundUserId"`
 	CustomClaims map[string]any       `json:"customClaims"`
 	PermittedIPs []string             `json:"permittedIps"`
+	// CustomAttributes (GO CustomAttributes) - the key's, as sent.
+	CustomAttributes map[string]any `json:"customAttributes"`
 }

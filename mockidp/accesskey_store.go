@@ -1,0 +1,171 @@
+package mockidp
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"sync"
+)
+
+// managedKey is an access key created through the management API
+// (/v1/mgmt/accesskey/*) for a service's own customers. Its cleartext is
+// answered once, at creation; the store keeps only its SHA-256 digest.
+type managedKey struct {
+	ID               string
+	Name             string
+	Description      string
+	Roles            []string
+	Tenants          []UserTenant
+	Active           bool
+	CreatedTime      int64 // unix seconds of the mock's clock
+	ExpireTime       int64 // unix seconds; 0 never
+	BoundUserID      string
+	CustomClaims     map[string]any
+	PermittedIPs     []string
+	CustomAttributes map[string]any
+
+	digest [sha256.Size]byte
+	size   int // bytes counted against MaxManagedKeyBytes
+}
+
+// accessKeyStore holds the managed access keys. Records are replaced, never
+// changed in place: callers get copies that stay valid.
+type accessKeyStore struct {
+	mu       sync.RWMutex
+	byID     map[string]*managedKey
+	byDigest map[[sha256.Size]byte]string
+	bytes    int
+}
+
+// Bounds of the managed access keys.
+const (
+	MaxManagedKeys     = 10_000
+	MaxManagedKeyBytes = 16 << 20
+)
+
+var (
+	errKeyNotFound = errors.New("access key not found")
+	errKeysFull    = errors.New("access keys limit reached")
+)
+
+// managedKeyBytes is what a key counts against MaxManagedKeyBytes: its JSON
+// and a fixed overhead for the maps.
+func managedKeyBytes(k *managedKey) int {
+	b, _ := json.Marshal(k)
+	return 256 + len(b)
+}
+
+func (st *accessKeyStore) reset() {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.byID = map[string]*managedKey{}
+	st.byDigest = map[[sha256.Size]byte]string{}
+	st.bytes = 0
+}
+
+// newKeySecret is a new key ID ("K" and 27 letters and digits, as Descope's)
+// and cleartext secret (48 letters and digits).
+func newKeySecret() (id, secret string) {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuvwxyz"
+	b := make([]byte, 27+48)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return "K" + string(b[:27]), string(b[27:])
+}
+
+// create stores k with a new ID and secret and returns the cleartext.
+func (st *accessKeyStore) create(k managedKey) (managedKey, string, error) {
+	id, secret := newKeySecret()
+	k.ID, k.digest = id, sha256.Sum256([]byte(secret))
+	k.size = managedKeyBytes(&k)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if len(st.byID) >= MaxManagedKeys {
+		return managedKey{}, "", fmt.Errorf("%w: the mock holds at most %d managed access keys (MaxManagedKeys): delete one first", errKeysFull, MaxManagedKeys)
+	}
+	if st.bytes+k.size > MaxManagedKeyBytes {
+		return managedKey{}, "", fmt.Errorf("%w: the managed access keys would take over %d bytes (MaxManagedKeyBytes): delete some first", errKeysFull, MaxManagedKeyBytes)
+	}
+	st.byID[k.ID] = &k
+	st.byDigest[k.digest] = k.ID
+	st.bytes += k.size
+	return k, secret, nil
+}
+
+func (st *accessKeyStore) get(id string) (managedKey, bool) {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	k, ok := st.byID[id]
+	if !ok {
+		return managedKey{}, false
+	}
+	return *k, true
+}
+
+// find is the key whose secret this is (by its digest: a map lookup of a
+// SHA-256 digest reveals nothing about the secrets held).
+func (st *accessKeyStore) find(secret string) (managedKey, bool) {
+	d := sha256.Sum256([]byte(secret))
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	id, ok := st.byDigest[d]
+	if !ok {
+		return managedKey{}, false
+	}
+	return *st.byID[id], true
+}
+
+// update applies change to a copy of the key and stores it.
+func (st *accessKeyStore) update(id string, change func(k *managedKey) error) (managedKey, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	old, ok := st.byID[id]
+	if !ok {
+		return managedKey{}, fmt.Errorf("%w: %q", errKeyNotFound, truncate(id, 64))
+	}
+	k := *old
+	k.Roles, k.Tenants, k.PermittedIPs = slices.Clone(k.Roles), slices.Clone(k.Tenants), slices.Clone(k.PermittedIPs)
+	k.CustomClaims, k.CustomAttributes = maps.Clone(k.CustomClaims), maps.Clone(k.CustomAttributes)
+	if err := change(&k); err != nil {
+		return managedKey{}, err
+	}
+	k.size = managedKeyBytes(&k)
+	if st.bytes-old.size+k.size > MaxManagedKeyBytes {
+		return managedKey{}, fmt.Errorf("%w: the managed access keys would take over %d bytes (MaxManagedKeyBytes)", errKeysFull, MaxManagedKeyBytes)
+	}
+	st.bytes += k.size - old.size
+	st.byID[id] = &k
+	return k, nil
+}
+
+func (st *accessKeyStore) remove(id string) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	k, ok := st.byID[id]
+	if !ok {
+		return fmt.Errorf("%w: %q", errKeyNotFound, truncate(id, 64))
+	}
+	delete(st.byID, id)
+	delete(st.byDigest, k.digest)
+	st.bytes -= k.size
+	return nil
+}
+
+// list returns the keys sorted by ID.
+func (st *accessKeyStore) list() []managedKey {
+	st.mu.RLock()
+	out := make([]managedKey, 0, len(st.byID))
+	for _, k := range st.byID {
+		out = append(out, *k)
+	}
+	st.mu.RUnlock()
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
