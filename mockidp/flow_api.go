@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/descope-harness/harness/mockidp/project"
+	"github.com/descope-harness/harness/mockidp/state"
 	"github.com/descope-harness/harness/mockidp/wire"
 )
 
@@ -41,7 +42,7 @@ func (s *Server) flowRoutes(rt *router) {
 // flowRun is one request's view of an execution: the execution as it will
 // be stored and the flow it runs.
 type flowRun struct {
-	exec     flowExecution
+	exec     state.FlowExecution
 	flow     *project.Flow
 	prevStep int // the step the execution was at (0: a new execution)
 }
@@ -63,19 +64,19 @@ func (s *Server) handleFlowStart(w http.ResponseWriter, r *http.Request) (int, e
 		return 0, descopeError(http.StatusBadRequest, CodeFlowNotFound, "Flow not found", "no flow %q in the project (built in: sign-up-or-in, sign-in, sign-up; declare others under flows: in the project file)", truncate(req.FlowID, 64))
 	}
 	now := s.clock.Now()
-	run := flowRun{flow: flow, exec: flowExecution{
-		id: newFlowExecutionID(), flowID: flow.ID, step: 1,
-		expires: now.Add(time.Duration(s.project.FlowSettings.ExecutionTTL)).Unix(),
+	run := flowRun{flow: flow, exec: state.FlowExecution{
+		ID: state.NewFlowExecutionID(), FlowID: flow.ID, Step: 1,
+		Expires: now.Add(time.Duration(s.project.FlowSettings.ExecutionTTL)).Unix(),
 	}}
 	if o := req.Options; o != nil {
-		run.exec.linkBase = o.RedirectURL
-		if run.exec.linkBase == "" {
-			run.exec.linkBase = o.Location
+		run.exec.LinkBase = o.RedirectURL
+		if run.exec.LinkBase == "" {
+			run.exec.LinkBase = o.Location
 		}
 	}
 	if req.InteractionID == "" {
-		if err := s.flows.put(run.exec, 0, now.Unix()); err != nil {
-			return 0, flowStoreError(err)
+		if err := s.state.PutFlow(run.exec, 0); err != nil {
+			return 0, stateError(err)
 		}
 		return s.writeFlowScreen(w, &run, "")
 	}
@@ -96,24 +97,24 @@ func (s *Server) handleFlowNext(w http.ResponseWriter, r *http.Request) (int, er
 	if _, err := s.bearerParts(r, ""); err != nil {
 		return 0, err
 	}
-	exec, err := s.flows.get(req.execID, s.clock.Now().Unix())
-	if err == nil && exec.flowID != req.flowID {
-		err = errFlowExecutionUnknown // a forged ID: another flow's name on this execution
+	exec, err := s.state.Flow(req.execID)
+	if err == nil && exec.FlowID != req.flowID {
+		err = state.ErrFlowExecutionUnknown // a forged ID: another flow's name on this execution
 	}
 	if err != nil {
-		return 0, flowStoreError(err)
+		return 0, stateError(err)
 	}
-	if exec.step != req.step {
-		return 0, descopeError(http.StatusBadRequest, CodeFlowStep, "Flow step not found", "stepId %q is not the execution's current step %d: a replayed or stale request", truncate(req.StepID, 64), exec.step)
+	if exec.Step != req.step {
+		return 0, descopeError(http.StatusBadRequest, CodeFlowStep, "Flow step not found", "stepId %q is not the execution's current step %d: a replayed or stale request", truncate(req.StepID, 64), exec.Step)
 	}
-	run := flowRun{exec: exec, flow: s.flowDefs[exec.flowID], prevStep: exec.step}
+	run := flowRun{exec: exec, flow: s.flowDefs[exec.FlowID], prevStep: exec.Step}
 	return s.flowInteraction(w, r, &run, req.InteractionID, req.input)
 }
 
 // flowInteraction does what interaction asks on the current screen and
 // answers the next screen, the same screen with an error, or the session.
 func (s *Server) flowInteraction(w http.ResponseWriter, r *http.Request, run *flowRun, interaction string, input map[string]string) (int, error) {
-	screen := &run.flow.Screens[run.exec.screen]
+	screen := &run.flow.Screens[run.exec.Screen]
 	if interaction == flowSubmitInteraction && input["token"] != "" {
 		return s.flowMagicLinkReturn(w, r, run, input["token"])
 	}
@@ -134,16 +135,16 @@ func (s *Server) flowInteraction(w http.ResponseWriter, r *http.Request, run *fl
 		}
 		return s.flowAdvance(w, run, button.Next)
 	case project.ActionVerifyOTP:
-		if run.exec.loginID == "" {
+		if run.exec.LoginID == "" {
 			return 0, descopeError(http.StatusBadRequest, CodeFlowInteraction, "Flow interaction not found", "button %q verifies a code, but this execution sent none: a send_otp button must come first", button.ID)
 		}
-		c, err := s.codes.takeOTP("email", run.exec.loginID, input[button.CodeField], s.clock.Now().Unix())
+		c, err := s.state.TakeOTP("email", run.exec.LoginID, input[button.CodeField])
 		if err != nil {
 			return s.flowRetry(w, run, flowCodeErrorText(err), nil)
 		}
 		return s.flowSignedIn(w, r, run, c, "otp", button.Next)
 	case project.ActionSetPassword, project.ActionSelectTenant, project.ActionEnd:
-		if run.exec.userID == "" {
+		if run.exec.UserID == "" {
 			return 0, descopeError(http.StatusBadRequest, CodeFlowInteraction, "Flow interaction not found", "button %q needs a signed-in user: a verify_otp with a next screen (or a magic link) must come first", button.ID)
 		}
 		if errText, err := s.flowUserAction(run, button, input); err != nil || errText != "" {
@@ -152,11 +153,11 @@ func (s *Server) flowInteraction(w http.ResponseWriter, r *http.Request, run *fl
 		if button.Next != "" {
 			return s.flowAdvance(w, run, button.Next)
 		}
-		return s.flowComplete(w, r, run, pendingCode{userID: run.exec.userID, loginID: run.exec.loginID, method: "email", tenant: run.exec.tenant}, run.exec.authMethod)
+		return s.flowComplete(w, r, run, state.PendingCode{UserID: run.exec.UserID, LoginID: run.exec.LoginID, Method: "email", Tenant: run.exec.Tenant}, run.exec.AuthMethod)
 	case project.ActionNext:
 		return s.flowAdvance(w, run, button.Next)
 	default: // project.ActionFail
-		s.flows.end(run.exec.id, run.prevStep)
+		s.state.EndFlow(run.exec.ID, run.prevStep)
 		return 0, descopeError(http.StatusBadRequest, CodeFlowFailed, "Flow failed", "%s", button.Error)
 	}
 }
@@ -185,61 +186,53 @@ func (s *Server) flowSend(r *http.Request, run *flowRun, button *project.Button,
 		}
 		return "", err
 	}
-	now := s.clock.Now()
 	msg := OutboxMessage{LoginID: loginID, Method: "email", To: to}
-	var secret string
+	var link *url.URL
 	if button.Action == project.ActionSendOTP {
 		msg.Kind = OutboxOTP
-		if msg.Code, err = s.codes.addOTP(c, now.Unix()); err != nil {
-			return "", codeError(err)
-		}
-		secret = msg.Code
 	} else {
-		base := run.exec.linkBase
+		base := run.exec.LinkBase
 		if base == "" {
 			base = s.baseURL(r) + "/magiclink"
 		}
-		u, err := url.Parse(base)
-		if err != nil {
+		if link, err = url.Parse(base); err != nil {
 			return "", invalidArgument("the link's base %q is not a URL", truncate(base, 128))
 		}
-		c.kind = codeMagicLink
+		c.Kind = state.CodeMagicLink
 		msg.Kind = OutboxMagicLink
-		if msg.Token, _, err = s.codes.addLink(c, now.Unix()); err != nil {
-			return "", codeError(err)
-		}
-		secret = msg.Token
-		// The component on the page the link opens reads its execution
-		// and step from descope-login-flow and the token from t
-		// (web-component helpers.ts getRunIdsFromUrl, getTokenFromUrl).
-		q := u.Query()
-		q.Set("descope-login-flow", run.flow.ID+executionIDSeparator+run.exec.id+"_"+strconv.Itoa(run.exec.step+1))
-		q.Set("t", msg.Token)
-		u.RawQuery = q.Encode()
-		msg.Link = u.String()
 	}
-	if _, err := s.outbox.add(msg, c.userID, c.expires, now); err != nil {
-		s.codes.forgetSecret("email", loginID, secret)
-		return "", codeError(err)
+	// The component on the page the link opens reads its execution and
+	// step from descope-login-flow and the token from t (web-component
+	// helpers.ts getRunIdsFromUrl, getTokenFromUrl).
+	msg, _, err = s.state.SendCode(c, msg, func(token string) string {
+		q := link.Query()
+		q.Set("descope-login-flow", run.flow.ID+executionIDSeparator+run.exec.ID+"_"+strconv.Itoa(run.exec.Step+1))
+		q.Set("t", token)
+		u := *link
+		u.RawQuery = q.Encode()
+		return u.String()
+	})
+	if err != nil {
+		return "", stateError(err)
 	}
 	// The login ID, never the code or link.
-	s.log.Debug("flow sent", "flow", run.flow.ID, "kind", msg.Kind, "login_id", truncate(loginID, 64), "new_user", c.signUp != nil)
-	run.exec.loginID = loginID
-	if run.exec.form == nil {
-		run.exec.form = map[string]string{}
+	s.log.Debug("flow sent", "flow", run.flow.ID, "kind", msg.Kind, "login_id", truncate(loginID, 64), "new_user", c.SignUp != nil)
+	run.exec.LoginID = loginID
+	if run.exec.Form == nil {
+		run.exec.Form = map[string]string{}
 	}
-	run.exec.form[button.LoginIDField] = loginID
+	run.exec.Form[button.LoginIDField] = loginID
 	if button.NameField != "" {
-		run.exec.form[button.NameField] = input[button.NameField]
+		run.exec.Form[button.NameField] = input[button.NameField]
 	}
 	return "", nil
 }
 
 // flowMagicLinkReturn finishes a flow on the page a magic link opened.
 func (s *Server) flowMagicLinkReturn(w http.ResponseWriter, r *http.Request, run *flowRun, token string) (int, error) {
-	c, err := s.codes.takeLink(codeMagicLink, token, s.clock.Now().Unix())
-	if err == nil && c.loginID != run.exec.loginID {
-		err = errCodeUnknown // another execution's link
+	c, err := s.state.TakeLink(state.CodeMagicLink, token)
+	if err == nil && c.LoginID != run.exec.LoginID {
+		err = state.ErrCodeUnknown // another execution's link
 	}
 	if err != nil {
 		return s.flowRetry(w, run, flowCodeErrorText(err), nil)
@@ -250,32 +243,32 @@ func (s *Server) flowMagicLinkReturn(w http.ResponseWriter, r *http.Request, run
 // flowSignedIn goes on after a used code or link: the flow ends with the
 // session, or, when the button names a next screen, the user (created
 // now for a sign-up) is kept for the actions there.
-func (s *Server) flowSignedIn(w http.ResponseWriter, r *http.Request, run *flowRun, c pendingCode, authMethod, next string) (int, error) {
+func (s *Server) flowSignedIn(w http.ResponseWriter, r *http.Request, run *flowRun, c state.PendingCode, authMethod, next string) (int, error) {
 	if next == "" {
 		return s.flowComplete(w, r, run, c, authMethod)
 	}
 	u, ok := User{}, false
-	if c.signUp != nil {
+	if c.SignUp != nil {
 		var err error
 		if u, ok, err = s.createSignedUp(c); err != nil {
 			return 0, err
 		}
 	} else {
-		u, ok = s.dir.byUserID(c.userID)
+		u, ok = s.state.UserByID(c.UserID)
 	}
 	if !ok {
-		return 0, authUserNotFound(c.loginID)
+		return 0, authUserNotFound(c.LoginID)
 	}
-	run.exec.userID, run.exec.authMethod = u.ID, authMethod
+	run.exec.UserID, run.exec.AuthMethod = u.ID, authMethod
 	return s.flowAdvance(w, run, next)
 }
 
 // flowUserAction sets the signed-in user's password or picks its tenant;
 // what the user can fix is returned as text for the screen.
 func (s *Server) flowUserAction(run *flowRun, button *project.Button, input map[string]string) (string, error) {
-	u, ok := s.dir.byUserID(run.exec.userID)
+	u, ok := s.state.UserByID(run.exec.UserID)
 	if !ok {
-		return "", authUserNotFound(run.exec.loginID)
+		return "", authUserNotFound(run.exec.LoginID)
 	}
 	switch button.Action {
 	case project.ActionSetPassword:
@@ -287,23 +280,23 @@ func (s *Server) flowUserAction(run *flowRun, button *project.Button, input map[
 			return fmt.Sprintf("The password must be at most %d bytes", maxPasswordBytes), nil
 		}
 		u.Password = pw
-		if _, _, err := s.dir.put(u, true, s.clock.Now().Unix()); err != nil {
-			return "", directoryError(err)
+		if _, _, err := s.state.PutUser(u, true); err != nil {
+			return "", stateError(err)
 		}
 	case project.ActionSelectTenant:
 		tenant := input[button.TenantField]
 		if !u.HasTenant(tenant) {
 			return fmt.Sprintf("You are not a member of tenant %q", truncate(tenant, 64)), nil
 		}
-		run.exec.tenant = tenant
+		run.exec.Tenant = tenant
 	}
 	return "", nil
 }
 
 // flowComplete ends the flow with a session for the user of c (a used code,
 // or the user a flow signed in before): status completed, authInfo.
-func (s *Server) flowComplete(w http.ResponseWriter, r *http.Request, run *flowRun, c pendingCode, authMethod string) (int, error) {
-	if !s.flows.end(run.exec.id, run.prevStep) && run.prevStep != 0 {
+func (s *Server) flowComplete(w http.ResponseWriter, r *http.Request, run *flowRun, c state.PendingCode, authMethod string) (int, error) {
+	if !s.state.EndFlow(run.exec.ID, run.prevStep) && run.prevStep != 0 {
 		return 0, descopeError(http.StatusBadRequest, CodeFlowStep, "Flow step not found", "the execution moved on meanwhile: a replayed or concurrent request")
 	}
 	is, u, err := s.sessionForCode(r, c)
@@ -311,12 +304,12 @@ func (s *Server) flowComplete(w http.ResponseWriter, r *http.Request, run *flowR
 		return 0, err
 	}
 	h := w.Header()
-	authInfo, err := s.sessionBody(h, r, is, u, s.dir.firstLogin(u.ID), s.project.Sessions.TokenResponse)
+	authInfo, err := s.sessionBody(h, r, is, u, s.state.FirstLogin(u.ID), s.project.Sessions.TokenResponse)
 	if err != nil {
 		return 0, err
 	}
 	return writeJSON(w, http.StatusOK, wire.FlowResponse{
-		ExecutionID: run.flow.ID + executionIDSeparator + run.exec.id, StepID: strconv.Itoa(run.exec.step + 1),
+		ExecutionID: run.flow.ID + executionIDSeparator + run.exec.ID, StepID: strconv.Itoa(run.exec.Step + 1),
 		Status: "completed", AuthInfo: authInfo, LastAuth: &wire.FlowLastAuth{AuthMethod: authMethod},
 	}), nil
 }
@@ -325,12 +318,12 @@ func (s *Server) flowComplete(w http.ResponseWriter, r *http.Request, run *flowR
 func (s *Server) flowAdvance(w http.ResponseWriter, run *flowRun, next string) (int, error) {
 	for i := range run.flow.Screens {
 		if run.flow.Screens[i].ID == next {
-			run.exec.screen = i
+			run.exec.Screen = i
 		}
 	}
-	run.exec.step++
-	if err := s.flows.put(run.exec, run.prevStep, s.clock.Now().Unix()); err != nil {
-		return 0, flowStoreError(err)
+	run.exec.Step++
+	if err := s.state.PutFlow(run.exec, run.prevStep); err != nil {
+		return 0, stateError(err)
 	}
 	return s.writeFlowScreen(w, run, "")
 }
@@ -341,19 +334,19 @@ func (s *Server) flowRetry(w http.ResponseWriter, run *flowRun, errText string, 
 	if err != nil {
 		return 0, err
 	}
-	if err := s.flows.put(run.exec, run.prevStep, s.clock.Now().Unix()); err != nil {
-		return 0, flowStoreError(err)
+	if err := s.state.PutFlow(run.exec, run.prevStep); err != nil {
+		return 0, stateError(err)
 	}
 	return s.writeFlowScreen(w, run, errText)
 }
 
 // writeFlowScreen answers the execution's current screen.
 func (s *Server) writeFlowScreen(w http.ResponseWriter, run *flowRun, errText string) (int, error) {
-	sc := &run.flow.Screens[run.exec.screen]
+	sc := &run.flow.Screens[run.exec.Screen]
 	resp := wire.FlowResponse{
-		ExecutionID: run.flow.ID + executionIDSeparator + run.exec.id, StepID: strconv.Itoa(run.exec.step),
+		ExecutionID: run.flow.ID + executionIDSeparator + run.exec.ID, StepID: strconv.Itoa(run.exec.Step),
 		StepName: sc.Name, Status: "waiting", Action: "screen",
-		Screen: &wire.FlowScreen{ID: flowScreenFile(run.flow.ID, sc.ID), State: wire.FlowScreenState{Form: run.exec.form, ErrorText: errText}},
+		Screen: &wire.FlowScreen{ID: flowScreenFile(run.flow.ID, sc.ID), State: wire.FlowScreenState{Form: run.exec.Form, ErrorText: errText}},
 	}
 	if resp.StepName == "" {
 		resp.StepName = sc.ID
@@ -369,30 +362,12 @@ func (s *Server) writeFlowScreen(w http.ResponseWriter, run *flowRun, errText st
 // sign the user in (mock's wording; Descope's is the project's).
 func flowCodeErrorText(err error) string {
 	switch {
-	case errors.Is(err, errCodeWrong):
+	case errors.Is(err, state.ErrCodeWrong):
 		return "Wrong code: try again"
-	case errors.Is(err, errCodeAttempts):
+	case errors.Is(err, state.ErrCodeAttempts):
 		return "Too many wrong codes: start again"
-	case errors.Is(err, errCodeExpired):
+	case errors.Is(err, state.ErrCodeExpired):
 		return "The code has expired: start again"
 	}
 	return "This code or link is not valid anymore: start again"
-}
-
-// flowStoreError maps a flow store failure to Descope's error.
-func flowStoreError(err error) error {
-	switch {
-	case errors.Is(err, errFlowExecutionUnknown):
-		return flowExecutionError("no running execution of that ID: unknown, forged or ended")
-	case errors.Is(err, errFlowExecutionExpired):
-		return descopeError(http.StatusBadRequest, CodeFlowTimedOut, "Flow timed out", "the flow execution expired (flow_settings.execution_ttl on the mock's clock): start again")
-	case errors.Is(err, errFlowStepStale):
-		return descopeError(http.StatusBadRequest, CodeFlowStep, "Flow step not found", "the execution moved on meanwhile: a replayed or concurrent request")
-	case errors.Is(err, errFlowExecutionsFull):
-		return atCapacity("flow executions", MaxFlowExecutions, "finish some, let them expire (flow_settings.execution_ttl), or reset")
-	case errors.Is(err, errFlowExecutionBytes):
-		return &Error{Status: http.StatusConflict, Code: CodeMockLimit, Description: "Limit reached",
-			Message: "the flow executions would hold more than " + strconv.Itoa(MaxFlowExecutionBytes) + " bytes (MaxFlowExecutionBytes): finish some, let them expire, or reset"}
-	}
-	return err
 }

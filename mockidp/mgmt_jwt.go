@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"slices"
 	"time"
+
+	"github.com/descope-harness/harness/mockidp/state"
 )
 
 // maxRefreshDuration bounds refreshDuration (seconds) of management calls.
@@ -59,12 +61,12 @@ func (s *Server) handleMgmtAuth(kind int) handlerFunc {
 		if req.RefreshDuration < 0 || req.RefreshDuration > maxRefreshDuration {
 			return 0, invalidArgument("refreshDuration must be between 0 and %d seconds", maxRefreshDuration)
 		}
-		u, exists := s.dir.byLoginID(req.LoginID)
+		u, exists := s.state.UserByLoginID(req.LoginID)
 		switch {
 		case kind == mgmtSignIn && !exists:
 			return 0, mgmtUserNotFound(req.LoginID)
 		case kind == mgmtSignUp && exists:
-			return 0, directoryError(errUserExists)
+			return 0, stateError(state.ErrUserExists)
 		case !exists:
 			nu := User{LoginIDs: []string{req.LoginID}, VerifiedEmail: req.EmailVerified, VerifiedPhone: req.PhoneVerified}
 			if req.User != nil {
@@ -74,8 +76,8 @@ func (s *Server) handleMgmtAuth(kind int) handlerFunc {
 				}
 			}
 			var err error
-			if u, _, err = s.dir.put(nu, false, s.clock.Now().Unix()); err != nil {
-				return 0, directoryError(err)
+			if u, _, err = s.state.PutUser(nu, false); err != nil {
+				return 0, stateError(err)
 			}
 		}
 		if req.SelectedTenant != "" && !u.HasTenant(req.SelectedTenant) {
@@ -89,7 +91,7 @@ func (s *Server) handleMgmtAuth(kind int) handlerFunc {
 		if err != nil {
 			return 0, err
 		}
-		return s.writeSession(w, r, is, u, s.dir.firstLogin(u.ID), TokenResponseBody)
+		return s.writeSession(w, r, is, u, s.state.FirstLogin(u.ID), TokenResponseBody)
 	}
 }
 
