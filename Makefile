@@ -51,8 +51,8 @@ test: build ## Run every offline test and suite (what CI runs): race detector, r
 
 # The long tests: each skips itself under -short (make test) and runs here:
 # stores filled to their limits, the short soak, loadgen's child processes.
-LONG_TESTS = TestRunShort|TestChildScenariosEndToEnd|TestRunChildModes
-LONG_PKGS  = ./soak/ ./loadgen/...
+LONG_TESTS = TestRunShort|TestChildScenariosEndToEnd|TestRunChildModes|TestSessionStoreIsBounded|TestFloodOfCodeExchangesLeavesRoom|TestSessionStoreStaysBounded|TestMemoryUsersAndSessions|TestUsersAreBounded
+LONG_PKGS  = ./soak/ ./loadgen/... ./mockidp/ ./mockidp/state/
 
 .PHONY: test-long
 test-long: build ## The long tests make test skips (-short): stores filled to their limits, the short soak, loadgen's child processes; run by .ci/run
@@ -189,7 +189,7 @@ clean: ## Remove build output and reports
 	rm -rf $(BIN) $(REPORTS)
 
 .PHONY: test-web
-test-web: build ## The React app in webapp/ (@descope/react-sdk, bundled by esbuild) signs in against bin/mockidp in headless Chromium (playwright-core driving Debian's chromium): OTP, links, refresh, logout, cookie mode, Descope flows with the real <descope-wc>
+test-web: build ## The React app in webapp/ (@descope/react-sdk, bundled by esbuild) signs in against bin/mockidp in headless Chromium (playwright-core driving Debian's chromium): OTP, links, refresh, logout, cookie mode, OIDC mode, Descope flows with the real <descope-wc>
 	cd webapp && npm ci --no-audit --no-fund && npm run build
 	@# Each test has its own timeout (60 s; 90 s for the README example); the
 	@# 300 s one bounds each test file, whose tests run one after another.
