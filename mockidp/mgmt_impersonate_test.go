@@ -9,7 +9,6 @@ import (
 	"github.com/descope-harness/harness/mockidp"
 )
 
-
 // Impersonation answers a refresh JWT of the impersonated user whose
 // sessions carry act {sub: impersonator}; stopping it ends that session
 // and answers a refresh JWT of the impersonator.
