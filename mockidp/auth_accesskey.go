@@ -1,7 +1,6 @@
 package mockidp
 
 import (
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"io"
@@ -83,14 +82,5 @@ func (s *Server) bearerAccessKey(r *http.Request) (string, error) {
 
 // findAccessKey compares against every key's secret in constant time.
 func (s *Server) findAccessKey(secret string) (AccessKey, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	var found AccessKey
-	ok := false
-	for _, k := range s.accessKeys {
-		if subtle.ConstantTimeCompare([]byte(secret), []byte(k.Secret)) == 1 {
-			found, ok = k, true
-		}
-	}
-	return found, ok
+	return s.state.AccessKeyBySecret(secret)
 }

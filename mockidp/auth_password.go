@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"net/http"
+
+	"github.com/descope-harness/harness/mockidp/state"
 )
 
 // CodeWrongPassword: password sign-in with a wrong password, or for a user
@@ -25,14 +27,14 @@ func (s *Server) handlePasswordSignUp(w http.ResponseWriter, r *http.Request) (i
 	if len(req.Password) < minPasswordLen {
 		return 0, invalidArgument("password must be at least %d characters", minPasswordLen)
 	}
-	if _, ok := s.dir.byLoginID(req.LoginID); ok {
+	if _, ok := s.state.UserByLoginID(req.LoginID); ok {
 		return 0, userExists(req.LoginID)
 	}
 	nu := newSignUpUser(req)
 	nu.Password = req.Password
-	c := pendingCode{loginID: req.LoginID, signUp: nu, amr: amrPassword}
+	c := state.PendingCode{LoginID: req.LoginID, SignUp: nu, AMR: amrPassword}
 	if req.LoginOptions != nil {
-		c.custom = req.LoginOptions.CustomClaims
+		c.Custom = req.LoginOptions.CustomClaims
 	}
 	return s.loginWithCode(w, r, c)
 }
@@ -45,16 +47,16 @@ func (s *Server) handlePasswordSignIn(w http.ResponseWriter, r *http.Request) (i
 	if err != nil {
 		return 0, err
 	}
-	u, ok := s.dir.byLoginID(req.LoginID)
+	u, ok := s.state.UserByLoginID(req.LoginID)
 	if !ok {
 		return 0, authUserNotFound(req.LoginID)
 	}
 	if !samePassword(u.Password, req.Password) {
 		return 0, descopeError(http.StatusUnauthorized, CodeWrongPassword, "Invalid password", "the password is wrong, or the user has none")
 	}
-	c := pendingCode{loginID: req.LoginID, userID: u.ID, amr: amrPassword}
+	c := state.PendingCode{LoginID: req.LoginID, UserID: u.ID, AMR: amrPassword}
 	if req.LoginOptions != nil {
-		c.custom = req.LoginOptions.CustomClaims
+		c.Custom = req.LoginOptions.CustomClaims
 	}
 	return s.loginWithCode(w, r, c)
 }

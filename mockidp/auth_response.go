@@ -23,10 +23,10 @@ func (s *Server) userResponse(u User) *UserResponse {
 	}
 	var grants Authorization
 	if len(u.Tenants) > 0 {
-		grants = s.dir.authorization(u)
+		grants = s.state.Authorization(u)
 	}
 	for _, t := range u.Tenants {
-		tenant, _ := s.dir.tenant(t.TenantID)
+		tenant, _ := s.state.Tenant(t.TenantID)
 		out.UserTenants = append(out.UserTenants, UserTenantResponse{TenantID: t.TenantID, TenantName: tenant.Name, RoleNames: nonNil(t.Roles),
 			Permissions: nonNil(grants.Tenants[t.TenantID].Permissions)})
 	}

@@ -11,12 +11,13 @@ import (
 	"time"
 
 	"github.com/descope-harness/harness/mockidp/issue"
+	"github.com/descope-harness/harness/mockidp/state"
 )
 
 // liveRefresh is a verified refresh JWT with its remembered session and user.
 type liveRefresh struct {
 	jti     string
-	session session
+	session state.Session
 	user    User
 }
 
@@ -89,22 +90,22 @@ func (s *Server) checkRefresh(token string) (liveRefresh, error) {
 		return liveRefresh{}, invalidToken("the token is not a refresh JWT (drn %q, want DSR)", truncate(drn, 16))
 	}
 	jti, _ := claims["jti"].(string)
-	sess, ok := s.sessions.get(jti)
+	sess, ok := s.state.Session(jti)
 	if !ok {
 		return liveRefresh{}, invalidToken("unknown refresh JWT: not issued by this mock since its last reset")
 	}
-	if sub, _ := claims["sub"].(string); sub != sess.userID {
+	if sub, _ := claims["sub"].(string); sub != sess.UserID {
 		return liveRefresh{}, invalidToken("the refresh JWT's sub does not match its session")
 	}
-	u, ok := s.dir.byUserID(sess.userID)
+	u, ok := s.state.UserByID(sess.UserID)
 	if ok && u.Disabled {
 		// Before the session's state: disabling also ended the session.
 		return liveRefresh{}, userDisabled()
 	}
-	switch sess.state {
-	case refreshRotated:
+	switch sess.State {
+	case state.RefreshRotated:
 		return liveRefresh{}, invalidToken("the refresh JWT was replaced by rotation and cannot be used again")
-	case refreshLoggedOut:
+	case state.RefreshLoggedOut:
 		return liveRefresh{}, loggedOut()
 	}
 	if !ok {
@@ -126,8 +127,8 @@ func (s *Server) sessionFor(r *http.Request, lr liveRefresh, tenant string) sess
 	if tenant != "" && !lr.user.HasTenant(tenant) {
 		tenant = "" // the user left the tenant since
 	}
-	return sessionParams{user: lr.user, tenant: tenant, amr: lr.session.amr, custom: lr.session.custom,
-		iss: s.issuer(s.project.IssuerForm, s.baseURL(r)), refreshExpires: lr.session.expires}
+	return sessionParams{user: lr.user, tenant: tenant, amr: lr.session.AMR, custom: lr.session.Custom,
+		iss: s.issuer(s.project.IssuerForm, s.baseURL(r)), refreshExpires: lr.session.Expires}
 }
 
 // handleRefresh serves POST /v1/auth/refresh: a new session JWT, and with
@@ -177,10 +178,10 @@ func (s *Server) handleTryRefresh(w http.ResponseWriter, r *http.Request) (int, 
 // refresh issues the next tokens of a live session.
 func (s *Server) refresh(w http.ResponseWriter, r *http.Request, lr liveRefresh) (int, error) {
 	var err error
-	p := s.sessionFor(r, lr, lr.session.tenant)
+	p := s.sessionFor(r, lr, lr.session.Tenant)
 	var is issuedSession
 	if s.project.Sessions.RefreshRotation {
-		if !s.sessions.transition(lr.jti, refreshRotated) {
+		if !s.state.EndSession(lr.jti, state.RefreshRotated) {
 			return 0, invalidToken("the refresh JWT was replaced by rotation and cannot be used again")
 		}
 		p.refreshExpires = 0
@@ -207,8 +208,8 @@ func (s *Server) handleLogout(all bool) handlerFunc {
 			return 0, err
 		}
 		if all {
-			s.endSessions(lr.user.ID)
-		} else if !s.sessions.transition(lr.jti, refreshLoggedOut) {
+			s.state.EndSessions(lr.user.ID)
+		} else if !s.state.EndSession(lr.jti, state.RefreshLoggedOut) {
 			return 0, loggedOut()
 		}
 		return s.writeLogout(w, r)
@@ -229,13 +230,13 @@ func (s *Server) handleTenantSelect(w http.ResponseWriter, r *http.Request) (int
 	if body.Tenant == "" {
 		return 0, missingArgument("tenant")
 	}
-	if _, ok := s.dir.tenant(body.Tenant); !ok {
+	if _, ok := s.state.Tenant(body.Tenant); !ok {
 		return 0, invalidArgument("tenant %q is not a tenant of the project", truncate(body.Tenant, 64))
 	}
 	if !lr.user.HasTenant(body.Tenant) {
 		return 0, invalidArgument("the user is not a member of tenant %q", truncate(body.Tenant, 64))
 	}
-	if s.project.Sessions.RefreshRotation && !s.sessions.transition(lr.jti, refreshRotated) {
+	if s.project.Sessions.RefreshRotation && !s.state.EndSession(lr.jti, state.RefreshRotated) {
 		return 0, invalidToken("the refresh JWT was replaced by rotation and cannot be used again")
 	}
 	p := s.sessionFor(r, lr, body.Tenant)
@@ -271,7 +272,7 @@ func (s *Server) handleMeTenants(w http.ResponseWriter, r *http.Request) (int, e
 	if body.DCT && len(body.IDs) > 0 {
 		return 0, invalidArgument("give dct or ids, not both")
 	}
-	current := lr.session.tenant
+	current := lr.session.Tenant
 	if current == "" && len(lr.user.Tenants) == 1 {
 		current = lr.user.Tenants[0].TenantID // dct of a one-tenant user, as UserClaims sets it
 	}
@@ -280,7 +281,7 @@ func (s *Server) handleMeTenants(w http.ResponseWriter, r *http.Request) (int, e
 		if body.DCT && t.TenantID != current || len(body.IDs) > 0 && !slices.Contains(body.IDs, t.TenantID) {
 			continue
 		}
-		tenant, _ := s.dir.tenant(t.TenantID)
+		tenant, _ := s.state.Tenant(t.TenantID)
 		out = append(out, MeTenant{ID: t.TenantID, Name: tenant.Name, CustomAttributes: tenant.CustomAttributes})
 	}
 	w.Header()["Cache-Control"] = noStore

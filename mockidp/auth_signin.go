@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/descope-harness/harness/mockidp/state"
 )
 
 // signMode is Descope's sign-in semantics: sign-in refuses an unknown login
@@ -43,13 +45,13 @@ var (
 func (s *Server) signInRoutes(rt *router) {
 	for _, m := range signModes {
 		for _, method := range otpMethods {
-			rt.surface("/v1/auth/otp/"+m.path+"/"+method, EndpointSignIn, s.handleSignInStart(codeOTP, m.mode, method), http.MethodPost)
+			rt.surface("/v1/auth/otp/"+m.path+"/"+method, EndpointSignIn, s.handleSignInStart(state.CodeOTP, m.mode, method), http.MethodPost)
 		}
 		for _, method := range magicLinkMethods {
-			rt.surface("/v1/auth/magiclink/"+m.path+"/"+method, EndpointSignIn, s.handleSignInStart(codeMagicLink, m.mode, method), http.MethodPost)
+			rt.surface("/v1/auth/magiclink/"+m.path+"/"+method, EndpointSignIn, s.handleSignInStart(state.CodeMagicLink, m.mode, method), http.MethodPost)
 		}
 		for _, method := range enchantedLinkMethods {
-			rt.surface("/v1/auth/enchantedlink/"+m.path+"/"+method, EndpointSignIn, s.handleSignInStart(codeEnchantedLink, m.mode, method), http.MethodPost)
+			rt.surface("/v1/auth/enchantedlink/"+m.path+"/"+method, EndpointSignIn, s.handleSignInStart(state.CodeEnchantedLink, m.mode, method), http.MethodPost)
 		}
 	}
 	rt.surface("/v1/auth/password/signup", EndpointSignIn, s.handlePasswordSignUp, http.MethodPost)
@@ -61,7 +63,7 @@ func (s *Server) signInRoutes(rt *router) {
 // or text message, and the answer is the masked address: {"maskedEmail"}
 // or {"maskedPhone"}, and for an enchanted link {"pendingRef","linkId","maskedEmail"}.
 // The existing verify endpoints finish the sign-in.
-func (s *Server) handleSignInStart(kind codeKind, mode signMode, method string) handlerFunc {
+func (s *Server) handleSignInStart(kind state.CodeKind, mode signMode, method string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) (int, error) {
 		body, err := s.readDescopeBody(w, r)
 		if err != nil {
@@ -75,7 +77,6 @@ func (s *Server) handleSignInStart(kind codeKind, mode signMode, method string) 
 		if err != nil {
 			return 0, err
 		}
-		now := s.clock.Now()
 		msg := OutboxMessage{LoginID: req.LoginID, Method: method, To: to}
 		out := map[string]string{}
 		if method == "email" {
@@ -83,42 +84,31 @@ func (s *Server) handleSignInStart(kind codeKind, mode signMode, method string) 
 		} else {
 			out["maskedPhone"] = maskPhone(to)
 		}
-		var secret string
+		var base *url.URL
+		c.Kind = kind
 		switch kind {
-		case codeOTP:
+		case state.CodeOTP:
 			msg.Kind = OutboxOTP
-			if msg.Code, err = s.codes.addOTP(c, now.Unix()); err != nil {
-				return 0, codeError(err)
-			}
-			secret = msg.Code
 		default:
 			msg.Kind = OutboxMagicLink
-			if kind == codeEnchantedLink {
+			if kind == state.CodeEnchantedLink {
 				msg.Kind = OutboxEnchantedLink
 				msg.LinkID = linkID()
 				out["linkId"] = msg.LinkID
 			}
-			base, err := s.linkBase(r, req)
-			if err != nil {
+			if base, err = s.linkBase(r, req); err != nil {
 				return 0, err
 			}
-			c.kind = kind
-			var ref string
-			if msg.Token, ref, err = s.codes.addLink(c, now.Unix()); err != nil {
-				return 0, codeError(err)
-			}
-			secret = msg.Token
-			msg.Link = withToken(base, msg.Token)
-			if ref != "" {
-				out["pendingRef"] = ref
-			}
 		}
-		if _, err := s.outbox.add(msg, c.userID, c.expires, now); err != nil {
-			s.codes.forgetSecret(method, req.LoginID, secret)
-			return 0, codeError(err)
+		msg, sent, err := s.state.SendCode(c, msg, func(token string) string { return withToken(base, token) })
+		if err != nil {
+			return 0, stateError(err)
+		}
+		if sent.PendingRef != "" {
+			out["pendingRef"] = sent.PendingRef
 		}
 		// The login ID, never the code or link.
-		s.log.Debug("sign-in started", "kind", msg.Kind, "method", method, "login_id", truncate(req.LoginID, 64), "new_user", c.signUp != nil)
+		s.log.Debug("sign-in started", "kind", msg.Kind, "method", method, "login_id", truncate(req.LoginID, 64), "new_user", c.SignUp != nil)
 		w.Header()["Cache-Control"] = noStore
 		return writeJSON(w, http.StatusOK, out), nil
 	}
@@ -127,46 +117,46 @@ func (s *Server) handleSignInStart(kind codeKind, mode signMode, method string) 
 // beginSignIn applies Descope's sign-in semantics and loginOptions to a
 // request and returns the pending code to create (without its secret) and
 // the address it goes to.
-func (s *Server) beginSignIn(r *http.Request, req signInRequest, mode signMode, method string) (pendingCode, string, error) {
+func (s *Server) beginSignIn(r *http.Request, req signInRequest, mode signMode, method string) (state.PendingCode, string, error) {
 	refreshJWT, err := s.bearerParts(r, "[:{refreshJwt}]")
 	if err != nil {
-		return pendingCode{}, "", err
+		return state.PendingCode{}, "", err
 	}
-	u, exists := s.dir.byLoginID(req.LoginID)
+	u, exists := s.state.UserByLoginID(req.LoginID)
 	switch {
 	case mode == modeSignIn && !exists:
-		return pendingCode{}, "", authUserNotFound(req.LoginID)
+		return state.PendingCode{}, "", authUserNotFound(req.LoginID)
 	case mode == modeSignUp && exists:
-		return pendingCode{}, "", userExists(req.LoginID)
+		return state.PendingCode{}, "", userExists(req.LoginID)
 	case exists && u.Disabled:
-		return pendingCode{}, "", userDisabled()
+		return state.PendingCode{}, "", userDisabled()
 	}
-	c := pendingCode{loginID: req.LoginID, method: method,
-		expires: s.clock.Now().Add(time.Duration(s.project.Sessions.CodeTTL)).Unix()}
+	c := state.PendingCode{LoginID: req.LoginID, Method: method,
+		Expires: s.clock.Now().Add(time.Duration(s.project.Sessions.CodeTTL)).Unix()}
 	var opts loginOptions
 	if req.LoginOptions != nil {
 		opts = *req.LoginOptions
 	}
-	c.custom = opts.CustomClaims
+	c.Custom = opts.CustomClaims
 	if exists {
-		c.userID = u.ID
+		c.UserID = u.ID
 	} else {
-		c.signUp = newSignUpUser(req)
-		u = *c.signUp
+		c.SignUp = newSignUpUser(req)
+		u = *c.SignUp
 	}
 	if opts.Stepup || opts.MFA {
 		if err := s.extendSession(&c, u, exists, refreshJWT, opts); err != nil {
-			return pendingCode{}, "", err
+			return state.PendingCode{}, "", err
 		}
 	}
 	if opts.TenantID != "" {
-		if _, ok := s.dir.tenant(opts.TenantID); !ok {
-			return pendingCode{}, "", invalidArgument("loginOptions.tenantId %q is not a tenant of the project", truncate(opts.TenantID, 64))
+		if _, ok := s.state.Tenant(opts.TenantID); !ok {
+			return state.PendingCode{}, "", invalidArgument("loginOptions.tenantId %q is not a tenant of the project", truncate(opts.TenantID, 64))
 		}
 		if !u.HasTenant(opts.TenantID) {
-			return pendingCode{}, "", invalidArgument("loginOptions.tenantId: the user is not a member of tenant %q", truncate(opts.TenantID, 64))
+			return state.PendingCode{}, "", invalidArgument("loginOptions.tenantId: the user is not a member of tenant %q", truncate(opts.TenantID, 64))
 		}
-		c.tenant = opts.TenantID
+		c.Tenant = opts.TenantID
 	}
 	to := deliveryAddress(u, req.LoginID, method)
 	if to == "" {
@@ -174,10 +164,10 @@ func (s *Server) beginSignIn(r *http.Request, req signInRequest, mode signMode, 
 		if method == "email" {
 			what = "an email address"
 		}
-		return pendingCode{}, "", invalidArgument("login ID %q has no %s to send to by %s: give user.%s at sign-up or use a login ID that is one",
+		return state.PendingCode{}, "", invalidArgument("login ID %q has no %s to send to by %s: give user.%s at sign-up or use a login ID that is one",
 			truncate(req.LoginID, 64), what, method, map[bool]string{true: "email", false: "phone"}[method == "email"])
 	}
-	c.size = codeSize(&c, req.customBytes)
+	c.Size = state.CodeSize(&c, req.customBytes)
 	return c, to, nil
 }
 
@@ -185,7 +175,7 @@ func (s *Server) beginSignIn(r *http.Request, req signInRequest, mode signMode, 
 // (core-js-sdk passes the refresh JWT as the token of sign-in for these):
 // the new session keeps that session's amr, tenant and custom claims and
 // adds this method's amr; a step-up also carries su: true.
-func (s *Server) extendSession(c *pendingCode, u User, exists bool, refreshJWT string, opts loginOptions) error {
+func (s *Server) extendSession(c *state.PendingCode, u User, exists bool, refreshJWT string, opts loginOptions) error {
 	if !exists {
 		return invalidArgument("loginOptions.stepup and loginOptions.mfa extend the session of an existing user: sign in, not sign up")
 	}
@@ -197,24 +187,24 @@ func (s *Server) extendSession(c *pendingCode, u User, exists bool, refreshJWT s
 		return err
 	}
 	if lr.user.ID != u.ID {
-		return invalidToken("the refresh JWT belongs to another user than login ID %q", truncate(c.loginID, 64))
+		return invalidToken("the refresh JWT belongs to another user than login ID %q", truncate(c.LoginID, 64))
 	}
-	c.amr = slices.Clone(lr.session.amr)
-	for _, a := range amrOf(c.method) {
-		if !slices.Contains(c.amr, a) {
-			c.amr = append(c.amr, a)
+	c.AMR = slices.Clone(lr.session.AMR)
+	for _, a := range amrOf(c.Method) {
+		if !slices.Contains(c.AMR, a) {
+			c.AMR = append(c.AMR, a)
 		}
 	}
-	c.tenant = lr.session.tenant
-	custom := maps.Clone(lr.session.custom)
+	c.Tenant = lr.session.Tenant
+	custom := maps.Clone(lr.session.Custom)
 	if custom == nil {
 		custom = map[string]any{}
 	}
-	maps.Copy(custom, c.custom)
+	maps.Copy(custom, c.Custom)
 	if opts.Stepup {
 		custom["su"] = true
 	}
-	c.custom = custom
+	c.Custom = custom
 	return nil
 }
 
@@ -301,23 +291,23 @@ func userExists(loginID string) *Error {
 // createSignedUp creates the user of a sign-up whose code was used. A user
 // that appeared meanwhile under the login ID (another sign-up, the
 // management API) is the one signed in.
-func (s *Server) createSignedUp(c pendingCode) (User, bool, error) {
-	nu := *c.signUp
+func (s *Server) createSignedUp(c state.PendingCode) (User, bool, error) {
+	nu := *c.SignUp
 	// The code proved the address it went to (a password proves neither).
 	switch {
-	case c.method == "email":
+	case c.Method == "email":
 		nu.VerifiedEmail = nu.Email != ""
-	case c.method != "" && nu.Phone != "":
+	case c.Method != "" && nu.Phone != "":
 		nu.VerifiedPhone = true
 	}
-	created, _, err := s.dir.put(nu, false, s.clock.Now().Unix())
-	if errors.Is(err, errUserExists) {
-		if u, ok := s.dir.byLoginID(c.loginID); ok {
+	created, _, err := s.state.PutUser(nu, false)
+	if errors.Is(err, state.ErrUserExists) {
+		if u, ok := s.state.UserByLoginID(c.LoginID); ok {
 			return u, true, nil
 		}
 	}
 	if err != nil {
-		return User{}, false, directoryError(err)
+		return User{}, false, stateError(err)
 	}
 	return created, true, nil
 }

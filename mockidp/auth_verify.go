@@ -3,6 +3,8 @@ package mockidp
 import (
 	"errors"
 	"net/http"
+
+	"github.com/descope-harness/harness/mockidp/state"
 )
 
 // Delivery methods of OTP codes and magic links generated for test users.
@@ -29,14 +31,14 @@ func (s *Server) handleOTPVerify(method string) handlerFunc {
 		if body.Code == "" {
 			return 0, missingArgument("code")
 		}
-		c, err := s.codes.takeOTP(method, body.LoginID, body.Code, s.clock.Now().Unix())
-		if errors.Is(err, errCodeUnknown) {
-			if _, ok := s.dir.byLoginID(body.LoginID); !ok {
+		c, err := s.state.TakeOTP(method, body.LoginID, body.Code)
+		if errors.Is(err, state.ErrCodeUnknown) {
+			if _, ok := s.state.UserByLoginID(body.LoginID); !ok {
 				return 0, authUserNotFound(body.LoginID)
 			}
 		}
 		if err != nil {
-			return 0, codeError(err)
+			return 0, stateError(err)
 		}
 		return s.loginWithCode(w, r, c)
 	}
@@ -44,38 +46,38 @@ func (s *Server) handleOTPVerify(method string) handlerFunc {
 
 // loginWithCode starts a session for the user a used code belongs to,
 // creating the user of a sign-up.
-func (s *Server) loginWithCode(w http.ResponseWriter, r *http.Request, c pendingCode) (int, error) {
+func (s *Server) loginWithCode(w http.ResponseWriter, r *http.Request, c state.PendingCode) (int, error) {
 	is, u, err := s.sessionForCode(r, c)
 	if err != nil {
 		return 0, err
 	}
-	return s.writeSession(w, r, is, u, s.dir.firstLogin(u.ID), s.project.Sessions.TokenResponse)
+	return s.writeSession(w, r, is, u, s.state.FirstLogin(u.ID), s.project.Sessions.TokenResponse)
 }
 
 // sessionForCode is loginWithCode's session, not yet written.
-func (s *Server) sessionForCode(r *http.Request, c pendingCode) (issuedSession, User, error) {
+func (s *Server) sessionForCode(r *http.Request, c state.PendingCode) (issuedSession, User, error) {
 	var u User
 	ok := false
-	if c.signUp != nil {
+	if c.SignUp != nil {
 		var err error
 		if u, ok, err = s.createSignedUp(c); err != nil {
 			return issuedSession{}, User{}, err
 		}
 	} else {
-		u, ok = s.dir.byUserID(c.userID)
+		u, ok = s.state.UserByID(c.UserID)
 	}
 	if !ok {
-		return issuedSession{}, User{}, authUserNotFound(c.loginID)
+		return issuedSession{}, User{}, authUserNotFound(c.LoginID)
 	}
-	amr := c.amr
+	amr := c.AMR
 	if amr == nil {
-		amr = amrOf(c.method)
+		amr = amrOf(c.Method)
 	}
-	tenant := c.tenant
+	tenant := c.Tenant
 	if tenant != "" && !u.HasTenant(tenant) {
 		tenant = "" // the user left the tenant since
 	}
-	is, err := s.startSession(sessionParams{user: u, tenant: tenant, amr: amr, custom: c.custom, iss: s.issuer(s.project.IssuerForm, s.baseURL(r))})
+	is, err := s.startSession(sessionParams{user: u, tenant: tenant, amr: amr, custom: c.Custom, iss: s.issuer(s.project.IssuerForm, s.baseURL(r))})
 	if err != nil {
 		return issuedSession{}, User{}, err
 	}
@@ -88,9 +90,9 @@ func (s *Server) handleMagicLinkVerify(w http.ResponseWriter, r *http.Request) (
 	if err != nil {
 		return 0, err
 	}
-	c, err := s.codes.takeLink(codeMagicLink, token, s.clock.Now().Unix())
+	c, err := s.state.TakeLink(state.CodeMagicLink, token)
 	if err != nil {
-		return 0, codeError(err)
+		return 0, stateError(err)
 	}
 	return s.loginWithCode(w, r, c)
 }
@@ -103,8 +105,8 @@ func (s *Server) handleEnchantedLinkVerify(w http.ResponseWriter, r *http.Reques
 	if err != nil {
 		return 0, err
 	}
-	if _, err := s.codes.takeLink(codeEnchantedLink, token, s.clock.Now().Unix()); err != nil {
-		return 0, codeError(err)
+	if _, err := s.state.TakeLink(state.CodeEnchantedLink, token); err != nil {
+		return 0, stateError(err)
 	}
 	w.Header()["Cache-Control"] = noStore
 	return writeBytes(w, http.StatusOK, []byte(`{}`)), nil
@@ -126,9 +128,9 @@ func (s *Server) handlePendingSession(w http.ResponseWriter, r *http.Request) (i
 	if body.PendingRef == "" {
 		return 0, missingArgument("pendingRef")
 	}
-	c, err := s.codes.takePending(body.PendingRef, s.clock.Now().Unix())
+	c, err := s.state.TakePending(body.PendingRef)
 	if err != nil {
-		return 0, codeError(err)
+		return 0, stateError(err)
 	}
 	return s.loginWithCode(w, r, c)
 }

@@ -1,23 +1,11 @@
 package mockidp
 
 import (
-	"errors"
 	"net/http"
-	"sort"
-	"strings"
 )
 
 // Clients lists the clients, sorted by ID.
-func (s *Server) Clients() []Client {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	out := make([]Client, 0, len(s.clients))
-	for _, c := range s.clients {
-		out = append(out, c)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
-}
+func (s *Server) Clients() []Client { return s.state.Clients() }
 
 // AddClient adds or replaces a client.
 func (s *Server) AddClient(c Client) error {
@@ -28,43 +16,18 @@ func (s *Server) AddClient(c Client) error {
 // putClient adds or replaces a client and says whether it replaced one.
 func (s *Server) putClient(c Client) (replaced bool, err error) {
 	if err := c.Validate(""); err != nil {
-		return false, fieldError(err)
+		return false, controlError(err)
 	}
-	s.mu.Lock()
-	_, replaced = s.clients[c.ID]
-	if !replaced && len(s.clients) >= MaxClients {
-		s.mu.Unlock()
-		return false, atCapacity("clients", MaxClients, "remove one with DELETE /_mock/clients/{id}")
+	if replaced, err = s.state.PutClient(c); err != nil {
+		return false, controlError(err)
 	}
-	s.clients[c.ID] = c
-	s.mu.Unlock()
 	s.discovery.clear()
 	return replaced, nil
 }
 
-// fieldError turns a validation error of a client or access key given at
-// run time into a 400 naming the JSON field (not a project-file position).
-func fieldError(err error) error {
-	if errors.Is(err, errUserLimit) {
-		return atCapacity("users", MaxUsers, "remove one with DELETE /_mock/users/{id}")
-	}
-	if errors.Is(err, errUsersFull) {
-		return usersFull(err)
-	}
-	var ce *ConfigError
-	if errors.As(err, &ce) {
-		return mockBadRequest("%s: %s", strings.TrimPrefix(ce.Field, "."), ce.Reason)
-	}
-	return mockBadRequest("%v", err)
-}
-
 // RemoveClient removes a client.
 func (s *Server) RemoveClient(id string) error {
-	s.mu.Lock()
-	_, ok := s.clients[id]
-	delete(s.clients, id)
-	s.mu.Unlock()
-	if !ok {
+	if err := s.state.RemoveClient(id); err != nil {
 		return mockNotFound("client %q not found", truncate(id, 64))
 	}
 	s.discovery.clear()
@@ -72,16 +35,7 @@ func (s *Server) RemoveClient(id string) error {
 }
 
 // AccessKeys lists the access keys, sorted by ID.
-func (s *Server) AccessKeys() []AccessKey {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	out := make([]AccessKey, 0, len(s.accessKeys))
-	for _, k := range s.accessKeys {
-		out = append(out, k)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
-}
+func (s *Server) AccessKeys() []AccessKey { return s.state.AccessKeys() }
 
 // AddAccessKey adds or replaces an access key.
 func (s *Server) AddAccessKey(k AccessKey) error {
@@ -92,31 +46,19 @@ func (s *Server) AddAccessKey(k AccessKey) error {
 // putAccessKey adds or replaces an access key and says whether it replaced one.
 func (s *Server) putAccessKey(k AccessKey) (replaced bool, err error) {
 	if err := k.Validate(""); err != nil {
-		return false, fieldError(err)
+		return false, controlError(err)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for id, other := range s.accessKeys {
-		if id != k.ID && other.Secret == k.Secret {
-			return false, mockBadRequest("another access key has the same secret")
-		}
+	if replaced, err = s.state.PutAccessKey(k); err != nil {
+		return false, controlError(err)
 	}
-	_, replaced = s.accessKeys[k.ID]
-	if !replaced && len(s.accessKeys) >= MaxAccessKeys {
-		return false, atCapacity("access keys", MaxAccessKeys, "remove one with DELETE /_mock/access-keys/{id}")
-	}
-	s.accessKeys[k.ID] = k
 	return replaced, nil
 }
 
 // RemoveAccessKey removes an access key.
 func (s *Server) RemoveAccessKey(id string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.accessKeys[id]; !ok {
+	if err := s.state.RemoveAccessKey(id); err != nil {
 		return mockNotFound("access key %q not found", truncate(id, 64))
 	}
-	delete(s.accessKeys, id)
 	return nil
 }
 
@@ -130,9 +72,7 @@ func (s *Server) ClientToken(clientID, base string) (string, error) {
 	if base == "" {
 		base = "http://localhost"
 	}
-	s.mu.RLock()
-	c, ok := s.clients[clientID]
-	s.mu.RUnlock()
+	c, ok := s.state.Client(clientID)
 	if !ok {
 		return "", mockNotFound("client %q not found", truncate(clientID, 64))
 	}

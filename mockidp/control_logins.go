@@ -1,8 +1,11 @@
 package mockidp
 
 import (
+	"errors"
 	"net/http"
 	"strings"
+
+	"github.com/descope-harness/harness/mockidp/state"
 )
 
 // ctlLogins serves /_mock/logins: POST queues who the next login through
@@ -11,9 +14,9 @@ import (
 func (s *Server) ctlLogins(w http.ResponseWriter, r *http.Request) (int, error) {
 	switch r.Method {
 	case http.MethodGet:
-		return writeJSON(w, http.StatusOK, map[string]any{"logins": s.oidc.queue.list()}), nil
+		return writeJSON(w, http.StatusOK, map[string]any{"logins": s.state.Logins()}), nil
 	case http.MethodDelete:
-		s.oidc.queue.clear()
+		s.state.ClearLogins()
 		return noContent(w)
 	}
 	var l QueuedLogin
@@ -23,7 +26,7 @@ func (s *Server) ctlLogins(w http.ResponseWriter, r *http.Request) (int, error) 
 	if err := s.QueueLogin(l); err != nil {
 		return 0, err
 	}
-	return writeJSON(w, http.StatusCreated, map[string]any{"logins": s.oidc.queue.list()}), nil
+	return writeJSON(w, http.StatusCreated, map[string]any{"logins": s.state.Logins()}), nil
 }
 
 // QueueLogin makes l the login of the next authorization request that does
@@ -34,10 +37,6 @@ func (s *Server) QueueLogin(l QueuedLogin) error {
 	if l.User == "" {
 		return mockBadRequest("user is required: a login ID or user ID")
 	}
-	u, ok := s.LookupUser(l.User)
-	if !ok {
-		return mockNotFound("user %q not found", truncate(l.User, 64))
-	}
 	if len(l.AMR) > 16 {
 		return mockBadRequest("amr: at most 16 values")
 	}
@@ -46,9 +45,10 @@ func (s *Server) QueueLogin(l QueuedLogin) error {
 			return mockBadRequest("amr[%d]: %q must be 1 to 32 characters without spaces", i, truncate(a, 40))
 		}
 	}
-	l.User = u.ID
-	if !s.oidc.queue.push(l) {
-		return atCapacity("queued logins", MaxQueuedLogins, "MaxQueuedLogins: DELETE /_mock/logins empties the queue")
+	if err := s.state.QueueLogin(l); errors.Is(err, state.ErrUserNotFound) {
+		return mockNotFound("user %q not found", truncate(l.User, 64))
+	} else if err != nil {
+		return controlError(err)
 	}
 	return nil
 }

@@ -33,9 +33,7 @@ func (s *Server) mint(req MintRequest, base string) (MintResponse, error) {
 	}
 	var claims Claims
 	if req.ClientID != "" {
-		s.mu.RLock()
-		c, ok := s.clients[req.ClientID]
-		s.mu.RUnlock()
+		c, ok := s.state.Client(req.ClientID)
 		if !ok {
 			return MintResponse{}, mockNotFound("client %q not found", truncate(req.ClientID, 64))
 		}

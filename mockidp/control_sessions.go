@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"slices"
 	"time"
+
+	"github.com/descope-harness/harness/mockidp/state"
 )
 
 // MintSession issues a session and refresh JWT for a user as a login would,
@@ -75,7 +77,7 @@ func (s *Server) mintSession(req SessionMintRequest, base string) (SessionMintRe
 		return SessionMintResponse{}, err
 	}
 	if req.Preset == SessionPresetLoggedOut {
-		s.sessions.transition(is.JTI, refreshLoggedOut)
+		s.state.EndSession(is.JTI, state.RefreshLoggedOut)
 	}
 	return SessionMintResponse{SessionJWT: is.SessionJWT, RefreshJWT: is.RefreshJWT, UserID: u.ID,
 		SessionClaims: is.SessionClaims, RefreshClaims: is.RefreshClaims}, nil
@@ -95,20 +97,20 @@ func (s *Server) issuerFor(projectID, base string) string {
 
 // RevokeSessions ends every live session of a user (by login ID or user ID),
 // as Descope's management logout does: its Descope refresh JWTs and its
-// OAuth refresh-token families at every client (user_lifecycle.go). It
+// OAuth refresh-token families at every client (state.EndSessions). It
 // returns how many were live.
 func (s *Server) RevokeSessions(user string) (int, error) {
 	u, ok := s.LookupUser(user)
 	if !ok {
 		return 0, mockNotFound("user %q not found", truncate(user, 64))
 	}
-	return s.endSessions(u.ID), nil
+	return s.state.EndSessions(u.ID), nil
 }
 
 // ctlSessions serves GET /_mock/sessions (counts) and POST /_mock/sessions (mint).
 func (s *Server) ctlSessions(w http.ResponseWriter, r *http.Request) (int, error) {
 	if r.Method == http.MethodGet {
-		live, total := s.sessions.counts()
+		live, total := s.state.SessionCounts()
 		return writeJSON(w, http.StatusOK, SessionCounts{Live: live, Total: total}), nil
 	}
 	var req SessionMintRequest

@@ -15,9 +15,9 @@ func (s *Server) ctlUsers(w http.ResponseWriter, r *http.Request) (int, error) {
 	if err := s.decodeBody(w, r, &u, false); err != nil {
 		return 0, err
 	}
-	stored, replaced, err := s.dir.put(u, true, s.clock.Now().Unix())
+	stored, replaced, err := s.state.PutUser(u, true)
 	if err != nil {
-		return 0, fieldError(err)
+		return 0, controlError(err)
 	}
 	return writeJSON(w, createdOrReplaced(replaced), stored), nil
 }
@@ -40,14 +40,14 @@ func (s *Server) ctlUser(w http.ResponseWriter, r *http.Request) (int, error) {
 }
 
 // Roles lists the role definitions, project-level first, by name.
-func (s *Server) Roles() []Role { return s.dir.rolesList() }
+func (s *Server) Roles() []Role { return s.state.Roles() }
 
 // PutRole adds a role or replaces the one of its tenant and name; sessions
 // issued afterwards carry its permissions.
 func (s *Server) PutRole(role Role) error {
-	_, err := s.dir.putRole(role)
+	_, err := s.state.PutRole(role)
 	if err != nil {
-		return fieldError(err)
+		return controlError(err)
 	}
 	return nil
 }
@@ -55,7 +55,7 @@ func (s *Server) PutRole(role Role) error {
 // RemoveRole deletes a role (tenantID "" for a project-level one); users
 // keep its name, which then grants no permission.
 func (s *Server) RemoveRole(tenantID, name string) error {
-	if err := s.dir.removeRole(tenantID, name); err != nil {
+	if err := s.state.RemoveRole(tenantID, name); err != nil {
 		return mockNotFound("role %q not found", truncate(name, 64))
 	}
 	return nil
@@ -71,9 +71,9 @@ func (s *Server) ctlRoles(w http.ResponseWriter, r *http.Request) (int, error) {
 	if err := s.decodeBody(w, r, &role, false); err != nil {
 		return 0, err
 	}
-	replaced, err := s.dir.putRole(role)
+	replaced, err := s.state.PutRole(role)
 	if err != nil {
-		return 0, fieldError(err)
+		return 0, controlError(err)
 	}
 	return writeJSON(w, createdOrReplaced(replaced), role), nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/descope-harness/harness/mockidp/project"
+	"github.com/descope-harness/harness/mockidp/state"
 	"github.com/descope-harness/harness/mockidp/wire"
 )
 
@@ -40,7 +41,7 @@ func (s *Server) flowRoutes(rt *router) {
 // flowRun is one request's view of an execution: the execution as it will
 // be stored and the flow it runs.
 type flowRun struct {
-	exec     flowExecution
+	exec     state.FlowExecution
 	flow     *project.Flow
 	prevStep int // the step the execution was at (0: a new execution)
 }
@@ -62,19 +63,19 @@ func (s *Server) handleFlowStart(w http.ResponseWriter, r *http.Request) (int, e
 		return 0, descopeError(http.StatusBadRequest, CodeFlowNotFound, "Flow not found", "no flow %q in the project (built in: sign-up-or-in, sign-in, sign-up; declare others under flows: in the project file)", truncate(req.FlowID, 64))
 	}
 	now := s.clock.Now()
-	run := flowRun{flow: flow, exec: flowExecution{
-		id: newFlowExecutionID(), flowID: flow.ID, step: 1,
-		expires: now.Add(time.Duration(s.project.FlowSettings.ExecutionTTL)).Unix(),
+	run := flowRun{flow: flow, exec: state.FlowExecution{
+		ID: state.NewFlowExecutionID(), FlowID: flow.ID, Step: 1,
+		Expires: now.Add(time.Duration(s.project.FlowSettings.ExecutionTTL)).Unix(),
 	}}
 	if o := req.Options; o != nil {
-		run.exec.linkBase = o.RedirectURL
-		if run.exec.linkBase == "" {
-			run.exec.linkBase = o.Location
+		run.exec.LinkBase = o.RedirectURL
+		if run.exec.LinkBase == "" {
+			run.exec.LinkBase = o.Location
 		}
 	}
 	if req.InteractionID == "" {
-		if err := s.flows.put(run.exec, 0, now.Unix()); err != nil {
-			return 0, flowStoreError(err)
+		if err := s.state.PutFlow(run.exec, 0); err != nil {
+			return 0, stateError(err)
 		}
 		return s.writeFlowScreen(w, &run, "")
 	}
@@ -95,24 +96,24 @@ func (s *Server) handleFlowNext(w http.ResponseWriter, r *http.Request) (int, er
 	if _, err := s.bearerParts(r, ""); err != nil {
 		return 0, err
 	}
-	exec, err := s.flows.get(req.execID, s.clock.Now().Unix())
-	if err == nil && exec.flowID != req.flowID {
-		err = errFlowExecutionUnknown // a forged ID: another flow's name on this execution
+	exec, err := s.state.Flow(req.execID)
+	if err == nil && exec.FlowID != req.flowID {
+		err = state.ErrFlowExecutionUnknown // a forged ID: another flow's name on this execution
 	}
 	if err != nil {
-		return 0, flowStoreError(err)
+		return 0, stateError(err)
 	}
-	if exec.step != req.step {
-		return 0, descopeError(http.StatusBadRequest, CodeFlowStep, "Flow step not found", "stepId %q is not the execution's current step %d: a replayed or stale request", truncate(req.StepID, 64), exec.step)
+	if exec.Step != req.step {
+		return 0, descopeError(http.StatusBadRequest, CodeFlowStep, "Flow step not found", "stepId %q is not the execution's current step %d: a replayed or stale request", truncate(req.StepID, 64), exec.Step)
 	}
-	run := flowRun{exec: exec, flow: s.flowDefs[exec.flowID], prevStep: exec.step}
+	run := flowRun{exec: exec, flow: s.flowDefs[exec.FlowID], prevStep: exec.Step}
 	return s.flowInteraction(w, r, &run, req.InteractionID, req.input)
 }
 
 // flowInteraction does what interaction asks on the current screen and
 // answers the next screen, the same screen with an error, or the session.
 func (s *Server) flowInteraction(w http.ResponseWriter, r *http.Request, run *flowRun, interaction string, input map[string]string) (int, error) {
-	screen := &run.flow.Screens[run.exec.screen]
+	screen := &run.flow.Screens[run.exec.Screen]
 	if interaction == flowSubmitInteraction && input["token"] != "" {
 		return s.flowMagicLinkReturn(w, r, run, input["token"])
 	}
@@ -133,10 +134,10 @@ func (s *Server) flowInteraction(w http.ResponseWriter, r *http.Request, run *fl
 		}
 		return s.flowAdvance(w, run, button.Next)
 	case project.ActionVerifyOTP:
-		if run.exec.loginID == "" {
+		if run.exec.LoginID == "" {
 			return 0, descopeError(http.StatusBadRequest, CodeFlowInteraction, "Flow interaction not found", "button %q verifies a code, but this execution sent none: a send_otp button must come first", button.ID)
 		}
-		c, err := s.codes.takeOTP("email", run.exec.loginID, input[button.CodeField], s.clock.Now().Unix())
+		c, err := s.state.TakeOTP("email", run.exec.LoginID, input[button.CodeField])
 		if err != nil {
 			return s.flowRetry(w, run, flowCodeErrorText(err), nil)
 		}
@@ -144,7 +145,7 @@ func (s *Server) flowInteraction(w http.ResponseWriter, r *http.Request, run *fl
 	case project.ActionNext:
 		return s.flowAdvance(w, run, button.Next)
 	default: // project.ActionFail
-		s.flows.end(run.exec.id, run.prevStep)
+		s.state.EndFlow(run.exec.ID, run.prevStep)
 		return 0, descopeError(http.StatusBadRequest, CodeFlowFailed, "Flow failed", "%s", button.Error)
 	}
 }
@@ -173,61 +174,53 @@ func (s *Server) flowSend(r *http.Request, run *flowRun, button *project.Button,
 		}
 		return "", err
 	}
-	now := s.clock.Now()
 	msg := OutboxMessage{LoginID: loginID, Method: "email", To: to}
-	var secret string
+	var link *url.URL
 	if button.Action == project.ActionSendOTP {
 		msg.Kind = OutboxOTP
-		if msg.Code, err = s.codes.addOTP(c, now.Unix()); err != nil {
-			return "", codeError(err)
-		}
-		secret = msg.Code
 	} else {
-		base := run.exec.linkBase
+		base := run.exec.LinkBase
 		if base == "" {
 			base = s.baseURL(r) + "/magiclink"
 		}
-		u, err := url.Parse(base)
-		if err != nil {
+		if link, err = url.Parse(base); err != nil {
 			return "", invalidArgument("the link's base %q is not a URL", truncate(base, 128))
 		}
-		c.kind = codeMagicLink
+		c.Kind = state.CodeMagicLink
 		msg.Kind = OutboxMagicLink
-		if msg.Token, _, err = s.codes.addLink(c, now.Unix()); err != nil {
-			return "", codeError(err)
-		}
-		secret = msg.Token
-		// The component on the page the link opens reads its execution
-		// and step from descope-login-flow and the token from t
-		// (web-component helpers.ts getRunIdsFromUrl, getTokenFromUrl).
-		q := u.Query()
-		q.Set("descope-login-flow", run.flow.ID+executionIDSeparator+run.exec.id+"_"+strconv.Itoa(run.exec.step+1))
-		q.Set("t", msg.Token)
-		u.RawQuery = q.Encode()
-		msg.Link = u.String()
 	}
-	if _, err := s.outbox.add(msg, c.userID, c.expires, now); err != nil {
-		s.codes.forgetSecret("email", loginID, secret)
-		return "", codeError(err)
+	// The component on the page the link opens reads its execution and
+	// step from descope-login-flow and the token from t (web-component
+	// helpers.ts getRunIdsFromUrl, getTokenFromUrl).
+	msg, _, err = s.state.SendCode(c, msg, func(token string) string {
+		q := link.Query()
+		q.Set("descope-login-flow", run.flow.ID+executionIDSeparator+run.exec.ID+"_"+strconv.Itoa(run.exec.Step+1))
+		q.Set("t", token)
+		u := *link
+		u.RawQuery = q.Encode()
+		return u.String()
+	})
+	if err != nil {
+		return "", stateError(err)
 	}
 	// The login ID, never the code or link.
-	s.log.Debug("flow sent", "flow", run.flow.ID, "kind", msg.Kind, "login_id", truncate(loginID, 64), "new_user", c.signUp != nil)
-	run.exec.loginID = loginID
-	if run.exec.form == nil {
-		run.exec.form = map[string]string{}
+	s.log.Debug("flow sent", "flow", run.flow.ID, "kind", msg.Kind, "login_id", truncate(loginID, 64), "new_user", c.SignUp != nil)
+	run.exec.LoginID = loginID
+	if run.exec.Form == nil {
+		run.exec.Form = map[string]string{}
 	}
-	run.exec.form[button.LoginIDField] = loginID
+	run.exec.Form[button.LoginIDField] = loginID
 	if button.NameField != "" {
-		run.exec.form[button.NameField] = input[button.NameField]
+		run.exec.Form[button.NameField] = input[button.NameField]
 	}
 	return "", nil
 }
 
 // flowMagicLinkReturn finishes a flow on the page a magic link opened.
 func (s *Server) flowMagicLinkReturn(w http.ResponseWriter, r *http.Request, run *flowRun, token string) (int, error) {
-	c, err := s.codes.takeLink(codeMagicLink, token, s.clock.Now().Unix())
-	if err == nil && c.loginID != run.exec.loginID {
-		err = errCodeUnknown // another execution's link
+	c, err := s.state.TakeLink(state.CodeMagicLink, token)
+	if err == nil && c.LoginID != run.exec.LoginID {
+		err = state.ErrCodeUnknown // another execution's link
 	}
 	if err != nil {
 		return s.flowRetry(w, run, flowCodeErrorText(err), nil)
@@ -238,11 +231,11 @@ func (s *Server) flowMagicLinkReturn(w http.ResponseWriter, r *http.Request, run
 // flowComplete signs the user of a used code in: the flow ends with the
 // session (status completed, authInfo), or, when the button names a next
 // screen, goes on there.
-func (s *Server) flowComplete(w http.ResponseWriter, r *http.Request, run *flowRun, c pendingCode, authMethod, next string) (int, error) {
+func (s *Server) flowComplete(w http.ResponseWriter, r *http.Request, run *flowRun, c state.PendingCode, authMethod, next string) (int, error) {
 	if next != "" {
 		return s.flowAdvance(w, run, next)
 	}
-	if !s.flows.end(run.exec.id, run.prevStep) && run.prevStep != 0 {
+	if !s.state.EndFlow(run.exec.ID, run.prevStep) && run.prevStep != 0 {
 		return 0, descopeError(http.StatusBadRequest, CodeFlowStep, "Flow step not found", "the execution moved on meanwhile: a replayed or concurrent request")
 	}
 	is, u, err := s.sessionForCode(r, c)
@@ -250,12 +243,12 @@ func (s *Server) flowComplete(w http.ResponseWriter, r *http.Request, run *flowR
 		return 0, err
 	}
 	h := w.Header()
-	authInfo, err := s.sessionBody(h, r, is, u, s.dir.firstLogin(u.ID), s.project.Sessions.TokenResponse)
+	authInfo, err := s.sessionBody(h, r, is, u, s.state.FirstLogin(u.ID), s.project.Sessions.TokenResponse)
 	if err != nil {
 		return 0, err
 	}
 	return writeJSON(w, http.StatusOK, wire.FlowResponse{
-		ExecutionID: run.flow.ID + executionIDSeparator + run.exec.id, StepID: strconv.Itoa(run.exec.step + 1),
+		ExecutionID: run.flow.ID + executionIDSeparator + run.exec.ID, StepID: strconv.Itoa(run.exec.Step + 1),
 		Status: "completed", AuthInfo: authInfo, LastAuth: &wire.FlowLastAuth{AuthMethod: authMethod},
 	}), nil
 }
@@ -264,12 +257,12 @@ func (s *Server) flowComplete(w http.ResponseWriter, r *http.Request, run *flowR
 func (s *Server) flowAdvance(w http.ResponseWriter, run *flowRun, next string) (int, error) {
 	for i := range run.flow.Screens {
 		if run.flow.Screens[i].ID == next {
-			run.exec.screen = i
+			run.exec.Screen = i
 		}
 	}
-	run.exec.step++
-	if err := s.flows.put(run.exec, run.prevStep, s.clock.Now().Unix()); err != nil {
-		return 0, flowStoreError(err)
+	run.exec.Step++
+	if err := s.state.PutFlow(run.exec, run.prevStep); err != nil {
+		return 0, stateError(err)
 	}
 	return s.writeFlowScreen(w, run, "")
 }
@@ -280,19 +273,19 @@ func (s *Server) flowRetry(w http.ResponseWriter, run *flowRun, errText string, 
 	if err != nil {
 		return 0, err
 	}
-	if err := s.flows.put(run.exec, run.prevStep, s.clock.Now().Unix()); err != nil {
-		return 0, flowStoreError(err)
+	if err := s.state.PutFlow(run.exec, run.prevStep); err != nil {
+		return 0, stateError(err)
 	}
 	return s.writeFlowScreen(w, run, errText)
 }
 
 // writeFlowScreen answers the execution's current screen.
 func (s *Server) writeFlowScreen(w http.ResponseWriter, run *flowRun, errText string) (int, error) {
-	sc := &run.flow.Screens[run.exec.screen]
+	sc := &run.flow.Screens[run.exec.Screen]
 	resp := wire.FlowResponse{
-		ExecutionID: run.flow.ID + executionIDSeparator + run.exec.id, StepID: strconv.Itoa(run.exec.step),
+		ExecutionID: run.flow.ID + executionIDSeparator + run.exec.ID, StepID: strconv.Itoa(run.exec.Step),
 		StepName: sc.Name, Status: "waiting", Action: "screen",
-		Screen: &wire.FlowScreen{ID: flowScreenFile(run.flow.ID, sc.ID), State: wire.FlowScreenState{Form: run.exec.form, ErrorText: errText}},
+		Screen: &wire.FlowScreen{ID: flowScreenFile(run.flow.ID, sc.ID), State: wire.FlowScreenState{Form: run.exec.Form, ErrorText: errText}},
 	}
 	if resp.StepName == "" {
 		resp.StepName = sc.ID
@@ -308,30 +301,12 @@ func (s *Server) writeFlowScreen(w http.ResponseWriter, run *flowRun, errText st
 // sign the user in (mock's wording; Descope's is the project's).
 func flowCodeErrorText(err error) string {
 	switch {
-	case errors.Is(err, errCodeWrong):
+	case errors.Is(err, state.ErrCodeWrong):
 		return "Wrong code: try again"
-	case errors.Is(err, errCodeAttempts):
+	case errors.Is(err, state.ErrCodeAttempts):
 		return "Too many wrong codes: start again"
-	case errors.Is(err, errCodeExpired):
+	case errors.Is(err, state.ErrCodeExpired):
 		return "The code has expired: start again"
 	}
 	return "This code or link is not valid anymore: start again"
-}
-
-// flowStoreError maps a flow store failure to Descope's error.
-func flowStoreError(err error) error {
-	switch {
-	case errors.Is(err, errFlowExecutionUnknown):
-		return flowExecutionError("no running execution of that ID: unknown, forged or ended")
-	case errors.Is(err, errFlowExecutionExpired):
-		return descopeError(http.StatusBadRequest, CodeFlowTimedOut, "Flow timed out", "the flow execution expired (flow_settings.execution_ttl on the mock's clock): start again")
-	case errors.Is(err, errFlowStepStale):
-		return descopeError(http.StatusBadRequest, CodeFlowStep, "Flow step not found", "the execution moved on meanwhile: a replayed or concurrent request")
-	case errors.Is(err, errFlowExecutionsFull):
-		return atCapacity("flow executions", MaxFlowExecutions, "finish some, let them expire (flow_settings.execution_ttl), or reset")
-	case errors.Is(err, errFlowExecutionBytes):
-		return &Error{Status: http.StatusConflict, Code: CodeMockLimit, Description: "Limit reached",
-			Message: "the flow executions would hold more than " + strconv.Itoa(MaxFlowExecutionBytes) + " bytes (MaxFlowExecutionBytes): finish some, let them expire, or reset"}
-	}
-	return err
 }

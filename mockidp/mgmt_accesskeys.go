@@ -1,13 +1,13 @@
 package mockidp
 
 import (
-	"errors"
 	"net"
 	"net/http"
 	"net/netip"
 	"slices"
 	"strings"
 
+	"github.com/descope-harness/harness/mockidp/state"
 	"github.com/descope-harness/harness/mockidp/wire"
 )
 
@@ -20,17 +20,6 @@ import (
 // permissions come from the role definitions at each exchange. These calls
 // see only the keys they created (the project file's and the control
 // plane's keys are the control plane's).
-
-// accessKeyError maps a store failure to Descope's error.
-func accessKeyError(err error) error {
-	switch {
-	case errors.Is(err, errKeyNotFound):
-		return invalidArgument("%v", err)
-	case errors.Is(err, errKeysFull):
-		return &Error{Status: http.StatusConflict, Code: CodeMockLimit, Description: "Limit reached", Message: err.Error()}
-	}
-	return err
-}
 
 // accessKeyRequest is the body of create and update (wire type).
 type accessKeyRequest struct {
@@ -55,8 +44,8 @@ func (s *Server) checkAccessKeyRequest(req *accessKeyRequest) error {
 	if len(req.Name) > 256 || strings.ContainsAny(req.Name, "\r\n") {
 		return invalidArgument("name must be 1 to 256 characters on one line")
 	}
-	if err := s.dir.checkGrants(req.RoleNames, userTenants(req.KeyTenants)); err != nil {
-		return directoryError(err)
+	if err := s.state.CheckGrants(req.RoleNames, userTenants(req.KeyTenants)); err != nil {
+		return stateError(err)
 	}
 	if k := reservedCustomClaim(req.CustomClaims); k != "" {
 		return invalidArgument("customClaims.%s is a claim the mock sets and cannot be replaced", truncate(k, 64))
@@ -87,7 +76,7 @@ func parseIPRange(s string) (netip.Prefix, error) {
 	return netip.PrefixFrom(a, a.BitLen()), nil
 }
 
-func (s *Server) accessKeyResponse(k managedKey) wire.AccessKeyResponse {
+func (s *Server) accessKeyResponse(k state.ManagedKey) wire.AccessKeyResponse {
 	status := "active"
 	if !k.Active {
 		status = "inactive"
@@ -102,7 +91,7 @@ func (s *Server) accessKeyResponse(k managedKey) wire.AccessKeyResponse {
 		out.CustomAttributes = map[string]any{}
 	}
 	for _, t := range k.Tenants {
-		tenant, _ := s.dir.tenant(t.TenantID)
+		tenant, _ := s.state.Tenant(t.TenantID)
 		out.KeyTenants = append(out.KeyTenants, UserTenantResponse{TenantID: t.TenantID, TenantName: tenant.Name, RoleNames: nonNil(t.Roles), Permissions: []string{}})
 	}
 	return out
@@ -126,19 +115,19 @@ func (s *Server) handleAccessKeyCreate(w http.ResponseWriter, r *http.Request) (
 		return 0, invalidArgument("expireTime must be 0 (never) or a time after now, in Unix seconds")
 	}
 	if req.UserID != "" {
-		if _, ok := s.dir.byUserID(req.UserID); !ok {
+		if _, ok := s.state.UserByID(req.UserID); !ok {
 			return 0, mgmtUserNotFound(req.UserID)
 		}
 	}
-	k := managedKey{Name: req.Name, Roles: req.RoleNames, Tenants: userTenants(req.KeyTenants), Active: true, CreatedTime: now,
+	k := state.ManagedKey{Name: req.Name, Roles: req.RoleNames, Tenants: userTenants(req.KeyTenants), Active: true, CreatedTime: now,
 		ExpireTime: req.ExpireTime, BoundUserID: req.UserID, CustomClaims: req.CustomClaims, PermittedIPs: req.PermittedIPs,
 		CustomAttributes: req.CustomAttributes}
 	if req.Description != nil {
 		k.Description = *req.Description
 	}
-	stored, cleartext, err := s.managedKeys.create(k)
+	stored, cleartext, err := s.state.CreateManagedKey(k)
 	if err != nil {
-		return 0, accessKeyError(err)
+		return 0, stateError(err)
 	}
 	w.Header()["Cache-Control"] = noStore
 	return writeJSON(w, http.StatusOK, map[string]any{"key": s.accessKeyResponse(stored), "cleartext": cleartext}), nil
@@ -153,9 +142,9 @@ func (s *Server) handleAccessKeyLoad(w http.ResponseWriter, r *http.Request) (in
 	if id == "" {
 		return 0, missingArgument("id")
 	}
-	k, ok := s.managedKeys.get(id)
+	k, ok := s.state.ManagedKey(id)
 	if !ok {
-		return 0, accessKeyError(errKeyNotFound)
+		return 0, stateError(state.ErrManagedKeyNotFound)
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"key": s.accessKeyResponse(k)}), nil
 }
@@ -178,7 +167,7 @@ func (s *Server) handleAccessKeyUpdate(w http.ResponseWriter, r *http.Request) (
 	if err := s.checkAccessKeyRequest(&req); err != nil {
 		return 0, err
 	}
-	k, err := s.managedKeys.update(req.ID, func(k *managedKey) error {
+	k, err := s.state.UpdateManagedKey(req.ID, func(k *state.ManagedKey) error {
 		k.Name = req.Name
 		if req.Description != nil {
 			k.Description = *req.Description
@@ -201,7 +190,7 @@ func (s *Server) handleAccessKeyUpdate(w http.ResponseWriter, r *http.Request) (
 		return nil
 	})
 	if err != nil {
-		return 0, accessKeyError(err)
+		return 0, stateError(err)
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"key": s.accessKeyResponse(k)}), nil
 }
@@ -226,15 +215,15 @@ func (s *Server) handleAccessKeyState(op string) handlerFunc {
 		var err error
 		switch op {
 		case "delete":
-			err = s.managedKeys.remove(req.ID)
+			err = s.state.RemoveManagedKey(req.ID)
 		default:
-			_, err = s.managedKeys.update(req.ID, func(k *managedKey) error {
+			_, err = s.state.UpdateManagedKey(req.ID, func(k *state.ManagedKey) error {
 				k.Active = op == "activate"
 				return nil
 			})
 		}
 		if err != nil {
-			return 0, accessKeyError(err)
+			return 0, stateError(err)
 		}
 		return writeBytes(w, http.StatusOK, []byte(`{}`)), nil
 	}
@@ -281,7 +270,7 @@ func (s *Server) handleAccessKeySearch(w http.ResponseWriter, r *http.Request) (
 		}
 	}
 	out := []wire.AccessKeyResponse{}
-	for _, k := range s.managedKeys.list() {
+	for _, k := range s.state.ManagedKeys() {
 		holder := User{CustomAttributes: k.CustomAttributes}
 		switch {
 		case len(q.TenantIDs) > 0 && !slices.ContainsFunc(k.Tenants, func(t UserTenant) bool { return slices.Contains(q.TenantIDs, t.TenantID) }),
@@ -300,7 +289,7 @@ func (s *Server) handleAccessKeySearch(w http.ResponseWriter, r *http.Request) (
 // permitted IP. It returns the key as the project file's keys are, its
 // roles and permissions computed from the current role definitions.
 func (s *Server) exchangeManagedKey(r *http.Request, secret string) (AccessKey, error) {
-	k, ok := s.managedKeys.find(secret)
+	k, ok := s.state.ManagedKeyBySecret(secret)
 	if !ok {
 		return AccessKey{}, badClient("invalid access key")
 	}
@@ -313,7 +302,7 @@ func (s *Server) exchangeManagedKey(r *http.Request, secret string) (AccessKey, 
 	if len(k.PermittedIPs) > 0 && !permittedIP(r.RemoteAddr, k.PermittedIPs) {
 		return AccessKey{}, badClient("the access key is not permitted from this IP address")
 	}
-	a := s.dir.authorization(User{Roles: k.Roles, Tenants: k.Tenants})
+	a := s.state.Authorization(User{Roles: k.Roles, Tenants: k.Tenants})
 	return AccessKey{ID: k.ID, Roles: a.Roles, Permissions: a.Permissions, Tenants: a.Tenants, Claims: k.CustomClaims}, nil
 }
 

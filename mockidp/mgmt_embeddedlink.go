@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"time"
+
+	"github.com/descope-harness/harness/mockidp/state"
 )
 
 // embeddedLinkRequest is the body of POST /v1/mgmt/user/signin/embeddedlink
@@ -48,7 +50,7 @@ func (s *Server) handleEmbeddedLink(w http.ResponseWriter, r *http.Request) (int
 		}
 		customBytes = len(b)
 	}
-	u, ok := s.dir.byLoginID(req.LoginID)
+	u, ok := s.state.UserByLoginID(req.LoginID)
 	if !ok {
 		return 0, mgmtUserNotFound(req.LoginID)
 	}
@@ -57,12 +59,13 @@ func (s *Server) handleEmbeddedLink(w http.ResponseWriter, r *http.Request) (int
 	if req.Timeout > 0 {
 		ttl = time.Duration(req.Timeout) * time.Second
 	}
-	c := pendingCode{kind: codeMagicLink, userID: u.ID, loginID: req.LoginID, method: "email", custom: req.CustomClaims, expires: now.Add(ttl).Unix()}
-	c.size = codeSize(&c, customBytes)
-	token, _, err := s.codes.addLink(c, now.Unix())
+	c := state.PendingCode{Kind: state.CodeMagicLink, UserID: u.ID, LoginID: req.LoginID, Method: "email", Custom: req.CustomClaims, Expires: now.Add(ttl).Unix()}
+	c.Size = state.CodeSize(&c, customBytes)
+	stored, err := s.state.AddCode(c)
 	if err != nil {
-		return 0, codeError(err)
+		return 0, stateError(err)
 	}
+	token := stored.Secret
 	w.Header()["Cache-Control"] = noStore
 	return writeJSON(w, http.StatusOK, map[string]string{"token": token}), nil
 }

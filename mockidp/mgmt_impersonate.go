@@ -4,6 +4,8 @@ import (
 	"maps"
 	"net/http"
 	"time"
+
+	"github.com/descope-harness/harness/mockidp/state"
 )
 
 // Impersonation (GO descope/internal/mgmt/jwt.go Impersonate,
@@ -70,11 +72,11 @@ func (s *Server) handleImpersonate(stepup bool) handlerFunc {
 		if err := checkSessionOptions(req.CustomClaims, req.RefreshDuration); err != nil {
 			return 0, err
 		}
-		u, ok := s.dir.lookup(req.LoginID)
+		u, ok := s.state.LookupUser(req.LoginID)
 		if !ok {
 			return 0, mgmtUserNotFound(req.LoginID)
 		}
-		imp, ok := s.dir.lookup(req.ImpersonatorID)
+		imp, ok := s.state.LookupUser(req.ImpersonatorID)
 		if !ok {
 			return 0, mgmtUserNotFound(req.ImpersonatorID)
 		}
@@ -140,12 +142,12 @@ func (s *Server) handleStopImpersonation(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return 0, err
 	}
-	act, _ := lr.session.custom[actClaim].(map[string]any)
+	act, _ := lr.session.Custom[actClaim].(map[string]any)
 	impID, _ := act["sub"].(string)
 	if impID == "" {
 		return 0, invalidArgument("jwt is not the refresh JWT of an impersonation")
 	}
-	imp, ok := s.dir.byUserID(impID)
+	imp, ok := s.state.UserByID(impID)
 	if !ok {
 		return 0, mgmtUserNotFound(impID)
 	}
@@ -156,7 +158,7 @@ func (s *Server) handleStopImpersonation(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return 0, err
 	}
-	s.sessions.transition(lr.jti, refreshLoggedOut)
+	s.state.EndSession(lr.jti, state.RefreshLoggedOut)
 	w.Header()["Cache-Control"] = noStore
 	return writeJSON(w, http.StatusOK, map[string]string{"jwt": is.RefreshJWT}), nil
 }

@@ -4,6 +4,8 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+
+	"github.com/descope-harness/harness/mockidp/state"
 )
 
 // maxRefreshDuration bounds refreshDuration (seconds) of management calls.
@@ -67,12 +69,12 @@ func (s *Server) handleMgmtAuth(kind int) handlerFunc {
 		if req.RefreshDuration < 0 || req.RefreshDuration > maxRefreshDuration {
 			return 0, invalidArgument("refreshDuration must be between 0 and %d seconds", maxRefreshDuration)
 		}
-		u, exists := s.dir.byLoginID(req.LoginID)
+		u, exists := s.state.UserByLoginID(req.LoginID)
 		switch {
 		case kind == mgmtSignIn && !exists:
 			return 0, mgmtUserNotFound(req.LoginID)
 		case kind == mgmtSignUp && exists:
-			return 0, directoryError(errUserExists)
+			return 0, stateError(state.ErrUserExists)
 		case !exists:
 			nu := User{LoginIDs: []string{req.LoginID}, VerifiedEmail: req.EmailVerified, VerifiedPhone: req.PhoneVerified}
 			if req.User != nil {
@@ -82,8 +84,8 @@ func (s *Server) handleMgmtAuth(kind int) handlerFunc {
 				}
 			}
 			var err error
-			if u, _, err = s.dir.put(nu, false, s.clock.Now().Unix()); err != nil {
-				return 0, directoryError(err)
+			if u, _, err = s.state.PutUser(nu, false); err != nil {
+				return 0, stateError(err)
 			}
 		}
 		if req.SelectedTenant != "" && !u.HasTenant(req.SelectedTenant) {
@@ -96,13 +98,13 @@ func (s *Server) handleMgmtAuth(kind int) handlerFunc {
 			}
 		}
 		if req.RevokeOtherSessions {
-			s.endSessions(u.ID)
+			s.state.EndSessions(u.ID)
 		}
 		is, err := s.startSession(p)
 		if err != nil {
 			return 0, err
 		}
-		return s.writeSession(w, r, is, u, s.dir.firstLogin(u.ID), TokenResponseBody)
+		return s.writeSession(w, r, is, u, s.state.FirstLogin(u.ID), TokenResponseBody)
 	}
 }
 
@@ -162,14 +164,14 @@ func (s *Server) extendMgmtSession(p *sessionParams, req mgmtAuthRequest) error 
 	if lr.user.ID != p.user.ID {
 		return invalidToken("the jwt belongs to another user than login ID %q", truncate(req.LoginID, 64))
 	}
-	p.amr = slices.Clone(lr.session.amr)
+	p.amr = slices.Clone(lr.session.AMR)
 	if req.MFA && !slices.Contains(p.amr, "mfa") {
 		p.amr = append(p.amr, "mfa")
 	}
 	if p.tenant == "" {
-		p.tenant = lr.session.tenant
+		p.tenant = lr.session.Tenant
 	}
-	custom := maps.Clone(lr.session.custom)
+	custom := maps.Clone(lr.session.Custom)
 	if custom == nil {
 		custom = map[string]any{}
 	}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/descope-harness/harness/mockidp/state"
 	"github.com/descope-harness/harness/mockidp/wire"
 )
 
@@ -17,19 +18,6 @@ import (
 // permission.go, NODE lib/management/role.ts and permission.ts and PY
 // descope/management/role.py and permission.py. Writes answer {} (the SDKs
 // read nothing); sessions see a change at their next refresh.
-
-// defsError maps a definitions failure to Descope's error.
-func defsError(err error) error {
-	switch {
-	case errors.Is(err, errRoleExists), errors.Is(err, errTenantExists), errors.Is(err, errPermissionExists):
-		return descopeError(http.StatusConflict, CodeConflict, "Already exists", "%v", err)
-	case errors.Is(err, errRoleNotFound), errors.Is(err, errTenantNotFound), errors.Is(err, errPermissionNotFound):
-		return invalidArgument("%v", err)
-	case errors.Is(err, errDefsFull):
-		return &Error{Status: http.StatusConflict, Code: CodeMockLimit, Description: "Limit reached", Message: err.Error()}
-	}
-	return directoryError(err)
-}
 
 // decodeStrict reads a body into dst refusing unknown fields, keys given
 // twice and trailing data (400 E011001 naming them); numbers stay
@@ -59,7 +47,7 @@ func decodeStrict(body []byte, dst any) error {
 }
 
 // mgmtWrite is the shape of the definition writes: management key, body,
-// the change under Server.mgmtWrites, then {}.
+// the change (one state operation), then {}.
 func mgmtWrite[T any](s *Server, apply func(req *T) error) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) (int, error) {
 		if err := s.checkManagementKey(r); err != nil {
@@ -69,10 +57,7 @@ func mgmtWrite[T any](s *Server, apply func(req *T) error) handlerFunc {
 		if err := s.decodeDescope(w, r, req); err != nil {
 			return 0, err
 		}
-		s.mgmtWrites.Lock()
-		err := apply(req)
-		s.mgmtWrites.Unlock()
-		if err != nil {
+		if err := apply(req); err != nil {
 			return 0, err
 		}
 		return writeBytes(w, http.StatusOK, []byte(`{}`)), nil
@@ -107,24 +92,13 @@ func (req *roleRequest) check() error {
 	return nil
 }
 
-// checkRolePermissions refuses a permission name that is not defined.
-func (s *Server) checkRolePermissions(names []string) error {
-	if p := s.permissions.missing(names); p != "" {
-		return invalidArgument("permissionNames: %q is not a permission: create it with /v1/mgmt/permission/create", truncate(p, 64))
-	}
-	return nil
-}
-
 // handleRoleCreate serves POST /v1/mgmt/role/create.
 func (s *Server) handleRoleCreate() handlerFunc {
 	return mgmtWrite(s, func(req *roleRequest) error {
 		if err := req.check(); err != nil {
 			return err
 		}
-		if err := s.checkRolePermissions(req.PermissionNames); err != nil {
-			return err
-		}
-		return defsError(s.dir.createRole(Role{Name: req.Name, Description: req.Description, Permissions: req.PermissionNames, TenantID: req.TenantID}))
+		return stateError(s.state.CreateRole(Role{Name: req.Name, Description: req.Description, Permissions: req.PermissionNames, TenantID: req.TenantID}))
 	})
 }
 
@@ -138,11 +112,8 @@ func (s *Server) handleRoleUpdate() handlerFunc {
 		if req.NewName == "" {
 			return missingArgument("newName")
 		}
-		if err := s.checkRolePermissions(req.PermissionNames); err != nil {
-			return err
-		}
 		r := Role{Name: req.NewName, Description: req.Description, Permissions: req.PermissionNames}
-		return defsError(s.dir.updateRole(req.TenantID, req.Name, r, s.clock.Now().Unix()))
+		return stateError(s.state.UpdateRole(req.TenantID, req.Name, r))
 	})
 }
 
@@ -161,7 +132,7 @@ func (s *Server) handleRoleDelete() handlerFunc {
 		if req.Name == "" {
 			return missingArgument("name")
 		}
-		return defsError(s.dir.deleteRole(req.TenantID, req.Name, s.clock.Now().Unix()))
+		return stateError(s.state.DeleteRole(req.TenantID, req.Name))
 	})
 }
 
@@ -179,7 +150,7 @@ func (s *Server) handleRoleAll(w http.ResponseWriter, r *http.Request) (int, err
 	if err := s.checkManagementKey(r); err != nil {
 		return 0, err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"roles": roleResponses(s.dir.rolesList())}), nil
+	return writeJSON(w, http.StatusOK, map[string]any{"roles": roleResponses(s.state.Roles())}), nil
 }
 
 // roleSearchRequest is the body of /v1/mgmt/role/search (GO
@@ -236,7 +207,7 @@ func (s *Server) handleRoleSearch(w http.ResponseWriter, r *http.Request) (int, 
 	if len(q.RoleIDs) > 0 {
 		return 0, invalidArgument("roleIds: the mock's roles have no IDs; search by roleNames or roleNameLike")
 	}
-	roles := s.dir.rolesList()
+	roles := s.state.Roles()
 	matched := roles[:0]
 	for i := range roles {
 		if q.match(&roles[i]) {
@@ -270,11 +241,11 @@ func (s *Server) handlePermissionCreate() handlerFunc {
 		if err := req.check(); err != nil {
 			return err
 		}
-		p := permissionDef{Name: req.Name, Description: req.Description}
+		p := state.PermissionDef{Name: req.Name, Description: req.Description}
 		if err := checkPermission(p); err != nil {
 			return err
 		}
-		return defsError(s.permissions.create(p))
+		return stateError(s.state.CreatePermission(p))
 	})
 }
 
@@ -288,17 +259,11 @@ func (s *Server) handlePermissionUpdate() handlerFunc {
 		if req.NewName == "" {
 			return missingArgument("newName")
 		}
-		p := permissionDef{Name: req.NewName, Description: req.Description}
+		p := state.PermissionDef{Name: req.NewName, Description: req.Description}
 		if err := checkPermission(p); err != nil {
 			return err
 		}
-		if err := s.permissions.update(req.Name, p); err != nil {
-			return defsError(err)
-		}
-		if req.NewName != req.Name {
-			s.dir.renamePermission(req.Name, req.NewName)
-		}
-		return nil
+		return stateError(s.state.UpdatePermission(req.Name, p))
 	})
 }
 
@@ -309,11 +274,7 @@ func (s *Server) handlePermissionDelete() handlerFunc {
 		if err := req.check(); err != nil {
 			return err
 		}
-		if err := s.permissions.remove(req.Name); err != nil {
-			return defsError(err)
-		}
-		s.dir.renamePermission(req.Name, "")
-		return nil
+		return stateError(s.state.DeletePermission(req.Name))
 	})
 }
 
@@ -322,10 +283,21 @@ func (s *Server) handlePermissionAll(w http.ResponseWriter, r *http.Request) (in
 	if err := s.checkManagementKey(r); err != nil {
 		return 0, err
 	}
-	all := s.permissions.all()
+	all := s.state.Permissions()
 	out := make([]wire.PermissionResponse, 0, len(all))
 	for _, p := range all {
 		out = append(out, wire.PermissionResponse{Name: p.Name, Description: p.Description})
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"permissions": out}), nil
+}
+
+// checkPermission validates a permission's name and description.
+func checkPermission(p state.PermissionDef) error {
+	if p.Name == "" || len(p.Name) > 128 || strings.ContainsAny(p.Name, "\r\n") {
+		return invalidArgument("name must be 1 to 128 characters on one line")
+	}
+	if len(p.Description) > 1024 {
+		return invalidArgument("description: at most 1024 bytes")
+	}
+	return nil
 }

@@ -1,6 +1,8 @@
 package mockidp
 
 import (
+	"crypto/rand"
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -66,11 +68,8 @@ func (s *Server) handleTenantCreate(w http.ResponseWriter, r *http.Request) (int
 		return 0, err
 	}
 	t.CreatedTime = s.clock.Now().Unix()
-	s.mgmtWrites.Lock()
-	err = s.dir.createTenant(t)
-	s.mgmtWrites.Unlock()
-	if err != nil {
-		return 0, defsError(err)
+	if err := s.state.CreateTenant(t); err != nil {
+		return 0, stateError(err)
 	}
 	return writeJSON(w, http.StatusOK, map[string]string{"id": t.ID}), nil
 }
@@ -86,7 +85,7 @@ func (s *Server) handleTenantUpdate() handlerFunc {
 		if err != nil {
 			return err
 		}
-		return defsError(s.dir.updateTenant(t))
+		return stateError(s.state.UpdateTenant(t))
 	})
 }
 
@@ -102,12 +101,8 @@ func (s *Server) handleTenantDelete() handlerFunc {
 		if req.ID == "" {
 			return missingArgument("id")
 		}
-		removed, err := s.dir.deleteTenant(req.ID, req.Cascade, s.clock.Now().Unix())
-		if err != nil {
-			return defsError(err)
-		}
-		s.forgetUsers(removed)
-		return nil
+		_, err := s.state.DeleteTenant(req.ID, req.Cascade)
+		return stateError(err)
 	})
 }
 
@@ -138,7 +133,7 @@ func (s *Server) handleTenantLoad(w http.ResponseWriter, r *http.Request) (int, 
 	if id == "" {
 		return 0, missingArgument("id")
 	}
-	t, ok := s.dir.tenant(id)
+	t, ok := s.state.Tenant(id)
 	if !ok {
 		return 0, tenantNotFound(id)
 	}
@@ -150,7 +145,7 @@ func (s *Server) handleTenantAll(w http.ResponseWriter, r *http.Request) (int, e
 	if err := s.checkManagementKey(r); err != nil {
 		return 0, err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"tenants": tenantResponses(s.dir.tenantsList())}), nil
+	return writeJSON(w, http.StatusOK, map[string]any{"tenants": tenantResponses(s.state.Tenants())}), nil
 }
 
 // tenantSearchRequest is the body of /v1/mgmt/tenant/search (GO
@@ -192,7 +187,7 @@ func (s *Server) handleTenantSearch(w http.ResponseWriter, r *http.Request) (int
 		}
 	}
 	var matched []Tenant
-	for _, t := range s.dir.tenantsList() {
+	for _, t := range s.state.Tenants() {
 		holder := User{CustomAttributes: t.CustomAttributes}
 		switch {
 		case len(q.TenantIDs) > 0 && !slices.Contains(q.TenantIDs, t.ID),
@@ -208,4 +203,53 @@ func (s *Server) handleTenantSearch(w http.ResponseWriter, r *http.Request) (int
 		matched = append(matched, t)
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"tenants": tenantResponses(matched)}), nil
+}
+
+// checkTenant validates a tenant as the management API sends it.
+func checkTenant(t *Tenant) error {
+	if !validTenantID(t.ID) {
+		return invalidArgument("id %q must be 1 to 128 letters, digits and ._:@-", truncate(t.ID, 64))
+	}
+	if t.Name == "" || len(t.Name) > 256 || strings.ContainsAny(t.Name, "\r\n") {
+		return invalidArgument("name must be 1 to 256 characters on one line")
+	}
+	if len(t.SelfProvisioningDomains) > 100 {
+		return invalidArgument("selfProvisioningDomains: at most 100")
+	}
+	for i, d := range t.SelfProvisioningDomains {
+		if d == "" || len(d) > 253 || strings.ContainsAny(d, " \r\n@") {
+			return invalidArgument("selfProvisioningDomains[%d] %q is not a domain", i, truncate(d, 64))
+		}
+	}
+	if len(t.CustomAttributes) > 0 {
+		b, err := json.Marshal(t.CustomAttributes)
+		if err != nil || len(b) > MaxUserBytes {
+			return invalidArgument("customAttributes: at most %d bytes as JSON (MaxUserBytes)", MaxUserBytes)
+		}
+	}
+	return nil
+}
+
+func validTenantID(id string) bool {
+	if id == "" || len(id) > 128 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("._:@-", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// newTenantID is a tenant ID as Descope shapes them: "T" and 27 letters and digits.
+func newTenantID() string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuvwxyz"
+	b := make([]byte, 27)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return "T" + string(b)
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/descope-harness/harness/mockidp/state"
 )
 
 // generateRequest is the body of /v1/mgmt/tests/generate/* (wire type; GO
@@ -25,48 +27,48 @@ type generateRequest struct {
 
 // testUserFor finds the test user a generate call names. Descope generates
 // codes for test users only (DOCS "Test users"); an ordinary user is refused.
-func (s *Server) testUserFor(req generateRequest, needMethod bool) (User, pendingCode, error) {
+func (s *Server) testUserFor(req generateRequest, needMethod bool) (User, state.PendingCode, error) {
 	if req.LoginID == "" {
-		return User{}, pendingCode{}, missingArgument("loginId")
+		return User{}, state.PendingCode{}, missingArgument("loginId")
 	}
 	if needMethod {
 		if req.DeliveryMethod == "" {
-			return User{}, pendingCode{}, missingArgument("deliveryMethod")
+			return User{}, state.PendingCode{}, missingArgument("deliveryMethod")
 		}
 		if !slices.Contains(deliveryMethods, req.DeliveryMethod) {
-			return User{}, pendingCode{}, invalidArgument("deliveryMethod %q is not one of %s", truncate(req.DeliveryMethod, 32), strings.Join(deliveryMethods, ", "))
+			return User{}, state.PendingCode{}, invalidArgument("deliveryMethod %q is not one of %s", truncate(req.DeliveryMethod, 32), strings.Join(deliveryMethods, ", "))
 		}
 	}
-	u, ok := s.dir.byLoginID(req.LoginID)
+	u, ok := s.state.UserByLoginID(req.LoginID)
 	if !ok {
-		return User{}, pendingCode{}, mgmtUserNotFound(req.LoginID)
+		return User{}, state.PendingCode{}, mgmtUserNotFound(req.LoginID)
 	}
 	if !u.Test {
-		return User{}, pendingCode{}, invalidArgument("user %q is not a test user: codes and links are generated for test users only", truncate(req.LoginID, 64))
+		return User{}, state.PendingCode{}, invalidArgument("user %q is not a test user: codes and links are generated for test users only", truncate(req.LoginID, 64))
 	}
 	method := req.DeliveryMethod
 	if method == "" {
 		method = "email"
 	}
-	c := pendingCode{userID: u.ID, loginID: req.LoginID, method: method,
-		expires: s.clock.Now().Add(time.Duration(s.project.Sessions.CodeTTL)).Unix()}
+	c := state.PendingCode{UserID: u.ID, LoginID: req.LoginID, Method: method,
+		Expires: s.clock.Now().Add(time.Duration(s.project.Sessions.CodeTTL)).Unix()}
 	customBytes := 0
 	if req.LoginOptions != nil {
 		if req.LoginOptions.Stepup || req.LoginOptions.MFA {
 			// The verify call that follows carries no session to extend.
-			return User{}, pendingCode{}, invalidArgument("loginOptions.stepup and loginOptions.mfa extend a session: start the sign-in with the user's refresh JWT " +
+			return User{}, state.PendingCode{}, invalidArgument("loginOptions.stepup and loginOptions.mfa extend a session: start the sign-in with the user's refresh JWT " +
 				"(/v1/auth/otp/signin/{method}) or use /v1/mgmt/auth/signin with jwt")
 		}
 		if k := reservedCustomClaim(req.LoginOptions.CustomClaims); k != "" {
-			return User{}, pendingCode{}, invalidArgument("loginOptions.customClaims.%s is a claim the mock sets and cannot be replaced", truncate(k, 64))
+			return User{}, state.PendingCode{}, invalidArgument("loginOptions.customClaims.%s is a claim the mock sets and cannot be replaced", truncate(k, 64))
 		}
 		n, err := customClaimsBytes(req.LoginOptions.CustomClaims)
 		if err != nil {
-			return User{}, pendingCode{}, invalidArgument("loginOptions.customClaims: %v", err)
+			return User{}, state.PendingCode{}, invalidArgument("loginOptions.customClaims: %v", err)
 		}
-		c.custom, customBytes = req.LoginOptions.CustomClaims, n
+		c.Custom, customBytes = req.LoginOptions.CustomClaims, n
 	}
-	c.size = codeSize(&c, customBytes)
+	c.Size = state.CodeSize(&c, customBytes)
 	return u, c, nil
 }
 
@@ -84,10 +86,11 @@ func (s *Server) handleGenerateOTP(w http.ResponseWriter, r *http.Request) (int,
 	if err != nil {
 		return 0, err
 	}
-	code, err := s.codes.addOTP(c, s.clock.Now().Unix())
+	stored, err := s.state.AddCode(c)
 	if err != nil {
-		return 0, codeError(err)
+		return 0, stateError(err)
 	}
+	code := stored.Secret
 	w.Header()["Cache-Control"] = noStore
 	return writeJSON(w, http.StatusOK, map[string]string{"loginId": req.LoginID, "code": code}), nil
 }
@@ -97,7 +100,7 @@ func (s *Server) handleGenerateOTP(w http.ResponseWriter, r *http.Request) (int,
 // /v1/mgmt/tests/generate/enchantedlink {"loginId","URI"}:
 // {"loginId","link","pendingRef"}. The link is URI with t={token} added to
 // its query (without a URI, the mock's own /magiclink path).
-func (s *Server) handleGenerateLink(kind codeKind) handlerFunc {
+func (s *Server) handleGenerateLink(kind state.CodeKind) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) (int, error) {
 		if err := s.checkManagementKey(r); err != nil {
 			return 0, err
@@ -106,7 +109,7 @@ func (s *Server) handleGenerateLink(kind codeKind) handlerFunc {
 		if err := s.decodeDescope(w, r, &req); err != nil {
 			return 0, err
 		}
-		_, c, err := s.testUserFor(req, kind == codeMagicLink)
+		_, c, err := s.testUserFor(req, kind == state.CodeMagicLink)
 		if err != nil {
 			return 0, err
 		}
@@ -121,16 +124,17 @@ func (s *Server) handleGenerateLink(kind codeKind) handlerFunc {
 		if err != nil || !link.IsAbs() {
 			return 0, invalidArgument("URI %q is not an absolute URL", truncate(base, 128))
 		}
-		c.kind = kind
-		token, ref, err := s.codes.addLink(c, s.clock.Now().Unix())
+		c.Kind = kind
+		stored, err := s.state.AddCode(c)
 		if err != nil {
-			return 0, codeError(err)
+			return 0, stateError(err)
 		}
+		token, ref := stored.Secret, stored.PendingRef
 		q := link.Query()
 		q.Set("t", token)
 		link.RawQuery = q.Encode()
 		out := map[string]string{"loginId": req.LoginID, "link": link.String()}
-		if kind == codeEnchantedLink {
+		if kind == state.CodeEnchantedLink {
 			out["pendingRef"] = ref
 		}
 		w.Header()["Cache-Control"] = noStore

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/descope-harness/harness/mockidp/state"
 )
 
 // Management user search: POST /v1/mgmt/user/search (the SDKs before
@@ -495,16 +497,20 @@ func (q *userSearch) window(total int) (start, end int) {
 	return int(from), int(min(from+q.limit, int64(total)))
 }
 
-// searchBy names the index a search's candidates come from.
-type searchBy int
+// searchBy names the index a search's candidates come from (state.SearchBy).
+type searchBy = state.SearchBy
 
 const (
-	searchByNone searchBy = iota
-	searchByUserID
-	searchByLoginID
-	searchByEmail
-	searchByPhone
+	searchByNone    = state.SearchAll
+	searchByUserID  = state.SearchByUserID
+	searchByLoginID = state.SearchByLoginID
+	searchByEmail   = state.SearchByEmail
+	searchByPhone   = state.SearchByPhone
 )
+
+// emailKey is how emails are compared in search: case-insensitively (as
+// the state's email index keys them).
+func emailKey(email string) string { return strings.ToLower(email) }
 
 // narrowest is the list filter with the fewest values, whose index lookups
 // give every user the search can match (searchByNone: there is none, so

@@ -6,6 +6,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/descope-harness/harness/mockidp/state"
 )
 
 // searchUsers are the users of the pure search tests. Times are Unix
@@ -31,12 +34,15 @@ func searchUsers() []User {
 }
 
 // searchDirectory holds users with the directory's indexes, as the server does.
-func searchDirectory(users []User) *userDirectory {
-	d := &userDirectory{byID: map[string]*User{}, byLogin: map[string]string{}, byEmail: userIndex{}, byPhone: userIndex{}}
-	for _, u := range users {
-		d.insertLocked(&u)
-	}
-	return d
+func searchDirectory(users []User) *state.State {
+	p := &Project{Directory: Directory{Users: users}}
+	return state.New(state.Config{Project: p, Now: func() time.Time { return time.Unix(1e9, 0) }})
+}
+
+// searchState is a search's answer from the state's index lookups.
+func searchState(st *state.State, q *userSearch) []*User {
+	keys, by := q.narrowest()
+	return st.SearchUsers(by, keys, q.match)
 }
 
 // runSearch answers a search the pure way (match over every user) and
@@ -61,7 +67,7 @@ func runSearch(t *testing.T, users []User, q *userSearch) []string {
 		}
 		return ids
 	}
-	byScan, byIndex := page(scan()), page(searchDirectory(users).search(q))
+	byScan, byIndex := page(scan()), page(searchState(searchDirectory(users), q))
 	if !slices.Equal(byScan, byIndex) {
 		t.Fatalf("index lookup found %v, scanning every user found %v", byIndex, byScan)
 	}
@@ -238,14 +244,14 @@ func TestUserSearchRefusals(t *testing.T) {
 // follow a user's replacement and removal.
 func TestUserSearchIndexFollowsWrites(t *testing.T) {
 	t.Parallel()
-	d := &userDirectory{}
-	d.reset(Directory{Sessions: SessionSettings{TestUserLimit: 5}}, 100)
+	now := time.Unix(100, 0)
+	d := state.New(state.Config{Project: &Project{Directory: Directory{Sessions: SessionSettings{TestUserLimit: 5}}}, Now: func() time.Time { return now }})
 	alice := User{LoginIDs: []string{"alice"}, Email: "alice@old.example", Phone: "+1"}
-	stored, _, err := d.put(alice, false, 100)
+	stored, _, err := d.PutUser(alice, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	twin, _, err := d.put(User{LoginIDs: []string{"twin"}, Email: "ALICE@old.example"}, false, 100)
+	twin, _, err := d.PutUser(User{LoginIDs: []string{"twin"}, Email: "ALICE@old.example"}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +262,7 @@ func TestUserSearchIndexFollowsWrites(t *testing.T) {
 			t.Fatal(err)
 		}
 		var ids []string
-		for _, u := range d.search(&q) {
+		for _, u := range searchState(d, &q) {
 			ids = append(ids, u.ID)
 		}
 		slices.Sort(ids)
@@ -266,7 +272,8 @@ func TestUserSearchIndexFollowsWrites(t *testing.T) {
 		t.Fatalf("two users of one email: got %v, want %v", got, want)
 	}
 	alice.Email, alice.Phone = "alice@new.example", "+2"
-	if _, _, err := d.put(alice, true, 200); err != nil {
+	now = time.Unix(200, 0)
+	if _, _, err := d.PutUser(alice, true); err != nil {
 		t.Fatal(err)
 	}
 	for body, want := range map[string][]string{
@@ -281,14 +288,11 @@ func TestUserSearchIndexFollowsWrites(t *testing.T) {
 			t.Errorf("after replacing alice, %s: got %v, want %v", body, got, want)
 		}
 	}
-	if _, err := d.remove("twin"); err != nil {
+	if _, err := d.RemoveUser("twin"); err != nil {
 		t.Fatal(err)
 	}
 	if got := find(`{"emails":["alice@old.example"]}`); got != nil {
 		t.Errorf("after removing twin: got %v, want none", got)
-	}
-	if len(d.byEmail) != 1 || len(d.byPhone) != 1 {
-		t.Errorf("indexes hold %v and %v, want only alice's email and phone", d.byEmail, d.byPhone)
 	}
 }
 

@@ -1,10 +1,13 @@
 package mockidp
 
 import (
+	"errors"
 	"maps"
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/descope-harness/harness/mockidp/state"
 )
 
 // User writes of the management API: update, patch, status, login IDs,
@@ -12,8 +15,8 @@ import (
 // answers {"user": …} as the SDKs read it (GO unmarshalUserResponse, NODE
 // transformResponse(data => data.user), PY response.json()["user"]).
 //
-// A change is a read-modify-write of one user under Server.mgmtWrites, so
-// that two concurrent writes of a user (AddRoles twice) both land. Sessions
+// A change is a read-modify-write of one user (state.ModifyUser), so that
+// two concurrent writes of a user (AddRoles twice) both land. Sessions
 // already issued keep their tokens: the next refresh computes the claims
 // from the user as it is then (userTokenClaims), as on Descope.
 
@@ -22,43 +25,20 @@ func joinNames(parts ...string) string {
 	return strings.Join(slices.DeleteFunc(slices.Clone(parts), func(s string) bool { return s == "" }), " ")
 }
 
-// cloneUser copies u's slices and maps so that a change of the copy leaves
-// the stored user alone.
-func cloneUser(u User) User {
-	u.LoginIDs = slices.Clone(u.LoginIDs)
-	u.Roles = slices.Clone(u.Roles)
-	u.Tenants = slices.Clone(u.Tenants)
-	for i := range u.Tenants {
-		u.Tenants[i].Roles = slices.Clone(u.Tenants[i].Roles)
-	}
-	u.CustomAttributes = maps.Clone(u.CustomAttributes)
-	return u
-}
-
 // modifyUser applies change to the user named by loginOrUserID (a login
-// ID, else a user ID, as the SDKs' loginIdOrUserId) and stores it.
+// ID, else a user ID, as the SDKs' loginIdOrUserId) and stores it;
+// disabling the user ends its sessions (Descope and OAuth) in the same
+// step, and enabling it again does not bring them back.
 func (s *Server) modifyUser(loginOrUserID string, change func(*User) error) (User, error) {
 	if loginOrUserID == "" {
 		return User{}, missingArgument("loginId")
 	}
-	s.mgmtWrites.Lock()
-	defer s.mgmtWrites.Unlock()
-	found, ok := s.dir.lookup(loginOrUserID)
-	if !ok {
+	stored, err := s.state.ModifyUser(loginOrUserID, change)
+	if errors.Is(err, state.ErrUserNotFound) {
 		return User{}, mgmtUserNotFound(loginOrUserID)
 	}
-	u := cloneUser(found)
-	if err := change(&u); err != nil {
-		return User{}, err
-	}
-	stored, _, err := s.dir.put(u, true, s.clock.Now().Unix())
 	if err != nil {
-		return User{}, directoryError(err)
-	}
-	if stored.Disabled && !found.Disabled {
-		// Disabling ends every session of the user (Descope and OAuth):
-		// enabling it again does not bring them back.
-		s.endSessions(stored.ID)
+		return User{}, stateError(err)
 	}
 	return stored, nil
 }
@@ -311,7 +291,7 @@ func (s *Server) handleUserContact(phone bool) handlerFunc {
 		}
 		return req.LoginID, func(u *User) error {
 			if req.FailOnConflict && addr != "" {
-				if other, ok := s.dir.byLoginID(addr); ok && other.ID != u.ID {
+				if other, ok := s.state.UserByLoginID(addr); ok && other.ID != u.ID {
 					return descopeError(http.StatusBadRequest, CodeUserExists, "User already exists", "%q is the login ID of another user (failOnConflict)", truncate(addr, 64))
 				}
 			}
@@ -419,7 +399,7 @@ func (s *Server) handleUserRoles(op int) handlerFunc {
 			if req.TenantID != "" {
 				i := slices.IndexFunc(u.Tenants, func(t UserTenant) bool { return t.TenantID == req.TenantID })
 				if i < 0 {
-					if _, ok := s.dir.tenant(req.TenantID); !ok {
+					if _, ok := s.state.Tenant(req.TenantID); !ok {
 						return tenantNotFound(req.TenantID)
 					}
 					return invalidArgument("the user is not a member of tenant %q: add it with /v1/mgmt/user/update/tenant/add first", truncate(req.TenantID, 64))
@@ -468,7 +448,7 @@ func (s *Server) handleUserTenant(add bool) handlerFunc {
 		if req.TenantID == "" {
 			return "", nil, missingArgument("tenantId")
 		}
-		if _, ok := s.dir.tenant(req.TenantID); !ok {
+		if _, ok := s.state.Tenant(req.TenantID); !ok {
 			return "", nil, tenantNotFound(req.TenantID)
 		}
 		return req.LoginID, func(u *User) error {

@@ -92,9 +92,9 @@ func (s *Server) handleUserCreate(test bool) handlerFunc {
 		}
 		u := req.user()
 		u.Test = u.Test || test
-		stored, _, err := s.dir.put(u, false, s.clock.Now().Unix())
+		stored, _, err := s.state.PutUser(u, false)
 		if err != nil {
-			return 0, directoryError(err)
+			return 0, stateError(err)
 		}
 		return writeJSON(w, http.StatusOK, map[string]any{"user": s.userResponse(stored)}), nil
 	}
@@ -110,12 +110,12 @@ func (s *Server) handleUserLoad(w http.ResponseWriter, r *http.Request) (int, er
 	var ok bool
 	switch loginID, userID := q.Get("loginId"), q.Get("userId"); {
 	case loginID != "":
-		u, ok = s.dir.byLoginID(loginID)
+		u, ok = s.state.UserByLoginID(loginID)
 		if !ok {
 			return 0, mgmtUserNotFound(loginID)
 		}
 	case userID != "":
-		u, ok = s.dir.byUserID(userID)
+		u, ok = s.state.UserByID(userID)
 		if !ok {
 			return 0, mgmtUserNotFound(userID)
 		}
@@ -142,9 +142,9 @@ func (s *Server) namedUser(w http.ResponseWriter, r *http.Request) (User, error)
 	var ok bool
 	switch {
 	case req.LoginID != "":
-		u, ok = s.dir.byLoginID(req.LoginID)
+		u, ok = s.state.UserByLoginID(req.LoginID)
 	case req.UserID != "":
-		u, ok = s.dir.byUserID(req.UserID)
+		u, ok = s.state.UserByID(req.UserID)
 	default:
 		return User{}, missingArgument("loginId or userId")
 	}
@@ -163,7 +163,7 @@ func (s *Server) handleUserLogout(w http.ResponseWriter, r *http.Request) (int, 
 	if err != nil {
 		return 0, err
 	}
-	s.endSessions(u.ID)
+	s.state.EndSessions(u.ID)
 	return writeBytes(w, http.StatusOK, []byte(`{}`)), nil
 }
 
@@ -185,7 +185,7 @@ func (s *Server) handleDeleteTestUsers(w http.ResponseWriter, r *http.Request) (
 	if err := s.checkManagementKey(r); err != nil {
 		return 0, err
 	}
-	s.forgetUsers(s.dir.removeTests())
+	s.state.RemoveTestUsers()
 	return writeBytes(w, http.StatusOK, []byte(`{}`)), nil
 }
 
@@ -205,7 +205,8 @@ func (s *Server) handleUserSearch(testOnly bool) handlerFunc {
 		if err != nil {
 			return 0, err
 		}
-		matched := s.dir.search(&q)
+		keys, by := q.narrowest()
+		matched := s.state.SearchUsers(by, keys, q.match)
 		sortUsers(matched, q.sort)
 		start, end := q.window(len(matched))
 		users := make([]*UserResponse, 0, end-start)

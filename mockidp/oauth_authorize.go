@@ -3,14 +3,14 @@ package mockidp
 import (
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
+
+	"github.com/descope-harness/harness/mockidp/state"
 )
 
 // DefaultAMR is the amr of a mock login when the control plane queued none:
@@ -65,10 +65,8 @@ func (s *Server) handleAuthorize(form string) handlerFunc {
 					"no user has the login ID or user ID "+truncate(chosen, 64)+"; the project's users are listed on the login page", again)), nil
 			}
 		default:
-			if q, ok := s.oidc.queue.pop(); ok {
-				if user, found = s.LookupUser(q.User); !found {
-					return fail("access_denied", "the queued login's user "+truncate(q.User, 64)+" no longer exists")
-				}
+			if q, u, ok := s.state.NextLogin(); ok {
+				user, found = u, true
 				if len(q.AMR) > 0 {
 					amr = q.AMR
 				}
@@ -91,10 +89,13 @@ func (s *Server) handleAuthorize(form string) handlerFunc {
 		if user.Disabled {
 			return fail("access_denied", "the user "+truncate(user.ID, 64)+" is disabled")
 		}
-		code, err := s.oidc.codes.issue(authGrant{
+		code, err := s.state.IssueCode(state.Grant{
 			ClientID: req.ClientID, RedirectURI: req.RedirectURI, Challenge: req.CodeChallenge, Nonce: req.Nonce,
 			Scopes: req.Scopes, UserID: user.ID, AMR: amr, AuthTime: s.clock.Now(), IssuerForm: form,
 		})
+		if errors.Is(err, state.ErrUserNotFound) {
+			return fail("access_denied", "the user "+truncate(user.ID, 64)+" was removed during the login")
+		}
 		if err != nil {
 			// A limit of the mock, not the client's fault: a page naming it
 			// (409), as every full store answers, rather than a redirect.
@@ -192,52 +193,11 @@ func firstNonEmpty(vs ...string) string {
 	return ""
 }
 
-// loginPageCache keeps the rendered login page of a GET request (which has
-// no per-request content: its form posts back to the page's own URL) for
-// the user list it was rendered from, known by its fingerprint.
-type loginPageCache struct {
-	mu          sync.Mutex
-	fingerprint uint64
-	body        []byte
-}
-
-// pageSeed seeds the login page's user-list fingerprints.
-var pageSeed = maphash.MakeSeed()
-
-// pageFingerprint sums a hash of each user's ID, name and first login ID
-// (what the page shows): order-free, so it reads the directory in place
-// under its read lock without copying or sorting users.
-func (d *userDirectory) pageFingerprint() uint64 {
-	d.mu.RLock()
-	defer d.mu.RUnlock()
-	sum := uint64(len(d.byID))
-	for _, u := range d.byID {
-		var h maphash.Hash
-		h.SetSeed(pageSeed)
-		h.WriteString(u.ID)
-		h.WriteByte(0)
-		h.WriteString(u.Name)
-		h.WriteByte(0)
-		if len(u.LoginIDs) > 0 {
-			h.WriteString(u.LoginIDs[0])
-		}
-		sum += h.Sum64()
-	}
-	return sum
-}
-
 // serveLoginPage writes the login page listing the current users.
 func (s *Server) serveLoginPage(w http.ResponseWriter, hidden url.Values) int {
 	if hidden != nil {
 		return writePage(w, http.StatusOK, loginPage(s.project.ID, s.Users(), hidden))
 	}
-	fp := s.dir.pageFingerprint()
-	c := &s.oidc.page
-	c.mu.Lock()
-	if c.body == nil || c.fingerprint != fp {
-		c.fingerprint, c.body = fp, loginPage(s.project.ID, s.Users(), nil)
-	}
-	body := c.body
-	c.mu.Unlock()
+	body := s.state.LoginPage(func(users []User) []byte { return loginPage(s.project.ID, users, nil) })
 	return writePage(w, http.StatusOK, body)
 }

@@ -2,11 +2,11 @@ package mockidp
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"slices"
 	"sort"
 	"strconv"
-	"sync"
 	"sync/atomic"
 )
 
@@ -60,11 +60,9 @@ func (s *Server) DiscoveryDocument(form, base string) Discovery {
 
 // scopesSupported is the base scopes plus every scope a client may request.
 func (s *Server) scopesSupported() []string {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	out := append([]string(nil), baseScopes...)
 	extra := map[string]bool{}
-	for _, c := range s.clients {
+	for _, c := range s.state.Clients() {
 		for _, sc := range c.Scopes {
 			if !slices.Contains(baseScopes, sc) {
 				extra[sc] = true
@@ -81,10 +79,19 @@ func (s *Server) scopesSupported() []string {
 
 // discoveryCache keeps encoded documents per form and base URL; it is
 // emptied whenever the client list changes (scopes_supported depends on it).
-// Readers load an immutable map; a miss copies it.
+// Readers load an immutable set of documents; a miss stores a copy with the
+// new document, unless the cache was emptied since the miss (the document
+// may be stale then: it answers its request but is not kept). It is
+// lock-free: no writer waits for another.
 type discoveryCache struct {
-	mu   sync.Mutex // serialises writers
-	docs atomic.Pointer[map[discoveryKey]discoveryDoc]
+	docs atomic.Pointer[discoveryDocs]
+	gen  atomic.Uint64 // counts clears
+}
+
+// discoveryDocs is an immutable set of documents of one generation.
+type discoveryDocs struct {
+	gen uint64
+	m   map[discoveryKey]discoveryDoc
 }
 
 // discoveryKey is a document's form and base URL, the latter in the parts
@@ -101,30 +108,37 @@ type discoveryDoc struct {
 const maxDiscoveryDocs = 64
 
 func (c *discoveryCache) get(key discoveryKey, build func() []byte) discoveryDoc {
-	if m := c.docs.Load(); m != nil {
-		if d, ok := (*m)[key]; ok {
+	cur := c.docs.Load()
+	if cur != nil {
+		if d, ok := cur.m[key]; ok {
 			return d
 		}
 	}
 	b := build()
 	d := discoveryDoc{body: b, length: []string{strconv.Itoa(len(b))}}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	next := map[discoveryKey]discoveryDoc{}
-	if old := c.docs.Load(); old != nil && len(*old) < maxDiscoveryDocs {
-		for k, v := range *old {
-			next[k] = v
+	for cur != nil {
+		next := &discoveryDocs{gen: cur.gen, m: map[discoveryKey]discoveryDoc{}}
+		if len(cur.m) < maxDiscoveryDocs {
+			maps.Copy(next.m, cur.m)
 		}
+		next.m[key] = d
+		if c.docs.CompareAndSwap(cur, next) {
+			break
+		}
+		// Another miss stored first (retry on its set), or a clear
+		// (stop: d may predate the client change).
+		now := c.docs.Load()
+		if now == nil || now.gen != cur.gen {
+			break
+		}
+		cur = now
 	}
-	next[key] = d
-	c.docs.Store(&next)
 	return d
 }
 
+// clear empties the cache and starts a new generation.
 func (c *discoveryCache) clear() {
-	c.mu.Lock()
-	c.docs.Store(nil)
-	c.mu.Unlock()
+	c.docs.Store(&discoveryDocs{gen: c.gen.Add(1)})
 }
 
 var publicMaxAge300 = []string{"public, max-age=300"}

@@ -68,7 +68,7 @@ func (s *Server) handleEndSession(w http.ResponseWriter, r *http.Request) (int, 
 		}
 	}
 	if userID != "" {
-		s.oidc.ledger.revokeUser(userID, clientID)
+		s.state.EndClientSessions(userID, clientID)
 	}
 	w.Header()["Cache-Control"] = noStore
 	if redirect == "" {

@@ -1,51 +1,11 @@
 package mockidp
 
-import (
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
+import "github.com/descope-harness/harness/mockidp/state"
+
+// PKCE (RFC 7636) checks live with the authorization codes they bind
+// (mockidp/state/pkce.go); these names keep the handlers short.
+var (
+	validS256Challenge = state.ValidS256Challenge
+	s256Challenge      = state.S256Challenge
+	verifyS256         = state.VerifyS256
 )
-
-// PKCE (RFC 7636). The mock supports S256 only, as Descope's discovery
-// documents advertise; "plain" is refused.
-
-// validPKCEValue reports whether s is 43 to 128 characters of the
-// unreserved set RFC 7636 §4.1 allows for a code verifier (a S256 challenge
-// is a 43-character base64url string, a subset of the same).
-func validPKCEValue(s string) bool {
-	if len(s) < 43 || len(s) > 128 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~') {
-			return false
-		}
-	}
-	return true
-}
-
-// validS256Challenge reports whether s can be a S256 challenge:
-// base64url (no padding) of a SHA-256 digest, 43 characters.
-func validS256Challenge(s string) bool {
-	if len(s) != 43 {
-		return false
-	}
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	return err == nil && len(b) == sha256.Size
-}
-
-// s256Challenge is BASE64URL(SHA256(verifier)), RFC 7636 §4.2.
-func s256Challenge(verifier string) string {
-	sum := sha256.Sum256([]byte(verifier))
-	return base64.RawURLEncoding.EncodeToString(sum[:])
-}
-
-// verifyS256 checks a code verifier against the challenge the
-// authorization request carried, in constant time.
-func verifyS256(verifier, challenge string) bool {
-	if !validPKCEValue(verifier) {
-		return false
-	}
-	return subtle.ConstantTimeCompare([]byte(s256Challenge(verifier)), []byte(challenge)) == 1
-}

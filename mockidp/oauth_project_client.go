@@ -40,9 +40,7 @@ func loopbackRedirect(uri string) bool {
 // userClient finds a client of the user-login endpoints (authorize, token,
 // end session): a configured client, else the project ID's.
 func (s *Server) userClient(id string) (Client, bool) {
-	s.mu.RLock()
-	c, ok := s.clients[id]
-	s.mu.RUnlock()
+	c, ok := s.state.Client(id)
 	if ok {
 		return c, true
 	}

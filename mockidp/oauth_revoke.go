@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"time"
+
+	"github.com/descope-harness/harness/mockidp/state"
 )
 
 // handleRevoke serves POST /oauth2/v1/revoke and /oauth2/v1/apps/revoke
@@ -43,9 +45,7 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) (int, erro
 	)
 	if claims, err := s.VerifyToken(req.Token); err == nil {
 		owner, _ := claims["azp"].(string)
-		s.mu.RLock()
-		c, known := s.clients[owner]
-		s.mu.RUnlock()
+		c, known := s.state.Client(owner)
 		if known && !c.Public && clientID == "" {
 			return 0, oauthError(http.StatusUnauthorized, CodeBadClient, "invalid_client", "client authentication is required: the token was issued to a confidential client, which revokes it with its credentials (RFC 7009 §2.1)")
 		}
@@ -58,9 +58,9 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) (int, erro
 			}
 		}
 	}
-	_, err = s.oidc.ledger.revokeToken(req.Token, accessExp, accessClient, clientID)
-	if errors.Is(err, errRevokedFull) {
-		return 0, atCapacity("revoked access tokens not yet expired", MaxRevokedAccessTokens, "MaxRevokedAccessTokens: let some expire or reset")
+	_, err = s.state.RevokeToken(req.Token, accessExp, accessClient, clientID)
+	if errors.Is(err, state.ErrLimit) {
+		return 0, limitError(err)
 	}
 	if err != nil {
 		return 0, oauthError(http.StatusBadRequest, CodeBadClient, "unauthorized_client", "the token was not issued to client %q", truncate(clientID, 64))

@@ -208,9 +208,7 @@ const dummySecret = "mockidp-unknown-client-secret-comparison"
 
 // authenticateClient compares the secret in constant time.
 func (s *Server) authenticateClient(id, secret string) (Client, bool) {
-	s.mu.RLock()
-	c, ok := s.clients[id]
-	s.mu.RUnlock()
+	c, ok := s.state.Client(id)
 	want := dummySecret
 	if ok {
 		want = c.Secret
@@ -244,9 +242,7 @@ func tooLarge(limit int64) *Error {
 
 // metricClient keeps label cardinality bounded: unknown client IDs share one label.
 func metricClient(id string, s *Server) string {
-	s.mu.RLock()
-	_, ok := s.clients[id]
-	s.mu.RUnlock()
+	_, ok := s.state.Client(id)
 	if ok {
 		return id
 	}

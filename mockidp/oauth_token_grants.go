@@ -2,8 +2,6 @@ package mockidp
 
 import (
 	"encoding/json"
-	"errors"
-	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -11,6 +9,7 @@ import (
 
 	"github.com/descope-harness/harness/mockidp/issue"
 	"github.com/descope-harness/harness/mockidp/project"
+	"github.com/descope-harness/harness/mockidp/state"
 )
 
 // The token endpoint's user grants: authorization_code (RFC 6749 §4.1.3
@@ -97,25 +96,9 @@ func (s *Server) exchangeCode(client Client, req tokenRequest, base string) (Tok
 	case len(req.Code) > 256 || len(req.RedirectURI) > project.MaxRedirectURIBytes || len(req.CodeVerifier) > 128:
 		return TokenResponse{}, oauthError(http.StatusBadRequest, CodeBadRequest, "invalid_request", "code, redirect_uri or code_verifier is too long")
 	}
-	grant, family, err := s.oidc.codes.redeem(req.Code, client.ID, req.RedirectURI, req.CodeVerifier, s.oidc.ledger.newFamily)
-	switch {
-	case errors.Is(err, errAuthCodeReused):
-		s.oidc.ledger.revokeFamily(family)
-		return TokenResponse{}, invalidGrant("%v", err)
-	case errors.Is(err, errRefreshFull):
-		return TokenResponse{}, atCapacity(fmt.Sprintf("refresh-token families or %d bytes of them", MaxRefreshFamilyBytes), MaxRefreshFamilies,
-			"MaxRefreshFamilies, MaxRefreshFamilyBytes: log users out, revoke tokens or reset")
-	case err != nil:
-		return TokenResponse{}, invalidGrant("%v", err)
-	}
-	user, ok := s.dir.byUserID(grant.UserID)
-	if !ok {
-		s.oidc.ledger.revokeFamily(family)
-		return TokenResponse{}, invalidGrant("the user of this code no longer exists")
-	}
-	if user.Disabled {
-		s.oidc.ledger.revokeFamily(family)
-		return TokenResponse{}, invalidGrant("the user of this code is disabled")
+	grant, family, user, err := s.state.RedeemCode(req.Code, client.ID, req.RedirectURI, req.CodeVerifier)
+	if err != nil {
+		return TokenResponse{}, stateError(err)
 	}
 	now := s.clock.Now()
 	return s.issueUserTokens(grant, user, family, issue.UserTokens{
@@ -141,12 +124,9 @@ func (s *Server) refreshTokens(client Client, req tokenRequest, base string) (To
 		return TokenResponse{}, invalidGrant("the token is not a refresh token of the OAuth endpoints")
 	}
 	rotate := s.project.Sessions.RefreshRotation
-	family, grant, err := s.oidc.ledger.use(req.RefreshToken, client.ID, rotate)
-	if errors.Is(err, errFamilyFull) {
-		return TokenResponse{}, atCapacity("unexpired access tokens in one refresh-token family", MaxFamilyTokens, "MaxFamilyTokens: let some expire")
-	}
+	family, grant, user, err := s.state.UseRefresh(req.RefreshToken, client.ID, rotate)
 	if err != nil {
-		return TokenResponse{}, invalidGrant("%v", err)
+		return TokenResponse{}, stateError(err)
 	}
 	if req.Scope != "" {
 		narrowed := strings.Fields(req.Scope)
@@ -156,13 +136,6 @@ func (s *Server) refreshTokens(client Client, req tokenRequest, base string) (To
 			}
 		}
 		grant.Scopes = narrowed
-	}
-	user, ok := s.dir.byUserID(grant.UserID)
-	if !ok {
-		return TokenResponse{}, invalidGrant("the user of this refresh token no longer exists")
-	}
-	if user.Disabled {
-		return TokenResponse{}, invalidGrant("the user of this refresh token is disabled")
 	}
 	now := s.clock.Now()
 	refreshExp := now.Add(time.Duration(s.project.Sessions.RefreshTTL))
@@ -183,7 +156,7 @@ func (s *Server) refreshTokens(client Client, req tokenRequest, base string) (To
 // issueUserTokens signs the access token, the ID token (scope openid) and,
 // when newRefresh, a refresh token, and records them in the family.
 // withNonce is false on refresh (OIDC Core §12.2).
-func (s *Server) issueUserTokens(g authGrant, u User, family string, t issue.UserTokens, newRefresh, withNonce bool) (TokenResponse, error) {
+func (s *Server) issueUserTokens(g state.Grant, u User, family string, t issue.UserTokens, newRefresh, withNonce bool) (TokenResponse, error) {
 	key := s.keys.Current()
 	ig := issue.Grant{ClientID: g.ClientID, Scopes: g.Scopes, AMR: g.AMR, AuthTime: g.AuthTime, Nonce: g.Nonce}
 	accessClaims := t.AccessTokenClaims(ig, u, s.UserClaims(u, ""), issue.NewJTI())
@@ -202,6 +175,6 @@ func (s *Server) issueUserTokens(g authGrant, u User, family string, t issue.Use
 			return TokenResponse{}, err
 		}
 	}
-	s.oidc.ledger.issued(family, resp.RefreshToken, t.RefreshExp, access, t.Now.Add(t.AccessTTL))
+	s.state.RecordTokens(family, resp.RefreshToken, t.RefreshExp, access, t.Now.Add(t.AccessTTL))
 	return resp, nil
 }

@@ -17,10 +17,10 @@ func (s *Server) userinfoOfUser(token string, claims map[string]any) (Claims, bo
 		return nil, false, nil
 	}
 	sub, _ := claims["sub"].(string)
-	if s.oidc.ledger.accessRevoked(token) {
+	if s.state.AccessRevoked(token) {
 		return nil, true, badClient("invalid token: the token has been revoked")
 	}
-	u, found := s.dir.byUserID(sub)
+	u, found := s.state.UserByID(sub)
 	if !found {
 		if strings.HasPrefix(sub, "U") && claims["amr"] != nil {
 			return nil, true, badClient("invalid token: its user no longer exists")

@@ -43,6 +43,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/descope-harness/harness/mockidp/state"
 )
 
 // Endpoint names, used by request counters, faults and metrics.
@@ -171,8 +173,8 @@ func (s *Server) routes() http.Handler {
 	rt.surface("/v1/mgmt/user/update/tenant/add", EndpointMgmtUser, s.handleUserTenant(true), post...)
 	rt.surface("/v1/mgmt/user/update/tenant/remove", EndpointMgmtUser, s.handleUserTenant(false), post...)
 	rt.surface("/v1/mgmt/tests/generate/otp", EndpointMgmtTest, s.handleGenerateOTP, post...)
-	rt.surface("/v1/mgmt/tests/generate/magiclink", EndpointMgmtTest, s.handleGenerateLink(codeMagicLink), post...)
-	rt.surface("/v1/mgmt/tests/generate/enchantedlink", EndpointMgmtTest, s.handleGenerateLink(codeEnchantedLink), post...)
+	rt.surface("/v1/mgmt/tests/generate/magiclink", EndpointMgmtTest, s.handleGenerateLink(state.CodeMagicLink), post...)
+	rt.surface("/v1/mgmt/tests/generate/enchantedlink", EndpointMgmtTest, s.handleGenerateLink(state.CodeEnchantedLink), post...)
 	rt.surface("/v1/mgmt/auth/signin", EndpointMgmtJWT, s.handleMgmtAuth(mgmtSignIn), post...)
 	rt.surface("/v1/mgmt/auth/signup", EndpointMgmtJWT, s.handleMgmtAuth(mgmtSignUp), post...)
 	rt.surface("/v1/mgmt/auth/signup-in", EndpointMgmtJWT, s.handleMgmtAuth(mgmtSignUpOrIn), post...)

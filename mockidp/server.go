@@ -15,7 +15,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -24,6 +23,7 @@ import (
 	"github.com/descope-harness/harness/fixtures"
 	"github.com/descope-harness/harness/mockidp/issue"
 	"github.com/descope-harness/harness/mockidp/keys"
+	"github.com/descope-harness/harness/mockidp/state"
 )
 
 // Config configures a Server. Zero values are safe defaults.
@@ -79,9 +79,9 @@ type Server struct {
 	// (oauth_project_client.go).
 	projectClient Client
 
-	mu         sync.RWMutex
-	clients    map[string]Client
-	accessKeys map[string]AccessKey
+	// state is every run-time store: clients, access keys, users, sessions,
+	// codes, OAuth logins and the outbox (package state).
+	state *state.State
 
 	jwksSettings atomic.Pointer[jwksSettings]
 	jwks         atomic.Pointer[jwksEncoded]
@@ -90,25 +90,10 @@ type Server struct {
 	requests     *requestLog
 	signer       issue.Signer
 
-	// User sessions (users.go, sessions.go, codes.go; their configuration is project.Directory).
-	dir      userDirectory
-	sessions sessionStore
-	codes    codeStore
-	outbox   outbox // codes and links "sent" (outbox.go)
-	// mgmtWrites serializes the management API's read-modify-write changes
-	// of users, roles, permissions and tenants (mgmt_user_update.go).
-	mgmtWrites  sync.Mutex
-	permissions permissionStore // permission definitions (permission_store.go)
-	managedKeys accessKeyStore  // access keys created by the management API (accesskey_store.go)
-
-	// OIDC logins (oauth_*.go).
-	oidc oidcState
-
 	// Flows (flow_*.go): the definitions by ID and their static files,
-	// built in New, and the running executions.
+	// built in New; the running executions are in state.
 	flowDefs  map[string]*Flow
 	flowPages map[string]flowPage
-	flows     flowStore
 }
 
 // DefaultProject returns the embedded default project (fixtures/project.yaml).
@@ -200,7 +185,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.flowDefs, s.flowPages = buildFlowPages(s.project)
-	s.resetState()
+	s.state = state.New(state.Config{Project: s.project, Now: s.clock.Now})
+	s.resetControls()
 	s.handler = s.routes()
 	return s, nil
 }
@@ -287,39 +273,31 @@ func (s *Server) ProjectID() string { return s.project.ID }
 // Keys returns the signing key set.
 func (s *Server) Keys() *keys.Set { return s.keys }
 
-// Reset returns the mock to its configured state: clients, access keys, keys,
-// clock, faults, key-set cache headers and request counters.
+// Reset returns the mock to its configured state: the clock, the keys, the
+// run-time state (clients, access keys, roles, tenants and users as the
+// project file has them; no sessions, codes, links, authorization codes,
+// refresh-token families, queued logins or outbox messages: state.Reset),
+// faults, key-set cache headers, cached documents and request counters.
 func (s *Server) Reset() error {
 	// The clock first: the key set restarts its rotation schedule from now.
 	s.clock.Reset()
 	if err := s.keys.Reset(); err != nil {
 		return err
 	}
-	s.resetState()
+	s.state.Reset()
+	s.resetControls()
 	return nil
 }
 
-func (s *Server) resetState() {
-	s.mu.Lock()
-	s.clients = make(map[string]Client, len(s.project.Clients))
-	for _, c := range s.project.Clients {
-		s.clients[c.ID] = c
-	}
-	s.accessKeys = make(map[string]AccessKey, len(s.project.AccessKeys))
-	for _, k := range s.project.AccessKeys {
-		s.accessKeys[k.ID] = k
-	}
-	s.mu.Unlock()
+// resetControls resets what the mock keeps besides its state: faults,
+// key-set cache headers, cached documents, request counters and the
+// signer's token sizes.
+func (s *Server) resetControls() {
 	s.jwksSettings.Store(newJWKSSettings(JWKSCache{}))
 	s.discovery.clear()
 	s.faults.clear("")
 	s.requests.clear()
 	s.signer.Reset()
-	s.resetSessions()
-	s.permissions.reset(s.project.Roles)
-	s.managedKeys.reset()
-	s.resetOIDC()
-	s.flows.reset()
 }
 
 // baseURL is the public URL, else the request's scheme and host, honouring

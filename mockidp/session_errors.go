@@ -1,10 +1,8 @@
 package mockidp
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 )
 
 // Descope error codes of the user-session, test-user and management calls
@@ -50,53 +48,4 @@ func mgmtUserNotFound(id string) *Error {
 
 func authUserNotFound(loginID string) *Error {
 	return descopeError(http.StatusBadRequest, CodeUserNotFound, "User not found", "no user with login ID %q", truncate(loginID, 64))
-}
-
-// directoryError maps a user-directory failure to Descope's error; a
-// validation failure names the request field.
-func directoryError(err error) error {
-	switch {
-	case errors.Is(err, errUserExists), errors.Is(err, errLoginIDTaken):
-		return descopeError(http.StatusBadRequest, CodeUserExists, "User already exists", "%v", err)
-	case errors.Is(err, errUserLimit):
-		return atCapacity("users", MaxUsers, "delete one first")
-	case errors.Is(err, errUsersFull):
-		return usersFull(err)
-	case errors.Is(err, errUserTooLarge):
-		return invalidArgument("%v", err)
-	case errors.Is(err, errTestUserLimit):
-		return descopeError(http.StatusBadRequest, CodeTestUserLimit, "Test users limit exceeded", "%v", err)
-	case errors.Is(err, errUserNotFound):
-		return descopeError(http.StatusBadRequest, CodeMgmtUserNotFound, "User not found", "user not found")
-	}
-	var ce *ConfigError
-	if errors.As(err, &ce) {
-		return invalidArgument("%s: %s", strings.TrimPrefix(ce.Field, "."), ce.Reason)
-	}
-	return err
-}
-
-// codeError maps a code-store failure to Descope's error.
-func codeError(err error) error {
-	switch {
-	case errors.Is(err, errCodeWrong):
-		return descopeError(http.StatusUnauthorized, CodeWrongOTP, "Wrong OTP code", "the code is wrong")
-	case errors.Is(err, errCodeAttempts):
-		return descopeError(http.StatusUnauthorized, CodeOTPAttempts, "Too many OTP attempts", "too many wrong codes: generate a new one")
-	case errors.Is(err, errCodeExpired):
-		return descopeError(http.StatusUnauthorized, CodeWrongOTP, "Code expired", "the code or link has expired")
-	case errors.Is(err, errCodeUnknown):
-		return invalidToken("unknown or already used code or link")
-	case errors.Is(err, errCodePending):
-		return descopeError(http.StatusUnauthorized, CodePendingLink, "Enchanted link pending", "the enchanted link has not been verified yet")
-	case errors.Is(err, errTooManyPending):
-		return atCapacity("pending codes and links", MaxPendingCodes, "use or let some expire, or reset")
-	case errors.Is(err, errPendingBytes):
-		return &Error{Status: http.StatusConflict, Code: CodeMockLimit, Description: "Limit reached",
-			Message: fmt.Sprintf("the pending codes and links would hold more than %d bytes (MaxPendingCodeBytes): use or let some expire, or reset", MaxPendingCodeBytes)}
-	case errors.Is(err, errOutboxFull):
-		return &Error{Status: http.StatusConflict, Code: CodeMockLimit, Description: "Limit reached",
-			Message: fmt.Sprintf("the outbox holds at most %d messages or %d bytes (MaxOutboxMessages, MaxOutboxBytes) whose codes are still usable: DELETE /_mock/outbox empties it", MaxOutboxMessages, MaxOutboxBytes)}
-	}
-	return err
 }

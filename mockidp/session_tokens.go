@@ -1,12 +1,12 @@
 package mockidp
 
 import (
-	"fmt"
-	"net/http"
+	"errors"
 	"slices"
 	"time"
 
 	"github.com/descope-harness/harness/mockidp/project"
+	"github.com/descope-harness/harness/mockidp/state"
 )
 
 // sessionReservedClaims are set by the mock on user session tokens; custom
@@ -142,16 +142,17 @@ func (s *Server) startSession(p sessionParams) (issuedSession, error) {
 	if err != nil {
 		return issuedSession{}, invalidArgument("%v", err)
 	}
-	jti := newSessionID()
+	jti := state.NewSessionID()
 	out, err := s.signSession(p, jti)
 	if err != nil {
 		return issuedSession{}, err
 	}
-	sess := &session{userID: p.user.ID, tenant: p.tenant, amr: p.amr, custom: p.custom, expires: out.RefreshExpires}
-	sess.size = sessionBytes(sess, custom)
-	if err := s.sessions.add(jti, sess, s.clock.Now().Unix()); err != nil {
-		return issuedSession{}, &Error{Status: http.StatusConflict, Code: CodeMockLimit, Description: "Limit reached",
-			Message: fmt.Sprintf("the mock holds at most %d live sessions or %d bytes of them (MaxSessions, MaxSessionBytes): log some out, revoke a user's sessions or reset", MaxSessions, MaxSessionBytes)}
+	sess := state.Session{UserID: p.user.ID, Tenant: p.tenant, AMR: p.amr, Custom: p.custom, Expires: out.RefreshExpires}
+	sess.Size = state.SessionSize(&sess, custom)
+	if err := s.state.AddSession(jti, sess); errors.Is(err, state.ErrUserNotFound) {
+		return issuedSession{}, invalidToken("the user %q was removed during the login", truncate(p.user.ID, 64))
+	} else if err != nil {
+		return issuedSession{}, stateError(err)
 	}
 	return out, nil
 }

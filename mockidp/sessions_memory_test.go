@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/descope-harness/harness/fixtures"
+	"github.com/descope-harness/harness/mockidp/state"
 )
 
 // memoryLimit is the bound for a mock holding memoryUsers users and
@@ -93,7 +94,7 @@ func memoryChild() {
 	for i := range memorySessions {
 		u := users[i%len(users)]
 		// A jti of the real length (22 characters); its randomness adds nothing to the size.
-		if err := s.sessions.add(fmt.Sprintf("%022d", i), &session{userID: u.ID, amr: amrEmail, expires: exp}, now.Unix()); err != nil {
+		if err := s.state.AddSession(fmt.Sprintf("%022d", i), state.Session{UserID: u.ID, AMR: amrEmail, Expires: exp}); err != nil {
 			fmt.Println("error:", err)
 			os.Exit(1)
 		}
@@ -101,7 +102,7 @@ func memoryChild() {
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	live, _ := s.sessions.counts()
+	live, _ := s.state.SessionCounts()
 	fmt.Printf("memory: users=%d live=%d rss=%d base_rss=%d heap=%d\n", len(s.Users()), live, vmRSS(), baseRSS, ms.HeapInuse)
 }
 

@@ -1,9 +1,8 @@
-package mockidp
+package state
 
 import (
 	"crypto/rand"
 	"crypto/sha256"
-	"errors"
 	"sync"
 	"time"
 )
@@ -23,18 +22,6 @@ import (
 // families and revoked ones go first (a revoked family's unexpired access
 // tokens move to the revoked list, bounded by MaxRevokedAccessTokens).
 
-// Refresh failures (each an invalid_grant to the client, but the limits).
-var (
-	errRefreshUnknown = errors.New("refresh token is not known")
-	errRefreshRevoked = errors.New("refresh token has been revoked")
-	errRefreshRotated = errors.New("refresh token was rotated away and reused; its family is revoked")
-	errRefreshClient  = errors.New("refresh token was issued to another client")
-	errRefreshExpired = errors.New("refresh token has expired")
-	errRefreshFull    = errors.New("too many refresh-token families (MaxRefreshFamilies, MaxRefreshFamilyBytes)")
-	errFamilyFull     = errors.New("the refresh token's family holds as many unexpired access tokens as it may (MaxFamilyTokens)")
-	errRevokedFull    = errors.New("too many revoked access tokens not yet expired (MaxRevokedAccessTokens)")
-)
-
 type tokenDigest [sha256.Size]byte
 
 func digestOf(token string) tokenDigest { return sha256.Sum256([]byte(token)) }
@@ -48,7 +35,7 @@ const (
 
 type refreshFamily struct {
 	id       string
-	grant    authGrant
+	grant    Grant
 	expires  time.Time // of the family's newest refresh token
 	revoked  bool
 	current  tokenDigest   // zero while a rotation is between use and issued
@@ -68,8 +55,6 @@ type accessRecord struct {
 
 // tokenLedger tracks refresh-token families and revoked access tokens.
 type tokenLedger struct {
-	now func() time.Time
-
 	mu       sync.Mutex
 	families map[string]*refreshFamily
 	byToken  map[tokenDigest]*refreshFamily // refresh token to family
@@ -83,29 +68,18 @@ type tokenLedger struct {
 	nextExpiry      time.Time
 }
 
-func newTokenLedger(now func() time.Time) *tokenLedger {
-	l := &tokenLedger{now: now}
-	l.clear()
-	return l
-}
-
-func (l *tokenLedger) clear() {
-	l.mu.Lock()
+func (l *tokenLedger) resetLocked() {
 	l.families = map[string]*refreshFamily{}
 	l.byToken = map[tokenDigest]*refreshFamily{}
 	l.byAccess = map[tokenDigest]*refreshFamily{}
 	l.revoked = map[tokenDigest]time.Time{}
 	l.bytes, l.revokedFamilies, l.nextExpiry = 0, 0, time.Time{}
-	l.mu.Unlock()
 }
 
 // newFamily starts a family for a grant; its first tokens are added with issued.
-func (l *tokenLedger) newFamily(g authGrant) (string, error) {
+func (l *tokenLedger) newFamilyLocked(g Grant, now time.Time) (string, error) {
 	id := rand.Text()
-	now := l.now()
 	f := &refreshFamily{id: id, grant: g}
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	// Room for the family and its first refresh and access token.
 	need := f.size() + 2*tokenOverhead
 	full := func() bool { return len(l.families) >= MaxRefreshFamilies || l.bytes+need > MaxRefreshFamilyBytes }
@@ -113,7 +87,7 @@ func (l *tokenLedger) newFamily(g authGrant) (string, error) {
 		l.pruneLocked(now, true)
 	}
 	if full() {
-		return "", errRefreshFull
+		return "", ErrRefreshFull
 	}
 	l.families[id] = f
 	l.bytes += f.size()
@@ -170,28 +144,25 @@ func (l *tokenLedger) pruneAccessesLocked(f *refreshFamily, now time.Time) {
 // rotated-away token revokes its family. With rotate the token stops being
 // current at once, in the same critical section: of two refreshes racing
 // with one token, one wins and the other is a reuse.
-func (l *tokenLedger) use(refresh, clientID string, rotate bool) (family string, g authGrant, err error) {
+func (l *tokenLedger) useLocked(refresh, clientID string, rotate bool, now time.Time) (family string, g Grant, err error) {
 	d := digestOf(refresh)
-	now := l.now()
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	f, ok := l.byToken[d]
 	switch {
 	case !ok:
-		return "", authGrant{}, errRefreshUnknown
+		return "", Grant{}, ErrRefreshUnknown
 	case f.grant.ClientID != clientID:
-		return "", authGrant{}, errRefreshClient
+		return "", Grant{}, ErrRefreshClient
 	case f.revoked:
-		return "", authGrant{}, errRefreshRevoked
+		return "", Grant{}, ErrRefreshRevoked
 	case f.current != d:
 		l.revokeLocked(f)
-		return "", authGrant{}, errRefreshRotated
+		return "", Grant{}, ErrRefreshRotated
 	case !now.Before(f.expires):
-		return "", authGrant{}, errRefreshExpired
+		return "", Grant{}, ErrRefreshExpired
 	}
 	l.pruneAccessesLocked(f, now)
 	if len(f.accesses) >= MaxFamilyTokens {
-		return "", authGrant{}, errFamilyFull
+		return "", Grant{}, ErrFamilyFull
 	}
 	if rotate {
 		f.current = tokenDigest{}
@@ -199,10 +170,8 @@ func (l *tokenLedger) use(refresh, clientID string, rotate bool) (family string,
 	return f.id, f.grant, nil
 }
 
-// revokeFamily revokes a family and every access token it was issued.
-func (l *tokenLedger) revokeFamily(family string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+// revokeFamilyLocked revokes a family and every access token it was issued.
+func (l *tokenLedger) revokeFamilyLocked(family string) {
 	if f, ok := l.families[family]; ok {
 		l.revokeLocked(f)
 	}
@@ -211,13 +180,13 @@ func (l *tokenLedger) revokeFamily(family string) {
 // revokeToken revokes what token is: a refresh token's family, or one access
 // token. It reports whether it knew the token. clientID, when not "", must
 // own the token.
-func (l *tokenLedger) revokeToken(token string, accessExpires time.Time, accessClient, clientID string) (known bool, err error) {
+func (l *tokenLedger) revokeToken(token string, accessExpires time.Time, accessClient, clientID string, now time.Time) (known bool, err error) {
 	d := digestOf(token)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if f, ok := l.byToken[d]; ok {
 		if clientID != "" && f.grant.ClientID != clientID {
-			return true, errRefreshClient
+			return true, ErrRefreshClient
 		}
 		l.revokeLocked(f)
 		return true, nil
@@ -226,7 +195,7 @@ func (l *tokenLedger) revokeToken(token string, accessExpires time.Time, accessC
 		return false, nil
 	}
 	if clientID != "" && accessClient != clientID {
-		return true, errRefreshClient
+		return true, ErrRefreshClient
 	}
 	if _, ok := l.revoked[d]; ok {
 		return true, nil
@@ -235,23 +204,21 @@ func (l *tokenLedger) revokeToken(token string, accessExpires time.Time, accessC
 		return true, nil
 	}
 	if len(l.revoked) >= MaxRevokedAccessTokens {
-		l.pruneRevokedLocked(l.now())
+		l.pruneRevokedLocked(now)
 		if len(l.revoked) >= MaxRevokedAccessTokens {
-			return true, errRevokedFull
+			return true, ErrRevokedFull
 		}
 	}
 	l.revoked[d] = accessExpires
 	return true, nil
 }
 
-// revokeUser revokes every family of a user at a client, or at every
-// client with clientID "", and returns how many were live.
-func (l *tokenLedger) revokeUser(userID, clientID string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+// revokeUsersLocked revokes every family of the users at a client, or at
+// every client with clientID "", and returns how many were live.
+func (l *tokenLedger) revokeUsersLocked(users map[string]bool, clientID string) int {
 	n := 0
 	for _, f := range l.families {
-		if f.grant.UserID == userID && (clientID == "" || f.grant.ClientID == clientID) && !f.revoked {
+		if users[f.grant.UserID] && (clientID == "" || f.grant.ClientID == clientID) && !f.revoked {
 			l.revokeLocked(f)
 			n++
 		}
@@ -327,10 +294,9 @@ func (l *tokenLedger) pruneLocked(now time.Time, revokedToo bool) {
 
 // stats reports the families held, the live ones among them, the bytes
 // they take and the access tokens revoked alone.
-func (l *tokenLedger) stats() (families, live, bytes, revoked int) {
+func (l *tokenLedger) stats(now time.Time) (families, live, bytes, revoked int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := l.now()
 	for _, f := range l.families {
 		if !f.revoked && (f.expires.IsZero() || now.Before(f.expires)) {
 			live++

@@ -1,4 +1,4 @@
-package mockidp
+package state
 
 import (
 	"slices"
@@ -33,18 +33,29 @@ func (x userIndex) remove(key, userID string) {
 // emailKey is how emails are compared in search: case-insensitively.
 func emailKey(email string) string { return strings.ToLower(email) }
 
-// search returns copies of the users q matches, in no particular order. When q names
-// users by user ID, login ID, email or phone, only the users those values
-// index are looked at (the filter with the fewest values is used), so the
-// work is linear in them, not in the directory; otherwise every user is.
-func (d *userDirectory) search(q *userSearch) []*User {
+// SearchBy names the index a user search's candidates come from.
+type SearchBy int
+
+// The indexes of a user search: SearchAll looks at every user.
+const (
+	SearchAll SearchBy = iota
+	SearchByUserID
+	SearchByLoginID
+	SearchByEmail
+	SearchByPhone
+)
+
+// search returns copies of the users match accepts among the candidates
+// keys give in the index by, in no particular order. With SearchAll every
+// user is a candidate; otherwise only the users those values index are
+// looked at, so the work is linear in them, not in the directory.
+func (d *directory) search(by SearchBy, keys []string, match func(*User) bool) []*User {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
 	var out []*User
-	keys, by := q.narrowest()
-	if by == searchByNone {
+	if by == SearchAll {
 		for _, u := range d.byID {
-			if q.match(u) {
+			if match(u) {
 				out = append(out, new(*u))
 			}
 		}
@@ -56,23 +67,23 @@ func (d *userDirectory) search(q *userSearch) []*User {
 			return
 		}
 		seen[id] = true
-		if u := d.byID[id]; u != nil && q.match(u) {
+		if u := d.byID[id]; u != nil && match(u) {
 			out = append(out, new(*u))
 		}
 	}
 	for _, k := range keys {
 		switch by {
-		case searchByUserID:
+		case SearchByUserID:
 			visit(k)
-		case searchByLoginID:
+		case SearchByLoginID:
 			if id, ok := d.byLogin[k]; ok {
 				visit(id)
 			}
-		case searchByEmail:
+		case SearchByEmail:
 			for _, id := range d.byEmail[emailKey(k)] {
 				visit(id)
 			}
-		case searchByPhone:
+		case SearchByPhone:
 			for _, id := range d.byPhone[k] {
 				visit(id)
 			}

@@ -1,4 +1,4 @@
-package mockidp
+package state
 
 import (
 	"errors"
@@ -13,17 +13,18 @@ func TestSessionStoreIsBounded(t *testing.T) {
 	t.Parallel()
 	const now = 1_000_000
 	var st sessionStore
+	st.resetLocked()
 	for i := range MaxSessions {
-		if err := st.add(fmt.Sprintf("jti-%d", i), &session{userID: "U1", expires: now + 3600}, now); err != nil {
+		if err := st.addLocked(fmt.Sprintf("jti-%d", i), &Session{UserID: "U1", Expires: now + 3600}, now); err != nil {
 			t.Fatalf("session %d: %v", i, err)
 		}
 	}
-	if err := st.add("one-too-many", &session{userID: "U1", expires: now + 3600}, now); !errors.Is(err, errSessionLimit) {
-		t.Fatalf("a session past MaxSessions, all live: got %v, want errSessionLimit", err)
+	if err := st.addLocked("one-too-many", &Session{UserID: "U1", Expires: now + 3600}, now); !errors.Is(err, ErrSessionLimit) {
+		t.Fatalf("a session past MaxSessions, all live: got %v, want ErrSessionLimit", err)
 	}
-	st.transition("jti-0", refreshLoggedOut)
-	st.byJTI["jti-1"].expires = now
-	if err := st.add("after-a-logout", &session{userID: "U1", expires: now + 3600}, now); err != nil {
+	st.transition("jti-0", RefreshLoggedOut)
+	st.byJTI["jti-1"].Expires = now
+	if err := st.addLocked("after-a-logout", &Session{UserID: "U1", Expires: now + 3600}, now); err != nil {
 		t.Fatalf("at the limit with an ended and an expired token: %v, want them forgotten and the new one kept", err)
 	}
 	if _, ok := st.byJTI["jti-0"]; ok {

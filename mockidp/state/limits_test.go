@@ -1,4 +1,4 @@
-package mockidp
+package state
 
 import (
 	"errors"
@@ -13,37 +13,37 @@ import (
 // is bounded. Counts and bytes are measured after the flood, not time.
 func TestFloodOfCodeExchangesLeavesRoom(t *testing.T) {
 	t.Parallel()
-	clock := NewClock(func() time.Time { return time.Unix(1_800_000_000, 0) })
-	codes, ledger := newAuthCodeStore(clock.Now), newTokenLedger(clock.Now)
-	grant := authGrant{ClientID: "spa", RedirectURI: "http://127.0.0.1/cb", UserID: "U1", Scopes: []string{"openid"}}
+	clock := newTestClock()
+	st := newTestState(t, clock)
+	grant := Grant{ClientID: "spa", RedirectURI: "http://127.0.0.1/cb", UserID: "U1", Scopes: []string{"openid"}}
 	refreshExp, accessExp := clock.Now().Add(672*time.Hour), clock.Now().Add(10*time.Minute)
 	const pairs = 100_000
 	exchanged := 0
 	for i := range pairs {
-		code, err := codes.issue(grant)
+		code, err := st.IssueCode(grant)
 		if err != nil {
 			t.Fatalf("pair %d: authorize: %v", i, err)
 		}
-		_, family, err := codes.redeem(code, "spa", grant.RedirectURI, "", ledger.newFamily)
-		if errors.Is(err, errRefreshFull) {
+		_, family, _, err := st.RedeemCode(code, "spa", grant.RedirectURI, "")
+		if errors.Is(err, ErrRefreshFull) {
 			continue // every family is live: the limit holds, and is named
 		}
 		if err != nil {
 			t.Fatalf("pair %d: exchange: %v", i, err)
 		}
 		n := strconv.Itoa(i)
-		ledger.issued(family, "R"+n, refreshExp, "A"+n, accessExp)
+		st.RecordTokens(family, "R"+n, refreshExp, "A"+n, accessExp)
 		exchanged++
 	}
 	// Used codes were forgotten as room was needed; the codes whose
 	// exchange found the families full are still pending.
-	if _, err := codes.issue(grant); err != nil {
+	if _, err := st.IssueCode(grant); err != nil {
 		t.Fatalf("authorize after the flood: %v, want a code (used codes are forgotten when room is needed)", err)
 	}
-	if n, b := codes.stats(); n > pairs-exchanged+1 || b > MaxAuthorizationCodeBytes {
+	if n, b := st.CodeStats(); n > pairs-exchanged+1 || b > MaxAuthorizationCodeBytes {
 		t.Errorf("after the flood the code store holds %d codes, %d bytes; want at most the %d unexchanged", n, b, pairs-exchanged+1)
 	}
-	families, live, bytes, _ := ledger.stats()
+	families, live, bytes, _ := st.FamilyStats()
 	if families != exchanged || live != exchanged || bytes > MaxRefreshFamilyBytes || families > MaxRefreshFamilies {
 		t.Errorf("families %d (live %d), %d bytes; want %d, all live, within %d bytes and %d families",
 			families, live, bytes, exchanged, MaxRefreshFamilyBytes, MaxRefreshFamilies)
@@ -53,70 +53,80 @@ func TestFloodOfCodeExchangesLeavesRoom(t *testing.T) {
 	}
 	// The user logs out: the revoked families make room, and their
 	// unexpired access tokens stay revoked.
-	if n := ledger.revokeUser("U1", ""); n != exchanged {
+	if n := st.EndSessions("U1"); n != exchanged {
 		t.Fatalf("logout revoked %d families, want %d", n, exchanged)
 	}
-	if _, err := ledger.newFamily(grant); err != nil {
+	code, err := st.IssueCode(grant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := st.RedeemCode(code, "spa", grant.RedirectURI, ""); err != nil {
 		t.Fatalf("a family after the logout: %v, want room (revoked families are forgotten)", err)
 	}
-	families, live, bytes, revoked := ledger.stats()
+	families, live, bytes, revoked := st.FamilyStats()
 	if families != 1 || live != 1 || bytes > 1<<10 {
 		t.Errorf("after the logout: %d families (live %d), %d bytes; want the new one only", families, live, bytes)
 	}
-	if revoked != exchanged || !ledger.accessRevoked("A0") || !ledger.accessRevoked("A"+strconv.Itoa(exchanged-1)) {
+	if revoked != exchanged || !st.AccessRevoked("A0") || !st.AccessRevoked("A"+strconv.Itoa(exchanged-1)) {
 		t.Errorf("revoked access tokens: %d, want all %d of the forgotten families still revoked", revoked, exchanged)
 	}
-	if _, _, err := ledger.use("R5", "spa", false); err == nil {
+	if _, _, _, err := st.UseRefresh("R5", "spa", false); err == nil {
 		t.Error("a refresh token of a forgotten family still refreshes")
 	}
 }
 
 // Defect 6: a family's list of access tokens is pruned of expired ones, and
-// refused (errFamilyFull) past MaxFamilyTokens unexpired ones; its list of
+// refused (ErrFamilyFull) past MaxFamilyTokens unexpired ones; its list of
 // rotated-away refresh tokens keeps the newest MaxFamilyTokens.
 func TestFamilyTokenListsAreBounded(t *testing.T) {
 	t.Parallel()
-	clock := NewClock(func() time.Time { return time.Unix(1_800_000_000, 0) })
-	l := newTokenLedger(clock.Now)
-	f, err := l.newFamily(authGrant{ClientID: "web", UserID: "U1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l.issued(f, "R", clock.Now().Add(1000*time.Hour), "A", clock.Now().Add(time.Minute))
-	for i := range 10 * MaxFamilyTokens { // refreshes a minute apart: one access token alive at a time
-		if _, _, err := l.use("R", "web", false); err != nil {
-			t.Fatalf("refresh %d: %v", i, err)
-		}
-		l.issued(f, "", time.Time{}, "A"+strconv.Itoa(i), clock.Now().Add(time.Minute))
-		if err := clock.Advance(time.Minute); err != nil {
+	clock := newTestClock()
+	st := newTestState(t, clock)
+	start := func(user string) string {
+		code, err := st.IssueCode(Grant{ClientID: "web", RedirectURI: "http://127.0.0.1/cb", UserID: user})
+		if err != nil {
 			t.Fatal(err)
 		}
+		_, f, _, err := st.RedeemCode(code, "web", "http://127.0.0.1/cb", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
 	}
-	if n := len(l.families[f].accesses); n > 2 {
+	f := start("U1")
+	st.RecordTokens(f, "R", clock.Now().Add(1000*time.Hour), "A", clock.Now().Add(time.Minute))
+	for i := range 10 * MaxFamilyTokens { // refreshes a minute apart: one access token alive at a time
+		if _, _, _, err := st.UseRefresh("R", "web", false); err != nil {
+			t.Fatalf("refresh %d: %v", i, err)
+		}
+		st.RecordTokens(f, "", time.Time{}, "A"+strconv.Itoa(i), clock.Now().Add(time.Minute))
+		clock.Advance(time.Minute)
+	}
+	if n := len(st.families.families[f].accesses); n > 2 {
 		t.Errorf("the family remembers %d access tokens, want the unexpired ones only", n)
 	}
 	for i := range MaxFamilyTokens { // refreshes at one instant: all alive
-		if _, _, err := l.use("R", "web", false); err != nil {
-			if !errors.Is(err, errFamilyFull) || i < MaxFamilyTokens-2 {
+		if _, _, _, err := st.UseRefresh("R", "web", false); err != nil {
+			if !errors.Is(err, ErrFamilyFull) || i < MaxFamilyTokens-2 {
 				t.Fatalf("refresh %d at one instant: %v", i, err)
 			}
 			break
 		}
-		l.issued(f, "", time.Time{}, "B"+strconv.Itoa(i), clock.Now().Add(time.Minute))
+		st.RecordTokens(f, "", time.Time{}, "B"+strconv.Itoa(i), clock.Now().Add(time.Minute))
 	}
-	if _, _, err := l.use("R", "web", false); !errors.Is(err, errFamilyFull) {
-		t.Errorf("refresh past MaxFamilyTokens unexpired access tokens: got %v, want errFamilyFull", err)
+	if _, _, _, err := st.UseRefresh("R", "web", false); !errors.Is(err, ErrFamilyFull) {
+		t.Errorf("refresh past MaxFamilyTokens unexpired access tokens: got %v, want ErrFamilyFull", err)
 	}
 	// Rotation: the newest MaxFamilyTokens refresh tokens are remembered.
-	g, _ := l.newFamily(authGrant{ClientID: "web", UserID: "U2"})
-	l.issued(g, "S0", clock.Now().Add(time.Hour), "", time.Time{})
+	g := start("U2")
+	st.RecordTokens(g, "S0", clock.Now().Add(time.Hour), "", time.Time{})
 	for i := 1; i <= 3*MaxFamilyTokens; i++ {
-		if _, _, err := l.use("S"+strconv.Itoa(i-1), "web", true); err != nil {
+		if _, _, _, err := st.UseRefresh("S"+strconv.Itoa(i-1), "web", true); err != nil {
 			t.Fatalf("rotation %d: %v", i, err)
 		}
-		l.issued(g, "S"+strconv.Itoa(i), clock.Now().Add(time.Hour), "", time.Time{})
+		st.RecordTokens(g, "S"+strconv.Itoa(i), clock.Now().Add(time.Hour), "", time.Time{})
 	}
-	if n := len(l.families[g].members); n != MaxFamilyTokens {
+	if n := len(st.families.families[g].members); n != MaxFamilyTokens {
 		t.Errorf("the family remembers %d refresh tokens, want %d", n, MaxFamilyTokens)
 	}
 }
@@ -125,38 +135,38 @@ func TestFamilyTokenListsAreBounded(t *testing.T) {
 func TestStoresCountBytes(t *testing.T) {
 	t.Parallel()
 	var st sessionStore
-	st.reset()
+	st.resetLocked()
 	big := MaxSessionBytes/4 + 1
 	for i := range 3 {
-		if err := st.add("J"+strconv.Itoa(i), &session{userID: "U1", expires: 2e9, size: big}, 1e9); err != nil {
+		if err := st.addLocked("J"+strconv.Itoa(i), &Session{UserID: "U1", Expires: 2e9, Size: big}, 1e9); err != nil {
 			t.Fatalf("session %d: %v", i, err)
 		}
 	}
-	if err := st.add("J3", &session{userID: "U1", expires: 2e9, size: big}, 1e9); !errors.Is(err, errSessionLimit) {
-		t.Errorf("a session past MaxSessionBytes: got %v, want errSessionLimit", err)
+	if err := st.addLocked("J3", &Session{UserID: "U1", Expires: 2e9, Size: big}, 1e9); !errors.Is(err, ErrSessionLimit) {
+		t.Errorf("a session past MaxSessionBytes: got %v, want ErrSessionLimit", err)
 	}
-	st.logoutUser("U1")
-	if err := st.add("J4", &session{userID: "U1", expires: 2e9, size: big}, 1e9); err != nil {
+	st.logoutUsersLocked(map[string]bool{"U1": true})
+	if err := st.addLocked("J4", &Session{UserID: "U1", Expires: 2e9, Size: big}, 1e9); err != nil {
 		t.Errorf("a session after the others ended: %v, want room", err)
 	}
 
 	var cs codeStore
-	cs.reset()
-	c := pendingCode{userID: "U1", loginID: "a@example.com", method: "email", expires: 2e9, size: MaxPendingCodeBytes/4 + 1}
+	cs.resetLocked()
+	c := PendingCode{Kind: CodeOTP, UserID: "U1", LoginID: "a@example.com", Method: "email", Expires: 2e9, Size: MaxPendingCodeBytes/4 + 1}
 	for i := range 3 {
-		c.loginID = "user" + strconv.Itoa(i)
-		if _, err := cs.addOTP(c, 1e9); err != nil {
+		c.LoginID = "user" + strconv.Itoa(i)
+		if _, err := cs.addLocked(c, 1e9); err != nil {
 			t.Fatalf("code %d: %v", i, err)
 		}
 	}
-	c.loginID = "user3"
-	if _, err := cs.addOTP(c, 1e9); !errors.Is(err, errPendingBytes) {
-		t.Errorf("a code past MaxPendingCodeBytes: got %v, want errTooManyPending", err)
+	c.LoginID = "user3"
+	if _, err := cs.addLocked(c, 1e9); !errors.Is(err, ErrPendingBytes) {
+		t.Errorf("a code past MaxPendingCodeBytes: got %v, want ErrPendingBytes", err)
 	}
-	if _, err := cs.takeOTP("email", "user0", "wrong0", 1e9); !errors.Is(err, errCodeWrong) {
+	if _, err := cs.takeOTP("email", "user0", "wrong0", 1e9); !errors.Is(err, ErrCodeWrong) {
 		t.Fatalf("wrong code: %v", err)
 	}
-	cs.dropUser("U1")
+	cs.dropUsersLocked(map[string]bool{"U1": true})
 	if n, b := cs.count, cs.bytes; n != 0 || b != 0 {
 		t.Errorf("after dropping the user: %d codes, %d bytes; want none", n, b)
 	}

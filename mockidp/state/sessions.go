@@ -1,41 +1,42 @@
-package mockidp
+package state
 
 import (
 	"crypto/rand"
 	"encoding/base64"
-	"errors"
 	"sync"
 )
 
-// refreshState is where a refresh token stands.
-type refreshState uint8
+// RefreshState is where a Descope refresh token stands.
+type RefreshState uint8
 
+// The states of a refresh token.
 const (
-	refreshLive      refreshState = iota
-	refreshRotated                // replaced by a newer refresh token (rotation)
-	refreshLoggedOut              // ended by logout, logout-all or a revocation
+	RefreshLive      RefreshState = iota
+	RefreshRotated                // replaced by a newer refresh token (rotation)
+	RefreshLoggedOut              // ended by logout, logout-all or a revocation
 )
 
-// session is what the mock remembers of one issued refresh token, keyed by
-// the token's jti. The token itself is not kept.
-type session struct {
-	userID  string
-	tenant  string         // dct of the tokens it issues
-	amr     []string       // shared, never modified
-	custom  map[string]any // custom claims carried by its session tokens; never modified
-	expires int64          // unix seconds: the refresh token's exp
-	state   refreshState
-	size    int // bytes it counts against MaxSessionBytes (sessionBytes)
+// Session is what the mock remembers of one issued Descope refresh token,
+// keyed by the token's jti. The token itself is not kept.
+type Session struct {
+	UserID  string
+	Tenant  string         // dct of the tokens it issues
+	AMR     []string       // shared, never modified
+	Custom  map[string]any // custom claims carried by its session tokens; never modified
+	Expires int64          // unix seconds: the refresh token's exp
+	State   RefreshState
+	// Size is what it counts against MaxSessionBytes (SessionSize).
+	Size int
 }
 
 // sessionOverhead is what the store spends on one refresh token besides its
 // strings and custom claims: the map entry, the jti key and the struct.
 const sessionOverhead = 160
 
-// sessionBytes is what a session counts against MaxSessionBytes; custom is
+// SessionSize is what a session counts against MaxSessionBytes; custom is
 // the length of its custom claims as JSON.
-func sessionBytes(sess *session, custom int) int {
-	return sessionOverhead + len(sess.userID) + len(sess.tenant) + custom
+func SessionSize(sess *Session, custom int) int {
+	return sessionOverhead + len(sess.UserID) + len(sess.Tenant) + custom
 }
 
 // sessionStore holds the refresh tokens the mock issued. Entries past their
@@ -43,7 +44,7 @@ func sessionBytes(sess *session, custom int) int {
 // tokens alive at once.
 type sessionStore struct {
 	mu      sync.Mutex
-	byJTI   map[string]*session
+	byJTI   map[string]*Session
 	bytes   int // sum of the sessions' sizes
 	inserts int
 	// Whether a sweep at the limit can free anything: the ended sessions
@@ -63,44 +64,33 @@ const (
 	maxEnded   = 100_000
 )
 
-// errSessionLimit: the store holds MaxSessions refresh tokens (or
-// MaxSessionBytes), none of them expired or ended, and takes no more.
-var errSessionLimit = errors.New("session limit reached")
-
-func (st *sessionStore) reset() {
-	st.mu.Lock()
-	st.byJTI = make(map[string]*session)
+func (st *sessionStore) resetLocked() {
+	st.byJTI = make(map[string]*Session)
 	st.bytes, st.inserts, st.ended, st.nextExpiry = 0, 0, 0, 0
-	st.mu.Unlock()
 }
 
 // add records a new refresh token; now is the mock's unix time. At
 // MaxSessions or MaxSessionBytes it first forgets expired and ended tokens,
-// and refuses the new one (errSessionLimit) when every one held is still
-// live. sess.size must be set (sessionBytes).
-func (st *sessionStore) add(jti string, sess *session, now int64) error {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if st.byJTI == nil {
-		st.byJTI = make(map[string]*session)
-	}
+// and refuses the new one (ErrSessionLimit) when every one held is still
+// live. sess.Size must be set (sessionBytes).
+func (st *sessionStore) addLocked(jti string, sess *Session, now int64) error {
 	st.inserts++
 	if st.inserts%sweepEvery == 0 {
 		st.sweepLocked(now, maxEnded)
 	}
-	full := func() bool { return len(st.byJTI) >= MaxSessions || st.bytes+sess.size > MaxSessionBytes }
+	full := func() bool { return len(st.byJTI) >= MaxSessions || st.bytes+sess.Size > MaxSessionBytes }
 	if full() && (st.ended > 0 || now >= st.nextExpiry) {
 		st.sweepLocked(now, 0)
 	}
 	if full() {
-		return errSessionLimit
+		return ErrSessionLimit
 	}
 	st.byJTI[jti] = sess
-	st.bytes += sess.size
-	if st.nextExpiry == 0 || sess.expires < st.nextExpiry {
-		st.nextExpiry = sess.expires
+	st.bytes += sess.Size
+	if st.nextExpiry == 0 || sess.Expires < st.nextExpiry {
+		st.nextExpiry = sess.Expires
 	}
-	if sess.state != refreshLive {
+	if sess.State != RefreshLive {
 		st.ended++
 	}
 	return nil
@@ -113,62 +103,60 @@ func (st *sessionStore) sweepLocked(now int64, keepEnded int) {
 	st.nextExpiry = 0
 	for k, v := range st.byJTI {
 		switch {
-		case v.expires <= now:
+		case v.Expires <= now:
 			st.forgetLocked(k, v)
-		case v.state != refreshLive:
+		case v.State != RefreshLive:
 			ended++
 		}
 	}
 	for k, v := range st.byJTI {
-		if ended > keepEnded && v.state != refreshLive {
+		if ended > keepEnded && v.State != RefreshLive {
 			st.forgetLocked(k, v)
-		} else if st.nextExpiry == 0 || v.expires < st.nextExpiry {
-			st.nextExpiry = v.expires
+		} else if st.nextExpiry == 0 || v.Expires < st.nextExpiry {
+			st.nextExpiry = v.Expires
 		}
 	}
 }
 
-func (st *sessionStore) forgetLocked(jti string, s *session) {
-	st.bytes -= s.size
-	if s.state != refreshLive {
+func (st *sessionStore) forgetLocked(jti string, s *Session) {
+	st.bytes -= s.Size
+	if s.State != RefreshLive {
 		st.ended--
 	}
 	delete(st.byJTI, jti)
 }
 
 // get returns a copy of the session of a refresh token.
-func (st *sessionStore) get(jti string) (session, bool) {
+func (st *sessionStore) get(jti string) (Session, bool) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	s, ok := st.byJTI[jti]
 	if !ok {
-		return session{}, false
+		return Session{}, false
 	}
 	return *s, true
 }
 
 // transition moves a live session to state and reports whether it was live:
 // two refreshes racing with one rotated token cannot both succeed.
-func (st *sessionStore) transition(jti string, state refreshState) bool {
+func (st *sessionStore) transition(jti string, state RefreshState) bool {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	s, ok := st.byJTI[jti]
-	if !ok || s.state != refreshLive {
+	if !ok || s.State != RefreshLive {
 		return false
 	}
-	s.state = state
+	s.State = state
 	st.ended++
 	return true
 }
 
-// logoutUser ends every live session of a user and returns how many.
-func (st *sessionStore) logoutUser(userID string) int {
-	st.mu.Lock()
-	defer st.mu.Unlock()
+// logoutUsersLocked ends every live session of the users and returns how many.
+func (st *sessionStore) logoutUsersLocked(users map[string]bool) int {
 	n := 0
 	for _, s := range st.byJTI {
-		if s.userID == userID && s.state == refreshLive {
-			s.state = refreshLoggedOut
+		if users[s.UserID] && s.State == RefreshLive {
+			s.State = RefreshLoggedOut
 			st.ended++
 			n++
 		}
@@ -181,15 +169,15 @@ func (st *sessionStore) counts() (live, total int) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	for _, s := range st.byJTI {
-		if s.state == refreshLive {
+		if s.State == RefreshLive {
 			live++
 		}
 	}
 	return live, len(st.byJTI)
 }
 
-// newSessionID returns a random refresh-token ID (the jti claim).
-func newSessionID() string {
+// NewSessionID returns a random refresh-token ID (the jti claim).
+func NewSessionID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
 	return base64.RawURLEncoding.EncodeToString(b[:])

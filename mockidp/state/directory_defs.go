@@ -1,9 +1,7 @@
-package mockidp
+package state
 
 import (
-	"crypto/rand"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -17,18 +15,10 @@ import (
 // replaced, never changed in place (searches read user pointers after the
 // directory's lock is released).
 
-// Errors of the definitions; handlers map them to Descope's codes (defsError).
-var (
-	errRoleExists     = errors.New("role already exists")
-	errTenantExists   = errors.New("tenant already exists")
-	errTenantNotFound = errors.New("tenant not found")
-	errDefsFull       = errors.New("definitions limit reached")
-)
-
 // Bounds of the definitions created at run time: MaxRoles roles of
 // MaxRoleBytes together, MaxTenants tenants of MaxTenantBytes together (the
 // project file's count too). One tenant's custom attributes are bounded by
-// MaxUserBytes, as a user's.
+// MaxUserBytes, as a user's (checked by the caller).
 const (
 	MaxRoles       = 10_000
 	MaxRoleBytes   = 4 << 20
@@ -58,57 +48,8 @@ func tenantBytes(t *Tenant) int {
 	return n
 }
 
-// checkTenant validates a tenant as the management API sends it.
-func checkTenant(t *Tenant) error {
-	if !validTenantID(t.ID) {
-		return invalidArgument("id %q must be 1 to 128 letters, digits and ._:@-", truncate(t.ID, 64))
-	}
-	if t.Name == "" || len(t.Name) > 256 || strings.ContainsAny(t.Name, "\r\n") {
-		return invalidArgument("name must be 1 to 256 characters on one line")
-	}
-	if len(t.SelfProvisioningDomains) > 100 {
-		return invalidArgument("selfProvisioningDomains: at most 100")
-	}
-	for i, d := range t.SelfProvisioningDomains {
-		if d == "" || len(d) > 253 || strings.ContainsAny(d, " \r\n@") {
-			return invalidArgument("selfProvisioningDomains[%d] %q is not a domain", i, truncate(d, 64))
-		}
-	}
-	if len(t.CustomAttributes) > 0 {
-		b, err := json.Marshal(t.CustomAttributes)
-		if err != nil || len(b) > MaxUserBytes {
-			return invalidArgument("customAttributes: at most %d bytes as JSON (MaxUserBytes)", MaxUserBytes)
-		}
-	}
-	return nil
-}
-
-func validTenantID(id string) bool {
-	if id == "" || len(id) > 128 {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("._:@-", c) >= 0) {
-			return false
-		}
-	}
-	return true
-}
-
-// newTenantID is a tenant ID as Descope shapes them: "T" and 27 letters and digits.
-func newTenantID() string {
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuvwxyz"
-	b := make([]byte, 27)
-	_, _ = rand.Read(b)
-	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
-	}
-	return "T" + string(b)
-}
-
 // tenantSetLocked is the set of tenant IDs, as Validate takes it.
-func (d *userDirectory) tenantSetLocked() map[string]bool {
+func (d *directory) tenantSetLocked() map[string]bool {
 	set := make(map[string]bool, len(d.tenants))
 	for id := range d.tenants {
 		set[id] = true
@@ -117,30 +58,28 @@ func (d *userDirectory) tenantSetLocked() map[string]bool {
 }
 
 // findRoleLocked is the index of the role of that tenant ("" project) and name, or -1.
-func (d *userDirectory) findRoleLocked(tenantID, name string) int {
+func (d *directory) findRoleLocked(tenantID, name string) int {
 	return slices.IndexFunc(d.roles, func(r Role) bool { return r.Name == name && r.TenantID == tenantID })
 }
 
 // createRole adds a role; its tenant must exist and its name be new there.
-func (d *userDirectory) createRole(r Role) error {
+func (d *directory) createRoleLocked(r Role) error {
 	r.Permissions = slices.Clone(r.Permissions)
-	d.mu.Lock()
-	defer d.mu.Unlock()
 	if err := r.Validate("", d.tenantSetLocked()); err != nil {
 		return err
 	}
 	if d.findRoleLocked(r.TenantID, r.Name) >= 0 {
-		return fmt.Errorf("%w: %q", errRoleExists, truncate(r.Name, 64))
+		return fmt.Errorf("%w: %q", ErrRoleExists, truncate(r.Name, 64))
 	}
 	if len(d.roles) >= MaxRoles {
-		return fmt.Errorf("%w: the mock holds at most %d roles (MaxRoles): delete one first", errDefsFull, MaxRoles)
+		return fmt.Errorf("%w: the mock holds at most %d roles (MaxRoles): delete one first", ErrDefsFull, MaxRoles)
 	}
 	total := roleBytes(&r)
 	for i := range d.roles {
 		total += roleBytes(&d.roles[i])
 	}
 	if total > MaxRoleBytes {
-		return fmt.Errorf("%w: the roles would take over %d bytes (MaxRoleBytes): delete some first", errDefsFull, MaxRoleBytes)
+		return fmt.Errorf("%w: the roles would take over %d bytes (MaxRoleBytes): delete some first", ErrDefsFull, MaxRoleBytes)
 	}
 	d.roles = append(d.roles, r)
 	return nil
@@ -148,20 +87,18 @@ func (d *userDirectory) createRole(r Role) error {
 
 // updateRole replaces the role of tenantID and name with r (same tenant);
 // a new name is also given to every user holding the role.
-func (d *userDirectory) updateRole(tenantID, name string, r Role, now int64) error {
+func (d *directory) updateRoleLocked(tenantID, name string, r Role, now int64) error {
 	r.Permissions = slices.Clone(r.Permissions)
 	r.TenantID = tenantID
-	d.mu.Lock()
-	defer d.mu.Unlock()
 	i := d.findRoleLocked(tenantID, name)
 	if i < 0 {
-		return errRoleNotFound
+		return ErrRoleNotFound
 	}
 	if err := r.Validate("", d.tenantSetLocked()); err != nil {
 		return err
 	}
 	if r.Name != name && d.findRoleLocked(tenantID, r.Name) >= 0 {
-		return fmt.Errorf("%w: %q", errRoleExists, truncate(r.Name, 64))
+		return fmt.Errorf("%w: %q", ErrRoleExists, truncate(r.Name, 64))
 	}
 	total := roleBytes(&r)
 	for j := range d.roles {
@@ -170,7 +107,7 @@ func (d *userDirectory) updateRole(tenantID, name string, r Role, now int64) err
 		}
 	}
 	if total > MaxRoleBytes {
-		return fmt.Errorf("%w: the roles would take over %d bytes (MaxRoleBytes)", errDefsFull, MaxRoleBytes)
+		return fmt.Errorf("%w: the roles would take over %d bytes (MaxRoleBytes)", ErrDefsFull, MaxRoleBytes)
 	}
 	d.roles[i] = r
 	if r.Name != name {
@@ -181,12 +118,12 @@ func (d *userDirectory) updateRole(tenantID, name string, r Role, now int64) err
 
 // deleteRole removes a role and takes it from every user holding it (the
 // mock's choice, README: Descope's users hold roles by reference).
-func (d *userDirectory) deleteRole(tenantID, name string, now int64) error {
+func (d *directory) deleteRole(tenantID, name string, now int64) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	i := d.findRoleLocked(tenantID, name)
 	if i < 0 {
-		return errRoleNotFound
+		return ErrRoleNotFound
 	}
 	// Which tenant lists resolve the name to this role is decided before
 	// it goes: a tenant's own role of the name hides a project-level one.
@@ -199,7 +136,7 @@ func (d *userDirectory) deleteRole(tenantID, name string, now int64) error {
 // name wherever users hold it: a project-level role in users' project roles
 // and in tenants without their own role of that name; a tenant's role in
 // that tenant's lists.
-func (d *userDirectory) renameHeldRoleLocked(tenantID, name, newName string, now int64) {
+func (d *directory) renameHeldRoleLocked(tenantID, name, newName string, now int64) {
 	change := func(list []string) ([]string, bool) {
 		if !slices.Contains(list, name) {
 			return list, false
@@ -244,7 +181,7 @@ func (d *userDirectory) renameHeldRoleLocked(tenantID, name, newName string, now
 // rewriteUsersLocked applies change to a copy of every user and stores the
 // copies it changed (new records: readers keep the old ones). Linear in the
 // users.
-func (d *userDirectory) rewriteUsersLocked(now int64, change func(u *User) bool) {
+func (d *directory) rewriteUsersLocked(now int64, change func(u *User) bool) {
 	for id, u := range d.byID {
 		c := cloneUser(*u)
 		if !change(&c) {
@@ -259,7 +196,7 @@ func (d *userDirectory) rewriteUsersLocked(now int64, change func(u *User) bool)
 }
 
 // tenantsList returns the tenants sorted by ID.
-func (d *userDirectory) tenantsList() []Tenant {
+func (d *directory) tenantsList() []Tenant {
 	d.mu.RLock()
 	out := make([]Tenant, 0, len(d.tenants))
 	for _, t := range d.tenants {
@@ -272,40 +209,40 @@ func (d *userDirectory) tenantsList() []Tenant {
 
 // createTenant adds a tenant (checked with checkTenant); its ID and name
 // must be new.
-func (d *userDirectory) createTenant(t Tenant) error {
+func (d *directory) createTenant(t Tenant) error {
 	t.SelfProvisioningDomains = slices.Clone(t.SelfProvisioningDomains)
 	t.CustomAttributes = maps.Clone(t.CustomAttributes)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if _, ok := d.tenants[t.ID]; ok {
-		return fmt.Errorf("%w: ID %q", errTenantExists, truncate(t.ID, 64))
+		return fmt.Errorf("%w: ID %q", ErrTenantExists, truncate(t.ID, 64))
 	}
 	total := tenantBytes(&t)
 	for _, o := range d.tenants {
 		if strings.EqualFold(o.Name, t.Name) {
-			return fmt.Errorf("%w: name %q", errTenantExists, truncate(t.Name, 64))
+			return fmt.Errorf("%w: name %q", ErrTenantExists, truncate(t.Name, 64))
 		}
 		total += tenantBytes(&o)
 	}
 	if len(d.tenants) >= MaxTenants {
-		return fmt.Errorf("%w: the mock holds at most %d tenants (MaxTenants): delete one first", errDefsFull, MaxTenants)
+		return fmt.Errorf("%w: the mock holds at most %d tenants (MaxTenants): delete one first", ErrDefsFull, MaxTenants)
 	}
 	if total > MaxTenantBytes {
-		return fmt.Errorf("%w: the tenants would take over %d bytes (MaxTenantBytes): delete some first", errDefsFull, MaxTenantBytes)
+		return fmt.Errorf("%w: the tenants would take over %d bytes (MaxTenantBytes): delete some first", ErrDefsFull, MaxTenantBytes)
 	}
 	d.tenants[t.ID] = t
 	return nil
 }
 
 // updateTenant replaces a tenant's name, domains and custom attributes.
-func (d *userDirectory) updateTenant(t Tenant) error {
+func (d *directory) updateTenant(t Tenant) error {
 	t.SelfProvisioningDomains = slices.Clone(t.SelfProvisioningDomains)
 	t.CustomAttributes = maps.Clone(t.CustomAttributes)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	old, ok := d.tenants[t.ID]
 	if !ok {
-		return errTenantNotFound
+		return ErrTenantNotFound
 	}
 	total := tenantBytes(&t)
 	for id, o := range d.tenants {
@@ -313,12 +250,12 @@ func (d *userDirectory) updateTenant(t Tenant) error {
 			continue
 		}
 		if strings.EqualFold(o.Name, t.Name) {
-			return fmt.Errorf("%w: name %q", errTenantExists, truncate(t.Name, 64))
+			return fmt.Errorf("%w: name %q", ErrTenantExists, truncate(t.Name, 64))
 		}
 		total += tenantBytes(&o)
 	}
 	if total > MaxTenantBytes {
-		return fmt.Errorf("%w: the tenants would take over %d bytes (MaxTenantBytes)", errDefsFull, MaxTenantBytes)
+		return fmt.Errorf("%w: the tenants would take over %d bytes (MaxTenantBytes)", ErrDefsFull, MaxTenantBytes)
 	}
 	t.CreatedTime = old.CreatedTime
 	d.tenants[t.ID] = t
@@ -328,11 +265,9 @@ func (d *userDirectory) updateTenant(t Tenant) error {
 // deleteTenant removes a tenant, its own roles and every user's membership
 // of it; with cascade, the users whose only tenant it was are deleted and
 // returned (for their sessions to end).
-func (d *userDirectory) deleteTenant(id string, cascade bool, now int64) ([]User, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
+func (d *directory) deleteTenantLocked(id string, cascade bool, now int64) ([]User, error) {
 	if _, ok := d.tenants[id]; !ok {
-		return nil, errTenantNotFound
+		return nil, ErrTenantNotFound
 	}
 	delete(d.tenants, id)
 	d.roles = slices.DeleteFunc(d.roles, func(r Role) bool { return r.TenantID == id })
@@ -357,9 +292,7 @@ func (d *userDirectory) deleteTenant(id string, cascade bool, now int64) ([]User
 }
 
 // renamePermission renames (to "": removes) a permission in every role.
-func (d *userDirectory) renamePermission(name, newName string) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
+func (d *directory) renamePermissionLocked(name, newName string) {
 	for i := range d.roles {
 		r := &d.roles[i]
 		if !slices.Contains(r.Permissions, name) {
@@ -378,11 +311,71 @@ func (d *userDirectory) renamePermission(name, newName string) {
 	}
 }
 
-// checkGrants validates project-level role names and tenant roles as a
+// Tenants lists the tenants, sorted by ID.
+func (st *State) Tenants() []Tenant { return st.users.tenantsList() }
+
+// CreateRole adds a role (ErrRoleExists when its tenant has one of its
+// name); its tenant must exist and its permissions be defined
+// (ErrPermissionUndefined).
+func (st *State) CreateRole(r Role) error {
+	st.permissions.mu.RLock()
+	defer st.permissions.mu.RUnlock()
+	if p := st.permissions.missingLocked(r.Permissions); p != "" {
+		return fmt.Errorf("%w: %q", ErrPermissionUndefined, truncate(p, 64))
+	}
+	st.users.mu.Lock()
+	defer st.users.mu.Unlock()
+	return st.users.createRoleLocked(r)
+}
+
+// UpdateRole replaces the role of tenantID and name with r (ErrRoleNotFound
+// when there is none); a new name is also given to every user holding it.
+func (st *State) UpdateRole(tenantID, name string, r Role) error {
+	now := st.now().Unix()
+	st.permissions.mu.RLock()
+	defer st.permissions.mu.RUnlock()
+	if p := st.permissions.missingLocked(r.Permissions); p != "" {
+		return fmt.Errorf("%w: %q", ErrPermissionUndefined, truncate(p, 64))
+	}
+	st.users.mu.Lock()
+	defer st.users.mu.Unlock()
+	return st.users.updateRoleLocked(tenantID, name, r, now)
+}
+
+// DeleteRole removes a role and takes it from every user holding it.
+func (st *State) DeleteRole(tenantID, name string) error {
+	return st.users.deleteRole(tenantID, name, st.now().Unix())
+}
+
+// CreateTenant adds a tenant (validated by the caller); its ID and name
+// must be new (ErrTenantExists).
+func (st *State) CreateTenant(t Tenant) error { return st.users.createTenant(t) }
+
+// UpdateTenant replaces a tenant's name, domains and custom attributes
+// (ErrTenantNotFound when there is none).
+func (st *State) UpdateTenant(t Tenant) error { return st.users.updateTenant(t) }
+
+// DeleteTenant removes a tenant, its own roles and every user's membership
+// of it; with cascade the users whose only tenant it was are removed too,
+// with everything they held (as RemoveUser), in the same step, and
+// returned.
+func (st *State) DeleteTenant(id string, cascade bool) ([]User, error) {
+	now := st.now().Unix()
+	st.lockAll()
+	defer st.unlockAll()
+	removed, err := st.users.deleteTenantLocked(id, cascade, now)
+	if err != nil {
+		return nil, err
+	}
+	st.forgetLocked(removed)
+	return removed, nil
+}
+
+// CheckGrants validates project-level role names and tenant roles as a
 // user's would be (an access key's roleNames and keyTenants).
-func (d *userDirectory) checkGrants(roles []string, tenants []UserTenant) error {
+func (st *State) CheckGrants(roles []string, tenants []UserTenant) error {
 	u := User{ID: "K", LoginIDs: []string{"key"}, Roles: roles, Tenants: tenants}
-	d.mu.RLock()
-	defer d.mu.RUnlock()
-	return u.Validate("", d.roles, d.tenantSetLocked())
+	st.users.mu.RLock()
+	defer st.users.mu.RUnlock()
+	return u.Validate("", st.users.roles, st.users.tenantSetLocked())
 }

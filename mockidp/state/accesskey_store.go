@@ -1,10 +1,9 @@
-package mockidp
+package state
 
 import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -12,10 +11,10 @@ import (
 	"sync"
 )
 
-// managedKey is an access key created through the management API
+// ManagedKey is an access key created through the management API
 // (/v1/mgmt/accesskey/*) for a service's own customers. Its cleartext is
 // answered once, at creation; the store keeps only its SHA-256 digest.
-type managedKey struct {
+type ManagedKey struct {
 	ID               string
 	Name             string
 	Description      string
@@ -37,7 +36,7 @@ type managedKey struct {
 // changed in place: callers get copies that stay valid.
 type accessKeyStore struct {
 	mu       sync.RWMutex
-	byID     map[string]*managedKey
+	byID     map[string]*ManagedKey
 	byDigest map[[sha256.Size]byte]string
 	bytes    int
 }
@@ -48,22 +47,15 @@ const (
 	MaxManagedKeyBytes = 16 << 20
 )
 
-var (
-	errKeyNotFound = errors.New("access key not found")
-	errKeysFull    = errors.New("access keys limit reached")
-)
-
-// managedKeyBytes is what a key counts against MaxManagedKeyBytes: its JSON
+// ManagedKeyBytes is what a key counts against MaxManagedKeyBytes: its JSON
 // and a fixed overhead for the maps.
-func managedKeyBytes(k *managedKey) int {
+func managedKeyBytes(k *ManagedKey) int {
 	b, _ := json.Marshal(k)
 	return 256 + len(b)
 }
 
-func (st *accessKeyStore) reset() {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	st.byID = map[string]*managedKey{}
+func (st *accessKeyStore) resetLocked() {
+	st.byID = map[string]*ManagedKey{}
 	st.byDigest = map[[sha256.Size]byte]string{}
 	st.bytes = 0
 }
@@ -81,17 +73,17 @@ func newKeySecret() (id, secret string) {
 }
 
 // create stores k with a new ID and secret and returns the cleartext.
-func (st *accessKeyStore) create(k managedKey) (managedKey, string, error) {
+func (st *accessKeyStore) create(k ManagedKey) (ManagedKey, string, error) {
 	id, secret := newKeySecret()
 	k.ID, k.digest = id, sha256.Sum256([]byte(secret))
 	k.size = managedKeyBytes(&k)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if len(st.byID) >= MaxManagedKeys {
-		return managedKey{}, "", fmt.Errorf("%w: the mock holds at most %d managed access keys (MaxManagedKeys): delete one first", errKeysFull, MaxManagedKeys)
+		return ManagedKey{}, "", fmt.Errorf("%w: the mock holds at most %d managed access keys (MaxManagedKeys): delete one first", ErrManagedKeysFull, MaxManagedKeys)
 	}
 	if st.bytes+k.size > MaxManagedKeyBytes {
-		return managedKey{}, "", fmt.Errorf("%w: the managed access keys would take over %d bytes (MaxManagedKeyBytes): delete some first", errKeysFull, MaxManagedKeyBytes)
+		return ManagedKey{}, "", fmt.Errorf("%w: the managed access keys would take over %d bytes (MaxManagedKeyBytes): delete some first", ErrManagedKeysFull, MaxManagedKeyBytes)
 	}
 	st.byID[k.ID] = &k
 	st.byDigest[k.digest] = k.ID
@@ -99,46 +91,46 @@ func (st *accessKeyStore) create(k managedKey) (managedKey, string, error) {
 	return k, secret, nil
 }
 
-func (st *accessKeyStore) get(id string) (managedKey, bool) {
+func (st *accessKeyStore) get(id string) (ManagedKey, bool) {
 	st.mu.RLock()
 	defer st.mu.RUnlock()
 	k, ok := st.byID[id]
 	if !ok {
-		return managedKey{}, false
+		return ManagedKey{}, false
 	}
 	return *k, true
 }
 
 // find is the key whose secret this is (by its digest: a map lookup of a
 // SHA-256 digest reveals nothing about the secrets held).
-func (st *accessKeyStore) find(secret string) (managedKey, bool) {
+func (st *accessKeyStore) find(secret string) (ManagedKey, bool) {
 	d := sha256.Sum256([]byte(secret))
 	st.mu.RLock()
 	defer st.mu.RUnlock()
 	id, ok := st.byDigest[d]
 	if !ok {
-		return managedKey{}, false
+		return ManagedKey{}, false
 	}
 	return *st.byID[id], true
 }
 
 // update applies change to a copy of the key and stores it.
-func (st *accessKeyStore) update(id string, change func(k *managedKey) error) (managedKey, error) {
+func (st *accessKeyStore) update(id string, change func(k *ManagedKey) error) (ManagedKey, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	old, ok := st.byID[id]
 	if !ok {
-		return managedKey{}, fmt.Errorf("%w: %q", errKeyNotFound, truncate(id, 64))
+		return ManagedKey{}, fmt.Errorf("%w: %q", ErrManagedKeyNotFound, truncate(id, 64))
 	}
 	k := *old
 	k.Roles, k.Tenants, k.PermittedIPs = slices.Clone(k.Roles), slices.Clone(k.Tenants), slices.Clone(k.PermittedIPs)
 	k.CustomClaims, k.CustomAttributes = maps.Clone(k.CustomClaims), maps.Clone(k.CustomAttributes)
 	if err := change(&k); err != nil {
-		return managedKey{}, err
+		return ManagedKey{}, err
 	}
 	k.size = managedKeyBytes(&k)
 	if st.bytes-old.size+k.size > MaxManagedKeyBytes {
-		return managedKey{}, fmt.Errorf("%w: the managed access keys would take over %d bytes (MaxManagedKeyBytes)", errKeysFull, MaxManagedKeyBytes)
+		return ManagedKey{}, fmt.Errorf("%w: the managed access keys would take over %d bytes (MaxManagedKeyBytes)", ErrManagedKeysFull, MaxManagedKeyBytes)
 	}
 	st.bytes += k.size - old.size
 	st.byID[id] = &k
@@ -150,7 +142,7 @@ func (st *accessKeyStore) remove(id string) error {
 	defer st.mu.Unlock()
 	k, ok := st.byID[id]
 	if !ok {
-		return fmt.Errorf("%w: %q", errKeyNotFound, truncate(id, 64))
+		return fmt.Errorf("%w: %q", ErrManagedKeyNotFound, truncate(id, 64))
 	}
 	delete(st.byID, id)
 	delete(st.byDigest, k.digest)
@@ -159,9 +151,9 @@ func (st *accessKeyStore) remove(id string) error {
 }
 
 // list returns the keys sorted by ID.
-func (st *accessKeyStore) list() []managedKey {
+func (st *accessKeyStore) list() []ManagedKey {
 	st.mu.RLock()
-	out := make([]managedKey, 0, len(st.byID))
+	out := make([]ManagedKey, 0, len(st.byID))
 	for _, k := range st.byID {
 		out = append(out, *k)
 	}
@@ -169,3 +161,31 @@ func (st *accessKeyStore) list() []managedKey {
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
 }
+
+// CreateManagedKey stores k under a new ID and secret and returns it with
+// the cleartext secret (kept only as a digest); ErrManagedKeysFull at
+// MaxManagedKeys or MaxManagedKeyBytes.
+func (st *State) CreateManagedKey(k ManagedKey) (ManagedKey, string, error) {
+	return st.managedKeys.create(k)
+}
+
+// ManagedKey returns a managed key by ID.
+func (st *State) ManagedKey(id string) (ManagedKey, bool) { return st.managedKeys.get(id) }
+
+// ManagedKeyBySecret is the managed key whose secret this is.
+func (st *State) ManagedKeyBySecret(secret string) (ManagedKey, bool) {
+	return st.managedKeys.find(secret)
+}
+
+// UpdateManagedKey applies change to a copy of the key id and stores it, in
+// one step (change runs under the store's lock and must not call back
+// into the State); ErrManagedKeyNotFound when there is none.
+func (st *State) UpdateManagedKey(id string, change func(k *ManagedKey) error) (ManagedKey, error) {
+	return st.managedKeys.update(id, change)
+}
+
+// RemoveManagedKey deletes a managed key; ErrManagedKeyNotFound when there is none.
+func (st *State) RemoveManagedKey(id string) error { return st.managedKeys.remove(id) }
+
+// ManagedKeys lists the managed keys, sorted by ID.
+func (st *State) ManagedKeys() []ManagedKey { return st.managedKeys.list() }

@@ -1,16 +1,15 @@
-package mockidp
+package state
 
 import (
 	"crypto/rand"
-	"errors"
 	"sync"
 	"time"
 )
 
-// authGrant is what one login granted a client: who logged in, how and
-// when, and what the client asked for. Codes and refresh-token families
-// carry it.
-type authGrant struct {
+// Grant is what one login granted a client: who logged in, how and when,
+// and what the client asked for. Authorization codes and refresh-token
+// families carry it.
+type Grant struct {
 	ClientID    string
 	RedirectURI string
 	Challenge   string // S256 code challenge; "" when none was sent
@@ -22,17 +21,12 @@ type authGrant struct {
 	IssuerForm  string // IssuerURL for /oauth2/v1, IssuerApps for /oauth2/v1/apps
 }
 
-// AuthorizationCodeTTL is how long an authorization code can be exchanged,
-// on the mock's clock. RFC 6749 §4.1.2 recommends at most ten minutes;
-// Descope's value is not published.
-const AuthorizationCodeTTL = 5 * time.Minute
-
 // grantOverhead is what a grant costs besides its strings: the struct, its
 // slices' headers and the auth time.
 const grantOverhead = 192
 
 // size is an estimate of the bytes a grant holds.
-func (g *authGrant) size() int {
+func (g *Grant) size() int {
 	n := grantOverhead + len(g.ClientID) + len(g.RedirectURI) + len(g.Challenge) + len(g.Nonce) + len(g.UserID) + len(g.IssuerForm)
 	for _, s := range g.Scopes {
 		n += 16 + len(s)
@@ -47,22 +41,9 @@ func (g *authGrant) size() int {
 // the 52-character code and the entry.
 const codeEntryOverhead = 128
 
-// Redemption failures (each an invalid_grant to the client).
-var (
-	errAuthCodeUnknown  = errors.New("authorization code is not known")
-	errAuthCodeExpired  = errors.New("authorization code has expired")
-	errAuthCodeReused   = errors.New("authorization code was already used; the tokens issued with it are revoked")
-	errAuthCodeClient   = errors.New("authorization code was issued to another client")
-	errAuthCodeRedirect = errors.New("redirect_uri differs from the one in the authorization request")
-	errAuthCodeVerifier = errors.New("code_verifier does not match the code_challenge")
-	errAuthCodeNoPKCE   = errors.New("code_verifier was sent but the authorization request had no code_challenge")
-	errAuthCodeNeedPKCE = errors.New("code_verifier is required: the authorization request had a code_challenge")
-	errAuthCodesFull    = errors.New("too many outstanding authorization codes (MaxAuthorizationCodes, MaxAuthorizationCodeBytes)")
-)
-
 // authCodeEntry is one issued code.
 type authCodeEntry struct {
-	grant   authGrant
+	grant   Grant
 	expires time.Time
 	used    bool
 	family  string // the refresh-token family its exchange started
@@ -72,7 +53,6 @@ type authCodeEntry struct {
 // authCodeStore holds authorization codes: single-use, short-lived on the
 // mock's clock, bound to client, redirect URI and PKCE challenge.
 type authCodeStore struct {
-	now   func() time.Time
 	mu    sync.Mutex
 	m     map[string]*authCodeEntry
 	bytes int // sum of the entries' sizes
@@ -83,17 +63,10 @@ type authCodeStore struct {
 	nextExpiry time.Time
 }
 
-func newAuthCodeStore(now func() time.Time) *authCodeStore {
-	return &authCodeStore{now: now, m: map[string]*authCodeEntry{}}
-}
-
 // issue stores a grant under a new random code.
-func (c *authCodeStore) issue(g authGrant) (string, error) {
+func (c *authCodeStore) issueLocked(g Grant, now time.Time) (string, error) {
 	code := rand.Text() + rand.Text() // 256 bits
-	now := c.now()
 	e := &authCodeEntry{grant: g, expires: now.Add(AuthorizationCodeTTL), size: codeEntryOverhead + g.size()}
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	full := func() bool { return len(c.m) >= MaxAuthorizationCodes || c.bytes+e.size > MaxAuthorizationCodeBytes }
 	if full() && (c.used > 0 || !now.Before(c.nextExpiry)) {
 		// Expired and used codes go first: a used code is kept only to
@@ -109,7 +82,7 @@ func (c *authCodeStore) issue(g authGrant) (string, error) {
 		}
 	}
 	if full() {
-		return "", errAuthCodesFull
+		return "", ErrAuthCodesFull
 	}
 	c.m[code] = e
 	c.bytes += e.size
@@ -127,54 +100,46 @@ func (c *authCodeStore) deleteLocked(code string, e *authCodeEntry) {
 	}
 }
 
-// redeem checks a code against the exchanging client, redirect URI and
-// verifier, starts its refresh-token family with attach and marks it used,
-// all in one critical section: a reuse arriving at any moment finds the
-// family to revoke. A used code reports errAuthCodeReused with the family
-// its first exchange started, so the caller can revoke it; only its own
-// client can do that (another client's reuse is errAuthCodeClient). A code
-// presented with the wrong binding, or whose attach fails, stays usable by
-// its rightful client.
-func (c *authCodeStore) redeem(code, clientID, redirectURI, verifier string, attach func(authGrant) (string, error)) (authGrant, string, error) {
-	now := c.now()
-	c.mu.Lock()
-	defer c.mu.Unlock()
+// checkLocked finds a code the exchanging client may redeem with this
+// redirect URI and verifier. A used code reports ErrAuthCodeReused with the
+// entry (whose family the caller revokes); only its own client gets that
+// far (another client's reuse is ErrAuthCodeClient). A code presented with
+// the wrong binding stays usable by its rightful client.
+func (c *authCodeStore) checkLocked(code, clientID, redirectURI, verifier string, now time.Time) (*authCodeEntry, error) {
 	e, ok := c.m[code]
 	switch {
 	case !ok:
-		return authGrant{}, "", errAuthCodeUnknown
+		return nil, ErrAuthCodeUnknown
 	case !now.Before(e.expires):
 		c.deleteLocked(code, e)
-		return authGrant{}, "", errAuthCodeExpired
+		return nil, ErrAuthCodeExpired
 	case e.grant.ClientID != clientID:
-		return authGrant{}, "", errAuthCodeClient
+		return nil, ErrAuthCodeClient
 	case e.used:
-		return authGrant{}, e.family, errAuthCodeReused
+		return e, ErrAuthCodeReused
 	case e.grant.RedirectURI != redirectURI:
-		return authGrant{}, "", errAuthCodeRedirect
+		return nil, ErrAuthCodeRedirect
 	case e.grant.Challenge != "" && verifier == "":
-		return authGrant{}, "", errAuthCodeNeedPKCE
+		return nil, ErrAuthCodeNeedPKCE
 	case e.grant.Challenge == "" && verifier != "":
-		return authGrant{}, "", errAuthCodeNoPKCE
-	case e.grant.Challenge != "" && !verifyS256(verifier, e.grant.Challenge):
-		return authGrant{}, "", errAuthCodeVerifier
+		return nil, ErrAuthCodeNoPKCE
+	case e.grant.Challenge != "" && !VerifyS256(verifier, e.grant.Challenge):
+		return nil, ErrAuthCodeVerifier
 	}
-	family, err := attach(e.grant)
-	if err != nil {
-		return authGrant{}, "", err
-	}
-	e.used, e.family = true, family
-	c.used++
-	return e.grant, family, nil
+	return e, nil
 }
 
-// dropUser forgets the codes a user has not exchanged yet (used ones stay
-// to revoke their family if they come back).
-func (c *authCodeStore) dropUser(userID string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+// useLocked marks a checked code used by the exchange that started family.
+func (c *authCodeStore) useLocked(e *authCodeEntry, family string) {
+	e.used, e.family = true, family
+	c.used++
+}
+
+// dropUsersLocked forgets the codes the users have not exchanged yet (used
+// ones stay to revoke their family if they come back).
+func (c *authCodeStore) dropUsersLocked(users map[string]bool) {
 	for k, e := range c.m {
-		if e.grant.UserID == userID && !e.used {
+		if users[e.grant.UserID] && !e.used {
 			c.deleteLocked(k, e)
 		}
 	}
@@ -187,9 +152,7 @@ func (c *authCodeStore) stats() (count, bytes int) {
 	return len(c.m), c.bytes
 }
 
-func (c *authCodeStore) clear() {
-	c.mu.Lock()
+func (c *authCodeStore) resetLocked() {
 	c.m = map[string]*authCodeEntry{}
 	c.bytes, c.used, c.nextExpiry = 0, 0, time.Time{}
-	c.mu.Unlock()
 }

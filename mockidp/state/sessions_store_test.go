@@ -1,4 +1,4 @@
-package mockidp
+package state
 
 import (
 	"fmt"
@@ -10,15 +10,15 @@ import (
 func TestSessionStoreStaysBounded(t *testing.T) {
 	t.Parallel()
 	var st sessionStore
-	st.reset()
+	st.resetLocked()
 	const now = 1_000_000
-	st.add("expired", &session{userID: "U1", expires: now - 1}, now)
+	st.addLocked("expired", &Session{UserID: "U1", Expires: now - 1}, now)
 	for i := range maxEnded + sweepEvery {
 		jti := fmt.Sprintf("ended-%d", i)
-		st.add(jti, &session{userID: "U1", expires: now + 3600}, now)
-		st.transition(jti, refreshRotated)
+		st.addLocked(jti, &Session{UserID: "U1", Expires: now + 3600}, now)
+		st.transition(jti, RefreshRotated)
 	}
-	st.add("live", &session{userID: "U1", expires: now + 3600}, now)
+	st.addLocked("live", &Session{UserID: "U1", Expires: now + 3600}, now)
 	live, total := st.counts()
 	if _, ok := st.get("expired"); ok {
 		t.Error("an expired session survived the sweeps")

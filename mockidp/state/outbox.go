@@ -1,23 +1,15 @@
-package mockidp
+package state
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"time"
+
+	"github.com/descope-harness/harness/mockidp/wire"
 )
 
-// Bounds of the outbox: at the limit, messages whose code or link has
-// expired are forgotten first; a sign-in is refused (409) only when every
-// message held is still usable.
-const (
-	MaxOutboxMessages = 10_000
-	MaxOutboxBytes    = 16 << 20
-)
-
-// errOutboxFull: the outbox holds MaxOutboxMessages or MaxOutboxBytes of
-// messages whose codes and links are all still usable.
-var errOutboxFull = errors.New("outbox full")
+// OutboxMessage is a code or link the mock "sent".
+type OutboxMessage = wire.OutboxMessage
 
 // outbox keeps the messages the mock sent, oldest first.
 type outbox struct {
@@ -43,9 +35,7 @@ func outboxMessageSize(m *OutboxMessage) int {
 	return 128 + len(m.LoginID) + len(m.Method) + len(m.Kind) + len(m.To) + len(m.Code) + len(m.Link) + len(m.Token) + len(m.LinkID)
 }
 
-func (o *outbox) reset() {
-	o.mu.Lock()
-	defer o.mu.Unlock()
+func (o *outbox) resetLocked() {
 	o.messages, o.bytes = nil, 0
 	o.wakeLocked()
 }
@@ -57,15 +47,13 @@ func (o *outbox) wakeLocked() {
 	o.arrived = make(chan struct{})
 }
 
-// add appends a message and returns it with its ID and send time.
-func (o *outbox) add(m OutboxMessage, userID string, expires int64, now time.Time) (OutboxMessage, error) {
+// addLocked appends a message and returns it with its ID and send time.
+func (o *outbox) addLocked(m OutboxMessage, userID string, expires int64, now time.Time) (OutboxMessage, error) {
 	e := outboxEntry{msg: m, userID: userID, expires: expires, size: outboxMessageSize(&m)}
-	o.mu.Lock()
-	defer o.mu.Unlock()
 	if len(o.messages) >= MaxOutboxMessages || o.bytes+e.size > MaxOutboxBytes {
 		o.dropLocked(func(e *outboxEntry) bool { return e.expires <= now.Unix() })
 		if len(o.messages) >= MaxOutboxMessages || o.bytes+e.size > MaxOutboxBytes {
-			return OutboxMessage{}, errOutboxFull
+			return OutboxMessage{}, ErrOutboxFull
 		}
 	}
 	o.nextID++
@@ -112,21 +100,10 @@ func (o *outbox) clear() {
 	o.messages, o.bytes = nil, 0
 }
 
-// dropUser forgets the messages of a user (by user ID or any of its login IDs).
-func (o *outbox) dropUser(userID string, loginIDs []string) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.dropLocked(func(e *outboxEntry) bool {
-		if e.userID == userID {
-			return true
-		}
-		for _, l := range loginIDs {
-			if e.msg.LoginID == l {
-				return true
-			}
-		}
-		return false
-	})
+// dropUsersLocked forgets the messages of the users (by user ID, or login
+// ID for a sign-up's message sent before its user existed).
+func (o *outbox) dropUsersLocked(users, loginIDs map[string]bool) {
+	o.dropLocked(func(e *outboxEntry) bool { return users[e.userID] || loginIDs[e.msg.LoginID] })
 }
 
 // wait returns the first message of loginID ("" for any) and kind ("" for
@@ -153,18 +130,4 @@ func (o *outbox) wait(ctx context.Context, loginID, kind string, after int64) (O
 			return OutboxMessage{}, ctx.Err()
 		}
 	}
-}
-
-// Outbox returns the codes and links the mock sent, oldest first; only
-// those of loginID when it is not "". Reset and ClearOutbox empty it.
-func (s *Server) Outbox(loginID string) []OutboxMessage { return s.outbox.list(loginID, 0) }
-
-// ClearOutbox empties the outbox.
-func (s *Server) ClearOutbox() { s.outbox.clear() }
-
-// WaitOutbox returns the first message for loginID ("" for any) of kind
-// ("" for any) with an ID above after, waiting until one is sent or ctx
-// ends. Pass the last ID read as after to read the next one.
-func (s *Server) WaitOutbox(ctx context.Context, loginID, kind string, after int64) (OutboxMessage, error) {
-	return s.outbox.wait(ctx, loginID, kind, after)
 }
