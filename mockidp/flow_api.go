@@ -2,6 +2,7 @@ package mockidp
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -141,7 +142,18 @@ func (s *Server) flowInteraction(w http.ResponseWriter, r *http.Request, run *fl
 		if err != nil {
 			return s.flowRetry(w, run, flowCodeErrorText(err), nil)
 		}
-		return s.flowComplete(w, r, run, c, "otp", button.Next)
+		return s.flowSignedIn(w, r, run, c, "otp", button.Next)
+	case project.ActionSetPassword, project.ActionSelectTenant, project.ActionEnd:
+		if run.exec.UserID == "" {
+			return 0, descopeError(http.StatusBadRequest, CodeFlowInteraction, "Flow interaction not found", "button %q needs a signed-in user: a verify_otp with a next screen (or a magic link) must come first", button.ID)
+		}
+		if errText, err := s.flowUserAction(run, button, input); err != nil || errText != "" {
+			return s.flowRetry(w, run, errText, err)
+		}
+		if button.Next != "" {
+			return s.flowAdvance(w, run, button.Next)
+		}
+		return s.flowComplete(w, r, run, state.PendingCode{UserID: run.exec.UserID, LoginID: run.exec.LoginID, Method: "email", Tenant: run.exec.Tenant}, run.exec.AuthMethod)
 	case project.ActionNext:
 		return s.flowAdvance(w, run, button.Next)
 	default: // project.ActionFail
@@ -225,16 +237,65 @@ func (s *Server) flowMagicLinkReturn(w http.ResponseWriter, r *http.Request, run
 	if err != nil {
 		return s.flowRetry(w, run, flowCodeErrorText(err), nil)
 	}
-	return s.flowComplete(w, r, run, c, "magiclink", "")
+	return s.flowSignedIn(w, r, run, c, "magiclink", "")
 }
 
-// flowComplete signs the user of a used code in: the flow ends with the
-// session (status completed, authInfo), or, when the button names a next
-// screen, goes on there.
-func (s *Server) flowComplete(w http.ResponseWriter, r *http.Request, run *flowRun, c state.PendingCode, authMethod, next string) (int, error) {
-	if next != "" {
-		return s.flowAdvance(w, run, next)
+// flowSignedIn goes on after a used code or link: the flow ends with the
+// session, or, when the button names a next screen, the user (created
+// now for a sign-up) is kept for the actions there.
+func (s *Server) flowSignedIn(w http.ResponseWriter, r *http.Request, run *flowRun, c state.PendingCode, authMethod, next string) (int, error) {
+	if next == "" {
+		return s.flowComplete(w, r, run, c, authMethod)
 	}
+	u, ok := User{}, false
+	if c.SignUp != nil {
+		var err error
+		if u, ok, err = s.createSignedUp(c); err != nil {
+			return 0, err
+		}
+	} else {
+		u, ok = s.state.UserByID(c.UserID)
+	}
+	if !ok {
+		return 0, authUserNotFound(c.LoginID)
+	}
+	run.exec.UserID, run.exec.AuthMethod = u.ID, authMethod
+	return s.flowAdvance(w, run, next)
+}
+
+// flowUserAction sets the signed-in user's password or picks its tenant;
+// what the user can fix is returned as text for the screen.
+func (s *Server) flowUserAction(run *flowRun, button *project.Button, input map[string]string) (string, error) {
+	u, ok := s.state.UserByID(run.exec.UserID)
+	if !ok {
+		return "", authUserNotFound(run.exec.LoginID)
+	}
+	switch button.Action {
+	case project.ActionSetPassword:
+		pw := input[button.PasswordField]
+		if len(pw) < minPasswordLen {
+			return fmt.Sprintf("The password must be at least %d characters", minPasswordLen), nil
+		}
+		if len(pw) > maxPasswordBytes {
+			return fmt.Sprintf("The password must be at most %d bytes", maxPasswordBytes), nil
+		}
+		u.Password = pw
+		if _, _, err := s.state.PutUser(u, true); err != nil {
+			return "", stateError(err)
+		}
+	case project.ActionSelectTenant:
+		tenant := input[button.TenantField]
+		if !u.HasTenant(tenant) {
+			return fmt.Sprintf("You are not a member of tenant %q", truncate(tenant, 64)), nil
+		}
+		run.exec.Tenant = tenant
+	}
+	return "", nil
+}
+
+// flowComplete ends the flow with a session for the user of c (a used code,
+// or the user a flow signed in before): status completed, authInfo.
+func (s *Server) flowComplete(w http.ResponseWriter, r *http.Request, run *flowRun, c state.PendingCode, authMethod string) (int, error) {
 	if !s.state.EndFlow(run.exec.ID, run.prevStep) && run.prevStep != 0 {
 		return 0, descopeError(http.StatusBadRequest, CodeFlowStep, "Flow step not found", "the execution moved on meanwhile: a replayed or concurrent request")
 	}

@@ -321,3 +321,77 @@ func TestFlowConcurrentSteps(t *testing.T) {
 		t.Errorf("%d clicks moved the execution on, want 1", ok)
 	}
 }
+
+const accountFlowProject = `project_id: P2MockDescopeHarness00000001
+tenants: [{id: T1, name: One}, {id: T2, name: Two}]
+users:
+  - {login_ids: [member@example.com], email: member@example.com, tenants: [{tenant_id: T1}]}
+flows:
+  - id: account
+    screens:
+      - id: email
+        fields: [{name: email, type: email}]
+        buttons: [{id: send, action: send_otp, mode: sign_in, next: code}]
+      - id: code
+        fields: [{name: code, type: code}]
+        buttons: [{id: verify, action: verify_otp, next: password}]
+      - id: password
+        fields: [{name: password, type: password}]
+        buttons:
+          - {id: set, action: set_password, next: tenant}
+          - {id: skip, action: end}
+      - id: tenant
+        fields: [{name: tenant, type: text}]
+        buttons: [{id: pick, action: select_tenant}]
+`
+
+// After a code, a flow goes on with the signed-in user: set_password sets
+// what password sign-in then accepts, select_tenant makes a tenant of the
+// user the session's dct (others are the screen's error), end ends with
+// the session; none of them runs before a code signed someone in.
+func TestFlowUserActions(t *testing.T) {
+	t.Parallel()
+	p, err := mockidp.ParseProject("p.yaml", []byte(accountFlowProject))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := mockidptest.Start(t, mockidp.Config{Project: p})
+	email := "member@example.com"
+	signedIn := func() map[string]any {
+		start := flowCall(t, m, "/v1/flow/start", map[string]any{"flowId": "account"}).ok(t)
+		code := flowNext(t, m, start, "send", map[string]any{"email": email}).ok(t)
+		msgs := m.Outbox(email)
+		pw := flowNext(t, m, code, "verify", map[string]any{"code": msgs[len(msgs)-1].Code}).ok(t)
+		screenOf(t, pw, "account.password")
+		return pw
+	}
+	pw := signedIn()
+	short := flowNext(t, m, pw, "set", map[string]any{"password": "short"}).ok(t)
+	if state := screenOf(t, short, "account.password"); !strings.Contains(state["errorText"].(string), "at least 8") {
+		t.Fatalf("a short password answered %v", short)
+	}
+	tenant := flowNext(t, m, pw, "set", map[string]any{"password": "long enough password"}).ok(t)
+	screenOf(t, tenant, "account.tenant")
+	descope(t, m, "POST", "/v1/auth/password/signin", "", jsonBody(t, map[string]any{"loginId": email, "password": "long enough password"})).ok(t)
+	other := flowNext(t, m, tenant, "pick", map[string]any{"tenant": "T2"}).ok(t)
+	if state := screenOf(t, other, "account.tenant"); !strings.Contains(state["errorText"].(string), "not a member") {
+		t.Fatalf("a tenant of others answered %v", other)
+	}
+	done := flowNext(t, m, tenant, "pick", map[string]any{"tenant": "T1"}).ok(t)
+	auth := done["authInfo"].(map[string]any)
+	if claims := verifiedClaimsT(t, m, auth["sessionJwt"].(string)); claims["dct"] != "T1" || done["status"] != "completed" {
+		t.Fatalf("select_tenant completed %v with claims %v, want dct T1", done["status"], claims)
+	}
+
+	if done := flowNext(t, m, signedIn(), "skip", nil).ok(t); done["status"] != "completed" {
+		t.Fatalf("end answered %v", done)
+	}
+	// No user signed in yet: the user actions are refused.
+	p2, err := mockidp.ParseProject("p.yaml", []byte(strings.Replace(accountFlowProject, "      - id: email\n", "      - id: early\n        buttons: [{id: end-now, action: end}]\n      - id: email\n", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m2 := mockidptest.Start(t, mockidp.Config{Project: p2})
+	start := flowCall(t, m2, "/v1/flow/start", map[string]any{"flowId": "account"}).ok(t)
+	flowNext(t, m2, start, "end-now", nil).refused(t, http.StatusBadRequest, mockidp.CodeFlowInteraction)
+}

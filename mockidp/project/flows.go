@@ -68,12 +68,19 @@ type Button struct {
 	//   send_otp         send a code to the login ID (the outbox), then Next
 	//   send_magic_link  send a link to the login ID (the outbox), then Next;
 	//                    opening the link finishes the flow with a session
-	//   verify_otp       check the code sent; a session ends the flow, or Next
+	//   verify_otp       check the code sent: the user is signed in (a new
+	//                    one created); the flow ends with the session, or
+	//                    goes on to Next
+	//   set_password     set the signed-in user's password, then as verify_otp
+	//   select_tenant    make a tenant of the signed-in user the session's
+	//                    (dct), then as verify_otp
+	//   end              end the flow with the signed-in user's session
 	//   next             go to Next
 	//   fail             end the flow with Error
 	Action string `yaml:"action" json:"action"`
 	// Next (required for send_otp, send_magic_link and next; optional for
-	// verify_otp) - the screen shown after the action succeeds.
+	// verify_otp, set_password and select_tenant) - the screen shown after
+	// the action succeeds.
 	Next string `yaml:"next" json:"next,omitempty"`
 	// Mode (optional, default sign_up_or_in) - for send_otp and
 	// send_magic_link: sign_in refuses an unknown login ID, sign_up an
@@ -88,6 +95,12 @@ type Button struct {
 	// CodeField (optional, default "code") - for verify_otp: the field
 	// holding the code, on the same screen.
 	CodeField string `yaml:"code_field" json:"code_field,omitempty"`
+	// PasswordField (optional, default "password") - for set_password: the
+	// password field holding it, on the same screen.
+	PasswordField string `yaml:"password_field" json:"password_field,omitempty"`
+	// TenantField (optional, default "tenant") - for select_tenant: the
+	// field holding the tenant ID, on the same screen.
+	TenantField string `yaml:"tenant_field" json:"tenant_field,omitempty"`
 	// Error (required for fail) - the message the flow fails with.
 	Error string `yaml:"error" json:"error,omitempty"`
 }
@@ -110,6 +123,9 @@ const (
 	ActionSendOTP       = "send_otp"
 	ActionSendMagicLink = "send_magic_link"
 	ActionVerifyOTP     = "verify_otp"
+	ActionSetPassword   = "set_password"
+	ActionSelectTenant  = "select_tenant"
+	ActionEnd           = "end"
 	ActionNext          = "next"
 	ActionFail          = "fail"
 )
@@ -146,7 +162,7 @@ const (
 )
 
 var (
-	flowActions = []string{ActionSendOTP, ActionSendMagicLink, ActionVerifyOTP, ActionNext, ActionFail}
+	flowActions = []string{ActionSendOTP, ActionSendMagicLink, ActionVerifyOTP, ActionSetPassword, ActionSelectTenant, ActionEnd, ActionNext, ActionFail}
 	flowModes   = []string{ModeSignUpOrIn, ModeSignIn, ModeSignUp}
 	fieldTypes  = []string{FieldEmail, FieldText, FieldCode, FieldPassword, FieldPhone}
 	// reservedInteractions are sent by the component itself (a link's or
@@ -317,8 +333,8 @@ func (b *Button) validate(field string, fields map[string]string, screens map[st
 	switch {
 	case b.Next == "" && needsNext:
 		return &ConfigError{Field: field + ".next", Reason: fmt.Sprintf("is required for %s: the screen shown after it", b.Action)}
-	case b.Next != "" && b.Action == ActionFail:
-		return &ConfigError{Field: field + ".next", Reason: "fail ends the flow: it has no next screen"}
+	case b.Next != "" && (b.Action == ActionFail || b.Action == ActionEnd):
+		return &ConfigError{Field: field + ".next", Reason: b.Action + " ends the flow: it has no next screen"}
 	case b.Next != "" && !screens[b.Next]:
 		return &ConfigError{Field: field + ".next", Reason: fmt.Sprintf("%q is not a screen of the flow", truncate(b.Next, 64))}
 	}
@@ -333,8 +349,11 @@ func (b *Button) validate(field string, fields map[string]string, screens map[st
 			}
 		}
 	}
-	if b.CodeField != "" && b.Action != ActionVerifyOTP {
-		return &ConfigError{Field: field + ".code_field", Reason: "applies only to verify_otp"}
+	for _, o := range []struct{ name, v, action string }{{"code_field", b.CodeField, ActionVerifyOTP},
+		{"password_field", b.PasswordField, ActionSetPassword}, {"tenant_field", b.TenantField, ActionSelectTenant}} {
+		if o.v != "" && b.Action != o.action {
+			return &ConfigError{Field: field + "." + o.name, Reason: "applies only to " + o.action}
+		}
 	}
 	if b.Error != "" && b.Action != ActionFail {
 		return &ConfigError{Field: field + ".error", Reason: "applies only to fail"}
@@ -364,12 +383,27 @@ func (b *Button) validate(field string, fields map[string]string, screens map[st
 			}
 		}
 	}
-	if b.Action == ActionVerifyOTP {
+	switch b.Action {
+	case ActionVerifyOTP:
 		if b.CodeField == "" {
 			b.CodeField = FieldCode
 		}
 		if _, ok := fields[b.CodeField]; !ok {
 			return &ConfigError{Field: field + ".code_field", Reason: fmt.Sprintf("the screen has no field %q to take the code from", truncate(b.CodeField, 64))}
+		}
+	case ActionSetPassword:
+		if b.PasswordField == "" {
+			b.PasswordField = FieldPassword
+		}
+		if fields[b.PasswordField] != FieldPassword {
+			return &ConfigError{Field: field + ".password_field", Reason: fmt.Sprintf("the screen has no password field %q to take the password from", truncate(b.PasswordField, 64))}
+		}
+	case ActionSelectTenant:
+		if b.TenantField == "" {
+			b.TenantField = "tenant"
+		}
+		if _, ok := fields[b.TenantField]; !ok {
+			return &ConfigError{Field: field + ".tenant_field", Reason: fmt.Sprintf("the screen has no field %q to take the tenant ID from", truncate(b.TenantField, 64))}
 		}
 	}
 	return nil

@@ -130,3 +130,30 @@ func TestBuiltinFlowsValid(t *testing.T) {
 		t.Errorf("%d built-in screens, want 6", len(seen))
 	}
 }
+
+// The user actions name their fields, and end has no next screen.
+func TestFlowUserActionDefinitions(t *testing.T) {
+	t.Parallel()
+	const flow = `flows:
+  - id: f
+    screens:
+      - id: s
+        fields: [{name: password, type: password}, {name: tenant, type: text}]
+        buttons: [%s]
+`
+	for _, tc := range []struct{ button, field, reason string }{
+		{"{id: a, action: set_password, password_field: tenant}", "flows[0].screens[0].buttons[0].password_field", `no password field "tenant"`},
+		{"{id: a, action: select_tenant, tenant_field: org}", "flows[0].screens[0].buttons[0].tenant_field", `no field "org"`},
+		{"{id: a, action: end, next: s}", "flows[0].screens[0].buttons[0].next", "end ends the flow"},
+		{"{id: a, action: end, password_field: password}", "flows[0].screens[0].buttons[0].password_field", "applies only to set_password"},
+	} {
+		_, err := Parse("p.yaml", []byte(strings.Replace(flow, "%s", tc.button, 1)))
+		var ce *ConfigError
+		if !errors.As(err, &ce) || ce.Line != 6 || ce.Field != tc.field || !strings.Contains(ce.Reason, tc.reason) {
+			t.Errorf("%s: got %v, want line 6, %s: %s", tc.button, err, tc.field, tc.reason)
+		}
+	}
+	if _, err := Parse("p.yaml", []byte(strings.Replace(flow, "%s", "{id: a, action: set_password}, {id: b, action: select_tenant, next: s}", 1))); err != nil {
+		t.Errorf("the default fields: %v", err)
+	}
+}

@@ -29,13 +29,19 @@ type FlowExecution struct {
 	LoginID  string
 	Form     map[string]string
 	LinkBase string
-	size     int
+	// The user a code or link signed in, when the flow goes on after it
+	// (set_password, select_tenant, end): the session's user, how it
+	// proved itself, and its tenant (dct).
+	UserID     string
+	AuthMethod string
+	Tenant     string
+	size       int
 }
 
 // FlowExecutionSize is what an execution holds, in bytes of its strings
 // plus a fixed overhead.
 func FlowExecutionSize(e *FlowExecution) int {
-	n := 192 + len(e.ID) + len(e.FlowID) + len(e.LoginID) + len(e.LinkBase)
+	n := 192 + len(e.ID) + len(e.FlowID) + len(e.LoginID) + len(e.LinkBase) + len(e.UserID) + len(e.AuthMethod) + len(e.Tenant)
 	for k, v := range e.Form {
 		n += 32 + len(k) + len(v)
 	}
