@@ -189,7 +189,7 @@ clean: ## Remove build output and reports
 	rm -rf $(BIN) $(REPORTS)
 
 .PHONY: test-web
-test-web: build ## The React app in webapp/ (@descope/react-sdk, bundled by esbuild) signs in against bin/mockidp in headless Chromium (playwright-core driving Debian's chromium): OTP, links, refresh, logout, cookie mode, Descope flows with the real <descope-wc>
+test-web: build ## The React app in webapp/ (@descope/react-sdk, bundled by esbuild) signs in against bin/mockidp in headless Chromium (playwright-core driving Debian's chromium): OTP, links, refresh, logout, cookie mode, OIDC mode, Descope flows with the real <descope-wc>
 	cd webapp && npm ci --no-audit --no-fund && npm run build
 	@# Each test has its own timeout (60 s; 90 s for the README example); the
 	@# 300 s one bounds each test file, whose tests run one after another.

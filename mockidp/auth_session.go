@@ -63,6 +63,47 @@ func (s *Server) refreshCall(w http.ResponseWriter, r *http.Request, body any) (
 	return s.checkRefresh(token)
 }
 
+// meCall is refreshCall for the calls that only read with the refresh token
+// (me, me/tenants): they also take an OAuth refresh token of the project
+// client (checkReadRefresh).
+func (s *Server) meCall(w http.ResponseWriter, r *http.Request, body any) (liveRefresh, error) {
+	if body != nil {
+		if err := s.decodeDescope(w, r, body); err != nil {
+			return liveRefresh{}, err
+		}
+	}
+	token, err := s.refreshFrom(r)
+	if err != nil {
+		return liveRefresh{}, err
+	}
+	return s.checkReadRefresh(token)
+}
+
+// checkReadRefresh is checkRefresh that also takes the refresh token the
+// token endpoint issued to the project client (client_id = project ID).
+// web-js-sdk's OIDC mode stores that refresh_token as its refresh JWT
+// (web-js-sdk src/enhancers/helpers: normalizeWebJWTResponseToJWTResponse)
+// and react-sdk's useUser then calls GET /v1/auth/me with it. Reading with
+// it spends nothing: the token stays current in its family. Whether
+// Descope's OIDC refresh tokens are its DSR JWTs is not in the SDKs'
+// source; the mock keeps them OAuth refresh tokens (README, OIDC mode).
+func (s *Server) checkReadRefresh(token string) (liveRefresh, error) {
+	claims, err := s.VerifyToken(token)
+	if err != nil || claims["token_type"] != "refresh_token" || s.projectClient.ID == "" {
+		return s.checkRefresh(token) // and its precise refusals
+	}
+	_, u, err := s.state.PeekRefresh(token, s.project.ID)
+	switch {
+	case errors.Is(err, state.ErrRefreshDisabled):
+		return liveRefresh{}, userDisabled()
+	case errors.Is(err, state.ErrRefreshClient):
+		return liveRefresh{}, invalidToken("an OAuth refresh token is taken here only from the project client (client_id %s)", s.project.ID)
+	case err != nil:
+		return liveRefresh{}, invalidToken("OAuth refresh token refused: %v", err)
+	}
+	return liveRefresh{user: u}, nil
+}
+
 // checkRefresh verifies a refresh JWT (signature by a published key, exp on
 // the mock's clock, this project's issuer, drn DSR) and finds its live
 // session. Each refusal names its reason.
@@ -250,7 +291,7 @@ func (s *Server) handleTenantSelect(w http.ResponseWriter, r *http.Request) (int
 
 // handleMe serves GET /v1/auth/me: the refresh JWT's user, flat (not wrapped in "user").
 func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) (int, error) {
-	lr, err := s.refreshCall(w, r, nil)
+	lr, err := s.meCall(w, r, nil)
 	if err != nil {
 		return 0, err
 	}
@@ -265,7 +306,7 @@ func (s *Server) handleMeTenants(w http.ResponseWriter, r *http.Request) (int, e
 		DCT bool     `json:"dct"`
 		IDs []string `json:"ids"`
 	}
-	lr, err := s.refreshCall(w, r, &body)
+	lr, err := s.meCall(w, r, &body)
 	if err != nil {
 		return 0, err
 	}
@@ -331,7 +372,7 @@ func (s *Server) handleMeHistory(w http.ResponseWriter, r *http.Request) (int, e
 	if err != nil {
 		return 0, err
 	}
-	lr, err := s.checkRefresh(token)
+	lr, err := s.checkReadRefresh(token)
 	if err != nil {
 		return 0, err
 	}

@@ -118,3 +118,80 @@ func TestProjectClientSettings(t *testing.T) {
 		t.Errorf("bad redirect URI: %v", err)
 	}
 }
+
+// TestProjectClientRefreshTokenReadsMe: web-js-sdk's OIDC mode stores the
+// token endpoint's refresh_token as its refresh JWT, and react-sdk's useUser
+// calls GET /v1/auth/me (and me/tenants, me/history) with it. The project
+// client's refresh token reads the user there without being spent; a
+// refresh token of another client, a revoked one and a rotated-away one are
+// refused with Descope's 401.
+func TestProjectClientRefreshTokenReadsMe(t *testing.T) {
+	t.Parallel()
+	p := mockidp.DefaultProject()
+	p.Sessions.RefreshRotation = true
+	m := mockidptest.Start(t, mockidp.Config{Project: p})
+	cb := startCallback(t)
+	ctx := oidc.ClientContext(t.Context(), m.Client())
+	provider, err := oidc.NewProvider(ctx, m.URL+"/"+mockidp.DefaultProjectID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.AddClient(mockidp.Client{ID: "web-app", Secret: "web-secret",
+		ClientOIDC: mockidp.ClientOIDC{RedirectURIs: []string{cb.URL + "/app/callback"}}}); err != nil {
+		t.Fatal(err)
+	}
+	f := &codeFlow{m: m, cb: cb, ctx: ctx, provider: provider}
+	login := func(clientID, secret string) *oauth2.Token {
+		t.Helper()
+		conf := oauth2.Config{ClientID: clientID, ClientSecret: secret, Endpoint: provider.Endpoint(), RedirectURL: cb.URL + "/app/callback",
+			Scopes: []string{"openid", "offline_access"}}
+		verifier := oauth2.GenerateVerifier()
+		q := f.authorize(t, conf.AuthCodeURL("st", oauth2.S256ChallengeOption(verifier), oauth2.SetAuthURLParam("login_hint", "alice@example.com")))
+		tok, err := conf.Exchange(ctx, q.Get("code"), oauth2.VerifierOption(verifier))
+		if err != nil || tok.RefreshToken == "" {
+			t.Fatalf("%s: exchange: %v (refresh token %q)", clientID, err, tok.RefreshToken)
+		}
+		return tok
+	}
+	tok := login(mockidp.DefaultProjectID, "")
+	for _, path := range []string{"/v1/auth/me", "/v1/auth/me/history"} {
+		a := descope(t, m, "GET", path, tok.RefreshToken, "")
+		if a.status != http.StatusOK || !strings.Contains(string(a.body), "U2MockUserAlice0000000000001") {
+			t.Errorf("GET %s with the project client's refresh token: %d %s, want 200 with alice", path, a.status, a.body)
+		}
+	}
+	if a := descope(t, m, "POST", "/v1/auth/me/tenants", tok.RefreshToken, `{"dct":false}`); a.status != http.StatusOK {
+		t.Errorf("POST /v1/auth/me/tenants: %d %s", a.status, a.body)
+	}
+	// Reading spent nothing: the refresh token still refreshes, once.
+	form := func(refresh string) *http.Response {
+		t.Helper()
+		r, err := m.Client().PostForm(m.URL+"/oauth2/v1/token", map[string][]string{
+			"grant_type": {"refresh_token"}, "client_id": {mockidp.DefaultProjectID}, "refresh_token": {refresh}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		return r
+	}
+	if r := form(tok.RefreshToken); r.StatusCode != http.StatusOK {
+		t.Fatalf("refresh after the me calls: %d, want 200", r.StatusCode)
+	}
+	// Rotated away: refused by me (and the refusal revokes nothing more).
+	if a := descope(t, m, "GET", "/v1/auth/me", tok.RefreshToken, ""); a.status != http.StatusUnauthorized {
+		t.Errorf("me with a rotated-away refresh token: %d %s, want 401", a.status, a.body)
+	}
+	// A confidential client's refresh token is not the browser's.
+	other := login("web-app", "web-secret")
+	if a := descope(t, m, "GET", "/v1/auth/me", other.RefreshToken, ""); a.status != http.StatusUnauthorized {
+		t.Errorf("me with another client's refresh token: %d %s, want 401", a.status, a.body)
+	}
+	// Ending the user's sessions ends it for me too.
+	tok = login(mockidp.DefaultProjectID, "")
+	if _, err := m.RevokeSessions("alice@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if a := descope(t, m, "GET", "/v1/auth/me", tok.RefreshToken, ""); a.status != http.StatusUnauthorized {
+		t.Errorf("me after the user's sessions were revoked: %d %s, want 401", a.status, a.body)
+	}
+}

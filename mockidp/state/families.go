@@ -170,6 +170,26 @@ func (l *tokenLedger) useLocked(refresh, clientID string, rotate bool, now time.
 	return f.id, f.grant, nil
 }
 
+// peekLocked is useLocked without using: the grant of a live, current,
+// unexpired refresh token of clientID, changing nothing (a rotated-away
+// token is refused but revokes nothing: it was shown, not spent).
+func (l *tokenLedger) peekLocked(refresh, clientID string, now time.Time) (Grant, error) {
+	f, ok := l.byToken[digestOf(refresh)]
+	switch {
+	case !ok:
+		return Grant{}, ErrRefreshUnknown
+	case f.grant.ClientID != clientID:
+		return Grant{}, ErrRefreshClient
+	case f.revoked:
+		return Grant{}, ErrRefreshRevoked
+	case f.current != digestOf(refresh):
+		return Grant{}, ErrRefreshRotated
+	case !now.Before(f.expires):
+		return Grant{}, ErrRefreshExpired
+	}
+	return f.grant, nil
+}
+
 // revokeFamilyLocked revokes a family and every access token it was issued.
 func (l *tokenLedger) revokeFamilyLocked(family string) {
 	if f, ok := l.families[family]; ok {

@@ -351,6 +351,30 @@ func (st *State) UseRefresh(refresh, clientID string, rotate bool) (string, Gran
 	return family, g, *u, nil
 }
 
+// PeekRefresh returns the grant and user of a live OAuth refresh token of
+// clientID without spending it: for calls that read with a refresh token
+// (the Descope surface's me) rather than refresh. It refuses what UseRefresh
+// refuses, and changes nothing.
+func (st *State) PeekRefresh(refresh, clientID string) (Grant, User, error) {
+	now := st.now()
+	st.users.mu.RLock()
+	defer st.users.mu.RUnlock()
+	st.families.mu.Lock()
+	defer st.families.mu.Unlock()
+	g, err := st.families.peekLocked(refresh, clientID, now)
+	if err != nil {
+		return Grant{}, User{}, err
+	}
+	u := st.users.byID[g.UserID]
+	switch {
+	case u == nil:
+		return Grant{}, User{}, ErrRefreshUser
+	case u.Disabled:
+		return Grant{}, User{}, ErrRefreshDisabled
+	}
+	return g, *u, nil
+}
+
 // RecordTokens records the tokens a family was just issued; refresh
 // becomes its current refresh token ("" keeps the current one: no
 // rotation). A family forgotten meanwhile records nothing.
