@@ -51,8 +51,8 @@ test: build ## Run every offline test and suite (what CI runs): race detector, r
 
 # The long tests: each skips itself under -short (make test) and runs here:
 # stores filled to their limits, the short soak, loadgen's child processes.
-LONG_TESTS = TestRunShort|TestChildScenariosEndToEnd|TestRunChildModes
-LONG_PKGS  = ./soak/ ./loadgen/...
+LONG_TESTS = TestRunShort|TestChildScenariosEndToEnd|TestRunChildModes|TestSessionStoreIsBounded|TestFloodOfCodeExchangesLeavesRoom|TestSessionStoreStaysBounded|TestMemoryUsersAndSessions|TestUsersAreBounded
+LONG_PKGS  = ./soak/ ./loadgen/... ./mockidp/ ./mockidp/state/
 
 .PHONY: test-long
 test-long: build ## The long tests make test skips (-short): stores filled to their limits, the short soak, loadgen's child processes; run by .ci/run

@@ -51,22 +51,19 @@ func (s *Server) refreshFrom(r *http.Request) (string, error) {
 // body (nil: the call has none) and returns the live session of that
 // refresh JWT (refreshFrom, then checkRefresh).
 func (s *Server) refreshCall(w http.ResponseWriter, r *http.Request, body any) (liveRefresh, error) {
-	if body != nil {
-		if err := s.decodeDescope(w, r, body); err != nil {
-			return liveRefresh{}, err
-		}
-	}
-	token, err := s.refreshFrom(r)
-	if err != nil {
-		return liveRefresh{}, err
-	}
-	return s.checkRefresh(token)
+	return s.callWith(w, r, body, s.checkRefresh)
 }
 
 // meCall is refreshCall for the calls that only read with the refresh token
 // (me, me/tenants): they also take an OAuth refresh token of the project
 // client (checkReadRefresh).
 func (s *Server) meCall(w http.ResponseWriter, r *http.Request, body any) (liveRefresh, error) {
+	return s.callWith(w, r, body, s.checkReadRefresh)
+}
+
+// callWith decodes body (nil: none), then checks the request's refresh token
+// with check.
+func (s *Server) callWith(w http.ResponseWriter, r *http.Request, body any, check func(string) (liveRefresh, error)) (liveRefresh, error) {
 	if body != nil {
 		if err := s.decodeDescope(w, r, body); err != nil {
 			return liveRefresh{}, err
@@ -76,7 +73,7 @@ func (s *Server) meCall(w http.ResponseWriter, r *http.Request, body any) (liveR
 	if err != nil {
 		return liveRefresh{}, err
 	}
-	return s.checkReadRefresh(token)
+	return check(token)
 }
 
 // checkReadRefresh is checkRefresh that also takes the refresh token the

@@ -43,6 +43,12 @@ func (s *Server) mintSession(req SessionMintRequest, base string) (SessionMintRe
 	if !slices.Contains(deliveryMethods, method) {
 		return SessionMintResponse{}, mockBadRequest("method %q is not one of %v", truncate(method, 32), deliveryMethods)
 	}
+	if req.Impersonator != "" && req.Preset != SessionPresetImpersonated {
+		return SessionMintResponse{}, mockBadRequest("impersonator is read by the impersonated preset only")
+	}
+	if _, ok := req.CustomClaims[actClaim]; ok {
+		return SessionMintResponse{}, mockBadRequest("custom_claims.act: use the impersonated preset with impersonator")
+	}
 	now := s.clock.Now()
 	p := sessionParams{user: u, tenant: req.Tenant, amr: amrOf(method), custom: req.CustomClaims, iss: s.issuer(s.project.IssuerForm, base)}
 	switch req.Preset {
@@ -53,6 +59,16 @@ func (s *Server) mintSession(req SessionMintRequest, base string) (SessionMintRe
 		p.refreshExpires = now.Add(-time.Minute).Unix()
 	case SessionPresetWrongProject:
 		p.iss = s.issuerFor(OtherProjectID, base)
+	case SessionPresetStepUp:
+		p.custom = withClaim(p.custom, "su", true)
+	case SessionPresetMFA:
+		p.amr = append(slices.Clone(p.amr), "totp")
+	case SessionPresetImpersonated:
+		imp, ok := s.LookupUser(req.Impersonator)
+		if req.Impersonator == "" || !ok || imp.ID == u.ID {
+			return SessionMintResponse{}, mockBadRequest("the impersonated preset needs impersonator: the login ID or user ID of another user")
+		}
+		p.custom = withClaim(p.custom, actClaim, map[string]any{"sub": imp.ID})
 	default:
 		return SessionMintResponse{}, mockBadRequest("preset %q is not one of %v", truncate(req.Preset, 64), SessionPresets)
 	}
@@ -125,4 +141,14 @@ func (s *Server) ctlRevokeSessions(w http.ResponseWriter, r *http.Request) (int,
 		return 0, err
 	}
 	return writeJSON(w, http.StatusOK, map[string]int{"revoked": n}), nil
+}
+
+// withClaim is a copy of custom with one claim set.
+func withClaim(custom map[string]any, name string, v any) map[string]any {
+	out := make(map[string]any, len(custom)+1)
+	for k, x := range custom {
+		out[k] = x
+	}
+	out[name] = v
+	return out
 }

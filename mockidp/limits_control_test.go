@@ -79,6 +79,9 @@ func TestClientsAndAccessKeysAreBounded(t *testing.T) {
 // or Descope's management API, is refused naming the limit; replacing one is
 // not.
 func TestUsersAreBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long (fills a store to its limit): make test-long runs it")
+	}
 	t.Parallel()
 	s := newServer(t, mockidp.Config{})
 	for i := len(s.Users()); i < mockidp.MaxUsers; i++ {

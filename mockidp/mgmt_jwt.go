@@ -1,9 +1,9 @@
 package mockidp
 
 import (
+	"maps"
 	"net/http"
 	"slices"
-	"time"
 
 	"github.com/descope-harness/harness/mockidp/state"
 )
@@ -28,6 +28,14 @@ type mgmtAuthRequest struct {
 	CustomClaims    map[string]any `json:"customClaims"`
 	RefreshDuration int64          `json:"refreshDuration"`
 	SelectedTenant  string         `json:"selectedTenant"`
+	// Sign-in's loginOptions (GO authenticationRequestBody): stepup and mfa
+	// extend the session of jwt (the user's refresh JWT, which the Go SDK
+	// requires for them); revokeOtherSessions ends the user's other sessions.
+	Stepup                   bool     `json:"stepup"`
+	MFA                      bool     `json:"mfa"`
+	JWT                      string   `json:"jwt"`
+	RevokeOtherSessions      bool     `json:"revokeOtherSessions"`
+	RevokeOtherSessionsTypes []string `json:"revokeOtherSessionsTypes"`
 }
 
 // Kinds of management sign-in.
@@ -83,9 +91,14 @@ func (s *Server) handleMgmtAuth(kind int) handlerFunc {
 		if req.SelectedTenant != "" && !u.HasTenant(req.SelectedTenant) {
 			return 0, invalidArgument("the user is not a member of tenant %q", truncate(req.SelectedTenant, 64))
 		}
-		p := sessionParams{user: u, tenant: req.SelectedTenant, custom: req.CustomClaims, iss: s.issuer(s.project.IssuerForm, s.baseURL(r))}
-		if req.RefreshDuration > 0 {
-			p.refreshExpires = s.clock.Now().Add(time.Duration(req.RefreshDuration) * time.Second).Unix()
+		p := s.mgmtSessionParams(r, u, req.SelectedTenant, nil, req.CustomClaims, req.RefreshDuration)
+		if req.Stepup || req.MFA {
+			if err := s.extendMgmtSession(&p, req); err != nil {
+				return 0, err
+			}
+		}
+		if req.RevokeOtherSessions {
+			s.state.EndSessions(u.ID)
 		}
 		is, err := s.startSession(p)
 		if err != nil {
@@ -132,4 +145,40 @@ func (s *Server) handleJWTUpdate(w http.ResponseWriter, r *http.Request) (int, e
 	}
 	w.Header()["Cache-Control"] = noStore
 	return writeJSON(w, http.StatusOK, map[string]string{"jwt": token}), nil
+}
+
+// extendMgmtSession makes a management sign-in a step-up or MFA of the
+// session of req.JWT, as user sign-in's loginOptions do (auth_signin.go
+// extendSession): the new session keeps that session's amr, tenant and
+// custom claims; step-up adds su:true; MFA adds "mfa" to amr (the mock's
+// choice: a management sign-in has no method of its own), so that amr
+// holds two factors (GO Token.IsMFA).
+func (s *Server) extendMgmtSession(p *sessionParams, req mgmtAuthRequest) error {
+	if req.JWT == "" {
+		return missingArgument("jwt (the refresh JWT of the session that stepup or mfa extends)")
+	}
+	lr, err := s.checkRefresh(req.JWT)
+	if err != nil {
+		return err
+	}
+	if lr.user.ID != p.user.ID {
+		return invalidToken("the jwt belongs to another user than login ID %q", truncate(req.LoginID, 64))
+	}
+	p.amr = slices.Clone(lr.session.AMR)
+	if req.MFA && !slices.Contains(p.amr, "mfa") {
+		p.amr = append(p.amr, "mfa")
+	}
+	if p.tenant == "" {
+		p.tenant = lr.session.Tenant
+	}
+	custom := maps.Clone(lr.session.Custom)
+	if custom == nil {
+		custom = map[string]any{}
+	}
+	maps.Copy(custom, p.custom)
+	if req.Stepup {
+		custom["su"] = true
+	}
+	p.custom = custom
+	return nil
 }

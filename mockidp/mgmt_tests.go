@@ -20,6 +20,8 @@ type generateRequest struct {
 	RedirectURL    string `json:"redirectUrl"`
 	LoginOptions   *struct {
 		CustomClaims map[string]any `json:"customClaims"`
+		Stepup       bool           `json:"stepup"`
+		MFA          bool           `json:"mfa"`
 	} `json:"loginOptions"`
 }
 
@@ -52,6 +54,11 @@ func (s *Server) testUserFor(req generateRequest, needMethod bool) (User, state.
 		Expires: s.clock.Now().Add(time.Duration(s.project.Sessions.CodeTTL)).Unix()}
 	customBytes := 0
 	if req.LoginOptions != nil {
+		if req.LoginOptions.Stepup || req.LoginOptions.MFA {
+			// The verify call that follows carries no session to extend.
+			return User{}, state.PendingCode{}, invalidArgument("loginOptions.stepup and loginOptions.mfa extend a session: start the sign-in with the user's refresh JWT " +
+				"(/v1/auth/otp/signin/{method}) or use /v1/mgmt/auth/signin with jwt")
+		}
 		if k := reservedCustomClaim(req.LoginOptions.CustomClaims); k != "" {
 			return User{}, state.PendingCode{}, invalidArgument("loginOptions.customClaims.%s is a claim the mock sets and cannot be replaced", truncate(k, 64))
 		}

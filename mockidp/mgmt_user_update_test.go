@@ -27,6 +27,9 @@ func (s sessionServer) refreshClaims(refreshJWT string) map[string]any {
 }
 
 func strs(v any) []string {
+	if l, ok := v.([]string); ok {
+		return l
+	}
 	list, _ := v.([]any)
 	out := make([]string, 0, len(list))
 	for _, x := range list {

@@ -179,6 +179,10 @@ func (s *Server) routes() http.Handler {
 	rt.surface("/v1/mgmt/auth/signup", EndpointMgmtJWT, s.handleMgmtAuth(mgmtSignUp), post...)
 	rt.surface("/v1/mgmt/auth/signup-in", EndpointMgmtJWT, s.handleMgmtAuth(mgmtSignUpOrIn), post...)
 	rt.surface("/v1/mgmt/jwt/update", EndpointMgmtJWT, s.handleJWTUpdate, post...)
+	// Impersonation (mgmt_impersonate.go).
+	rt.surface("/v1/mgmt/impersonate", EndpointMgmtJWT, s.handleImpersonate(false), post...)
+	rt.surface("/v1/mgmt/impersonate/stepup", EndpointMgmtJWT, s.handleImpersonate(true), post...)
+	rt.surface("/v1/mgmt/stop/impersonation", EndpointMgmtJWT, s.handleStopImpersonation, post...)
 	// Roles, permissions and tenants (mgmt_roles.go, mgmt_tenants.go).
 	rt.surface("/v1/mgmt/role/create", EndpointMgmtRole, s.handleRoleCreate(), post...)
 	rt.surface("/v1/mgmt/role/update", EndpointMgmtRole, s.handleRoleUpdate(), post...)

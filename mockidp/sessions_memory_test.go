@@ -30,6 +30,9 @@ const (
 // detector the process's VmRSS too (the race runtime's shadow memory
 // multiplies the resident size of any process).
 func TestMemoryUsersAndSessions(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long (fills a store to its limit): make test-long runs it")
+	}
 	if os.Getenv("MOCKIDP_MEMORY_CHILD") == "1" {
 		memoryChild()
 		return

@@ -53,6 +53,9 @@ const (
 	SessionPresetExpiredRefresh = wire.SessionPresetExpiredRefresh
 	SessionPresetLoggedOut      = wire.SessionPresetLoggedOut
 	SessionPresetWrongProject   = wire.SessionPresetWrongProject
+	SessionPresetStepUp         = wire.SessionPresetStepUp
+	SessionPresetMFA            = wire.SessionPresetMFA
+	SessionPresetImpersonated   = wire.SessionPresetImpersonated
 
 	OtherProjectID = wire.OtherProjectID
 

@@ -12,6 +12,9 @@ import (
 // families are forgotten when room is needed, and what is held afterwards
 // is bounded. Counts and bytes are measured after the flood, not time.
 func TestFloodOfCodeExchangesLeavesRoom(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long (fills a store to its limit): make test-long runs it")
+	}
 	t.Parallel()
 	clock := newTestClock()
 	st := newTestState(t, clock)

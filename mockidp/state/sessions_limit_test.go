@@ -10,6 +10,9 @@ import (
 // tokens; at the limit it forgets expired and ended ones first and refuses
 // a new one only when every one it holds is live.
 func TestSessionStoreIsBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long (fills a store to its limit): make test-long runs it")
+	}
 	t.Parallel()
 	const now = 1_000_000
 	var st sessionStore

@@ -8,6 +8,9 @@ import (
 // The session store forgets expired tokens, and ended ones past maxEnded,
 // as new ones arrive: a long run of rotations stays bounded by what is live.
 func TestSessionStoreStaysBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long (fills a store to its limit): make test-long runs it")
+	}
 	t.Parallel()
 	var st sessionStore
 	st.resetLocked()

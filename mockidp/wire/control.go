@@ -69,10 +69,21 @@ const (
 	// SessionPresetWrongProject - both JWTs name another project ID in iss,
 	// which the Descope SDKs refuse (unlike the wrong_issuer token preset).
 	SessionPresetWrongProject = "wrong_project"
+	// SessionPresetStepUp - a stepped-up session: su:true in both JWTs and
+	// every refresh.
+	SessionPresetStepUp = "step_up"
+	// SessionPresetMFA - a session of two factors: amr is the method and
+	// "totp" (the Go SDK's IsMFA holds).
+	SessionPresetMFA = "mfa"
+	// SessionPresetImpersonated - a session of the user impersonated by
+	// Impersonator: act {"sub": the impersonator's user ID}, as
+	// /v1/mgmt/impersonate issues it.
+	SessionPresetImpersonated = "impersonated"
 )
 
 // SessionPresets lists every session preset.
-var SessionPresets = []string{SessionPresetExpiredSession, SessionPresetExpiredRefresh, SessionPresetLoggedOut, SessionPresetWrongProject}
+var SessionPresets = []string{SessionPresetExpiredSession, SessionPresetExpiredRefresh, SessionPresetLoggedOut, SessionPresetWrongProject,
+	SessionPresetStepUp, SessionPresetMFA, SessionPresetImpersonated}
 
 // OtherProjectID is the project ID of wrong_project tokens.
 const OtherProjectID = "P2MockOtherProject0000000009"
@@ -90,6 +101,9 @@ type SessionMintRequest struct {
 	CustomClaims map[string]any `json:"custom_claims,omitempty"`
 	// Preset (optional) - one of SessionPresets.
 	Preset string `json:"preset,omitempty"`
+	// Impersonator (required by the impersonated preset, else refused) - a
+	// login ID or user ID of another user.
+	Impersonator string `json:"impersonator,omitempty"`
 }
 
 // SessionMintResponse is the minted pair and what went into it (wire type).
