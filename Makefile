@@ -77,7 +77,7 @@ test-tls: build ## The stack over HTTPS: bin/mockidp --tls, two bin/api trusting
 	HARNESS_BIN_DIR='$(CURDIR)/$(BIN)' HARNESS_TLS_STACK=1 $(GO) test -count=1 -v -run '^TestStackOverHTTPS$$' ./https
 
 .PHONY: test-node-sdk
-test-node-sdk: build ## Descope's own Node SDK (@descope/node-sdk, npm ci from nodesdk/package-lock.json) against bin/mockidp: test users, OTP verify, refresh, tenant select, me, logout
+test-node-sdk: build ## Descope's own Node SDK (@descope/node-sdk, npm ci from nodesdk/package-lock.json) against bin/mockidp: test users, OTP verify, refresh, tenant select, me, logout, and the management API (users, roles, permissions, tenants, access keys, impersonation) with the next refresh
 	cd nodesdk && npm ci --no-audit --no-fund
 	HARNESS_BIN_DIR='$(CURDIR)/$(BIN)' HARNESS_NODE_SDK=1 $(GO) test -count=1 -v -run '^TestNodeSDK$$' ./nodesdk
 

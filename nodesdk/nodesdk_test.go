@@ -2,7 +2,8 @@
 // package-lock.json) against bin/mockidp: `make test-node-sdk` installs the
 // SDK with npm ci and runs TestNodeSDK, which starts the mock on an
 // ephemeral loopback port with the default project and runs the node:test
-// file sessions.test.mjs against it, over plain HTTP with both token
+// files sessions.test.mjs and management.test.mjs (the management API
+// and its effect on sessions) against it, over plain HTTP with both token
 // response methods and over HTTPS (serve --tls, the CA given to Node as
 // NODE_EXTRA_CA_CERTS). It is not part of `make test` (npm and
 // Node start-up would cost its time budget); .ci/run runs it after.
@@ -66,7 +67,7 @@ func TestNodeSDK(t *testing.T) {
 			}
 			addr := serve(t, bin, args)
 			project := mockidp.DefaultProject()
-			test := exec.CommandContext(t.Context(), node, "--test", "--test-reporter=spec", "sessions.test.mjs")
+			test := exec.CommandContext(t.Context(), node, "--test", "--test-concurrency=1", "--test-reporter=spec", "sessions.test.mjs", "management.test.mjs")
 			test.Env = append(os.Environ(),
 				"MOCKIDP_URL="+scheme+addr,
 				"MOCKIDP_PROJECT_ID="+project.ID,
@@ -76,11 +77,12 @@ func TestNodeSDK(t *testing.T) {
 			if tc.https {
 				test.Env = append(test.Env, "NODE_EXTRA_CA_CERTS="+caFile)
 			}
+			// One file at a time: each resets the mock before every test.
 			// node's own report goes straight to the output (go test -v
 			// shows it, and CI reads its closing counts).
 			test.Stdout, test.Stderr = os.Stdout, os.Stderr
 			if err := test.Run(); err != nil {
-				t.Fatalf("node --test sessions.test.mjs (%s): %v (its report is above)", tc.name, err)
+				t.Fatalf("node --test sessions.test.mjs management.test.mjs (%s): %v (its report is above)", tc.name, err)
 			}
 		})
 	}
