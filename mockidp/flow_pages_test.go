@@ -68,3 +68,20 @@ func TestFlowScreenEscapes(t *testing.T) {
 		t.Errorf("screen not escaped:\n%s", body)
 	}
 }
+
+// A fault on flow_pages fails the static files, counted like any endpoint.
+func TestFlowPagesFault(t *testing.T) {
+	t.Parallel()
+	m := mockidptest.Start(t, mockidp.Config{})
+	if err := m.InjectFault(mockidp.Fault{Endpoint: mockidp.EndpointFlowPages, Status: 500, Count: 1}); err != nil {
+		t.Fatal(err)
+	}
+	path := "/pages/" + mockidp.DefaultProjectID + "/v2-beta/config.json"
+	descope(t, m, "GET", path, "", "").refused(t, http.StatusInternalServerError, mockidp.CodeServerError)
+	if r := descope(t, m, "GET", path, "", ""); r.status != http.StatusOK {
+		t.Fatalf("after the fault: %d", r.status)
+	}
+	if n := m.RequestCount(mockidp.EndpointFlowPages); n != 2 {
+		t.Errorf("flow_pages counted %d requests, want 2", n)
+	}
+}

