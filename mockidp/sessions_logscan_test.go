@@ -93,6 +93,24 @@ func TestSessionLogsHoldNoSecrets(t *testing.T) {
 	tokens = append(tokens, m.SessionJWT, m.RefreshJWT)
 	do("POST", "/v1/auth/logoutall", "Bearer "+pid+":"+m.RefreshJWT, `{}`)
 
+	// Issue 19: a managed access key's cleartext, used, refused and
+	// deactivated; impersonation.
+	var key struct {
+		Key       struct{ ID string }
+		Cleartext string
+	}
+	decode(do("POST", "/v1/mgmt/accesskey/create", good, `{"name":"logged?"}`), &key)
+	secrets = append(secrets, key.Cleartext)
+	do("POST", "/v1/auth/accesskey/exchange", "Bearer "+pid+":"+key.Cleartext, `{}`)
+	do("POST", "/v1/auth/accesskey/exchange", "Bearer "+pid+":"+key.Cleartext, `{"loginOptions":{"selectedTenant":"T-none"}}`)
+	do("POST", "/v1/mgmt/accesskey/deactivate", good, `{"id":"`+key.Key.ID+`"}`)
+	do("POST", "/v1/auth/accesskey/exchange", "Bearer "+pid+":"+key.Cleartext, `{}`)
+	do("POST", "/v1/mgmt/accesskey/update", bad, `{"id":"`+key.Key.ID+`","name":"x"}`)
+	var imp struct{ JWT string }
+	decode(do("POST", "/v1/mgmt/impersonate", good, `{"loginId":"alice@example.com","impersonatorId":"admin@example.com"}`), &imp)
+	tokens = append(tokens, imp.JWT)
+	do("POST", "/v1/mgmt/stop/impersonation", good, `{"jwt":"`+imp.JWT+`x"}`)
+
 	reqs := do("GET", "/_mock/requests", "", "")
 	out := logs.String() + reqs.Body.String()
 	if !strings.Contains(out, "request refused") {
