@@ -2,6 +2,7 @@ package state
 
 import (
 	"context"
+	"errors"
 	"hash/maphash"
 	"slices"
 	"sync"
@@ -303,7 +304,7 @@ func (st *State) RedeemCode(code, clientID, redirectURI, verifier string) (Grant
 	st.families.mu.Lock()
 	defer st.families.mu.Unlock()
 	e, err := st.authCodes.checkLocked(code, clientID, redirectURI, verifier, now)
-	if err == ErrAuthCodeReused {
+	if errors.Is(err, ErrAuthCodeReused) {
 		st.families.revokeFamilyLocked(e.family)
 	}
 	if err != nil {
