@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -536,24 +537,24 @@ func silentHealthcheckBin(t *testing.T) string {
 // here that one is taken too.
 func TestRunScriptSuggestsAFreePort(t *testing.T) {
 	t.Parallel()
+	// busy and busy+10000 are taken here, so run.sh suggests busy+10001 or
+	// above. busy is picked from 52000-55499 so that its suggestion lies
+	// above 62000, outside Linux's ephemeral range (32768-60999 by
+	// default): a listener on port 0 in another test process running at the
+	// same time cannot take the suggested port before it is checked.
 	var busy int
-	for range 20 {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
+	for p := 52000 + rand.IntN(500); p < 55500; p += 7 {
+		ln, err := net.Listen("tcp", "127.0.0.1:"+itoa(p))
 		if err != nil {
-			t.Fatal(err)
-		}
-		port := ln.Addr().(*net.TCPAddr).Port
-		if port+10000 >= 65536 {
-			ln.Close()
 			continue
 		}
-		next, err := net.Listen("tcp", "127.0.0.1:"+itoa(port+10000))
+		next, err := net.Listen("tcp", "127.0.0.1:"+itoa(p+10000))
 		if err != nil {
 			ln.Close()
 			continue
 		}
 		t.Cleanup(func() { ln.Close(); next.Close() })
-		busy = port
+		busy = p
 		break
 	}
 	if busy == 0 {
