@@ -50,9 +50,10 @@ test: build ## Run every offline test and suite (what CI runs): race detector, r
 	$(TEST_ENV) $(GO) test -race -count=1 -short -p 4 -ldflags=-w ./...
 
 # The long tests: each skips itself under -short (make test) and runs here:
-# stores filled to their limits, the short soak, loadgen's child processes.
-LONG_TESTS = TestRunShort|TestChildScenariosEndToEnd|TestRunChildModes|TestSessionStoreIsBounded|TestFloodOfCodeExchangesLeavesRoom|TestSessionStoreStaysBounded|TestMemoryUsersAndSessions|TestUsersAreBounded
-LONG_PKGS  = ./soak/ ./loadgen/... ./mockidp/ ./mockidp/state/
+# stores filled to their limits, the short soak, loadgen's child processes,
+# docker-compose's validation of the compose file.
+LONG_TESTS = TestRunShort|TestChildScenariosEndToEnd|TestRunChildModes|TestSessionStoreIsBounded|TestFloodOfCodeExchangesLeavesRoom|TestSessionStoreStaysBounded|TestMemoryUsersAndSessions|TestUsersAreBounded|TestPermissionsBounded|TestDirectoryTotalBytesLimit|TestComposeConfigValidates
+LONG_PKGS  = ./soak/ ./loadgen/... ./mockidp/ ./mockidp/state/ ./packaging/
 
 .PHONY: test-long
 test-long: build ## The long tests make test skips (-short): stores filled to their limits, the short soak, loadgen's child processes; run by .ci/run

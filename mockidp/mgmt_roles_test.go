@@ -228,6 +228,9 @@ func TestDefinitionWritesRaceReads(t *testing.T) {
 // limit; deleting one makes room again.
 func TestPermissionsBounded(t *testing.T) {
 	t.Parallel()
+	if testing.Short() {
+		t.Skip("long (fills the permissions to their limit): make test-long runs it")
+	}
 	s := newSessionServer(t, nil)
 	var all struct{ Permissions []wire.PermissionResponse }
 	s.ok(s.do("GET", "/v1/mgmt/permission/all", mgmt(), ""), &all)

@@ -246,6 +246,9 @@ func sortedKeys(m readsEnv) []string {
 // no Docker engine.
 func TestComposeConfigValidates(t *testing.T) {
 	t.Parallel()
+	if testing.Short() {
+		t.Skip("long (three docker-compose runs; .ci/run also runs make compose-config): make test-long runs it")
+	}
 	bin, err := exec.LookPath("docker-compose")
 	if err != nil {
 		t.Skip("docker-compose is not installed")

@@ -13,6 +13,9 @@ import (
 // removing or shrinking a user makes room again.
 func TestDirectoryTotalBytesLimit(t *testing.T) {
 	t.Parallel()
+	if testing.Short() {
+		t.Skip("long (fills the directory to its byte limit): make test-long runs it")
+	}
 	st := newTestState(t, newTestClock())
 	padding := strings.Repeat("x", MaxUserBytes-512) // with the rest of the user, just under MaxUserBytes as JSON
 	user := func(i int) User {
