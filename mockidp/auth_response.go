@@ -3,6 +3,7 @@ package mockidp
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 )
@@ -145,12 +146,37 @@ func (s *Server) readDescopeBody(w http.ResponseWriter, r *http.Request) ([]byte
 }
 
 // decodeDescopeBody is decodeDescope after reading (the fuzzed parser).
-func decodeDescopeBody(body []byte, dst any) error {
+func decodeDescopeBody(body []byte, dst any) error { return decodeJSONBody(body, dst, false) }
+
+// decodeStrict reads a body into dst refusing unknown fields, keys given
+// twice and trailing data (400 E011001 naming them); numbers stay
+// json.Number. Search bodies use it: a filter the mock does not know is
+// refused, never ignored.
+func decodeStrict(body []byte, dst any) error { return decodeJSONBody(body, dst, true) }
+
+// decodeJSONBody is the one JSON body decoder of the Descope surface:
+// lenient (decodeDescopeBody) or strict (decodeStrict). An empty body leaves
+// dst as it is.
+func decodeJSONBody(body []byte, dst any, strict bool) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
+	if strict {
+		if err := checkDuplicateKeys(body); err != nil {
+			var e *Error
+			if errors.As(err, &e) {
+				return badRequest("malformed JSON body: %s", strings.TrimPrefix(e.Message, "invalid JSON body: "))
+			}
+			return err
+		}
+		dec.UseNumber()
+		dec.DisallowUnknownFields()
+	}
 	if err := dec.Decode(dst); err != nil {
+		if name, ok := nestedUnknownField(err, body); ok {
+			return badRequest("malformed JSON body: unknown field %s in a nested object", name)
+		}
 		return badRequest("malformed JSON body: %s", describeJSONError(err, body, dst))
 	}
 	if rest := bytes.TrimSpace(body[dec.InputOffset():]); len(rest) > 0 {

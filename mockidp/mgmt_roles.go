@@ -1,9 +1,6 @@
 package mockidp
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -18,33 +15,6 @@ import (
 // permission.go, NODE lib/management/role.ts and permission.ts and PY
 // descope/management/role.py and permission.py. Writes answer {} (the SDKs
 // read nothing); sessions see a change at their next refresh.
-
-// decodeStrict reads a body into dst refusing unknown fields, keys given
-// twice and trailing data (400 E011001 naming them); numbers stay
-// json.Number. Search bodies use it: a filter the mock does not know is
-// refused, never ignored.
-func decodeStrict(body []byte, dst any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil
-	}
-	if err := checkDuplicateKeys(body); err != nil {
-		var e *Error
-		if errors.As(err, &e) {
-			return badRequest("malformed JSON body: %s", strings.TrimPrefix(e.Message, "invalid JSON body: "))
-		}
-		return err
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
-		return badRequest("malformed JSON body: %s", describeJSONError(err, body, dst))
-	}
-	if rest := bytes.TrimSpace(body[dec.InputOffset():]); len(rest) > 0 {
-		return badRequest("malformed JSON body: trailing data after the object at byte %d", dec.InputOffset())
-	}
-	return nil
-}
 
 // mgmtWrite is the shape of the definition writes: management key, body,
 // the change (one state operation), then {}.

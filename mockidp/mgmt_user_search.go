@@ -1,10 +1,8 @@
 package mockidp
 
 import (
-	"bytes"
 	"cmp"
 	"encoding/json"
-	"errors"
 	"maps"
 	"math"
 	"slices"
@@ -185,26 +183,8 @@ func setOf(values []string, key func(string) string) stringSet {
 // the test-user path, which finds test users only whatever the body says.
 func parseUserSearch(body []byte, testOnly bool) (userSearch, error) {
 	var req userSearchRequest
-	if len(bytes.TrimSpace(body)) > 0 {
-		if err := checkDuplicateKeys(body); err != nil {
-			var e *Error
-			if errors.As(err, &e) {
-				return userSearch{}, badRequest("malformed JSON body: %s", strings.TrimPrefix(e.Message, "invalid JSON body: "))
-			}
-			return userSearch{}, err
-		}
-		dec := json.NewDecoder(bytes.NewReader(body))
-		dec.UseNumber()
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&req); err != nil {
-			if name, ok := nestedUnknownField(err, body); ok {
-				return userSearch{}, badRequest("malformed JSON body: unknown field %s (a sort key has field and desc, a tenantRoleNames entry values and and)", name)
-			}
-			return userSearch{}, badRequest("malformed JSON body: %s", describeJSONError(err, body, &req))
-		}
-		if rest := bytes.TrimSpace(body[dec.InputOffset():]); len(rest) > 0 {
-			return userSearch{}, badRequest("malformed JSON body: trailing data after the object at byte %d", dec.InputOffset())
-		}
+	if err := decodeStrict(body, &req); err != nil {
+		return userSearch{}, err
 	}
 	return req.search(testOnly)
 }
