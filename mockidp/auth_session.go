@@ -87,7 +87,7 @@ func (s *Server) callWith(w http.ResponseWriter, r *http.Request, body any, chec
 func (s *Server) checkReadRefresh(token string) (liveRefresh, error) {
 	claims, err := s.VerifyToken(token)
 	if err != nil || claims["token_type"] != "refresh_token" || s.projectClient.ID == "" {
-		return s.checkRefresh(token) // and its precise refusals
+		return s.checkRefreshClaims(token, claims, err) // and its precise refusals
 	}
 	_, u, err := s.state.PeekRefresh(token, s.project.ID)
 	switch {
@@ -106,6 +106,13 @@ func (s *Server) checkReadRefresh(token string) (liveRefresh, error) {
 // session. Each refusal names its reason.
 func (s *Server) checkRefresh(token string) (liveRefresh, error) {
 	claims, err := s.VerifyToken(token)
+	return s.checkRefreshClaims(token, claims, err)
+}
+
+// checkRefreshClaims is checkRefresh after the verification (its claims
+// and error), so that a caller that verified the token already does not
+// verify it again.
+func (s *Server) checkRefreshClaims(token string, claims issue.Claims, err error) (liveRefresh, error) {
 	if errors.Is(err, issue.ErrUnknownKeyID) {
 		// Also a refresh JWT that outlived its signing key: refused as on
 		// Descope (README, "Refresh JWTs and key rotation").
