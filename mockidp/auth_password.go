@@ -12,9 +12,19 @@ import (
 // without one (mock's choice: the code Descope answers is not in the SDKs).
 const CodeWrongPassword = "E062901"
 
-// minPasswordLen is the shortest password sign-up accepts (mock's choice;
-// Descope's policy is a project setting, GET /v1/auth/password/policy).
+// minPasswordLen is the shortest password sign-up and the management API
+// set (mock's choice; Descope's policy is a project setting, GET
+// /v1/auth/password/policy). maxPasswordBytes bounds the longest, and so
+// what a user holds beside its counted JSON (the password is never in it).
 const minPasswordLen = 8
+
+// checkPasswordLength refuses a password shorter or longer than the bounds.
+func checkPasswordLength(p string) error {
+	if len(p) < minPasswordLen || len(p) > maxPasswordBytes {
+		return invalidArgument("password must be %d to %d bytes", minPasswordLen, maxPasswordBytes)
+	}
+	return nil
+}
 
 // handlePasswordSignUp serves POST /v1/auth/password/signup {"loginId",
 // "password", "user", "loginOptions"} (core-js-sdk sdk/password): a new user
@@ -24,8 +34,8 @@ func (s *Server) handlePasswordSignUp(w http.ResponseWriter, r *http.Request) (i
 	if err != nil {
 		return 0, err
 	}
-	if len(req.Password) < minPasswordLen {
-		return 0, invalidArgument("password must be at least %d characters", minPasswordLen)
+	if err := checkPasswordLength(req.Password); err != nil {
+		return 0, err
 	}
 	if _, ok := s.state.UserByLoginID(req.LoginID); ok {
 		return 0, userExists(req.LoginID)

@@ -35,6 +35,11 @@ var mgmtFuzzRoutes = []struct{ method, path string }{
 	{http.MethodPost, "/v1/mgmt/impersonate"},
 	{http.MethodPost, "/v1/mgmt/stop/impersonation"},
 	{http.MethodPost, "/v1/mgmt/auth/signin"},
+	// Batches (mgmt_user_batch.go and later).
+	{http.MethodPost, "/v1/mgmt/user/create/batch"},
+	{http.MethodPatch, "/v1/mgmt/user/patch/batch"},
+	{http.MethodPost, "/v1/mgmt/user/delete/batch"},
+	{http.MethodPost, "/v1/mgmt/users/load"},
 }
 
 // FuzzManagementWrites sends any body to every management call of issue
@@ -61,6 +66,10 @@ func FuzzManagementWrites(f *testing.F) {
 		{21, `{"id":"K1","name":"x","keyTenants":[]}`}, {22, `{"tenantIds":["T"],"boundUserId":""}`},
 		{23, `{"loginId":"alice@example.com","impersonatorId":"admin@example.com","refreshDuration":-1}`}, {24, `{"jwt":"a.b.c"}`},
 		{25, `{"loginId":"alice@example.com","stepup":true,"jwt":"x"}`}, {0, `[`}, {13, `{} {}`},
+		{26, `{"users":[{"loginId":"n@example.com","password":"pass-word-1","test":true,"createdTime":1},{"loginId":"alice@example.com"}],"invite":true}`},
+		{26, `{"users":[{"loginId":"h@example.com","hashedPassword":{"bcrypt":{"hash":"$2a$"}},"seed":"x","status":"expired"}]}`},
+		{27, `{"users":[{"loginId":"alice@example.com","customAttributes":{"a":1},"status":"disabled","test":true},{"loginId":"nobody"}]}`},
+		{28, `{"userIds":["U2MockUserAlice0000000000001","U2Ghost"]}`}, {29, `{"userIds":["U2MockUserAlice0000000000001"],"includeInvalidUsers":true}`},
 	}
 	for _, sd := range seeds {
 		f.Add(sd.route, []byte(sd.body))

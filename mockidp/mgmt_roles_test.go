@@ -3,8 +3,6 @@ package mockidp_test
 import (
 	"net/http"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"testing"
 
@@ -222,27 +220,4 @@ func TestDefinitionWritesRaceReads(t *testing.T) {
 		})
 	}
 	wg.Wait()
-}
-
-// Past MaxPermissions the management API answers 409 M000409 naming the
-// limit; deleting one makes room again.
-func TestPermissionsBounded(t *testing.T) {
-	t.Parallel()
-	if testing.Short() {
-		t.Skip("long (fills the permissions to their limit): make test-long runs it")
-	}
-	s := newSessionServer(t, nil)
-	var all struct{ Permissions []wire.PermissionResponse }
-	s.ok(s.do("GET", "/v1/mgmt/permission/all", mgmt(), ""), &all)
-	for i := len(all.Permissions); i < mockidp.MaxPermissions; i++ {
-		if rec := s.do("POST", "/v1/mgmt/permission/create", mgmt(), `{"name":"p`+strconv.Itoa(i)+`"}`); rec.Code != http.StatusOK {
-			t.Fatalf("permission %d: %d %s", i, rec.Code, rec.Body.Bytes())
-		}
-	}
-	e := s.refused(s.do("POST", "/v1/mgmt/permission/create", mgmt(), `{"name":"one-too-many"}`), http.StatusConflict, mockidp.CodeMockLimit)
-	if !strings.Contains(e.Message, "MaxPermissions") {
-		t.Errorf("the 409 says %q, want it to name MaxPermissions", e.Message)
-	}
-	s.ok(s.do("POST", "/v1/mgmt/permission/delete", mgmt(), `{"name":"p9999"}`), nil)
-	s.ok(s.do("POST", "/v1/mgmt/permission/create", mgmt(), `{"name":"one-too-many"}`), nil)
 }

@@ -68,23 +68,23 @@ func userWrite[T any](s *Server, apply func(req *T) (string, func(*User) error, 
 
 // mgmtUserUpdate is the body of POST /v1/mgmt/user/update (wire type; GO
 // makeUpdateUserRequest, NODE user.update, PY user.update): every field
-// replaces the user's, absent ones clear it; verifiedEmail and
-// verifiedPhone change only when sent (the Go SDK sends them only when set).
+// replaces the user's, absent ones clear it; verifiedEmail, verifiedPhone,
+// password and status change only when sent (the Go SDK sends the flags
+// only when set).
 type mgmtUserUpdate struct {
 	mgmtUserRequest
-	SSOAppIDs []string `json:"ssoAppIds"`
 }
 
 // handleUserUpdate serves POST /v1/mgmt/user/update.
 func (s *Server) handleUserUpdate() handlerFunc {
 	return userWrite(s, func(req *mgmtUserUpdate) (string, func(*User) error, error) {
-		if len(req.SSOAppIDs) > 0 {
-			return "", nil, noSSOApps()
-		}
 		return req.LoginID, func(u *User) error {
+			if err := req.apply(u); err != nil {
+				return err
+			}
 			nu := req.user()
 			// The user keeps its ID, first login ID (or the one named),
-			// test flag, status and password.
+			// test flag, and its status and password unless sent.
 			primary := u.LoginIDs[0]
 			if slices.Contains(u.LoginIDs, req.LoginID) {
 				primary = req.LoginID
@@ -129,67 +129,73 @@ type mgmtUserPatch struct {
 	AdditionalIdentifiers *[]string         `json:"additionalIdentifiers"`
 	SSOAppIDs             *[]string         `json:"ssoAppIds"`
 	SCIM                  *bool             `json:"scim"`
+	// Test is what the Python SDK's patch sends with test=True ("to
+	// patch test users"): read and not applied, as a patch finds any user
+	// by login ID and never changes its test flag.
+	Test *bool `json:"test"`
 }
 
 // handleUserPatch serves /v1/mgmt/user/patch. customAttributes sent are
 // merged into the user's (a key sent replaces that key only).
-func (s *Server) handleUserPatch() handlerFunc {
-	return userWrite(s, func(req *mgmtUserPatch) (string, func(*User) error, error) {
-		if req.SSOAppIDs != nil && len(*req.SSOAppIDs) > 0 {
-			return "", nil, noSSOApps()
+func (s *Server) handleUserPatch() handlerFunc { return userWrite(s, patchChange) }
+
+// patchChange is the change of a patch request: the one code path of
+// /v1/mgmt/user/patch and each user of /v1/mgmt/user/patch/batch.
+func patchChange(req *mgmtUserPatch) (string, func(*User) error, error) {
+	if req.SSOAppIDs != nil && len(*req.SSOAppIDs) > 0 {
+		return "", nil, noSSOApps()
+	}
+	if req.SCIM != nil && *req.SCIM {
+		return "", nil, invalidArgument("scim: the mock has no SCIM provisioning; send false or leave it out")
+	}
+	disabled, err := parseStatus(req.Status)
+	if err != nil {
+		return "", nil, err
+	}
+	extra := req.AdditionalLoginIDs
+	if extra == nil {
+		extra = req.AdditionalIdentifiers
+	}
+	return req.LoginID, func(u *User) error {
+		set := func(dst *string, v *string) {
+			if v != nil {
+				*dst = *v
+			}
 		}
-		if req.SCIM != nil && *req.SCIM {
-			return "", nil, invalidArgument("scim: the mock has no SCIM provisioning; send false or leave it out")
+		set(&u.Name, req.Name)
+		set(&u.Name, req.DisplayName)
+		set(&u.GivenName, req.GivenName)
+		set(&u.MiddleName, req.MiddleName)
+		set(&u.FamilyName, req.FamilyName)
+		set(&u.Email, req.Email)
+		set(&u.Phone, req.Phone)
+		set(&u.Picture, req.Picture)
+		if req.VerifiedEmail != nil {
+			u.VerifiedEmail = *req.VerifiedEmail
 		}
-		disabled, err := parseStatus(req.Status)
-		if err != nil {
-			return "", nil, err
+		if req.VerifiedPhone != nil {
+			u.VerifiedPhone = *req.VerifiedPhone
 		}
-		extra := req.AdditionalLoginIDs
-		if extra == nil {
-			extra = req.AdditionalIdentifiers
+		if req.RoleNames != nil {
+			u.Roles = *req.RoleNames
 		}
-		return req.LoginID, func(u *User) error {
-			set := func(dst *string, v *string) {
-				if v != nil {
-					*dst = *v
-				}
+		if req.UserTenants != nil {
+			u.Tenants = userTenants(*req.UserTenants)
+		}
+		if req.CustomAttributes != nil {
+			if u.CustomAttributes == nil {
+				u.CustomAttributes = map[string]any{}
 			}
-			set(&u.Name, req.Name)
-			set(&u.Name, req.DisplayName)
-			set(&u.GivenName, req.GivenName)
-			set(&u.MiddleName, req.MiddleName)
-			set(&u.FamilyName, req.FamilyName)
-			set(&u.Email, req.Email)
-			set(&u.Phone, req.Phone)
-			set(&u.Picture, req.Picture)
-			if req.VerifiedEmail != nil {
-				u.VerifiedEmail = *req.VerifiedEmail
-			}
-			if req.VerifiedPhone != nil {
-				u.VerifiedPhone = *req.VerifiedPhone
-			}
-			if req.RoleNames != nil {
-				u.Roles = *req.RoleNames
-			}
-			if req.UserTenants != nil {
-				u.Tenants = userTenants(*req.UserTenants)
-			}
-			if req.CustomAttributes != nil {
-				if u.CustomAttributes == nil {
-					u.CustomAttributes = map[string]any{}
-				}
-				maps.Copy(u.CustomAttributes, req.CustomAttributes)
-			}
-			if disabled != nil {
-				u.Disabled = *disabled
-			}
-			if extra != nil {
-				u.LoginIDs = append(u.LoginIDs[:1], slices.DeleteFunc(slices.Clone(*extra), func(l string) bool { return l == u.LoginIDs[0] })...)
-			}
-			return nil
-		}, nil
-	})
+			maps.Copy(u.CustomAttributes, req.CustomAttributes)
+		}
+		if disabled != nil {
+			u.Disabled = *disabled
+		}
+		if extra != nil {
+			u.LoginIDs = append(u.LoginIDs[:1], slices.DeleteFunc(slices.Clone(*extra), func(l string) bool { return l == u.LoginIDs[0] })...)
+		}
+		return nil
+	}, nil
 }
 
 func userTenants(in []mgmtUserTenant) []UserTenant {

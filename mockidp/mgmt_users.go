@@ -2,6 +2,7 @@ package mockidp
 
 import (
 	"crypto/subtle"
+	"encoding/json"
 	"net/http"
 )
 
@@ -30,7 +31,12 @@ func (s *Server) checkManagementKey(r *http.Request) error {
 }
 
 // mgmtUserRequest is the body of user create (wire type; GO
-// makeCreateUserRequest, NODE user.create/createTestUser).
+// makeCreateUserRequest, NODE user.create/createTestUser, PY
+// _compose_create_body) and the fields of user update and of each user of
+// the batch create. password, hashedPassword and status are what the
+// Python SDK (_compose_update_body, create's status) and each SDK's batch
+// user send; ssoAppIds is spelled ssoAppIDs by the Go and Python SDKs
+// (JSON field names match case-insensitively).
 type mgmtUserRequest struct {
 	LoginID            string           `json:"loginId"`
 	Email              string           `json:"email"`
@@ -48,6 +54,10 @@ type mgmtUserRequest struct {
 	VerifiedPhone      *bool            `json:"verifiedPhone"`
 	AdditionalLoginIDs []string         `json:"additionalLoginIds"`
 	Test               bool             `json:"test"`
+	SSOAppIDs          []string         `json:"ssoAppIds"`
+	Password           *string          `json:"password"`
+	HashedPassword     json.RawMessage  `json:"hashedPassword"`
+	Status             *string          `json:"status"`
 }
 
 type mgmtUserTenant struct {
@@ -76,6 +86,55 @@ func (req mgmtUserRequest) user() User {
 	return u
 }
 
+// apply sets what a create or update request says besides the user's
+// fields: a cleartext password (as password sign-up stores it, checked by
+// password sign-in), and the status. What the mock cannot model is
+// refused naming the field: SSO applications, prehashed passwords (the
+// mock verifies cleartext only), statuses other than enabled and disabled.
+func (req *mgmtUserRequest) apply(u *User) error {
+	if len(req.SSOAppIDs) > 0 {
+		return noSSOApps()
+	}
+	if h := string(req.HashedPassword); h != "" && h != "null" {
+		return invalidArgument("hashedPassword: the mock cannot verify prehashed passwords; send a cleartext password instead, or none")
+	}
+	if req.Password != nil && *req.Password != "" {
+		if err := checkPasswordLength(*req.Password); err != nil {
+			return err
+		}
+		u.Password, u.PasswordExpired = *req.Password, false
+	}
+	disabled, err := parseStatus(req.Status)
+	if err != nil {
+		return err
+	}
+	if disabled != nil {
+		u.Disabled = *disabled
+	}
+	return nil
+}
+
+// createUser stores the new user of a create request: the one code path of
+// POST /v1/mgmt/user/create, /create/test and each user of /create/batch.
+// test makes it a test user whatever the request says; created (Unix
+// seconds, 0 for now) is its creation time.
+func (s *Server) createUser(req *mgmtUserRequest, test bool, created int64) (User, error) {
+	if req.LoginID == "" {
+		return User{}, missingArgument("loginId")
+	}
+	u := req.user()
+	u.Test = u.Test || test
+	u.CreatedTime = created
+	if err := req.apply(&u); err != nil {
+		return User{}, err
+	}
+	stored, _, err := s.state.PutUser(u, false)
+	if err != nil {
+		return User{}, stateError(err)
+	}
+	return stored, nil
+}
+
 // handleUserCreate serves POST /v1/mgmt/user/create and (test true)
 // /v1/mgmt/user/create/test: {"user": …}.
 func (s *Server) handleUserCreate(test bool) handlerFunc {
@@ -87,14 +146,9 @@ func (s *Server) handleUserCreate(test bool) handlerFunc {
 		if err := s.decodeDescope(w, r, &req); err != nil {
 			return 0, err
 		}
-		if req.LoginID == "" {
-			return 0, missingArgument("loginId")
-		}
-		u := req.user()
-		u.Test = u.Test || test
-		stored, _, err := s.state.PutUser(u, false)
+		stored, err := s.createUser(&req, test, 0)
 		if err != nil {
-			return 0, stateError(err)
+			return 0, err
 		}
 		return writeJSON(w, http.StatusOK, map[string]any{"user": s.userResponse(stored)}), nil
 	}

@@ -62,7 +62,7 @@ const (
 	EndpointMe           = "me"             // GET /v1/auth/me, /v1/auth/me/history, POST /v1/auth/me/tenants
 	EndpointVerify       = "verify"         // OTP, magic-link and enchanted-link verify, pending session
 	EndpointSignIn       = "signin"         // sign-in and sign-up start: OTP, magic link, enchanted link, password
-	EndpointMgmtUser     = "mgmt_user"      // /v1/mgmt/user/..., /v2/mgmt/user/search...
+	EndpointMgmtUser     = "mgmt_user"      // /v1/mgmt/user/..., /v1/mgmt/users/load, /v2/mgmt/user/search...
 	EndpointMgmtTest     = "mgmt_test"      // /v1/mgmt/tests/generate/...
 	EndpointMgmtJWT      = "mgmt_jwt"       // /v1/mgmt/auth/..., /v1/mgmt/jwt/update
 	EndpointMgmtRole     = "mgmt_role"      // /v1/mgmt/role/..., /v1/mgmt/permission/...
@@ -151,6 +151,11 @@ func (s *Server) routes() http.Handler {
 	rt.surface("/v1/mgmt/user/logout", EndpointMgmtUser, s.handleUserLogout, post...)
 	rt.surface("/v1/mgmt/user/signin/embeddedlink", EndpointMgmtUser, s.handleEmbeddedLink, post...)
 	rt.surface("/v1/mgmt/user/test/delete/all", EndpointMgmtUser, s.handleDeleteTestUsers, del...)
+	// Batches and several users by ID (mgmt_user_batch.go).
+	rt.surface("/v1/mgmt/user/create/batch", EndpointMgmtUser, s.handleUserCreateBatch, post...)
+	rt.surface("/v1/mgmt/user/patch/batch", EndpointMgmtUser, s.handleUserPatchBatch, http.MethodPatch, http.MethodPost)
+	rt.surface("/v1/mgmt/user/delete/batch", EndpointMgmtUser, s.handleUserDeleteBatch, post...)
+	rt.surface("/v1/mgmt/users/load", EndpointMgmtUser, s.handleUsersLoad, post...)
 	rt.surface("/v1/mgmt/user/search", EndpointMgmtUser, s.handleUserSearch(false), post...)
 	rt.surface("/v2/mgmt/user/search", EndpointMgmtUser, s.handleUserSearch(false), post...)
 	rt.surface("/v2/mgmt/user/search/test", EndpointMgmtUser, s.handleUserSearch(true), post...)

@@ -111,6 +111,17 @@ func TestSessionLogsHoldNoSecrets(t *testing.T) {
 	tokens = append(tokens, imp.JWT)
 	do("POST", "/v1/mgmt/stop/impersonation", good, `{"jwt":"`+imp.JWT+`x"}`)
 
+	// Passwords set by the management API: single and batch create, a
+	// batch user that fails, a password that is too short; sign-ins.
+	secrets = append(secrets, "single-Pass-SECRET-1", "batch-Pass-SECRET-2", "failed-Pass-SECRET-3", "short7")
+	do("POST", "/v1/mgmt/user/create", good, `{"loginId":"pw1@example.com","password":"single-Pass-SECRET-1"}`)
+	do("POST", "/v1/mgmt/user/create/batch", good, `{"users":[{"loginId":"pw2@example.com","password":"batch-Pass-SECRET-2"},
+		{"loginId":"alice@example.com","password":"failed-Pass-SECRET-3"},{"loginId":"pw3@example.com","password":"short7"}]}`)
+	do("POST", "/v1/mgmt/user/create/batch", good, `{"users":[{"loginId":"pw4@example.com","password":"failed-Pass-SECRET-3","nick":1}]}`)
+	do("POST", "/v1/mgmt/user/create/batch", bad, `{"users":[{"loginId":"pw5@example.com","password":"failed-Pass-SECRET-3"}]}`)
+	do("POST", "/v1/auth/password/signin", "Bearer "+pid, `{"loginId":"pw2@example.com","password":"failed-Pass-SECRET-3"}`)
+	do("POST", "/v1/auth/password/signin", "Bearer "+pid, `{"loginId":"pw2@example.com","password":"batch-Pass-SECRET-2"}`)
+
 	reqs := do("GET", "/_mock/requests", "", "")
 	out := logs.String() + reqs.Body.String()
 	if !strings.Contains(out, "request refused") {

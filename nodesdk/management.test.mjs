@@ -157,6 +157,57 @@ describe('Descope Node SDK management calls against mockidp', () => {
     assert.equal(me.customAttributes.tier, 'gold');
   });
 
+  test('user batches: createBatch, patchBatch, loadUsers, deleteBatch, each seen in the next session', async () => {
+    const created = ok(
+      await mgmt.user.createBatch([
+        {
+          loginId: 'batch-1@example.com',
+          email: 'batch-1@example.com',
+          roles: ['viewer'],
+          userTenants: [{ tenantId: acme, roleNames: ['tenant-admin'] }],
+          customAttributes: { plan: 'gold' },
+          password: 'batch-Pass-1',
+        },
+        { loginIdOrUserId: 'batch-2@example.com', test: true },
+        { loginId: alice },
+      ]),
+      'createBatch',
+    );
+    assert.deepEqual(created.createdUsers.map((u) => u.loginIds[0]), ['batch-1@example.com', 'batch-2@example.com']);
+    assert.equal(created.createdUsers[0].customAttributes.plan, 'gold');
+    assert.equal(created.createdUsers[1].test, true);
+    assert.equal(created.failedUsers.length, 1, JSON.stringify(created.failedUsers));
+    assert.equal(created.failedUsers[0].user.loginIds[0], alice);
+    assert.match(created.failedUsers[0].failure, /^E062107: /);
+
+    // The batch's cleartext password signs in; the session carries its roles and tenants.
+    const signedIn = ok(await sdk.password.signIn('batch-1@example.com', 'batch-Pass-1'), 'password.signIn');
+    const refreshJwt = signedIn.refreshJwt;
+    let token = await refreshed(refreshJwt);
+    assert.deepEqual(token.roles, ['viewer']);
+    assert.deepEqual(token.tenants[acme].roles, ['tenant-admin']);
+
+    const patched = ok(
+      await mgmt.user.patchBatch([
+        { loginIdOrUserId: 'batch-1@example.com', roles: ['admin'], customAttributes: { seats: 3 } },
+        { loginId: 'ghost@example.com', displayName: 'Nobody' },
+      ]),
+      'patchBatch',
+    );
+    assert.deepEqual(patched.patchedUsers[0].customAttributes, { plan: 'gold', seats: 3 });
+    assert.equal(patched.failedUsers.length, 1, JSON.stringify(patched.failedUsers));
+    token = await refreshed(refreshJwt);
+    assert.deepEqual(token.roles, ['admin'], 'the patched roles in the next session');
+    assert.ok(token.permissions.includes('users.delete'));
+
+    const ids = created.createdUsers.map((u) => u.userId);
+    const loaded = ok(await mgmt.user.loadUsers([...ids, 'U2NoSuchUser000000000000000']), 'loadUsers');
+    assert.deepEqual(loaded.map((u) => u.userId), ids);
+    ok(await mgmt.user.deleteBatch(ids), 'deleteBatch');
+    refused(await sdk.refresh(refreshJwt), 'E064001', 'the session of a user the batch deleted');
+    assert.deepEqual(ok(await mgmt.user.loadUsers(ids), 'loadUsers after deleteBatch'), []);
+  });
+
   test('roles and permissions: create, update, search, delete, each seen in the next refresh', async () => {
     const refreshJwt = await session(alice);
     ok(await mgmt.permission.create('reports.view', 'See reports'), 'permission.create');

@@ -90,6 +90,11 @@ type User struct {
 	// (/v1/auth/password/signin); password sign-up sets it. Never shown by
 	// the control plane or the management API.
 	Password string `yaml:"password" json:"-"`
+	// PasswordExpired - set by the management API's password expire and
+	// temporary-password calls: password sign-in with the right password
+	// is refused (E062909) until the password is set again. Not read from
+	// the project file.
+	PasswordExpired bool `yaml:"-" json:"-"`
 	// CreatedTime is set by the mock (unix seconds of the mock's clock).
 	CreatedTime int64 `yaml:"-" json:"created_time,omitempty"`
 	// ModifiedTime is set by the mock at every write of the user (unix

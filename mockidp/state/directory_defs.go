@@ -219,13 +219,12 @@ func (d *directory) createTenant(t Tenant) error {
 	if _, ok := d.tenants[t.ID]; ok {
 		return fmt.Errorf("%w: ID %q", ErrTenantExists, truncate(t.ID, 64))
 	}
-	total := tenantBytes(&t)
 	for _, o := range d.tenants {
 		if strings.EqualFold(o.Name, t.Name) {
 			return fmt.Errorf("%w: name %q", ErrTenantExists, truncate(t.Name, 64))
 		}
-		total += tenantBytes(&o)
 	}
+	total := d.tenantSize + tenantBytes(&t)
 	if len(d.tenants) >= MaxTenants {
 		return fmt.Errorf("%w: the mock holds at most %d tenants (MaxTenants): delete one first", ErrDefsFull, MaxTenants)
 	}
@@ -233,6 +232,7 @@ func (d *directory) createTenant(t Tenant) error {
 		return fmt.Errorf("%w: the tenants would take over %d bytes (MaxTenantBytes): delete some first", ErrDefsFull, MaxTenantBytes)
 	}
 	d.tenants[t.ID] = t
+	d.tenantSize = total
 	return nil
 }
 
@@ -246,21 +246,18 @@ func (d *directory) updateTenant(t Tenant) error {
 	if !ok {
 		return ErrTenantNotFound
 	}
-	total := tenantBytes(&t)
 	for id, o := range d.tenants {
-		if id == t.ID {
-			continue
-		}
-		if strings.EqualFold(o.Name, t.Name) {
+		if id != t.ID && strings.EqualFold(o.Name, t.Name) {
 			return fmt.Errorf("%w: name %q", ErrTenantExists, truncate(t.Name, 64))
 		}
-		total += tenantBytes(&o)
 	}
+	total := d.tenantSize - tenantBytes(&old) + tenantBytes(&t)
 	if total > MaxTenantBytes {
 		return fmt.Errorf("%w: the tenants would take over %d bytes (MaxTenantBytes)", ErrDefsFull, MaxTenantBytes)
 	}
 	t.CreatedTime = old.CreatedTime
 	d.tenants[t.ID] = t
+	d.tenantSize = total
 	return nil
 }
 
@@ -268,10 +265,12 @@ func (d *directory) updateTenant(t Tenant) error {
 // of it; with cascade, the users whose only tenant it was are deleted and
 // returned (for their sessions to end).
 func (d *directory) deleteTenantLocked(id string, cascade bool, now int64) ([]User, error) {
-	if _, ok := d.tenants[id]; !ok {
+	old, ok := d.tenants[id]
+	if !ok {
 		return nil, ErrTenantNotFound
 	}
 	delete(d.tenants, id)
+	d.tenantSize -= tenantBytes(&old)
 	d.roles = slices.DeleteFunc(d.roles, func(r Role) bool { return r.TenantID == id })
 	var removed []User
 	if cascade {

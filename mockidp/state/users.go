@@ -43,6 +43,10 @@ type directory struct {
 	// ID is given twice (DeriveUserID alone would give a deleted user's ID
 	// to the next user of that login ID).
 	removed int
+
+	// tenantSize is the tenants' bytes (tenantBytes) together, kept as they
+	// change so that a tenant write does not measure every tenant again.
+	tenantSize int
 }
 
 // userOverhead is what a user costs besides its JSON: the map entries of
@@ -68,8 +72,10 @@ func userBytes(u *User) (int, error) {
 func (d *directory) resetLocked(dir project.Directory, now int64) {
 	d.roles = slices.Clone(dir.Roles)
 	d.tenants = make(map[string]Tenant, len(dir.Tenants))
+	d.tenantSize = 0
 	for _, t := range dir.Tenants {
 		d.tenants[t.ID] = t
+		d.tenantSize += tenantBytes(&t)
 	}
 	d.byID = make(map[string]*User, len(dir.Users))
 	d.byLogin = make(map[string]string, len(dir.Users))
