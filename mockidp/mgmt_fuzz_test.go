@@ -40,6 +40,12 @@ var mgmtFuzzRoutes = []struct{ method, path string }{
 	{http.MethodPatch, "/v1/mgmt/user/patch/batch"},
 	{http.MethodPost, "/v1/mgmt/user/delete/batch"},
 	{http.MethodPost, "/v1/mgmt/users/load"},
+	{http.MethodPost, "/v1/mgmt/role/create/batch"},
+	{http.MethodPost, "/v1/mgmt/role/update/batch"},
+	{http.MethodPost, "/v1/mgmt/role/delete/batch"},
+	{http.MethodPost, "/v1/mgmt/permission/create/batch"},
+	{http.MethodPost, "/v1/mgmt/permission/update/batch"},
+	{http.MethodPost, "/v1/mgmt/permission/delete/batch"},
 }
 
 // FuzzManagementWrites sends any body to every management call of issue
@@ -70,6 +76,11 @@ func FuzzManagementWrites(f *testing.F) {
 		{26, `{"users":[{"loginId":"h@example.com","hashedPassword":{"bcrypt":{"hash":"$2a$"}},"seed":"x","status":"expired"}]}`},
 		{27, `{"users":[{"loginId":"alice@example.com","customAttributes":{"a":1},"status":"disabled","test":true},{"loginId":"nobody"}]}`},
 		{28, `{"userIds":["U2MockUserAlice0000000000001","U2Ghost"]}`}, {29, `{"userIds":["U2MockUserAlice0000000000001"],"includeInvalidUsers":true}`},
+		{30, `{"roles":[{"name":"r","permissionNames":["data.read"],"tenantId":"T2MockTenantAcme000000000001"},{"name":"r"}]}`},
+		{31, `{"roles":[{"name":"user","newName":"member"},{"name":"viewer","newName":"user"}]}`},
+		{32, `{"roleNames":["admin","tenant-admin"],"tenantId":"T2MockTenantAcme000000000001","roleIds":[]}`},
+		{33, `{"permissions":[{"name":"p","description":"d"},{"name":"p"}]}`}, {34, `{"permissions":[{"name":"data.read","newName":"x"}]}`},
+		{35, `{"names":["data.read","users.create"],"ids":null}`},
 	}
 	for _, sd := range seeds {
 		f.Add(sd.route, []byte(sd.body))

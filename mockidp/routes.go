@@ -198,6 +198,13 @@ func (s *Server) routes() http.Handler {
 	rt.surface("/v1/mgmt/permission/update", EndpointMgmtRole, s.handlePermissionUpdate(), post...)
 	rt.surface("/v1/mgmt/permission/delete", EndpointMgmtRole, s.handlePermissionDelete(), post...)
 	rt.surface("/v1/mgmt/permission/all", EndpointMgmtRole, s.handlePermissionAll, get...)
+	// Their batches, all or nothing (mgmt_roles_batch.go).
+	rt.surface("/v1/mgmt/role/create/batch", EndpointMgmtRole, s.handleRoleBatch(false), post...)
+	rt.surface("/v1/mgmt/role/update/batch", EndpointMgmtRole, s.handleRoleBatch(true), post...)
+	rt.surface("/v1/mgmt/role/delete/batch", EndpointMgmtRole, s.handleRoleDeleteBatch, post...)
+	rt.surface("/v1/mgmt/permission/create/batch", EndpointMgmtRole, s.handlePermissionBatch(false), post...)
+	rt.surface("/v1/mgmt/permission/update/batch", EndpointMgmtRole, s.handlePermissionBatch(true), post...)
+	rt.surface("/v1/mgmt/permission/delete/batch", EndpointMgmtRole, s.handlePermissionDeleteBatch, post...)
 	rt.surface("/v1/mgmt/tenant/create", EndpointMgmtTenant, s.handleTenantCreate, post...)
 	rt.surface("/v1/mgmt/tenant/update", EndpointMgmtTenant, s.handleTenantUpdate(), post...)
 	rt.surface("/v1/mgmt/tenant/delete", EndpointMgmtTenant, s.handleTenantDelete(), post...)

@@ -226,6 +226,45 @@ describe('Descope Node SDK management calls against mockidp', () => {
     assert.ok(!ok(await mgmt.permission.loadAll(), 'permission.loadAll').some((p) => p.name === 'reports.view'));
   });
 
+  test('role and permission batches: all or nothing, each seen in the next refresh', async () => {
+    const refreshJwt = await session(alice);
+    ok(
+      await mgmt.permission.createBatch([{ name: 'reports.view', description: 'See reports' }, { name: 'reports.edit' }]),
+      'permission.createBatch',
+    );
+    const roles = ok(
+      await mgmt.role.createBatch([
+        { name: 'analyst', description: 'Reads reports', permissionNames: ['reports.view'] },
+        { name: 'editor', permissionNames: ['reports.edit'], tenantId: acme },
+      ]),
+      'role.createBatch',
+    );
+    assert.deepEqual(roles.map((r) => [r.name, r.tenantId ?? '']), [['analyst', ''], ['editor', acme]]);
+    ok(await mgmt.user.addRoles(alice, ['analyst']), 'addRoles');
+    assert.ok((await refreshed(refreshJwt)).permissions.includes('reports.view'));
+
+    // One failing item (a duplicate) and nothing of the batch is written.
+    refused(await mgmt.role.createBatch([{ name: 'auditor' }, { name: 'analyst' }]), 'E011409', 'a batch with a duplicate');
+    assert.ok(!ok(await mgmt.role.loadAll(), 'role.loadAll').some((r) => r.name === 'auditor'), 'the all-or-nothing batch created none');
+
+    const updated = ok(
+      await mgmt.role.updateBatch([{ name: 'analyst', newName: 'reporter', permissionNames: ['reports.view', 'reports.edit'] }]),
+      'role.updateBatch',
+    );
+    assert.deepEqual(updated.map((r) => r.name), ['reporter']);
+    let token = await refreshed(refreshJwt);
+    assert.deepEqual(token.roles, ['user', 'reporter'], 'a renamed role is renamed for its users');
+    assert.ok(token.permissions.includes('reports.edit'));
+    ok(await mgmt.permission.updateBatch([{ name: 'reports.view', newName: 'reports.read' }]), 'permission.updateBatch');
+    assert.ok((await refreshed(refreshJwt)).permissions.includes('reports.read'));
+    ok(await mgmt.permission.deleteBatch(['reports.read', 'reports.edit']), 'permission.deleteBatch');
+    assert.deepEqual((await refreshed(refreshJwt)).permissions, ['data.read']);
+    ok(await mgmt.role.deleteBatch(['reporter']), 'role.deleteBatch');
+    ok(await mgmt.role.deleteBatch(['editor'], acme), 'role.deleteBatch in a tenant');
+    token = await refreshed(refreshJwt);
+    assert.deepEqual(token.roles, ['user'], 'a deleted role leaves its users');
+  });
+
   test('tenants: create, load, search, update, delete, each seen in the next refresh', async () => {
     const refreshJwt = await session(alice);
     const { id } = ok(await mgmt.tenant.create('Initech', ['initech.example'], { plan: 'gold' }), 'tenant.create');

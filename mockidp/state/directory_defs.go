@@ -137,45 +137,7 @@ func (d *directory) deleteRole(tenantID, name string, now int64) error {
 // and in tenants without their own role of that name; a tenant's role in
 // that tenant's lists.
 func (d *directory) renameHeldRoleLocked(tenantID, name, newName string, now int64) {
-	change := func(list []string) ([]string, bool) {
-		if !slices.Contains(list, name) {
-			return list, false
-		}
-		out := make([]string, 0, len(list))
-		for _, n := range list {
-			switch {
-			case n != name:
-				out = append(out, n)
-			case newName != "" && !slices.Contains(list, newName):
-				out = append(out, newName)
-			}
-		}
-		return out, true
-	}
-	ownRole := map[string]bool{} // tenants with their own role of the name
-	if tenantID == "" {
-		for _, r := range d.roles {
-			if r.Name == name && r.TenantID != "" {
-				ownRole[r.TenantID] = true
-			}
-		}
-	}
-	d.rewriteUsersLocked(now, func(u *User) bool {
-		changed := false
-		if tenantID == "" {
-			u.Roles, changed = change(u.Roles)
-		}
-		for k := range u.Tenants {
-			t := &u.Tenants[k]
-			if tenantID == "" && ownRole[t.TenantID] || tenantID != "" && t.TenantID != tenantID {
-				continue
-			}
-			var c bool
-			t.Roles, c = change(t.Roles)
-			changed = changed || c
-		}
-		return changed
-	})
+	d.renameHeldRolesLocked(map[roleKey]string{{tenantID, name}: newName}, d.roles, now)
 }
 
 // rewriteUsersLocked applies change to a copy of every user and stores the
@@ -293,22 +255,7 @@ func (d *directory) deleteTenantLocked(id string, cascade bool, now int64) ([]Us
 
 // renamePermission renames (to "": removes) a permission in every role.
 func (d *directory) renamePermissionLocked(name, newName string) {
-	for i := range d.roles {
-		r := &d.roles[i]
-		if !slices.Contains(r.Permissions, name) {
-			continue
-		}
-		out := make([]string, 0, len(r.Permissions))
-		for _, p := range r.Permissions {
-			switch {
-			case p != name:
-				out = append(out, p)
-			case newName != "" && !slices.Contains(r.Permissions, newName):
-				out = append(out, newName)
-			}
-		}
-		r.Permissions = out // a new slice: rolesList's copies keep theirs
-	}
+	d.renamePermissionsLocked(map[string]string{name: newName})
 }
 
 // Tenants lists the tenants, sorted by ID.

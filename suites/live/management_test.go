@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -64,6 +65,29 @@ var _ = Describe("Real Descope management choices", Label("live", "sessions", "m
 		Expect(del.Status).To(Equal(http.StatusOK), "deleting the role: %s", del)
 		user := d.LoadUser(loginID)
 		AddReportEntry("a deleted role's holder on real Descope (the mock: the role leaves its users)", fmt.Sprint(user.JSON()["user"].(map[string]any)["roleNames"]))
+	})
+
+	It("a role batch with one failing item: the answer and what it wrote (the mock: all or nothing)", func() {
+		loginID := liveLoginID()
+		role := "descope-harness-batch-" + loginID[len("descope-harness-"):len("descope-harness-")+12]
+		resp := d.Call(http.MethodPost, "/v1/mgmt/role/create/batch", d.ManagementKey, map[string]any{"roles": []map[string]any{{"name": role}, {"name": role}}})
+		AddReportEntry("role create batch with a duplicate on real Descope (the mock: 409 E011409 naming roles[1], nothing created)", resp.String())
+		all := d.Call(http.MethodGet, "/v1/mgmt/role/all", d.ManagementKey, nil)
+		Expect(all.Status).To(Equal(http.StatusOK), "role/all: %s", all)
+		written := strings.Contains(all.String(), `"`+role+`"`)
+		AddReportEntry("the batch's first role exists afterwards on real Descope (the mock: false)", fmt.Sprint(written))
+		if written {
+			del := d.Call(http.MethodPost, "/v1/mgmt/role/delete/batch", d.ManagementKey, map[string]any{"roleNames": []string{role}})
+			AddReportEntry("role delete batch on real Descope", del.String())
+		}
+	})
+
+	It("a user batch with one failing user: the failedUsers shape (the mock: \"{errorCode}: {message}\")", func() {
+		loginID := liveLoginID()
+		users := []map[string]any{{"loginId": loginID, "test": true}, {"loginId": loginID, "test": true}}
+		resp := d.Call(http.MethodPost, "/v1/mgmt/user/create/batch", d.ManagementKey, map[string]any{"users": users})
+		AddReportEntry("user create batch with a duplicate login ID on real Descope (the mock: 200, one created, one failed)", resp.String())
+		Expect(resp.Status).To(Equal(http.StatusOK), "the SDKs read a 200 with createdUsers and failedUsers: %s", resp)
 	})
 
 	It("impersonation: the claims of the impersonated session (the mock: act {sub})", func() {
