@@ -17,7 +17,8 @@ import (
 // The user search's indexes (state/users_index.go) against the reference
 // search that looks at every user: after random writes of every kind that
 // changes a user (create, replace, status and custom attribute changes,
-// deletion, test-user deletion, role rename and deletion, tenant deletion
+// deletion, test-user deletion, role rename and deletion (single and in
+// a batch), tenant deletion
 // with and without cascade, a reset, the clock moving either way), random
 // searches combining random filters find exactly the users the full scan
 // finds, and the indexes equal ones rebuilt from the users.
@@ -186,7 +187,20 @@ func (w *indexWorld) write(r *rand.Rand) string {
 		w.st.DeleteRole(role.TenantID, role.Name)
 		w.st.CreateRole(Role{Name: role.Name, TenantID: role.TenantID})
 		return "delete role"
-	case op < 88:
+	case op < 86:
+		roles := w.st.Roles()
+		if len(roles) < 2 {
+			return "no roles"
+		}
+		renamed, deleted := pick(r, roles), pick(r, roles)
+		to := renamed
+		to.Name = pick(r, []string{"admin", "viewer", "editor", "owner", "auditor", "admin2"})
+		w.st.ChangeRoles([]state.RoleChange{
+			{Op: state.RoleUpdate, TenantID: renamed.TenantID, Name: renamed.Name, Role: to},
+			{Op: state.RoleDelete, TenantID: deleted.TenantID, Name: deleted.Name},
+		})
+		return "role batch"
+	case op < 89:
 		id := pick(r, []string{"t1", "t2", "t3"})
 		w.st.DeleteTenant(id, r.IntN(2) == 0)
 		w.st.CreateTenant(Tenant{ID: id, Name: "Tenant " + id})
