@@ -150,12 +150,12 @@ func (d *directory) rewriteUsersLocked(now int64, change func(u *User) bool) {
 		c := cloneUser(*u)
 		if change(&c) {
 			c.ModifiedTime = now
-			d.removeLocked(u)
+			d.removeLocked(u, nil)
 			changed = append(changed, &c)
 		}
 	}
 	for _, c := range changed {
-		d.insertLocked(c)
+		d.insertLocked(c, nil)
 	}
 }
 

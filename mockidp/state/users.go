@@ -38,6 +38,9 @@ type directory struct {
 	limit     int
 	seen      map[string]bool // users who have logged in (firstSeen is false afterwards)
 	bytes     int             // sum of the users' sizes (userBytes) and of their index's (users_index.go)
+	// keys are two scratch slices for the index keys of the users a write
+	// inserts and removes (appendIndexKeys), so that a write allocates none.
+	keys [2][]indexKey
 	// removed counts the users deleted since the reset: once one was, a
 	// new user's ID is derived from its login ID and this count, so that no
 	// ID is given twice (DeriveUserID alone would give a deleted user's ID
@@ -93,7 +96,7 @@ func (d *directory) resetLocked(dir project.Directory, now int64) {
 		if u.ModifiedTime == 0 {
 			u.ModifiedTime = now
 		}
-		d.insertLocked(&u)
+		d.insertLocked(&u, nil)
 	}
 }
 
@@ -101,8 +104,13 @@ func (d *directory) resetLocked(dir project.Directory, now int64) {
 // bytes; removeLocked undoes it. They are the only writes of byID, byLogin
 // and the indexes: every change of a user is a removeLocked of the old
 // record and an insertLocked of the new one.
-func (d *directory) insertLocked(u *User) {
-	keys := indexKeysOf(u)
+//
+// keys are u's index keys when the caller has them (in d.keys), else nil.
+func (d *directory) insertLocked(u *User, keys []indexKey) {
+	if keys == nil {
+		keys = appendIndexKeys(d.keys[0], u)
+		d.keys[0] = keys
+	}
 	n, _ := userBytes(u) // checked by put; a project file's users are bounded by its size
 	d.bytes += n + len(keys)*indexEntryBytes + d.index.add(u, keys)
 	d.byID[u.ID] = u
@@ -114,12 +122,15 @@ func (d *directory) insertLocked(u *User) {
 	}
 }
 
-func (d *directory) removeLocked(u *User) {
+func (d *directory) removeLocked(u *User, keys []indexKey) {
 	delete(d.byID, u.ID) // first: the index tells live records by byID
 	for _, l := range u.LoginIDs {
 		delete(d.byLogin, l)
 	}
-	keys := indexKeysOf(u)
+	if keys == nil {
+		keys = appendIndexKeys(d.keys[1], u)
+		d.keys[1] = keys
+	}
 	n, _ := userBytes(u)
 	d.bytes -= n + len(keys)*indexEntryBytes + d.index.remove(keys, d.isLiveLocked)
 	if u.Test {
@@ -134,7 +145,7 @@ func (d *directory) isLiveLocked(u *User) bool { return d.byID[u.ID] == u }
 // deleteLocked removes a user for good (not to be replaced): it is
 // forgotten as logged in, and counted for newIDLocked.
 func (d *directory) deleteLocked(u *User) {
-	d.removeLocked(u)
+	d.removeLocked(u, nil)
 	delete(d.seen, u.ID)
 	d.removed++
 }
@@ -263,11 +274,14 @@ func (d *directory) putLocked(u User, size int, replace bool, now int64) (User, 
 	// The index's bytes are counted as insertLocked and removeLocked will:
 	// an entry per key, a set per key no user holds yet, and the sets only
 	// the replaced record holds are freed.
-	keys := indexKeysOf(&u)
+	keys := appendIndexKeys(d.keys[0], &u)
+	d.keys[0] = keys
 	size += len(keys)*indexEntryBytes + d.index.newKeys(keys)*indexKeyBytes
 	freed := 0
+	var oldKeys []indexKey
 	if exists {
-		oldKeys := indexKeysOf(old)
+		oldKeys = appendIndexKeys(d.keys[1], old)
+		d.keys[1] = oldKeys
 		freed, _ = userBytes(old)
 		freed += len(oldKeys)*indexEntryBytes + d.index.releasedKeys(oldKeys, keys)*indexKeyBytes
 	}
@@ -290,10 +304,10 @@ func (d *directory) putLocked(u User, size int, replace bool, now int64) (User, 
 		return User{}, false, fmt.Errorf("%w: the project allows %d test users", ErrTestUserLimit, d.limit)
 	}
 	if exists {
-		d.removeLocked(old)
+		d.removeLocked(old, oldKeys)
 		delete(d.seen, u.ID) // a replaced user's next login is a first one again, as before the indexes
 	}
-	d.insertLocked(&u)
+	d.insertLocked(&u, keys)
 	return u, exists, nil
 }
 

@@ -1,12 +1,12 @@
 package state
 
 import (
-	"cmp"
 	"encoding/json"
 	"hash/maphash"
 	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // The user search's indexes (issue 19: a search answers in time linear in
@@ -19,7 +19,7 @@ import (
 // with the search's match, so its work is linear in that set.
 //
 // The indexes change in exactly one place: insertLocked and removeLocked
-// (users.go) add and remove every key of a user (indexKeysOf); a user's
+// (users.go) add and remove every key of a user (appendIndexKeys); a user's
 // record is replaced, never changed in place, so a posting set holds the
 // stored records' pointers.
 //
@@ -49,11 +49,33 @@ const (
 	indexModified                        // modified time, Unix seconds
 )
 
-// indexKey names one posting set.
-type indexKey struct {
-	kind indexKind
-	n    uint64
+// indexKey names one posting set: its kind in the top byte, the value in
+// the low 56 bits (a uint64, which Go maps hash fastest).
+type indexKey uint64
+
+const valueBits = 56
+
+func makeKey(kind indexKind, value uint64) indexKey {
+	return indexKey(uint64(kind)<<valueBits | value&(1<<valueBits-1))
 }
+
+func (k indexKey) kind() indexKind { return indexKind(k >> valueBits) }
+
+// Times are indexed within ±2^55 seconds (a billion years): a time beyond
+// is indexed at the bound, where its users' set holds every time beyond
+// (a superset, which the match narrows).
+const timeBound = 1 << (valueBits - 1)
+
+// clampTime is sec within the indexed times.
+func clampTime(sec int64) int64 { return min(max(sec, -timeBound), timeBound-1) }
+
+// timeKey is the key of a time kind and a second (clampTime'd).
+func timeKey(kind indexKind, sec int64) indexKey {
+	return makeKey(kind, uint64(clampTime(sec)+timeBound))
+}
+
+// second is the second of a time key.
+func (k indexKey) second() int64 { return int64(uint64(k)&(1<<valueBits-1)) - timeBound }
 
 // Charges of the indexes against MaxDirectoryBytes: a posting entry (a
 // pointer, counted twice as removed records stay listed until they are
@@ -101,7 +123,7 @@ func hashKey(kind indexKind, parts ...string) indexKey {
 		h.WriteString(p)
 		h.WriteByte(0)
 	}
-	return indexKey{kind, h.Sum64()}
+	return makeKey(kind, h.Sum64())
 }
 
 // attributeKey is the key of a custom attribute's scalar value, equal for
@@ -125,7 +147,7 @@ func attributeKey(name string, v any) (indexKey, bool) {
 	default:
 		f, ok := AttributeNumber(v)
 		if !ok {
-			return indexKey{}, false
+			return 0, false
 		}
 		if f == 0 {
 			f = 0 // -0 equals 0
@@ -138,7 +160,7 @@ func attributeKey(name string, v any) (indexKey, bool) {
 		}
 		h.Write(b[:])
 	}
-	return indexKey{indexAttribute, h.Sum64()}, true
+	return makeKey(indexAttribute, h.Sum64()), true
 }
 
 // AttributeNumber is a custom attribute's value as a number, as user
@@ -171,20 +193,42 @@ func UserStatus(u *User) string {
 	return "enabled"
 }
 
+// appendTrigrams appends the keys of the trigrams of strings.ToLower(f),
+// lowering ASCII in place (no copy of the field).
+func appendTrigrams(keys []indexKey, f string) []indexKey {
+	for i := range len(f) {
+		if f[i] >= utf8.RuneSelf {
+			f = strings.ToLower(f)
+			break
+		}
+	}
+	lower := func(b byte) uint64 {
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		return uint64(b)
+	}
+	for i := 0; i+3 <= len(f); i++ {
+		keys = append(keys, makeKey(indexTrigram, lower(f[i])<<16|lower(f[i+1])<<8|lower(f[i+2])))
+	}
+	return keys
+}
+
 // trigramKey is the key of three bytes of lower-case text.
 func trigramKey(s string) indexKey {
-	return indexKey{indexTrigram, uint64(s[0])<<16 | uint64(s[1])<<8 | uint64(s[2])}
+	return makeKey(indexTrigram, uint64(s[0])<<16|uint64(s[1])<<8|uint64(s[2]))
 }
 
-// textFields are the fields user search's text filter looks in.
-func textFields(u *User) []string {
-	return append([]string{u.ID, u.Name, u.Email, u.Phone}, u.LoginIDs...)
-}
+// indexKeysOf is every key u is indexed under, each once, sorted
+// (appendIndexKeys to a new slice).
+func indexKeysOf(u *User) []indexKey { return appendIndexKeys(nil, u) }
 
-// indexKeysOf is every key u is indexed under, each once. It is linear in
-// the user and at most a few more keys than the user's bytes.
-func indexKeysOf(u *User) []indexKey {
-	var keys []indexKey
+// appendIndexKeys is keys[:0] with every key u is indexed under, each
+// once, sorted. It is linear in the user and at most a few more keys than
+// the user's bytes; writes pass the directory's scratch slices so that a
+// write allocates none.
+func appendIndexKeys(keys []indexKey, u *User) []indexKey {
+	keys = keys[:0]
 	if u.Email != "" {
 		keys = append(keys, hashKey(indexEmail, emailKey(u.Email)))
 	}
@@ -192,9 +236,9 @@ func indexKeysOf(u *User) []indexKey {
 		keys = append(keys, hashKey(indexPhone, u.Phone))
 	}
 	keys = append(keys, hashKey(indexStatus, UserStatus(u)),
-		indexKey{indexCreated, uint64(u.CreatedTime)}, indexKey{indexModified, uint64(u.ModifiedTime)})
+		timeKey(indexCreated, u.CreatedTime), timeKey(indexModified, u.ModifiedTime))
 	if u.Test {
-		keys = append(keys, indexKey{indexTest, 0})
+		keys = append(keys, makeKey(indexTest, 0))
 	}
 	for _, r := range u.Roles {
 		keys = append(keys, hashKey(indexRole, r))
@@ -208,7 +252,9 @@ func indexKeysOf(u *User) []indexKey {
 	for name, v := range u.CustomAttributes {
 		items, isList := v.([]any)
 		if !isList {
-			items = []any{v}
+			if k, ok := attributeKey(name, v); ok {
+				keys = append(keys, k)
+			}
 		}
 		for _, item := range items {
 			if k, ok := attributeKey(name, item); ok {
@@ -216,21 +262,16 @@ func indexKeysOf(u *User) []indexKey {
 			}
 		}
 	}
-	for _, f := range textFields(u) {
-		f = strings.ToLower(f)
-		for i := 0; i+3 <= len(f); i++ {
-			keys = append(keys, trigramKey(f[i:i+3]))
-		}
+	// The text fields user search's text filter looks in.
+	keys = appendTrigrams(keys, u.ID)
+	keys = appendTrigrams(keys, u.Name)
+	keys = appendTrigrams(keys, u.Email)
+	keys = appendTrigrams(keys, u.Phone)
+	for _, l := range u.LoginIDs {
+		keys = appendTrigrams(keys, l)
 	}
-	slices.SortFunc(keys, compareIndexKeys)
+	slices.Sort(keys)
 	return slices.Compact(keys)
-}
-
-func compareIndexKeys(a, b indexKey) int {
-	if a.kind != b.kind {
-		return cmp.Compare(a.kind, b.kind)
-	}
-	return cmp.Compare(a.n, b.n)
 }
 
 // add lists u in the sets of keys and returns the bytes of the sets it made.
@@ -241,8 +282,8 @@ func (x *userIndexes) add(u *User, keys []indexKey) (made int) {
 			s = &postingSet{}
 			x.sets[k] = s
 			made += indexKeyBytes
-			if tl := x.timeline(k.kind); tl != nil {
-				tl.add(int64(k.n))
+			if tl := x.timeline(k.kind()); tl != nil {
+				tl.add(k.second())
 			}
 		}
 		s.users = append(s.users, u)
@@ -264,8 +305,8 @@ func (x *userIndexes) remove(keys []indexKey, live func(*User) bool) (freed int)
 		case s.live() == 0:
 			delete(x.sets, k)
 			freed += indexKeyBytes
-			if tl := x.timeline(k.kind); tl != nil {
-				tl.remove(int64(k.n), func(sec int64) bool { return x.sets[indexKey{k.kind, uint64(sec)}] != nil })
+			if kind := k.kind(); x.timeline(kind) != nil {
+				x.timeline(kind).remove(k.second(), func(sec int64) bool { return x.sets[timeKey(kind, sec)] != nil })
 			}
 		case 2*s.dead > len(s.users):
 			s.users = slices.DeleteFunc(s.users, func(u *User) bool { return !live(u) })
@@ -285,7 +326,7 @@ func (x *userIndexes) releasedKeys(old, keep []indexKey) int {
 	n := 0
 	for _, k := range old {
 		if s := x.sets[k]; s != nil && s.live() == 1 {
-			if _, found := slices.BinarySearchFunc(keep, k, compareIndexKeys); !found {
+			if _, found := slices.BinarySearch(keep, k); !found {
 				n++
 			}
 		}

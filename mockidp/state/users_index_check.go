@@ -56,13 +56,13 @@ func (st *State) CheckUserIndexes() error {
 		}
 		live := 0
 		for _, sec := range tl.t.seconds {
-			if d.index.sets[indexKey{tl.kind, uint64(sec)}] != nil {
+			if d.index.sets[timeKey(tl.kind, sec)] != nil {
 				live++
 			}
 		}
 		sets := 0
 		for k := range d.index.sets {
-			if k.kind == tl.kind {
+			if k.kind() == tl.kind {
 				sets++
 			}
 		}

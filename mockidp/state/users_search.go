@@ -168,7 +168,7 @@ func (d *directory) candidatesLocked(f *UserFilter) candidates {
 	hashed(indexRole, f.RoleNames, nil)
 	hashed(indexTenant, f.TenantIDs, nil)
 	if f.TestOnly {
-		union([]indexKey{{indexTest, 0}})
+		union([]indexKey{makeKey(indexTest, 0)})
 	}
 	if len(f.TenantRoles) > 0 {
 		// One set per tenant filter: its membership, the union of its
@@ -229,8 +229,8 @@ func (d *directory) candidatesLocked(f *UserFilter) candidates {
 			continue
 		}
 		c := candidates{}
-		r.tl.between(r.rng.From, r.rng.To, func(sec int64) bool {
-			if s := x.set(indexKey{r.kind, uint64(sec)}); s != nil {
+		r.tl.between(clampTime(r.rng.From), clampTime(r.rng.To), func(sec int64) bool {
+			if s := x.set(timeKey(r.kind, sec)); s != nil {
 				c.sets = append(c.sets, s)
 				c.size += s.live()
 			}
