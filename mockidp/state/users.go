@@ -38,6 +38,9 @@ type directory struct {
 	limit     int
 	seen      map[string]bool // users who have logged in (firstSeen is false afterwards)
 	bytes     int             // sum of the users' sizes (userBytes) and of their index's (users_index.go)
+	// live holds the stored records, for the index's liveness check: a
+	// pointer's hash, where byID's would read the record and hash its ID.
+	live map[*User]struct{}
 	// keys are two scratch slices for the index keys of the users a write
 	// inserts and removes (appendIndexKeys), so that a write allocates none.
 	keys [2][]indexKey
@@ -83,6 +86,7 @@ func (d *directory) resetLocked(dir project.Directory, now int64) {
 	d.byID = make(map[string]*User, len(dir.Users))
 	d.byLogin = make(map[string]string, len(dir.Users))
 	d.index = newUserIndexes()
+	d.live = make(map[*User]struct{}, len(dir.Users))
 	d.testUsers, d.bytes, d.removed = 0, 0, 0
 	d.seen = make(map[string]bool)
 	d.limit = dir.Sessions.TestUserLimit
@@ -114,6 +118,7 @@ func (d *directory) insertLocked(u *User, keys []indexKey) {
 	n, _ := userBytes(u) // checked by put; a project file's users are bounded by its size
 	d.bytes += n + len(keys)*indexEntryBytes + d.index.add(u, keys)
 	d.byID[u.ID] = u
+	d.live[u] = struct{}{}
 	for _, l := range u.LoginIDs {
 		d.byLogin[l] = u.ID
 	}
@@ -123,7 +128,8 @@ func (d *directory) insertLocked(u *User, keys []indexKey) {
 }
 
 func (d *directory) removeLocked(u *User, keys []indexKey) {
-	delete(d.byID, u.ID) // first: the index tells live records by byID
+	delete(d.byID, u.ID) // first: the index tells live records by live
+	delete(d.live, u)
 	for _, l := range u.LoginIDs {
 		delete(d.byLogin, l)
 	}
@@ -140,7 +146,10 @@ func (d *directory) removeLocked(u *User, keys []indexKey) {
 
 // isLiveLocked reports whether u is a stored record (not one replaced or
 // removed since).
-func (d *directory) isLiveLocked(u *User) bool { return d.byID[u.ID] == u }
+func (d *directory) isLiveLocked(u *User) bool {
+	_, ok := d.live[u]
+	return ok
+}
 
 // deleteLocked removes a user for good (not to be replaced): it is
 // forgotten as logged in, and counted for newIDLocked.

@@ -73,7 +73,7 @@ func (d *directory) search(f *UserFilter, match func(*User) bool) []*User {
 	}
 	var out []*User
 	visit := func(u *User) {
-		if d.byID[u.ID] == u && match(u) { // a set lists removed records too
+		if d.isLiveLocked(u) && match(u) { // a set lists removed records too
 			out = append(out, new(*u))
 		}
 	}
