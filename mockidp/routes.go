@@ -219,6 +219,11 @@ func (s *Server) routes() http.Handler {
 	rt.surface("/v1/mgmt/accesskey/activate", EndpointMgmtKey, s.handleAccessKeyState("activate"), post...)
 	rt.surface("/v1/mgmt/accesskey/deactivate", EndpointMgmtKey, s.handleAccessKeyState("deactivate"), post...)
 	rt.surface("/v1/mgmt/accesskey/delete", EndpointMgmtKey, s.handleAccessKeyState("delete"), post...)
+	// Their batches and rotation (mgmt_accesskeys_batch.go).
+	rt.surface("/v1/mgmt/accesskey/activate/batch", EndpointMgmtKey, s.handleAccessKeyBatch("activate"), post...)
+	rt.surface("/v1/mgmt/accesskey/deactivate/batch", EndpointMgmtKey, s.handleAccessKeyBatch("deactivate"), post...)
+	rt.surface("/v1/mgmt/accesskey/delete/batch", EndpointMgmtKey, s.handleAccessKeyBatch("delete"), post...)
+	rt.surface("/v1/mgmt/accesskey/rotate", EndpointMgmtKey, s.handleAccessKeyRotate, post...)
 
 	rt.surface("/metrics", "", plain(s.metrics.handler()), get...)
 	rt.surface("/", "", handleNoRoute)
