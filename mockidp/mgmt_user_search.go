@@ -88,13 +88,9 @@ type roleListRequest struct {
 var userStatuses = []string{"enabled", "disabled", "invited", "expired"}
 
 // userStatus is a user's status: disabled through the management API
-// (mgmt_user_update.go), else enabled. The mock does not invite or expire users.
-func userStatus(u *User) string {
-	if u.Disabled {
-		return "disabled"
-	}
-	return "enabled"
-}
+// (mgmt_user_update.go), else enabled (state.UserStatus, which the status
+// index keys users by).
+func userStatus(u *User) string { return state.UserStatus(u) }
 
 // userSortFields are the fields a search can sort by, each a comparison.
 var userSortFields = map[string]func(a, b *User) int{
@@ -124,7 +120,7 @@ type userSearch struct {
 	text               string // lower case
 	loginID            string
 	// The values of the list filters, as sent (the directory's index
-	// lookups), and as sets (matching). A nil set is no filter.
+	// lookups, indexFilter), and as sets (matching). A nil set is no filter.
 	loginIDList, userIDList, emailList, phoneList []string
 	loginIDs, userIDs, emails, phones             stringSet
 	statuses, roleNames, tenantIDs                stringSet
@@ -420,24 +416,9 @@ func sameAttributeValue(have, want any) bool {
 	return false
 }
 
-func attributeNumber(v any) (float64, bool) {
-	switch n := v.(type) {
-	case float64:
-		return n, true
-	case float32:
-		return float64(n), true
-	case int:
-		return float64(n), true
-	case int64:
-		return float64(n), true
-	case uint64:
-		return float64(n), true
-	case json.Number:
-		f, err := n.Float64()
-		return f, err == nil
-	}
-	return 0, false
-}
+// attributeNumber is a user's attribute value as a number (as the state's
+// attribute index reads it).
+func attributeNumber(v any) (float64, bool) { return state.AttributeNumber(v) }
 
 // matchesText is the free-text filter: a case-insensitive substring of the
 // user ID, a login ID, the name, the email or the phone.
@@ -477,40 +458,48 @@ func (q *userSearch) window(total int) (start, end int) {
 	return int(from), int(min(from+q.limit, int64(total)))
 }
 
-// searchBy names the index a search's candidates come from (state.SearchBy).
-type searchBy = state.SearchBy
-
-const (
-	searchByNone    = state.SearchAll
-	searchByUserID  = state.SearchByUserID
-	searchByLoginID = state.SearchByLoginID
-	searchByEmail   = state.SearchByEmail
-	searchByPhone   = state.SearchByPhone
-)
-
 // emailKey is how emails are compared in search: case-insensitively (as
 // the state's email index keys them).
 func emailKey(email string) string { return strings.ToLower(email) }
 
-// narrowest is the list filter with the fewest values, whose index lookups
-// give every user the search can match (searchByNone: there is none, so
-// every user is a candidate).
-func (q *userSearch) narrowest() ([]string, searchBy) {
-	var keys []string
-	by := searchByNone
-	for _, c := range []struct {
-		keys []string
-		by   searchBy
-	}{
-		{q.userIDList, searchByUserID}, {q.loginIDList, searchByLoginID},
-		{q.emailList, searchByEmail}, {q.phoneList, searchByPhone},
-	} {
-		if len(c.keys) > 0 && (by == searchByNone || len(c.keys) < len(keys)) {
-			keys, by = c.keys, c.by
-		}
+// indexFilter is what the directory's indexes can narrow q by (each a
+// condition match checks too; state.UserFilter): the list filters, the
+// statuses, project and tenant roles, tenants, custom attributes, the time
+// ranges (in seconds, rounded as inMillisRange does), the text and the
+// test-users path. The directory looks only at the users of the most
+// selective of them.
+func (q *userSearch) indexFilter() *state.UserFilter {
+	f := &state.UserFilter{
+		UserIDs: q.userIDList, LoginIDs: q.loginIDList, Emails: q.emailList, Phones: q.phoneList,
+		Statuses: slices.Collect(maps.Keys(q.statuses)), RoleNames: slices.Collect(maps.Keys(q.roleNames)),
+		TenantIDs: slices.Collect(maps.Keys(q.tenantIDs)), Text: q.text, TestOnly: q.testOnly,
+		Nothing: q.noSSOApps || q.ssoOnly || q.scimOnly,
 	}
 	if q.loginID != "" {
-		keys, by = []string{q.loginID}, searchByLoginID
+		f.LoginIDs = []string{q.loginID}
 	}
-	return keys, by
+	for _, t := range q.tenantRoles {
+		f.TenantRoles = append(f.TenantRoles, state.TenantRoleFilter{TenantID: t.tenantID, Names: t.names, And: t.and})
+	}
+	for _, a := range q.attributes {
+		f.Attributes = append(f.Attributes, state.AttributeFilter{Name: a.name, Values: a.values})
+	}
+	f.Created, f.Modified = secondsRange(q.fromCreated, q.toCreated), secondsRange(q.fromModified, q.toModified)
+	return f
+}
+
+// secondsRange is the range of Unix seconds inMillisRange accepts for
+// [from, to] in milliseconds (nil: both ends open, no condition).
+func secondsRange(from, to int64) *state.TimeRange {
+	if from == 0 && to == 0 {
+		return nil
+	}
+	r := &state.TimeRange{From: from / 1000, To: math.MaxInt64}
+	if from%1000 != 0 {
+		r.From++
+	}
+	if to != 0 {
+		r.To = to / 1000
+	}
+	return r
 }

@@ -41,8 +41,7 @@ func searchDirectory(users []User) *state.State {
 
 // searchState is a search's answer from the state's index lookups.
 func searchState(st *state.State, q *userSearch) []*User {
-	keys, by := q.narrowest()
-	return st.SearchUsers(by, keys, q.match)
+	return st.SearchUsers(q.indexFilter(), q.match)
 }
 
 // runSearch answers a search the pure way (match over every user) and

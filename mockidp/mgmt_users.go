@@ -259,8 +259,7 @@ func (s *Server) handleUserSearch(testOnly bool) handlerFunc {
 		if err != nil {
 			return 0, err
 		}
-		keys, by := q.narrowest()
-		matched := s.state.SearchUsers(by, keys, q.match)
+		matched := s.state.SearchUsers(q.indexFilter(), q.match)
 		sortUsers(matched, q.sort)
 		start, end := q.window(len(matched))
 		users := make([]*UserResponse, 0, end-start)

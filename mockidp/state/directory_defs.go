@@ -141,19 +141,21 @@ func (d *directory) renameHeldRoleLocked(tenantID, name, newName string, now int
 }
 
 // rewriteUsersLocked applies change to a copy of every user and stores the
-// copies it changed (new records: readers keep the old ones). Linear in the
+// copies it changed (new records: readers keep the old ones) through
+// removeLocked and insertLocked, which keep the indexes. Linear in the
 // users.
 func (d *directory) rewriteUsersLocked(now int64, change func(u *User) bool) {
-	for id, u := range d.byID {
+	var changed []*User
+	for _, u := range d.byID {
 		c := cloneUser(*u)
-		if !change(&c) {
-			continue
+		if change(&c) {
+			c.ModifiedTime = now
+			d.removeLocked(u)
+			changed = append(changed, &c)
 		}
-		c.ModifiedTime = now
-		oldSize, _ := userBytes(u)
-		newSize, _ := userBytes(&c)
-		d.bytes += newSize - oldSize
-		d.byID[id] = &c
+	}
+	for _, c := range changed {
+		d.insertLocked(c)
 	}
 }
 
@@ -240,8 +242,7 @@ func (d *directory) deleteTenantLocked(id string, cascade bool, now int64) ([]Us
 			}
 		}
 		for i := range removed {
-			d.removeLocked(d.byID[removed[i].ID])
-			d.removed++
+			d.deleteLocked(d.byID[removed[i].ID])
 		}
 	}
 	d.rewriteUsersLocked(now, func(u *User) bool {

@@ -145,11 +145,13 @@ func (st *State) RemoveRole(tenantID, name string) error { return st.users.remov
 // Authorization computes u's grants from the current role definitions.
 func (st *State) Authorization(u User) Authorization { return st.users.authorization(u) }
 
-// SearchUsers returns copies of the users match accepts among the
-// candidates keys give in the index by (SearchAll: every user), in no
-// particular order. match runs under the directory's read lock.
-func (st *State) SearchUsers(by SearchBy, keys []string, match func(*User) bool) []*User {
-	return st.users.search(by, keys, match)
+// SearchUsers returns copies of the users match accepts, in no particular
+// order, looking only at the candidates the most selective condition of f
+// gives through the directory's indexes (users_search.go); with a nil f it
+// looks at every user (the reference the indexed search is tested
+// against). match runs under the directory's read lock.
+func (st *State) SearchUsers(f *UserFilter, match func(*User) bool) []*User {
+	return st.users.search(f, match)
 }
 
 // ---- Pending codes and links, and the outbox ----

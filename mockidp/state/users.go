@@ -33,12 +33,11 @@ type directory struct {
 	tenants   map[string]Tenant
 	byID      map[string]*User
 	byLogin   map[string]string // login ID to user ID
-	byEmail   userIndex         // lower-case email to user IDs (users_index.go)
-	byPhone   userIndex         // phone to user IDs
+	index     userIndexes       // the user search's posting sets (users_index.go)
 	testUsers int
 	limit     int
 	seen      map[string]bool // users who have logged in (firstSeen is false afterwards)
-	bytes     int             // sum of the users' sizes (userBytes)
+	bytes     int             // sum of the users' sizes (userBytes) and of their index's (users_index.go)
 	// removed counts the users deleted since the reset: once one was, a
 	// new user's ID is derived from its login ID and this count, so that no
 	// ID is given twice (DeriveUserID alone would give a deleted user's ID
@@ -80,11 +79,12 @@ func (d *directory) resetLocked(dir project.Directory, now int64) {
 	}
 	d.byID = make(map[string]*User, len(dir.Users))
 	d.byLogin = make(map[string]string, len(dir.Users))
-	d.byEmail = userIndex{}
-	d.byPhone = userIndex{}
+	d.index = newUserIndexes()
 	d.testUsers, d.bytes, d.removed = 0, 0, 0
 	d.seen = make(map[string]bool)
 	d.limit = dir.Sessions.TestUserLimit
+	d.index.load()
+	defer d.index.loaded()
 	for _, u := range dir.Users {
 		u := u
 		if u.CreatedTime == 0 {
@@ -97,33 +97,46 @@ func (d *directory) resetLocked(dir project.Directory, now int64) {
 	}
 }
 
+// insertLocked adds u to the directory and to every index, and counts its
+// bytes; removeLocked undoes it. They are the only writes of byID, byLogin
+// and the indexes: every change of a user is a removeLocked of the old
+// record and an insertLocked of the new one.
 func (d *directory) insertLocked(u *User) {
+	keys := indexKeysOf(u)
 	n, _ := userBytes(u) // checked by put; a project file's users are bounded by its size
-	d.bytes += n
+	d.bytes += n + len(keys)*indexEntryBytes + d.index.add(u, keys)
 	d.byID[u.ID] = u
 	for _, l := range u.LoginIDs {
 		d.byLogin[l] = u.ID
 	}
-	d.byEmail.add(emailKey(u.Email), u.ID)
-	d.byPhone.add(u.Phone, u.ID)
 	if u.Test {
 		d.testUsers++
 	}
 }
 
 func (d *directory) removeLocked(u *User) {
-	n, _ := userBytes(u)
-	d.bytes -= n
-	delete(d.byID, u.ID)
-	delete(d.seen, u.ID)
+	delete(d.byID, u.ID) // first: the index tells live records by byID
 	for _, l := range u.LoginIDs {
 		delete(d.byLogin, l)
 	}
-	d.byEmail.remove(emailKey(u.Email), u.ID)
-	d.byPhone.remove(u.Phone, u.ID)
+	keys := indexKeysOf(u)
+	n, _ := userBytes(u)
+	d.bytes -= n + len(keys)*indexEntryBytes + d.index.remove(keys, d.isLiveLocked)
 	if u.Test {
 		d.testUsers--
 	}
+}
+
+// isLiveLocked reports whether u is a stored record (not one replaced or
+// removed since).
+func (d *directory) isLiveLocked(u *User) bool { return d.byID[u.ID] == u }
+
+// deleteLocked removes a user for good (not to be replaced): it is
+// forgotten as logged in, and counted for newIDLocked.
+func (d *directory) deleteLocked(u *User) {
+	d.removeLocked(u)
+	delete(d.seen, u.ID)
+	d.removed++
 }
 
 // firstLogin reports whether this is the user's first session, and
@@ -240,9 +253,23 @@ func (d *directory) putLocked(u User, size int, replace bool, now int64) (User, 
 	if !exists && len(d.byID) >= project.MaxUsers {
 		return User{}, false, fmt.Errorf("%w: the mock holds at most %d users (MaxUsers): remove one first", ErrUserLimit, project.MaxUsers)
 	}
+	if exists {
+		u.CreatedTime = old.CreatedTime
+	}
+	if u.CreatedTime == 0 {
+		u.CreatedTime = now
+	}
+	u.ModifiedTime = now
+	// The index's bytes are counted as insertLocked and removeLocked will:
+	// an entry per key, a set per key no user holds yet, and the sets only
+	// the replaced record holds are freed.
+	keys := indexKeysOf(&u)
+	size += len(keys)*indexEntryBytes + d.index.newKeys(keys)*indexKeyBytes
 	freed := 0
 	if exists {
+		oldKeys := indexKeysOf(old)
 		freed, _ = userBytes(old)
+		freed += len(oldKeys)*indexEntryBytes + d.index.releasedKeys(oldKeys, keys)*indexKeyBytes
 	}
 	if d.bytes-freed+size > MaxDirectoryBytes {
 		return User{}, false, fmt.Errorf("%w: the users would take over %d bytes (MaxDirectoryBytes): remove some first", ErrUsersFull, MaxDirectoryBytes)
@@ -263,13 +290,9 @@ func (d *directory) putLocked(u User, size int, replace bool, now int64) (User, 
 		return User{}, false, fmt.Errorf("%w: the project allows %d test users", ErrTestUserLimit, d.limit)
 	}
 	if exists {
-		u.CreatedTime = old.CreatedTime
 		d.removeLocked(old)
+		delete(d.seen, u.ID) // a replaced user's next login is a first one again, as before the indexes
 	}
-	if u.CreatedTime == 0 {
-		u.CreatedTime = now
-	}
-	u.ModifiedTime = now
 	d.insertLocked(&u)
 	return u, exists, nil
 }
@@ -294,8 +317,7 @@ func (d *directory) takeLocked(loginOrUserID string) (User, error) {
 	if u == nil {
 		return User{}, ErrUserNotFound
 	}
-	d.removeLocked(u)
-	d.removed++
+	d.deleteLocked(u)
 	return *u, nil
 }
 
@@ -305,8 +327,7 @@ func (d *directory) takeTestsLocked() []User {
 	for _, u := range d.byID {
 		if u.Test {
 			out = append(out, *u)
-			d.removeLocked(u)
-			d.removed++
+			d.deleteLocked(u)
 		}
 	}
 	return out
