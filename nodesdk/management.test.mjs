@@ -208,6 +208,22 @@ describe('Descope Node SDK management calls against mockidp', () => {
     assert.deepEqual(ok(await mgmt.user.loadUsers(ids), 'loadUsers after deleteBatch'), []);
   });
 
+  test('passwords: a temporary or expired password is refused at sign-in, an active one signs in', async () => {
+    ok(await mgmt.user.setTemporaryPassword(alice, 'temp-Pass-1'), 'setTemporaryPassword');
+    refused(await sdk.password.signIn(alice, 'temp-Pass-1'), 'E062909', 'sign-in with a temporary password');
+    refused(await sdk.password.signIn(alice, 'wrong-Pass-0'), 'E062901', 'sign-in with a wrong password');
+    ok(await mgmt.user.setActivePassword(alice, 'active-Pass-2'), 'setActivePassword');
+    const signedIn = ok(await sdk.password.signIn(alice, 'active-Pass-2'), 'password.signIn');
+    const token = await refreshed(signedIn.refreshJwt);
+    assert.equal(token.sub, aliceId);
+    assert.deepEqual(token.roles, ['user']);
+    ok(await mgmt.user.expirePassword(alice), 'expirePassword');
+    refused(await sdk.password.signIn(alice, 'active-Pass-2'), 'E062909', 'sign-in with an expired password');
+    assert.equal((await refreshed(signedIn.refreshJwt)).sub, aliceId, 'expiring the password leaves the session alone');
+    ok(await mgmt.user.setPassword(alice, 'deprecated-Pass-3'), 'setPassword (deprecated: temporary)');
+    refused(await sdk.password.signIn(alice, 'deprecated-Pass-3'), 'E062909', 'sign-in after the deprecated setPassword');
+  });
+
   test('roles and permissions: create, update, search, delete, each seen in the next refresh', async () => {
     const refreshJwt = await session(alice);
     ok(await mgmt.permission.create('reports.view', 'See reports'), 'permission.create');

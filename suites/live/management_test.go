@@ -112,6 +112,15 @@ var _ = Describe("Real Descope management choices", Label("live", "sessions", "m
 		AddReportEntry("the batch's known key exchanges afterwards on real Descope (the mock: 200)", after.Status)
 	})
 
+	It("password sign-in with a temporary password: the answer Descope gives (the mock: 401 E062909)", func() {
+		loginID := liveLoginID()
+		d.CreateTestUser(loginID, nil)
+		set := d.Call(http.MethodPost, "/v1/mgmt/user/password/set/temporary", d.ManagementKey, map[string]any{"loginId": loginID, "password": "Harness-temp-Pass-7!"})
+		AddReportEntry("password set/temporary on real Descope", set.String())
+		signIn := d.Call(http.MethodPost, "/v1/auth/password/signin", "", map[string]any{"loginId": loginID, "password": "Harness-temp-Pass-7!"})
+		AddReportEntry("password sign-in with a temporary password on real Descope (the mock: 401 "+mockidp.CodePasswordExpired+")", fmt.Sprint(signIn.Status, " ", signIn.JSON()["errorCode"]))
+	})
+
 	It("impersonation: the claims of the impersonated session (the mock: act {sub})", func() {
 		impersonator := os.Getenv(EnvDescopeImpersonatorID)
 		if impersonator == "" {
