@@ -15,9 +15,9 @@ import "net/http"
 
 // Password modes of /v1/mgmt/user/password/set...
 const (
-	passwordTemporary = iota // set/temporary: set, and expired
-	passwordActive           // set/active: set, usable
-	passwordDeprecated       // set: expired unless setActive (GO sends false; NODE, PY: "automatically set as expired")
+	passwordTemporary  = iota // set/temporary: set, and expired
+	passwordActive            // set/active: set, usable
+	passwordDeprecated        // set: expired unless setActive (GO sends false; NODE, PY: "automatically set as expired")
 )
 
 // handleUserSetPassword serves the three set calls {loginId, password, setActive?}.
