@@ -64,6 +64,12 @@ func (s *Server) handlePasswordSignIn(w http.ResponseWriter, r *http.Request) (i
 	if !samePassword(u.Password, req.Password) {
 		return 0, descopeError(http.StatusUnauthorized, CodeWrongPassword, "Invalid password", "the password is wrong, or the user has none")
 	}
+	if u.PasswordExpired {
+		// Checked after the password, so that the answer tells nothing to
+		// a caller who does not know it.
+		return 0, descopeError(http.StatusUnauthorized, CodePasswordExpired, "Password expired",
+			"the password has expired or is temporary: the user must replace it (the mock serves no password replace or reset; set one with /v1/mgmt/user/password/set/active)")
+	}
 	c := state.PendingCode{LoginID: req.LoginID, UserID: u.ID, AMR: amrPassword}
 	if req.LoginOptions != nil {
 		c.Custom = req.LoginOptions.CustomClaims

@@ -25,6 +25,7 @@ const (
 	CodeUserExists       = "E062107" // 400: user already exists (GO ErrUserAlreadyExists)
 	CodeUserNotFound     = "E062108" // 400: no user with that login ID, auth calls (NODE userNotFound)
 	CodeUserDisabled     = "E062110" // 401: a disabled user's sign-in or refresh (mock's choice)
+	CodePasswordExpired  = "E062909" // 401: password sign-in with an expired or temporary password (GO ErrPasswordExpired; the status is the mock's)
 	CodePendingLink      = "E062503" // 401: enchanted link not verified yet (GO ErrEnchantedLinkUnauthorized, NODE enchantedLinkPending)
 	CodeLoggedOut        = "E064001" // 401: token expired by logout or revoked (GO ErrTokenExpiredByLoggedOut)
 	CodeFlowNotFound     = "E102001" // 400: no flow of that ID (mock's choice)

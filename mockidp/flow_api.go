@@ -279,7 +279,7 @@ func (s *Server) flowUserAction(run *flowRun, button *project.Button, input map[
 		if len(pw) > maxPasswordBytes {
 			return fmt.Sprintf("The password must be at most %d bytes", maxPasswordBytes), nil
 		}
-		u.Password = pw
+		u.Password, u.PasswordExpired = pw, false
 		if _, _, err := s.state.PutUser(u, true); err != nil {
 			return "", stateError(err)
 		}

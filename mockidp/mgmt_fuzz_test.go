@@ -46,6 +46,14 @@ var mgmtFuzzRoutes = []struct{ method, path string }{
 	{http.MethodPost, "/v1/mgmt/permission/create/batch"},
 	{http.MethodPost, "/v1/mgmt/permission/update/batch"},
 	{http.MethodPost, "/v1/mgmt/permission/delete/batch"},
+	{http.MethodPost, "/v1/mgmt/accesskey/activate/batch"},
+	{http.MethodPost, "/v1/mgmt/accesskey/deactivate/batch"},
+	{http.MethodPost, "/v1/mgmt/accesskey/delete/batch"},
+	{http.MethodPost, "/v1/mgmt/accesskey/rotate"},
+	{http.MethodPost, "/v1/mgmt/user/password/set/temporary"},
+	{http.MethodPost, "/v1/mgmt/user/password/set/active"},
+	{http.MethodPost, "/v1/mgmt/user/password/set"},
+	{http.MethodPost, "/v1/mgmt/user/password/expire"},
 }
 
 // FuzzManagementWrites sends any body to every management call of issue
@@ -81,6 +89,9 @@ func FuzzManagementWrites(f *testing.F) {
 		{32, `{"roleNames":["admin","tenant-admin"],"tenantId":"T2MockTenantAcme000000000001","roleIds":[]}`},
 		{33, `{"permissions":[{"name":"p","description":"d"},{"name":"p"}]}`}, {34, `{"permissions":[{"name":"data.read","newName":"x"}]}`},
 		{35, `{"names":["data.read","users.create"],"ids":null}`},
+		{36, `{"ids":["K1","K1"]}`}, {37, `{"ids":[""]}`}, {38, `{"ids":null}`}, {39, `{"id":"K2"}`},
+		{40, `{"loginId":"alice@example.com","password":"pass-word-1","setActive":false}`}, {41, `{"loginId":"U2MockUserAlice0000000000001","password":"x"}`},
+		{42, `{"loginId":"alice@example.com","password":"pass-word-2","setActive":"yes"}`}, {43, `{"userId":"U2Ghost"}`},
 	}
 	for _, sd := range seeds {
 		f.Add(sd.route, []byte(sd.body))

@@ -28,6 +28,15 @@ type roleBatchItem struct {
 	CreatedTime int64 `json:"createdTime"`
 }
 
+// permissionBatchItem is one permission of a create or update batch: the
+// single calls' body, plus systemDefault, which NODE's Permission type
+// requires (v2.13.0 lib/management/types.ts): false is accepted, true
+// refused (the mock has no system permissions).
+type permissionBatchItem struct {
+	permissionRequest
+	SystemDefault bool `json:"systemDefault"`
+}
+
 // itemError prefixes a single call's refusal with the item it is about.
 func itemError(list string, i int, err error) error {
 	e := *asError(err)
@@ -120,7 +129,7 @@ func dedupe(names []string) []string {
 func (s *Server) handlePermissionBatch(update bool) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) (int, error) {
 		req, err := decodeBatch[struct {
-			Permissions []permissionRequest `json:"permissions"`
+			Permissions []permissionBatchItem `json:"permissions"`
 		}](s, w, r)
 		if err != nil {
 			return 0, err
@@ -130,9 +139,12 @@ func (s *Server) handlePermissionBatch(update bool) handlerFunc {
 		}
 		changes := make([]state.PermissionChange, 0, len(req.Permissions))
 		for i := range req.Permissions {
-			item := &req.Permissions[i]
+			item := &req.Permissions[i].permissionRequest
 			if err := item.check(); err != nil {
 				return 0, itemError("permissions", i, err)
+			}
+			if req.Permissions[i].SystemDefault {
+				return 0, itemError("permissions", i, invalidArgument("systemDefault: the mock has no system permissions; send false"))
 			}
 			c := state.PermissionChange{Op: state.PermissionCreate, Permission: state.PermissionDef{Name: item.Name, Description: item.Description}}
 			if update {

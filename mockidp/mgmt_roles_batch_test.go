@@ -21,7 +21,7 @@ func TestRoleAndPermissionBatches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.ok(s.do("POST", "/v1/mgmt/permission/create/batch", mgmt(), `{"permissions":[{"name":"reports.view","description":"See"},{"name":"reports.edit"}]}`), nil)
+	s.ok(s.do("POST", "/v1/mgmt/permission/create/batch", mgmt(), `{"permissions":[{"name":"reports.view","description":"See","systemDefault":false},{"name":"reports.edit"}]}`), nil)
 	var created struct{ Roles []wire.RoleResponse }
 	s.ok(s.do("POST", "/v1/mgmt/role/create/batch", mgmt(), `{"roles":[
 		{"name":"analyst","description":"Reads","permissionNames":["reports.view"]},
@@ -178,6 +178,7 @@ func TestRoleBatchesBadInput(t *testing.T) {
 		{"too many permissions", "/v1/mgmt/permission/create/batch", many("permissions", `{"name":"p"}`), 400, mockidp.CodeInvalidArgument, "MaxBatchItems"},
 		{"permission wrong type", "/v1/mgmt/permission/update/batch", `{"permissions":[{"name":"data.read","newName":7}]}`, 400, mockidp.CodeBadRequest, "newName"},
 		{"permission no newName", "/v1/mgmt/permission/update/batch", `{"permissions":[{"name":"data.read"}]}`, 400, mockidp.CodeMissingArgument, "permissions[0]: newName"},
+		{"system permission", "/v1/mgmt/permission/create/batch", `{"permissions":[{"name":"p","systemDefault":true}]}`, 400, mockidp.CodeInvalidArgument, "permissions[0]: systemDefault"},
 		{"trailing data", "/v1/mgmt/permission/create/batch", `{"permissions":[{"name":"p"}]} {}`, 400, mockidp.CodeBadRequest, "trailing"},
 	} {
 		rec := s.do("POST", tc.path, mgmt(), tc.body)

@@ -177,6 +177,11 @@ func (s *Server) routes() http.Handler {
 	rt.surface("/v2/mgmt/user/update/role/remove", EndpointMgmtUser, s.handleUserRoles(roleRemove), post...)
 	rt.surface("/v1/mgmt/user/update/tenant/add", EndpointMgmtUser, s.handleUserTenant(true), post...)
 	rt.surface("/v1/mgmt/user/update/tenant/remove", EndpointMgmtUser, s.handleUserTenant(false), post...)
+	// Passwords (mgmt_user_password.go).
+	rt.surface("/v1/mgmt/user/password/set/temporary", EndpointMgmtUser, s.handleUserSetPassword(passwordTemporary), post...)
+	rt.surface("/v1/mgmt/user/password/set/active", EndpointMgmtUser, s.handleUserSetPassword(passwordActive), post...)
+	rt.surface("/v1/mgmt/user/password/set", EndpointMgmtUser, s.handleUserSetPassword(passwordDeprecated), post...)
+	rt.surface("/v1/mgmt/user/password/expire", EndpointMgmtUser, s.handleUserExpirePassword, post...)
 	rt.surface("/v1/mgmt/tests/generate/otp", EndpointMgmtTest, s.handleGenerateOTP, post...)
 	rt.surface("/v1/mgmt/tests/generate/magiclink", EndpointMgmtTest, s.handleGenerateLink(state.CodeMagicLink), post...)
 	rt.surface("/v1/mgmt/tests/generate/enchantedlink", EndpointMgmtTest, s.handleGenerateLink(state.CodeEnchantedLink), post...)
@@ -219,6 +224,11 @@ func (s *Server) routes() http.Handler {
 	rt.surface("/v1/mgmt/accesskey/activate", EndpointMgmtKey, s.handleAccessKeyState("activate"), post...)
 	rt.surface("/v1/mgmt/accesskey/deactivate", EndpointMgmtKey, s.handleAccessKeyState("deactivate"), post...)
 	rt.surface("/v1/mgmt/accesskey/delete", EndpointMgmtKey, s.handleAccessKeyState("delete"), post...)
+	// Their batches and rotation (mgmt_accesskeys_batch.go).
+	rt.surface("/v1/mgmt/accesskey/activate/batch", EndpointMgmtKey, s.handleAccessKeyBatch("activate"), post...)
+	rt.surface("/v1/mgmt/accesskey/deactivate/batch", EndpointMgmtKey, s.handleAccessKeyBatch("deactivate"), post...)
+	rt.surface("/v1/mgmt/accesskey/delete/batch", EndpointMgmtKey, s.handleAccessKeyBatch("delete"), post...)
+	rt.surface("/v1/mgmt/accesskey/rotate", EndpointMgmtKey, s.handleAccessKeyRotate, post...)
 
 	rt.surface("/metrics", "", plain(s.metrics.handler()), get...)
 	rt.surface("/", "", handleNoRoute)

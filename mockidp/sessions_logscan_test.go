@@ -106,6 +106,18 @@ func TestSessionLogsHoldNoSecrets(t *testing.T) {
 	do("POST", "/v1/mgmt/accesskey/deactivate", good, `{"id":"`+key.Key.ID+`"}`)
 	do("POST", "/v1/auth/accesskey/exchange", "Bearer "+pid+":"+key.Cleartext, `{}`)
 	do("POST", "/v1/mgmt/accesskey/update", bad, `{"id":"`+key.Key.ID+`","name":"x"}`)
+	// Rotation: the new cleartext is answered once and never logged; the
+	// old one is refused; batches with a known and an unknown ID.
+	var rot struct{ Cleartext string }
+	do("POST", "/v1/mgmt/accesskey/activate/batch", good, `{"ids":["`+key.Key.ID+`"]}`)
+	decode(do("POST", "/v1/mgmt/accesskey/rotate", good, `{"id":"`+key.Key.ID+`"}`), &rot)
+	secrets = append(secrets, rot.Cleartext)
+	do("POST", "/v1/auth/accesskey/exchange", "Bearer "+pid+":"+key.Cleartext, `{}`)
+	do("POST", "/v1/auth/accesskey/exchange", "Bearer "+pid+":"+rot.Cleartext, `{}`)
+	do("POST", "/v1/mgmt/accesskey/rotate", bad, `{"id":"`+key.Key.ID+`"}`)
+	do("POST", "/v1/mgmt/accesskey/deactivate/batch", good, `{"ids":["`+key.Key.ID+`","K-none"]}`)
+	do("POST", "/v1/mgmt/accesskey/delete/batch", good, `{"ids":["`+key.Key.ID+`"]}`)
+	do("POST", "/v1/auth/accesskey/exchange", "Bearer "+pid+":"+rot.Cleartext, `{}`)
 	var imp struct{ JWT string }
 	decode(do("POST", "/v1/mgmt/impersonate", good, `{"loginId":"alice@example.com","impersonatorId":"admin@example.com"}`), &imp)
 	tokens = append(tokens, imp.JWT)
@@ -121,6 +133,14 @@ func TestSessionLogsHoldNoSecrets(t *testing.T) {
 	do("POST", "/v1/mgmt/user/create/batch", bad, `{"users":[{"loginId":"pw5@example.com","password":"failed-Pass-SECRET-3"}]}`)
 	do("POST", "/v1/auth/password/signin", "Bearer "+pid, `{"loginId":"pw2@example.com","password":"failed-Pass-SECRET-3"}`)
 	do("POST", "/v1/auth/password/signin", "Bearer "+pid, `{"loginId":"pw2@example.com","password":"batch-Pass-SECRET-2"}`)
+	secrets = append(secrets, "temp-Pass-SECRET-4", "active-Pass-SECRET-5")
+	do("POST", "/v1/mgmt/user/password/set/temporary", good, `{"loginId":"pw2@example.com","password":"temp-Pass-SECRET-4"}`)
+	do("POST", "/v1/auth/password/signin", "Bearer "+pid, `{"loginId":"pw2@example.com","password":"temp-Pass-SECRET-4"}`)
+	do("POST", "/v1/mgmt/user/password/set/active", bad, `{"loginId":"pw2@example.com","password":"active-Pass-SECRET-5"}`)
+	do("POST", "/v1/mgmt/user/password/set/active", good, `{"loginId":"ghost@example.com","password":"active-Pass-SECRET-5"}`)
+	do("POST", "/v1/mgmt/user/password/set/active", good, `{"loginId":"pw2@example.com","password":"active-Pass-SECRET-5"}`)
+	do("POST", "/v1/mgmt/user/password/expire", good, `{"loginId":"pw2@example.com"}`)
+	do("POST", "/v1/auth/password/signin", "Bearer "+pid, `{"loginId":"pw2@example.com","password":"active-Pass-SECRET-5"}`)
 
 	reqs := do("GET", "/_mock/requests", "", "")
 	out := logs.String() + reqs.Body.String()

@@ -39,7 +39,7 @@ func stateError(err error) error {
 	case errors.Is(err, state.ErrPermissionUndefined):
 		return invalidArgument("permissionNames: %v: create it with /v1/mgmt/permission/create", err)
 	// Access keys of the management API.
-	case errors.Is(err, state.ErrManagedKeyNotFound):
+	case errors.Is(err, state.ErrManagedKeyNotFound), errors.Is(err, state.ErrManagedKeyNotRotatable):
 		return invalidArgument("%v", err)
 	// Flow executions.
 	case errors.Is(err, state.ErrFlowExecutionUnknown):

@@ -208,6 +208,22 @@ describe('Descope Node SDK management calls against mockidp', () => {
     assert.deepEqual(ok(await mgmt.user.loadUsers(ids), 'loadUsers after deleteBatch'), []);
   });
 
+  test('passwords: a temporary or expired password is refused at sign-in, an active one signs in', async () => {
+    ok(await mgmt.user.setTemporaryPassword(alice, 'temp-Pass-1'), 'setTemporaryPassword');
+    refused(await sdk.password.signIn(alice, 'temp-Pass-1'), 'E062909', 'sign-in with a temporary password');
+    refused(await sdk.password.signIn(alice, 'wrong-Pass-0'), 'E062901', 'sign-in with a wrong password');
+    ok(await mgmt.user.setActivePassword(alice, 'active-Pass-2'), 'setActivePassword');
+    const signedIn = ok(await sdk.password.signIn(alice, 'active-Pass-2'), 'password.signIn');
+    const token = await refreshed(signedIn.refreshJwt);
+    assert.equal(token.sub, aliceId);
+    assert.deepEqual(token.roles, ['user']);
+    ok(await mgmt.user.expirePassword(alice), 'expirePassword');
+    refused(await sdk.password.signIn(alice, 'active-Pass-2'), 'E062909', 'sign-in with an expired password');
+    assert.equal((await refreshed(signedIn.refreshJwt)).sub, aliceId, 'expiring the password leaves the session alone');
+    ok(await mgmt.user.setPassword(alice, 'deprecated-Pass-3'), 'setPassword (deprecated: temporary)');
+    refused(await sdk.password.signIn(alice, 'deprecated-Pass-3'), 'E062909', 'sign-in after the deprecated setPassword');
+  });
+
   test('roles and permissions: create, update, search, delete, each seen in the next refresh', async () => {
     const refreshJwt = await session(alice);
     ok(await mgmt.permission.create('reports.view', 'See reports'), 'permission.create');
@@ -309,6 +325,33 @@ describe('Descope Node SDK management calls against mockidp', () => {
     await sdk.exchangeAccessKey(created.cleartext);
     ok(await mgmt.accessKey.delete(id), 'accessKey.delete');
     await assert.rejects(sdk.exchangeAccessKey(created.cleartext), 'a deleted key is refused');
+  });
+
+  test('access keys: rotate refuses the old secret and exchanges the new; batch deactivate, activate and delete', async () => {
+    const a = ok(await mgmt.accessKey.create('customer-a', 0, ['viewer']), 'accessKey.create a');
+    const b = ok(await mgmt.accessKey.create('customer-b', 0, ['admin']), 'accessKey.create b');
+    assert.equal((await sdk.exchangeAccessKey(a.cleartext)).token.sub, a.key.id);
+
+    const rotated = ok(await mgmt.accessKey.rotate(a.key.id), 'accessKey.rotate');
+    assert.equal(rotated.key.id, a.key.id);
+    assert.ok(rotated.cleartext && rotated.cleartext !== a.cleartext, 'a new cleartext');
+    await assert.rejects(sdk.exchangeAccessKey(a.cleartext), 'the old secret is refused after rotation');
+    const info = await sdk.exchangeAccessKey(rotated.cleartext);
+    assert.equal(info.token.sub, a.key.id);
+    assert.deepEqual(info.token.roles, ['viewer'], 'the rotated key keeps its roles');
+
+    const ids = [a.key.id, b.key.id];
+    refused(await mgmt.accessKey.deactivateBatch([...ids, 'K2NoSuchKey0000000000000000']), 'E011004', 'a batch with an unknown ID');
+    await sdk.exchangeAccessKey(b.cleartext); // the refused batch deactivated none
+    ok(await mgmt.accessKey.deactivateBatch(ids), 'accessKey.deactivateBatch');
+    await assert.rejects(sdk.exchangeAccessKey(rotated.cleartext), 'a deactivated key is refused');
+    await assert.rejects(sdk.exchangeAccessKey(b.cleartext), 'a deactivated key is refused');
+    refused(await mgmt.accessKey.rotate(a.key.id), 'E011004', 'rotating a deactivated key');
+    ok(await mgmt.accessKey.activateBatch(ids), 'accessKey.activateBatch');
+    assert.ok((await sdk.exchangeAccessKey(b.cleartext)).token.permissions.includes('users.delete'));
+    ok(await mgmt.accessKey.deleteBatch(ids), 'accessKey.deleteBatch');
+    await assert.rejects(sdk.exchangeAccessKey(rotated.cleartext), 'a deleted key is refused');
+    await assert.rejects(sdk.exchangeAccessKey(b.cleartext), 'a deleted key is refused');
   });
 
   test('impersonation: act in the impersonated sessions, stopImpersonation back to the impersonator', async () => {

@@ -189,3 +189,100 @@ func (st *State) RemoveManagedKey(id string) error { return st.managedKeys.remov
 
 // ManagedKeys lists the managed keys, sorted by ID.
 func (st *State) ManagedKeys() []ManagedKey { return st.managedKeys.list() }
+
+// setActive sets the active flag of every key of ids, all or nothing: an ID
+// of no key (ErrManagedKeyNotFound, naming ids[i]) changes none.
+func (st *accessKeyStore) setActive(ids []string, active bool) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if err := st.checkIDsLocked(ids); err != nil {
+		return err
+	}
+	changed := make(map[string]*ManagedKey, len(ids))
+	delta := 0
+	for _, id := range ids {
+		old := st.byID[id]
+		if _, twice := changed[id]; twice {
+			continue
+		}
+		k := *old // records are replaced, never changed in place
+		k.Active = active
+		k.size = managedKeyBytes(&k)
+		delta += k.size - old.size
+		changed[id] = &k
+	}
+	if st.bytes+delta > MaxManagedKeyBytes {
+		return fmt.Errorf("%w: the managed access keys would take over %d bytes (MaxManagedKeyBytes)", ErrManagedKeysFull, MaxManagedKeyBytes)
+	}
+	for id, k := range changed {
+		st.byID[id] = k
+	}
+	st.bytes += delta
+	return nil
+}
+
+// removeAll deletes every key of ids, all or nothing.
+func (st *accessKeyStore) removeAll(ids []string) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if err := st.checkIDsLocked(ids); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if k, ok := st.byID[id]; ok { // an ID listed twice is gone the second time
+			delete(st.byID, id)
+			delete(st.byDigest, k.digest)
+			st.bytes -= k.size
+		}
+	}
+	return nil
+}
+
+func (st *accessKeyStore) checkIDsLocked(ids []string) error {
+	for i, id := range ids {
+		if _, ok := st.byID[id]; !ok {
+			return fmt.Errorf("ids[%d]: %w: %q", i, ErrManagedKeyNotFound, truncate(id, 64))
+		}
+	}
+	return nil
+}
+
+// rotate gives the key a new secret and returns it with the cleartext; the
+// old secret is forgotten at once. Only an active key that has not expired
+// at now (Unix seconds) rotates (ErrManagedKeyNotRotatable).
+func (st *accessKeyStore) rotate(id string, now int64) (ManagedKey, string, error) {
+	_, secret := newKeySecret()
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	old, ok := st.byID[id]
+	switch {
+	case !ok:
+		return ManagedKey{}, "", fmt.Errorf("%w: %q", ErrManagedKeyNotFound, truncate(id, 64))
+	case !old.Active:
+		return ManagedKey{}, "", fmt.Errorf("%w: it is deactivated (activate it first)", ErrManagedKeyNotRotatable)
+	case old.ExpireTime != 0 && now >= old.ExpireTime:
+		return ManagedKey{}, "", fmt.Errorf("%w: it has expired", ErrManagedKeyNotRotatable)
+	}
+	k := *old
+	k.digest = sha256.Sum256([]byte(secret))
+	delete(st.byDigest, old.digest)
+	st.byDigest[k.digest] = id
+	st.byID[id] = &k
+	return k, secret, nil
+}
+
+// SetManagedKeysActive activates or deactivates every key of ids, all or
+// nothing (ErrManagedKeyNotFound naming the first unknown ID).
+func (st *State) SetManagedKeysActive(ids []string, active bool) error {
+	return st.managedKeys.setActive(ids, active)
+}
+
+// RemoveManagedKeys deletes every key of ids, all or nothing.
+func (st *State) RemoveManagedKeys(ids []string) error { return st.managedKeys.removeAll(ids) }
+
+// RotateManagedKey gives an active, unexpired key a new secret, answered
+// once as cleartext; the old secret stops exchanging at once. Failures:
+// ErrManagedKeyNotFound, ErrManagedKeyNotRotatable.
+func (st *State) RotateManagedKey(id string) (ManagedKey, string, error) {
+	return st.managedKeys.rotate(id, st.now().Unix())
+}

@@ -15,7 +15,8 @@
 //   - accesskey_store.go: the access keys created by the management API;
 //   - users.go, users_index.go, directory_defs.go: the directory (users,
 //     and the roles and tenants their grants are computed from) and its
-//     email and phone indexes;
+//     email and phone indexes; directory_batch.go: role and permission
+//     batches, all or nothing (ChangeRoles, ChangePermissions);
 //   - permission_store.go: the permission definitions roles name;
 //   - codes.go: pending OTP codes, magic links and enchanted links;
 //   - sessions.go: the Descope refresh tokens issued (by jti);

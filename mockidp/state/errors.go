@@ -92,8 +92,9 @@ var (
 	ErrOutboxFull = newLimit("outbox full")
 
 	// Access keys of the management API (accesskey_store.go).
-	ErrManagedKeyNotFound = errors.New("access key not found")
-	ErrManagedKeysFull    = newLimit("access keys limit reached")
+	ErrManagedKeyNotFound     = errors.New("access key not found")
+	ErrManagedKeyNotRotatable = errors.New("the access key cannot be rotated")
+	ErrManagedKeysFull        = newLimit("access keys limit reached")
 
 	// Clients and access keys (clients.go).
 	ErrClientNotFound    = errors.New("client not found")

@@ -90,6 +90,37 @@ var _ = Describe("Real Descope management choices", Label("live", "sessions", "m
 		Expect(resp.Status).To(Equal(http.StatusOK), "the SDKs read a 200 with createdUsers and failedUsers: %s", resp)
 	})
 
+	It("access-key rotation refuses the old secret; a batch with an unknown ID (the mock: all or nothing)", func() {
+		resp := d.Call(http.MethodPost, "/v1/mgmt/accesskey/create", d.ManagementKey, map[string]any{"name": "descope-harness-rotate"})
+		Expect(resp.Status).To(Equal(http.StatusOK), "creating a key: %s", resp)
+		key, _ := resp.JSON()["key"].(map[string]any)
+		id, _ := key["id"].(string)
+		old, _ := resp.JSON()["cleartext"].(string)
+		DeferCleanup(func() {
+			AddReportEntry("access-key delete batch on real Descope", d.Call(http.MethodPost, "/v1/mgmt/accesskey/delete/batch", d.ManagementKey, map[string]any{"ids": []string{id}}).String())
+		})
+		rot := d.Call(http.MethodPost, "/v1/mgmt/accesskey/rotate", d.ManagementKey, map[string]any{"id": id})
+		Expect(rot.Status).To(Equal(http.StatusOK), "rotating: %s", rot)
+		fresh, _ := rot.JSON()["cleartext"].(string)
+		Expect(fresh).NotTo(BeEmpty())
+		Expect(d.Call(http.MethodPost, "/v1/auth/accesskey/exchange", fresh, map[string]any{}).Status).To(Equal(http.StatusOK), "the new secret exchanges")
+		Expect(d.Call(http.MethodPost, "/v1/auth/accesskey/exchange", old, map[string]any{}).Status).To(BeNumerically(">=", 400), "the old secret stops working (GO sdk/mgmt.go Rotate)")
+
+		batch := d.Call(http.MethodPost, "/v1/mgmt/accesskey/deactivate/batch", d.ManagementKey, map[string]any{"ids": []string{id, "K2DescopeHarnessNoSuchKey0000"}})
+		AddReportEntry("access-key deactivate batch with an unknown ID on real Descope (the mock: 400 E011004 naming ids[1], nothing deactivated)", batch.String())
+		after := d.Call(http.MethodPost, "/v1/auth/accesskey/exchange", fresh, map[string]any{})
+		AddReportEntry("the batch's known key exchanges afterwards on real Descope (the mock: 200)", after.Status)
+	})
+
+	It("password sign-in with a temporary password: the answer Descope gives (the mock: 401 E062909)", func() {
+		loginID := liveLoginID()
+		d.CreateTestUser(loginID, nil)
+		set := d.Call(http.MethodPost, "/v1/mgmt/user/password/set/temporary", d.ManagementKey, map[string]any{"loginId": loginID, "password": "Harness-temp-Pass-7!"})
+		AddReportEntry("password set/temporary on real Descope", set.String())
+		signIn := d.Call(http.MethodPost, "/v1/auth/password/signin", "", map[string]any{"loginId": loginID, "password": "Harness-temp-Pass-7!"})
+		AddReportEntry("password sign-in with a temporary password on real Descope (the mock: 401 "+mockidp.CodePasswordExpired+")", fmt.Sprint(signIn.Status, " ", signIn.JSON()["errorCode"]))
+	})
+
 	It("impersonation: the claims of the impersonated session (the mock: act {sub})", func() {
 		impersonator := os.Getenv(EnvDescopeImpersonatorID)
 		if impersonator == "" {
