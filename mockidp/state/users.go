@@ -251,6 +251,13 @@ func cloneUser(u User) User {
 		u.Tenants[i].Roles = slices.Clone(u.Tenants[i].Roles)
 	}
 	u.CustomAttributes = maps.Clone(u.CustomAttributes)
+	for name, v := range u.CustomAttributes {
+		if list, ok := v.([]any); ok {
+			// A list's items are index keys (users_index.go): a stored
+			// user's must not change through a caller's copy.
+			u.CustomAttributes[name] = slices.Clone(list)
+		}
+	}
 	return u
 }
 

@@ -89,9 +89,11 @@ const (
 // postingSet is the users holding one key. A removed record stays listed
 // (dead) until the dead are half the list, which is then compacted: removal
 // is O(1) amortized and the list is never more than twice its live users,
-// so walking it is linear in them. A record is live while the directory's
-// byID holds it; records are never changed or inserted twice (users.go),
-// so a live record listed holds the key, and is listed once.
+// so walking it is linear in them. A record is live while the directory
+// holds it (directory.live); records are never changed (cloneUser copies
+// what their keys come from) nor inserted twice (users.go), so a live
+// record listed holds the key, is listed once, and its keys when removed
+// are those it was listed under.
 type postingSet struct {
 	users []*User
 	dead  int
@@ -320,7 +322,7 @@ func (x *userIndexes) remove(keys []indexKey, live func(*User) bool) (freed int)
 }
 
 // releasedKeys counts the keys of old whose sets old alone holds live and
-// which keep (sorted, as indexKeysOf gives them) does not hold: the sets
+// which keep (sorted, as appendIndexKeys gives them) does not hold: the sets
 // replacing old by a user of keys deletes.
 func (x *userIndexes) releasedKeys(old, keep []indexKey) int {
 	n := 0
