@@ -116,7 +116,7 @@ func (d *directory) insertLocked(u *User, keys []indexKey) {
 		d.keys[0] = keys
 	}
 	n, _ := userBytes(u) // checked by put; a project file's users are bounded by its size
-	d.bytes += n + len(keys)*indexEntryBytes + d.index.add(u, keys)
+	d.bytes += n + indexBytes(keys) + d.index.add(u, keys)
 	d.byID[u.ID] = u
 	d.live[u] = struct{}{}
 	for _, l := range u.LoginIDs {
@@ -138,7 +138,7 @@ func (d *directory) removeLocked(u *User, keys []indexKey) {
 		d.keys[1] = keys
 	}
 	n, _ := userBytes(u)
-	d.bytes -= n + len(keys)*indexEntryBytes + d.index.remove(keys, d.isLiveLocked)
+	d.bytes -= n + indexBytes(keys) + d.index.remove(keys, d.isLiveLocked)
 	if u.Test {
 		d.testUsers--
 	}
@@ -292,14 +292,14 @@ func (d *directory) putLocked(u User, size int, replace bool, now int64) (User, 
 	// the replaced record holds are freed.
 	keys := appendIndexKeys(d.keys[0], &u)
 	d.keys[0] = keys
-	size += len(keys)*indexEntryBytes + d.index.newKeys(keys)*indexKeyBytes
+	size += indexBytes(keys) + d.index.newKeys(keys)*indexKeyBytes
 	freed := 0
 	var oldKeys []indexKey
 	if exists {
 		oldKeys = appendIndexKeys(d.keys[1], old)
 		d.keys[1] = oldKeys
 		freed, _ = userBytes(old)
-		freed += len(oldKeys)*indexEntryBytes + d.index.releasedKeys(oldKeys, keys)*indexKeyBytes
+		freed += indexBytes(oldKeys) + d.index.releasedKeys(oldKeys, keys)*indexKeyBytes
 	}
 	if d.bytes-freed+size > MaxDirectoryBytes {
 		return User{}, false, fmt.Errorf("%w: the users would take over %d bytes (MaxDirectoryBytes): remove some first", ErrUsersFull, MaxDirectoryBytes)

@@ -86,6 +86,10 @@ const (
 	indexKeyBytes   = 128
 )
 
+// indexBytes is what a user listed under keys is charged for its entries:
+// one per key and one in the directory's set of live records.
+func indexBytes(keys []indexKey) int { return (len(keys) + 1) * indexEntryBytes }
+
 // postingSet is the users holding one key. A removed record stays listed
 // (dead) until the dead are half the list, which is then compacted: removal
 // is O(1) amortized and the list is never more than twice its live users,

@@ -18,7 +18,7 @@ func (st *State) CheckUserIndexes() error {
 	for _, u := range d.byID {
 		keys := indexKeysOf(u)
 		n, _ := userBytes(u)
-		bytes += n + len(keys)*indexEntryBytes + want.add(u, keys)
+		bytes += n + indexBytes(keys) + want.add(u, keys)
 	}
 	if d.bytes != bytes {
 		return fmt.Errorf("the directory counts %d bytes, its users and their keys take %d", d.bytes, bytes)
