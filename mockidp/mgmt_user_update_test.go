@@ -280,3 +280,33 @@ func TestConcurrentRoleAddsAllLand(t *testing.T) {
 		t.Errorf("roles %v: %d, want %d", u.Roles, len(u.Roles), n+1)
 	}
 }
+
+// A management write changes the user, not its history: after its first
+// sign-in, a user whose roles, name or whole record the management API
+// rewrote signs in again with firstSeen false. Only deleting the user and
+// creating it again makes a first sign-in.
+func TestUserWritesKeepFirstSeen(t *testing.T) {
+	t.Parallel()
+	s := newSessionServer(t, nil)
+	s.mgmtUser("POST", "/v1/mgmt/user/create", `{"loginId":"seen@example.com","email":"seen@example.com","test":true}`)
+	if !s.login("seen@example.com").FirstSeen {
+		t.Fatal("the first sign-in says firstSeen false")
+	}
+	writes := []struct{ method, path, body string }{
+		{"POST", "/v2/mgmt/user/update/role/add", `{"loginId":"seen@example.com","roleNames":["user"]}`},
+		{"POST", "/v1/mgmt/user/update/name", `{"loginId":"seen@example.com","displayName":"Seen"}`},
+		{"POST", "/v1/mgmt/user/update", `{"loginId":"seen@example.com","email":"seen@example.com","displayName":"Seen Again","test":true}`},
+		{"PATCH", "/v1/mgmt/user/patch", `{"loginId":"seen@example.com","givenName":"Seen"}`},
+	}
+	for _, w := range writes {
+		s.mgmtUser(w.method, w.path, w.body)
+		if s.login("seen@example.com").FirstSeen {
+			t.Errorf("after %s, the next sign-in says firstSeen true", w.path)
+		}
+	}
+	s.ok(s.do("POST", "/v1/mgmt/user/delete", mgmt(), `{"loginId":"seen@example.com"}`), nil)
+	s.mgmtUser("POST", "/v1/mgmt/user/create", `{"loginId":"seen@example.com","email":"seen@example.com","test":true}`)
+	if !s.login("seen@example.com").FirstSeen {
+		t.Error("a user deleted and created again signs in with firstSeen false")
+	}
+}

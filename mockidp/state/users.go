@@ -320,8 +320,9 @@ func (d *directory) putLocked(u User, size int, replace bool, now int64) (User, 
 		return User{}, false, fmt.Errorf("%w: the project allows %d test users", ErrTestUserLimit, d.limit)
 	}
 	if exists {
+		// The same user, rewritten: it keeps having logged in (seen); only
+		// deleteLocked forgets that.
 		d.removeLocked(old, oldKeys)
-		delete(d.seen, u.ID) // a replaced user's next login is a first one again, as before the indexes
 	}
 	d.insertLocked(&u, keys)
 	return u, exists, nil
