@@ -52,7 +52,7 @@ test: build ## Run every offline test and suite (what CI runs): race detector, r
 # The long tests: each skips itself under -short (make test) and runs here:
 # stores filled to their limits, the short soak, loadgen's child processes,
 # docker-compose's validation of the compose file.
-LONG_TESTS = TestRunShort|TestChildScenariosEndToEnd|TestRunChildModes|TestSessionStoreIsBounded|TestFloodOfCodeExchangesLeavesRoom|TestSessionStoreStaysBounded|TestMemoryUsersAndSessions|TestUsersAreBounded|TestManagementDefinitionsCountBounded|TestDirectoryTotalBytesLimit|TestComposeConfigValidates|TestBatchesKeepTheirBounds
+LONG_TESTS = TestRunShort|TestChildScenariosEndToEnd|TestRunChildModes|TestSessionStoreIsBounded|TestFloodOfCodeExchangesLeavesRoom|TestSessionStoreStaysBounded|TestMemoryUsersAndSessions|TestUsersAreBounded|TestManagementDefinitionsCountBounded|TestManagementDefinitionsByteBounded|TestDirectoryTotalBytesLimit|TestComposeConfigValidates|TestBatchesKeepTheirBounds
 LONG_PKGS  = ./soak/ ./loadgen/... ./mockidp/ ./mockidp/state/ ./packaging/
 
 .PHONY: test-long

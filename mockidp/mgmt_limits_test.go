@@ -117,11 +117,15 @@ func (k definitionKind) fill(t *testing.T, s sessionServer, pad, limit string) i
 	return i
 }
 
-// Filling each run-time collection with large items stops at its byte bound:
-// a 409 M000409 naming the bound, before the count bound is near, and room
-// again after a delete.
+// Filling each run-time collection with large items stops at its byte
+// bound: a 409 M000409 naming the bound, before the count bound is near,
+// and room again after a delete. It takes 4.3 CPU-s under -race, so make
+// test-long runs it.
 func TestManagementDefinitionsByteBounded(t *testing.T) {
 	t.Parallel()
+	if testing.Short() {
+		t.Skip("long (fills each collection to its byte bound): make test-long runs it")
+	}
 	for _, k := range definitionKinds() {
 		t.Run(k.name, func(t *testing.T) {
 			t.Parallel()
