@@ -160,7 +160,11 @@ compose-test: ## Run the offline suites in external mode against the compose sta
 	@# nothing for COMPOSE_HTTP_TIMEOUT (60 s by default; the suites compile
 	@# for longer than that on a loaded machine). The follower gets 600 s here,
 	@# and if it still breaks the logs are printed once the suites exit.
-	VERSION=$(VERSION) $(COMPOSE) --profile test up --build --detach suites; \
+	@# --always-recreate-deps: the mock and the API start after the suites'
+	@# image is built, as from scratch, not minutes earlier (make up): the
+	@# API's first key-set fetch after a long idle then timed out at the
+	@# stack's 1s provider timeout and failed the faults suite.
+	VERSION=$(VERSION) $(COMPOSE) --profile test up --build --always-recreate-deps --detach suites; \
 	  status=$$?; \
 	  if [ $$status = 0 ]; then \
 	    id=$$($(COMPOSE) --profile test ps -q suites); \
