@@ -60,7 +60,8 @@ type directory struct {
 const userOverhead = 256
 
 // userBytes is what a user counts against MaxDirectoryBytes; it refuses a
-// user over MaxUserLoginIDs or MaxUserBytes. It is linear in the user.
+// user over MaxUserLoginIDs or MaxUserBytes. It is linear in the user. The
+// password is not in the JSON (json:"-") and is counted beside it.
 func userBytes(u *User) (int, error) {
 	if len(u.LoginIDs) > MaxUserLoginIDs {
 		return 0, fmt.Errorf("%w: %d login IDs, over the limit of %d (MaxUserLoginIDs)", ErrUserTooLarge, len(u.LoginIDs), MaxUserLoginIDs)
@@ -69,10 +70,10 @@ func userBytes(u *User) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("%w: %v", ErrUserTooLarge, err)
 	}
-	if len(b) > MaxUserBytes {
-		return 0, fmt.Errorf("%w: %d bytes as JSON, over the limit of %d (MaxUserBytes)", ErrUserTooLarge, len(b), MaxUserBytes)
+	if n := len(b) + len(u.Password); n > MaxUserBytes {
+		return 0, fmt.Errorf("%w: %d bytes as JSON with its password, over the limit of %d (MaxUserBytes)", ErrUserTooLarge, n, MaxUserBytes)
 	}
-	return userOverhead + len(b) + 64*len(u.LoginIDs), nil
+	return userOverhead + len(b) + len(u.Password) + 64*len(u.LoginIDs), nil
 }
 
 func (d *directory) resetLocked(dir project.Directory, now int64) {

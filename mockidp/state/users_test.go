@@ -67,3 +67,41 @@ func TestDirectoryTotalBytesLimit(t *testing.T) {
 		t.Fatalf("a user after a removal: %v, want room", err)
 	}
 }
+
+// A user's password is not in its JSON but counts against
+// MaxDirectoryBytes all the same: setting one adds its bytes, changing it
+// adds the difference, and removing the user gives them back.
+func TestPasswordCountsInDirectoryBytes(t *testing.T) {
+	t.Parallel()
+	st := newTestState(t, newTestClock())
+	held := func() int {
+		st.users.mu.RLock()
+		defer st.users.mu.RUnlock()
+		return st.users.bytes
+	}
+	empty := held()
+	u, _, err := st.PutUser(User{LoginIDs: []string{"pw@example.com"}, Email: "pw@example.com"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	without := held()
+	long := strings.Repeat("p", 256)
+	if _, err := st.ModifyUser(u.ID, func(u *User) error { u.Password = long; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if got := held() - without; got != len(long) {
+		t.Errorf("a %d-byte password added %d bytes to the directory, want %d", len(long), got, len(long))
+	}
+	if _, err := st.ModifyUser(u.ID, func(u *User) error { u.Password = "12345678"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if got := held() - without; got != 8 {
+		t.Errorf("an 8-byte password in its place: %d bytes beyond the user without one, want 8", got)
+	}
+	if _, err := st.RemoveUser(u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := held(); got != empty {
+		t.Errorf("after the user's removal the directory holds %d bytes, want %d as before it", got, empty)
+	}
+}
