@@ -14,8 +14,8 @@ const CodeWrongPassword = "E062901"
 
 // minPasswordLen is the shortest password sign-up and the management API
 // set (mock's choice; Descope's policy is a project setting, GET
-// /v1/auth/password/policy). maxPasswordBytes bounds the longest, and so
-// what a user holds beside its counted JSON (the password is never in it).
+// /v1/auth/password/policy). maxPasswordBytes bounds the longest (a user's
+// password counts against the directory's bytes beside its JSON).
 const minPasswordLen = 8
 
 // checkPasswordLength refuses a password shorter or longer than the bounds.

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+
+	"github.com/descope-harness/harness/mockidp/state"
 )
 
 // userResponse renders u as Descope does.
@@ -13,7 +15,7 @@ func (s *Server) userResponse(u User) *UserResponse {
 	out := &UserResponse{
 		UserID: u.ID, LoginIDs: nonNil(u.LoginIDs), Name: u.Name, GivenName: u.GivenName, MiddleName: u.MiddleName, FamilyName: u.FamilyName,
 		Email: u.Email, Phone: u.Phone, VerifiedEmail: u.VerifiedEmail, VerifiedPhone: u.VerifiedPhone, RoleNames: nonNil(u.Roles),
-		UserTenants: make([]UserTenantResponse, 0, len(u.Tenants)), Status: userStatus(&u), Test: u.Test,
+		UserTenants: make([]UserTenantResponse, 0, len(u.Tenants)), Status: state.UserStatus(&u), Test: u.Test,
 		CustomAttributes: u.CustomAttributes, CreatedTime: u.CreatedTime, ModifiedTime: u.ModifiedTime, Picture: u.Picture,
 		Password: u.Password != "", OAuth: map[string]bool{}, SSOAppIDs: []string{},
 	}
@@ -146,23 +148,32 @@ func (s *Server) readDescopeBody(w http.ResponseWriter, r *http.Request) ([]byte
 }
 
 // decodeDescopeBody is decodeDescope after reading (the fuzzed parser).
-func decodeDescopeBody(body []byte, dst any) error { return decodeJSONBody(body, dst, false) }
+func decodeDescopeBody(body []byte, dst any) error { return decodeJSONBody(body, dst, jsonLenient) }
 
 // decodeStrict reads a body into dst refusing unknown fields, keys given
 // twice and trailing data (400 E011001 naming them); numbers stay
 // json.Number. Search bodies use it: a filter the mock does not know is
 // refused, never ignored.
-func decodeStrict(body []byte, dst any) error { return decodeJSONBody(body, dst, true) }
+func decodeStrict(body []byte, dst any) error { return decodeJSONBody(body, dst, jsonStrict) }
+
+// jsonMode is how decodeJSONBody reads a body.
+type jsonMode int
+
+const (
+	jsonLenient      jsonMode = iota // unknown fields ignored; numbers in an any are float64
+	jsonStrict                       // unknown fields, keys given twice refused; numbers in an any are json.Number
+	jsonStrictFloats                 // as jsonStrict, with numbers in an any float64 (the management batches)
+)
 
 // decodeJSONBody is the one JSON body decoder of the Descope surface:
-// lenient (decodeDescopeBody) or strict (decodeStrict). An empty body leaves
-// dst as it is.
-func decodeJSONBody(body []byte, dst any, strict bool) error {
+// lenient (decodeDescopeBody) or strict (decodeStrict, decodeBatch). An
+// empty body leaves dst as it is.
+func decodeJSONBody(body []byte, dst any, mode jsonMode) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
-	if strict {
+	if mode != jsonLenient {
 		if err := checkDuplicateKeys(body); err != nil {
 			var e *Error
 			if errors.As(err, &e) {
@@ -170,7 +181,9 @@ func decodeJSONBody(body []byte, dst any, strict bool) error {
 			}
 			return err
 		}
-		dec.UseNumber()
+		if mode == jsonStrict {
+			dec.UseNumber()
+		}
 		dec.DisallowUnknownFields()
 	}
 	if err := dec.Decode(dst); err != nil {

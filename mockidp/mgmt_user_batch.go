@@ -75,11 +75,11 @@ func failure(err error) string {
 	return e.Code + ": " + e.Message
 }
 
-// decodeBatch checks the management key and reads a batch body: strictly
+// decodeBatch checks the management key and reads a batch body strictly
 // (an unknown field, a key given twice, trailing data or a wrong type is
-// 400 E011001 naming it), then into the T it answers with numbers as the
-// single calls read them (float64 in custom attributes), so that a user
-// written by a batch is exactly one written by the single call.
+// 400 E011001 naming it) with numbers as the single calls read them
+// (float64 in custom attributes), so that a user written by a batch is
+// exactly one written by the single call.
 func decodeBatch[T any](s *Server, w http.ResponseWriter, r *http.Request) (*T, error) {
 	if err := s.checkManagementKey(r); err != nil {
 		return nil, err
@@ -88,11 +88,8 @@ func decodeBatch[T any](s *Server, w http.ResponseWriter, r *http.Request) (*T, 
 	if err != nil {
 		return nil, err
 	}
-	if err := decodeStrict(body, new(T)); err != nil {
-		return nil, err
-	}
 	dst := new(T)
-	if err := decodeDescopeBody(body, dst); err != nil {
+	if err := decodeJSONBody(body, dst, jsonStrictFloats); err != nil {
 		return nil, err
 	}
 	return dst, nil
@@ -228,13 +225,8 @@ func (s *Server) handleUsersLoad(w http.ResponseWriter, r *http.Request) (int, e
 	if err := checkBatchSize("userIds", len(req.UserIDs)); err != nil {
 		return 0, err
 	}
-	seen := make(map[string]bool, len(req.UserIDs))
 	users := make([]*UserResponse, 0, len(req.UserIDs))
-	for _, id := range req.UserIDs {
-		if seen[id] {
-			continue
-		}
-		seen[id] = true
+	for _, id := range dedupe(req.UserIDs) {
 		u, ok := s.state.UserByID(id)
 		if !ok || u.Disabled && !req.IncludeInvalidUsers {
 			continue

@@ -87,11 +87,6 @@ type roleListRequest struct {
 // descope.UserStatus, NODE UserStatus).
 var userStatuses = []string{"enabled", "disabled", "invited", "expired"}
 
-// userStatus is a user's status: disabled through the management API
-// (mgmt_user_update.go), else enabled (state.UserStatus, which the status
-// index keys users by).
-func userStatus(u *User) string { return state.UserStatus(u) }
-
 // userSortFields are the fields a search can sort by, each a comparison.
 var userSortFields = map[string]func(a, b *User) int{
 	"createdTime": func(a, b *User) int { return cmp.Compare(a.CreatedTime, b.CreatedTime) },
@@ -99,7 +94,7 @@ var userSortFields = map[string]func(a, b *User) int{
 	"loginIds":    func(a, b *User) int { return strings.Compare(firstLoginID(a), firstLoginID(b)) },
 	"name":        func(a, b *User) int { return strings.Compare(a.Name, b.Name) },
 	"phone":       func(a, b *User) int { return strings.Compare(a.Phone, b.Phone) },
-	"status":      func(a, b *User) int { return strings.Compare(userStatus(a), userStatus(b)) },
+	"status":      func(a, b *User) int { return strings.Compare(state.UserStatus(a), state.UserStatus(b)) },
 	"userId":      func(a, b *User) int { return strings.Compare(a.ID, b.ID) },
 }
 
@@ -207,7 +202,7 @@ func (req *userSearchRequest) search(testOnly bool) (userSearch, error) {
 		testOnly: testOnly || req.TestUsersOnly, withTest: testOnly || req.TestUsersOnly || req.WithTestUser,
 		text: strings.ToLower(req.Text), loginID: req.LoginID,
 		loginIDList: req.LoginIDs, userIDList: req.UserIDs, emailList: req.Emails, phoneList: req.Phones,
-		loginIDs: setOf(req.LoginIDs, nil), userIDs: setOf(req.UserIDs, nil), emails: setOf(req.Emails, emailKey),
+		loginIDs: setOf(req.LoginIDs, nil), userIDs: setOf(req.UserIDs, nil), emails: setOf(req.Emails, state.EmailKey),
 		phones: setOf(req.Phones, nil), roleNames: setOf(req.RoleNames, nil), tenantIDs: setOf(req.TenantIDs, nil),
 		noSSOApps: len(req.SSOAppIDs) > 0, ssoOnly: req.SSOOnly, scimOnly: req.SCIMOnly,
 		verifiedEmail: req.VerifiedEmail, verifiedPhone: req.VerifiedPhone,
@@ -329,9 +324,9 @@ func (q *userSearch) match(u *User) bool {
 	case q.userIDs != nil && !q.userIDs.has(u.ID),
 		q.loginIDs != nil && !slices.ContainsFunc(u.LoginIDs, q.loginIDs.has),
 		q.loginID != "" && !slices.Contains(u.LoginIDs, q.loginID),
-		q.emails != nil && (u.Email == "" || !q.emails.has(emailKey(u.Email))),
+		q.emails != nil && (u.Email == "" || !q.emails.has(state.EmailKey(u.Email))),
 		q.phones != nil && (u.Phone == "" || !q.phones.has(u.Phone)),
-		q.statuses != nil && !q.statuses.has(userStatus(u)),
+		q.statuses != nil && !q.statuses.has(state.UserStatus(u)),
 		q.roleNames != nil && !slices.ContainsFunc(u.Roles, q.roleNames.has),
 		q.tenantIDs != nil && !slices.ContainsFunc(u.Tenants, func(t UserTenant) bool { return q.tenantIDs.has(t.TenantID) }),
 		q.noSSOApps, q.ssoOnly, q.scimOnly,
@@ -410,15 +405,11 @@ func sameAttributeValue(have, want any) bool {
 		h, ok := have.(bool)
 		return ok && h == w
 	case float64:
-		h, ok := attributeNumber(have)
+		h, ok := state.AttributeNumber(have)
 		return ok && h == w
 	}
 	return false
 }
-
-// attributeNumber is a user's attribute value as a number (as the state's
-// attribute index reads it).
-func attributeNumber(v any) (float64, bool) { return state.AttributeNumber(v) }
 
 // matchesText is the free-text filter: a case-insensitive substring of the
 // user ID, a login ID, the name, the email or the phone.
@@ -457,10 +448,6 @@ func (q *userSearch) window(total int) (start, end int) {
 	}
 	return int(from), int(min(from+q.limit, int64(total)))
 }
-
-// emailKey is how emails are compared in search: case-insensitively (as
-// the state's email index keys them).
-func emailKey(email string) string { return strings.ToLower(email) }
 
 // indexFilter is what the directory's indexes can narrow q by (each a
 // condition match checks too; state.UserFilter): the list filters, the

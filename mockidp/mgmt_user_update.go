@@ -66,18 +66,13 @@ func userWrite[T any](s *Server, apply func(req *T) (string, func(*User) error, 
 	}
 }
 
-// mgmtUserUpdate is the body of POST /v1/mgmt/user/update (wire type; GO
-// makeUpdateUserRequest, NODE user.update, PY user.update): every field
-// replaces the user's, absent ones clear it; verifiedEmail, verifiedPhone,
-// password and status change only when sent (the Go SDK sends the flags
-// only when set).
-type mgmtUserUpdate struct {
-	mgmtUserRequest
-}
-
-// handleUserUpdate serves POST /v1/mgmt/user/update.
+// handleUserUpdate serves POST /v1/mgmt/user/update, whose body is a
+// create request's (mgmtUserRequest; GO makeUpdateUserRequest, NODE
+// user.update, PY user.update): every field replaces the user's, absent
+// ones clear it; verifiedEmail, verifiedPhone, password and status change
+// only when sent (the Go SDK sends the flags only when set).
 func (s *Server) handleUserUpdate() handlerFunc {
-	return userWrite(s, func(req *mgmtUserUpdate) (string, func(*User) error, error) {
+	return userWrite(s, func(req *mgmtUserRequest) (string, func(*User) error, error) {
 		return req.LoginID, func(u *User) error {
 			if err := req.apply(u); err != nil {
 				return err

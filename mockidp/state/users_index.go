@@ -236,7 +236,7 @@ func indexKeysOf(u *User) []indexKey { return appendIndexKeys(nil, u) }
 func appendIndexKeys(keys []indexKey, u *User) []indexKey {
 	keys = keys[:0]
 	if u.Email != "" {
-		keys = append(keys, hashKey(indexEmail, emailKey(u.Email)))
+		keys = append(keys, hashKey(indexEmail, EmailKey(u.Email)))
 	}
 	if u.Phone != "" {
 		keys = append(keys, hashKey(indexPhone, u.Phone))
@@ -438,5 +438,6 @@ func (t *timeline) between(from, to int64, visit func(sec int64) bool) {
 	}
 }
 
-// emailKey is how emails are compared in search: case-insensitively.
-func emailKey(email string) string { return strings.ToLower(email) }
+// EmailKey is how emails are compared in search: case-insensitively (the
+// email index's keys, and the user search's match in package mockidp).
+func EmailKey(email string) string { return strings.ToLower(email) }

@@ -162,7 +162,7 @@ func (d *directory) candidatesLocked(f *UserFilter) candidates {
 		}
 		union(keys)
 	}
-	hashed(indexEmail, f.Emails, emailKey)
+	hashed(indexEmail, f.Emails, EmailKey)
 	hashed(indexPhone, f.Phones, nil)
 	hashed(indexStatus, f.Statuses, nil)
 	hashed(indexRole, f.RoleNames, nil)
